@@ -1,0 +1,330 @@
+"""Command line: `technopark-monitor COMMAND` or `python run.py COMMAND`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import asdict
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from . import __version__, logs
+from .config import Config, RulesFile, SourcesFile, load, load_rules
+from .demo import demo_sources, serve
+from .errors import ConfigError, FetchError, SchemaError
+from .extract import extract_page, html_to_text, tidy
+from .fetch import Fetcher
+from .match import Hit, Matcher
+from .pipeline import Poller, PollResult
+from .scheduler import Daemon
+from .store import Store
+
+DEFAULT_SOURCES = Path("sources.yaml")
+DEFAULT_RULES = Path("rules.yaml")
+DEFAULT_DB = Path("db/monitor.db")
+DEMO_DB = Path("db/demo.db")
+
+
+def _paths(func):
+    """--sources, --rules and --db on every command, with the same defaults."""
+    func = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                        default=DEFAULT_DB, show_default=True, help="SQLite database")(func)
+    func = click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
+                        default=DEFAULT_RULES, show_default=True,
+                        help="organisations and alerts")(func)
+    func = click.option("--sources", "sources_path",
+                        type=click.Path(dir_okay=False, path_type=Path),
+                        default=DEFAULT_SOURCES, show_default=True, help="feeds to poll")(func)
+    return func
+
+
+def _friendly_errors(func):
+    """Config and schema problems are the user's to fix: say what and where, no traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo("Invalid configuration:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(2)
+        except SchemaError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="technopark-monitor")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]),
+              default=None, help="log events at this level and above to stderr")
+@click.pass_context
+def cli(ctx: click.Context, log_level: str | None) -> None:
+    """Monitor news feeds for technoparks, IT parks and innovation agencies.
+
+    Polls the feeds in sources.yaml, extracts each new article, matches the organisations
+    in rules.yaml and stores every hit in SQLite.
+
+    \b
+    Quick look:
+        technopark-monitor demo
+        technopark-monitor poll
+        sqlite-utils query db/monitor.db "select * from hits_view"
+    """
+    ctx.obj = {"log_level": log_level}
+
+
+def _setup_logs(default: str) -> None:
+    logs.setup(click.get_current_context().find_root().obj["log_level"] or default)
+
+
+def _open_store(db_path: Path, config: Config) -> Store:
+    store = Store(db_path)
+    store.sync_sources(config.sources.sources)
+    store.sync_organisations(config.rules.organisations)
+    return store
+
+
+@cli.command()
+@_paths
+@_friendly_errors
+def run(sources_path: Path, rules_path: Path, db_path: Path) -> None:
+    """Run the daemon: poll every enabled source on its interval until stopped.
+
+    SIGTERM or Ctrl-C finishes the article in hand and exits cleanly.
+
+    \b
+    Example:
+        technopark-monitor run --db db/monitor.db
+    """
+    _setup_logs("info")
+    config = load(sources_path, rules_path)
+    Daemon(config, db_path).run()
+
+
+@cli.command()
+@_paths
+@click.option("--source", "source_names", multiple=True, metavar="NAME",
+              help="poll only this source (repeatable)")
+@_friendly_errors
+def poll(sources_path: Path, rules_path: Path, db_path: Path,
+         source_names: tuple[str, ...]) -> None:
+    """Poll all enabled sources (or the named ones) once, then exit.
+
+    Exits with status 1 when every source polled failed.
+
+    \b
+    Example:
+        technopark-monitor poll --source cnews
+    """
+    _setup_logs("info")
+    config = load(sources_path, rules_path)
+    by_name = {s.name: s for s in config.sources.sources}
+    unknown = [n for n in source_names if n not in by_name]
+    if unknown:
+        raise click.BadParameter(f"no source named {', '.join(unknown)} in {sources_path}",
+                                 param_hint="--source")
+    chosen = ([by_name[n] for n in source_names] if source_names
+              else [s for s in config.sources.sources if s.enabled])
+    with _open_store(db_path, config) as store:
+        results = _poll(store, config, chosen)
+    for result in results:
+        click.echo(_describe(result))
+    if results and not any(r.ok for r in results):
+        sys.exit(1)
+
+
+def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
+    fetcher = Fetcher(config.sources.fetch)
+    try:
+        poller = Poller(store, fetcher, Matcher(config.rules.organisations))
+        return [poller.poll(source) for source in sources]
+    finally:
+        fetcher.close()
+
+
+def _describe(result: PollResult) -> str:
+    if not result.ok:
+        return f"{result.source}: failed: {result.error}"
+    if result.status == 304:
+        return f"{result.source}: not modified"
+    failed = f", {result.failed} failed" if result.failed else ""
+    return (f"{result.source}: {result.new} new, {result.updated} updated, "
+            f"{result.unchanged} unchanged{failed}")
+
+
+@cli.command()
+@_paths
+@_friendly_errors
+def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
+    """Show each configured source's health: last success, last error, failures, articles.
+
+    \b
+    Example:
+        technopark-monitor status --db db/monitor.db
+    """
+    config = load(sources_path, rules_path)
+    with _open_store(db_path, config) as store:
+        rows = store.query(
+            "SELECT s.name, s.enabled, s.last_success, s.last_error, s.consecutive_failures, "
+            "(SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles, "
+            "CASE WHEN s.enabled THEN coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', s.last_polled, "
+            "'+' || s.interval || ' seconds'), 'now') END AS next_run "
+            "FROM sources s ORDER BY s.name")
+    configured = {s.name for s in config.sources.sources}
+    table = [[r["name"], "yes" if r["enabled"] else "no", r["last_success"] or "never",
+              r["last_error"] or "", r["consecutive_failures"], r["articles"],
+              r["next_run"] or ""] for r in rows if r["name"] in configured]
+    click.echo(tabulate(table, headers=["source", "enabled", "last success", "last error",
+                                        "failures", "articles", "next run"]))
+
+
+def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None, str | None]:
+    """(text, title, language) of a file, a URL or stdin (`-`)."""
+    if target.startswith(("http://", "https://")):
+        fetcher = Fetcher()
+        try:
+            response = fetcher.get(target)
+        finally:
+            fetcher.close()
+        body, name, url = response.body, response.url, response.url
+    elif target == "-":
+        body, name, url = sys.stdin.buffer.read(), "stdin", "file:///stdin"
+    else:
+        path = Path(target)
+        body, name, url = path.read_bytes(), path.name, path.resolve().as_uri()
+    looks_html = name.lower().endswith((".html", ".htm")) or body.lstrip()[:1] == b"<"
+    if looks_html:
+        page = extract_page(body, url)
+        if page is not None:
+            text = page.text if page.text.startswith(page.title or "\0") or not page.title \
+                else f"{page.title}\n{page.text}"
+            return text, page.title, rules_lang or page.language
+        return html_to_text(body.decode("utf-8", "replace")), None, rules_lang
+    return tidy(body.decode("utf-8", "replace")), None, rules_lang
+
+
+def check_document(rules: RulesFile, text: str, title: str | None,
+                   language: str | None) -> dict[str, Any]:
+    hits = Matcher(rules.organisations).match(text, language)
+    return {"language": language, "title": title, "hits": [asdict(h) for h in hits]}
+
+
+@cli.command()
+@click.argument("target", metavar="PATH_OR_URL")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--lang", metavar="LANG", help="the document's language, e.g. ru, en, de")
+@_paths
+@_friendly_errors
+def check(target: str, as_json: bool, lang: str | None, sources_path: Path, rules_path: Path,
+          db_path: Path) -> None:
+    """Run the rules on one document (text file, HTML file, URL, or - for stdin) and print
+    the hits. The tool for writing rules: nothing is stored.
+
+    \b
+    Examples:
+        technopark-monitor check article.html
+        echo 'Резиденты Технопарка «Якутия»' | technopark-monitor check - --json
+    """
+    _setup_logs("warning")
+    rules = load_rules(rules_path)
+    try:
+        text, title, language = _load_document(target, lang)
+    except FetchError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{target}: {exc.strerror or exc}") from None
+    result = check_document(rules, text, title, language)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"language: {language or 'unknown'}")
+    click.echo(f"title: {title or ''}")
+    hits = [Hit(**h) for h in result["hits"]]
+    click.echo(_hits_table(hits) if hits else "no hits")
+
+
+def _hits_table(hits: list[Hit]) -> str:
+    rows = [[h.kind, h.rule, h.value if h.value is not None else "", h.unit or "", h.matched,
+             h.start, h.end] for h in hits]
+    return tabulate(rows, headers=["kind", "rule", "value", "unit", "matched", "start", "end"])
+
+
+def _hits_by_article(rows: list[dict]) -> str:
+    """One block per article, one line per organisation with the forms that matched."""
+    articles: dict[int, dict[str, list[str]]] = {}
+    headings: dict[int, str] = {}
+    for row in rows:
+        headings[row["article_id"]] = (f"[{row['source']}] {row['title']} "
+                                       f"({(row['published'] or '')[:10]})")
+        forms = articles.setdefault(row["article_id"], {}).setdefault(
+            row["organisation_name"] or row["rule"], [])
+        forms.append(row["matched"])
+    lines = []
+    for article_id, organisations in articles.items():
+        lines.append(headings[article_id])
+        for name, forms in organisations.items():
+            distinct = ", ".join(dict.fromkeys(forms))
+            lines.append(f"    {name}: {len(forms)}× ({distinct})")
+    return "\n".join(lines)
+
+
+def _sqlite_utils() -> str:
+    local = Path(sys.executable).parent / "sqlite-utils"
+    if shutil.which("sqlite-utils") == str(local) or not local.exists():
+        return "sqlite-utils"
+    try:
+        return str(local.relative_to(Path.cwd()))
+    except ValueError:
+        return str(local)
+
+
+@cli.command()
+@_paths
+@_friendly_errors
+def demo(sources_path: Path, rules_path: Path, db_path: Path) -> None:
+    """Poll bundled sample feeds (served from 127.0.0.1, no other network) into a fresh demo
+    database and print the hits. --sources is ignored; --db defaults to db/demo.db.
+
+    \b
+    Example:
+        technopark-monitor demo --rules rules.yaml
+    """
+    _setup_logs("warning")
+    db_path = DEMO_DB if db_path == DEFAULT_DB else db_path
+    rules = load_rules(rules_path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    with serve() as base_url:
+        config = Config(sources=SourcesFile(sources=demo_sources(base_url)), rules=rules,
+                        sources_path=Path("(demo)"), rules_path=rules_path)
+        click.echo(f"Serving {len(config.sources.sources)} sample feeds (written for this demo) "
+                   "from 127.0.0.1; polling them once.")
+        with _open_store(db_path, config) as store:
+            for result in _poll(store, config, config.sources.sources):
+                click.echo(f"  {_describe(result)}")
+            rows = store.query(
+                "SELECT article_id, title, source, published, organisation_name, kind, "
+                "matched, snippet FROM hits_view ORDER BY source, published, article_id, id")
+    click.echo()
+    click.echo(_hits_by_article(rows))
+    articles = len({r["article_id"] for r in rows})
+    click.echo(f"\n{len(rows)} hits in {articles} articles, stored in {db_path}\n")
+    tool = _sqlite_utils()
+    click.echo("Look at them with sqlite-utils:")
+    click.echo(f'  {tool} query {db_path} --table "select organisation_name, matched, title '
+               'from hits_view"')
+    click.echo(f'  {tool} search {db_path} articles "технопарк*" -c title')
+    click.echo(f"  {tool} tables {db_path} --counts")
+
+
+def main() -> None:
+    cli(prog_name="technopark-monitor")

@@ -1,0 +1,389 @@
+"""Loading and validating `sources.yaml` and `rules.yaml`.
+
+Validation is strict (unknown keys, wrong types, duplicate ids and bad URLs are refused) because a
+typo in a monitoring config fails silently otherwise: a misspelt `fetch_artcle: false` would be
+ignored and the user would never learn why articles are still fetched. Every problem is reported
+as `file:line: field.path: message`, all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from .errors import ConfigError
+
+Loc = tuple[str | int, ...]
+
+# --------------------------------------------------------------------------- field types
+
+
+def _str_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PydanticCustomError("str_list", "expected a list of strings")
+    if any(not v.strip() for v in value):
+        raise PydanticCustomError("str_list", "strings in this list must not be empty")
+    return value
+
+
+def _url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("url", "expected a URL string")
+    text = value.strip()
+    # Error templates substitute plain {name} only (a `{value!r}` is printed as is), so the
+    # messages below pass repr(value) in the context.
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or re.search(r"\s", text)):
+        raise PydanticCustomError("url", "expected an http:// or https:// URL, got {value}",
+                                  {"value": repr(value)})
+    return text
+
+
+_DURATION = re.compile(r"(\d+)\s*([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """'15m' -> 900. Accepts s, m, h, d and combinations such as '1h30m'."""
+    compact = text.replace(" ", "")
+    if not compact or _DURATION.sub("", compact):
+        raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1h30m, got {text!r}")
+    return sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(compact))
+
+
+def _duration(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PydanticCustomError("duration", "expected a duration such as 30s, 15m or 1h")
+    try:
+        seconds = value if isinstance(value, int) else parse_duration(value)
+    except ValueError as exc:
+        raise PydanticCustomError("duration", str(exc)) from None
+    if seconds < 1:
+        raise PydanticCustomError("duration", "must be at least one second")
+    return seconds
+
+
+def _language(value: Any) -> str:
+    if isinstance(value, bool):
+        # `no` (Norwegian) is read by YAML as false. Mapping keys keep their text, values don't.
+        raise PydanticCustomError("language", "expected a language code such as ru, en or de "
+                                  "(put codes such as 'no' in quotes)")
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}", value):
+        raise PydanticCustomError("language", "expected a language code such as ru, en or de")
+    return value
+
+
+def _expected_string(value: Any) -> PydanticCustomError:
+    # YAML reads 1520 as a number, yes as true and 2024-01-01 as a date (bool is an int).
+    if isinstance(value, int | float | date):
+        return PydanticCustomError("not_string", "expected a string (put the value in quotes)")
+    return PydanticCustomError("not_string", "expected a string")
+
+
+def _ident(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _expected_string(value)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+        raise PydanticCustomError(
+            "ident", "expected lower-case letters, digits, '-', '_' or '.', starting with a "
+            "letter or digit, got {value}", {"value": repr(value)})
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _expected_string(value)
+    if not value.strip():
+        raise PydanticCustomError("text", "must not be empty")
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_str_list)]
+Url = Annotated[str, BeforeValidator(_url)]
+Seconds = Annotated[int, BeforeValidator(_duration)]
+Language = Annotated[str, BeforeValidator(_language)]
+Ident = Annotated[str, BeforeValidator(_ident)]
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class _Strict(BaseModel):
+    # strict: "10" is not a number and "yes" is not a boolean; YAML already types plain values.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------- sources.yaml
+
+
+class FetchSettings(_Strict):
+    """Limits for every request. Defaults suit public news sites; lower them for slow links."""
+
+    connect_timeout: float = Field(10.0, gt=0)
+    timeout: float = Field(30.0, gt=0, description="total deadline per request, body included")
+    max_bytes: int = Field(10 * 1024 * 1024, gt=0, description="cap after decompression")
+    max_redirects: int = Field(5, ge=0, le=20)
+    user_agent: str | None = None
+
+
+class Source(_Strict):
+    name: Ident
+    url: Url
+    kind: Literal["feed"] = "feed"
+    language: Language | None = None
+    interval: Seconds = 900
+    fetch_article: bool = True
+    enabled: bool = True
+
+
+class SourcesFile(_Strict):
+    fetch: FetchSettings = FetchSettings()
+    sources: list[Source]
+
+
+# --------------------------------------------------------------------------- rules.yaml
+
+
+class Organisation(_Strict):
+    id: Ident
+    name: Text
+    aliases: dict[Language, StrList] = {}
+
+
+def _no_alerts_yet(value: Any) -> list:
+    if value not in (None, []):
+        raise PydanticCustomError(
+            "alerts", "alert rules are not supported by this release yet; leave `alerts: []`")
+    return []
+
+
+class RulesFile(_Strict):
+    organisations: list[Organisation]
+    alerts: Annotated[list, BeforeValidator(_no_alerts_yet)] = []
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Config:
+    sources: SourcesFile
+    rules: RulesFile
+    sources_path: Path
+    rules_path: Path
+
+
+Problem = tuple[int, str]  # (line, "file:line: field.path: message"), sorted by line for output
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """(line, message) for a YAML syntax error, without PyYAML's "in <unicode string>" noise."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        char = exc.character
+        found = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return line, f"{exc.reason} (found {found})"
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or str(exc)
+        if exc.context and exc.context_mark:
+            context_line = exc.context_mark.line + 1
+            where = f" (line {context_line})" if context_line != line else ""
+            problem = f"{exc.context}{where}, {problem}"
+        return line, problem
+    return 1, str(exc)
+
+
+def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
+    """Build plain Python data from YAML, remembering the line of every key and item, and
+    refusing duplicate keys (PyYAML silently keeps the last one)."""
+    lines: dict[Loc, int] = {}
+    problems: list[Problem] = []
+    building: set[int] = set()  # ids of the collection nodes being built, to catch `&a [*a]`
+
+    def problem(line: int, loc: Loc, message: str) -> None:
+        problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {message}"))
+
+    def build(node: yaml.Node, loc: Loc) -> Any:
+        line = node.start_mark.line + 1
+        lines.setdefault(loc, line)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return loader.construct_object(node)
+            except (ValueError, OverflowError):  # e.g. 2024-13-45 looks like a date but is not
+                return node.value
+        if id(node) in building:
+            problem(line, loc, "a YAML alias refers to the collection that contains it")
+            return None
+        building.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return build_mapping(node, loc)
+            return [build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        finally:
+            building.discard(id(node))
+
+    def build_mapping(node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == _MERGE_TAG:
+                problem(line, loc, "YAML merge keys (<<) are not supported; write the fields out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                problem(line, loc, "expected a name as the key, not a list or mapping")
+                continue
+            # Keys keep their text as written: `no:` is Norwegian, not false; `1:` is "1".
+            key = key_node.value
+            key_loc = (*loc, key)
+            if key in out:
+                problem(line, key_loc, f"duplicate key {key!r}")
+            lines[key_loc] = line
+            out[key] = build(value_node, key_loc)
+        return out
+
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        data = build(node, ()) if node is not None else None
+    except yaml.YAMLError as exc:
+        line, message = _yaml_error(exc, text)
+        raise ConfigError([f"{filename}:{line}: invalid YAML: {message}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{filename}:1: invalid YAML: nested too deeply"]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return data, lines, problems
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
+    while loc not in lines and loc:
+        loc = loc[:-1]
+    return lines.get(loc, 1)
+
+
+_MESSAGES = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected a string",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    # Fallback for constraints such as gt/le/Literal: "Input should be greater than 0".
+    return _MESSAGES.get(error["type"]) or error["msg"].replace("Input should be", "must be")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path.name}:1: not UTF-8 text ({exc.reason})"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+
+
+def _duplicates(data: Any, list_key: str, attr: str, filename: str,
+                lines: dict[Loc, int]) -> list[Problem]:
+    """Duplicate ids, checked on the raw data so they are reported with every other problem."""
+    items = data.get(list_key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        value = item.get(attr) if isinstance(item, dict) else None
+        if not isinstance(value, str):
+            continue
+        if value in seen:
+            loc = (list_key, i, attr)
+            line = _line_for(loc, lines)
+            problems.append((line, f"{filename}:{line}: {format_loc(loc)}: duplicate {attr} "
+                                   f"{value!r} (first used by {list_key}[{seen[value]}])"))
+        else:
+            seen[value] = i
+    return problems
+
+
+def _load_file(model: type[BaseModel], path: Path, list_key: str, id_attr: str) -> Any:
+    filename = path.name
+    data, lines, problems = _compose(_read(path), filename)
+    if data is None:  # empty file, or only comments
+        data = {}
+    parsed = None
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            # Drop pydantic's "[key]" marker: a bad dict key is reported at the key itself.
+            loc = tuple(part for part in error["loc"] if part != "[key]")
+            # A wrong type at a mapping value reports the loc of the value itself; an unknown
+            # key reports the key. Both have a line in `lines`.
+            line = _line_for(loc, lines)
+            problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {_message(error)}"))
+    problems += _duplicates(data, list_key, id_attr, filename, lines)
+    if problems:
+        problems.sort(key=lambda p: p[0])  # stable: same-line problems keep their order
+        raise ConfigError([text for _, text in problems])
+    return parsed
+
+
+def load_sources(path: Path) -> SourcesFile:
+    return _load_file(SourcesFile, path, "sources", "name")
+
+
+def load_rules(path: Path) -> RulesFile:
+    return _load_file(RulesFile, path, "organisations", "id")
+
+
+def load(sources_path: Path, rules_path: Path) -> Config:
+    """Load both files, reporting the problems of both before giving up."""
+    problems: list[str] = []
+    sources = rules = None
+    try:
+        sources = load_sources(sources_path)
+    except ConfigError as exc:
+        problems += exc.problems
+    try:
+        rules = load_rules(rules_path)
+    except ConfigError as exc:
+        problems += exc.problems
+    if problems:
+        raise ConfigError(problems)
+    return Config(sources=sources, rules=rules, sources_path=sources_path, rules_path=rules_path)

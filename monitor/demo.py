@@ -1,0 +1,74 @@
+"""The offline demo: sample feeds and article pages served from 127.0.0.1, polled once.
+
+The sample files (monitor/demo_data/) were written for this project. Links inside them use the
+placeholder `{base}`, replaced by the server's real address as each file is served, so the
+whole pipeline runs for real (HTTP, conditional GET, extraction) without leaving the machine.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+
+from .config import Source
+
+DEMO_FEEDS = (("demo-ru", "feeds/ru.xml"), ("demo-en", "feeds/en.atom"),
+              ("demo-de", "feeds/de.json"))
+_TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
+          ".json": "application/feed+json", ".html": "text/html"}
+
+
+def _demo_file(path: str) -> bytes | None:
+    root = resources.files("monitor") / "demo_data"
+    target = root
+    for part in path.strip("/").split("/"):
+        if part in ("", ".", "..") or part.startswith("."):
+            return None
+        target = target / part
+    return target.read_bytes() if target.is_file() else None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "technopark-monitor-demo"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0]
+        body = _demo_file(path)
+        if body is None:
+            self.send_error(404)
+            return
+        body = body.replace(b"{base}", self.server.base_url.encode())  # type: ignore[attr-defined]
+        suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
+        kind = _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        self.send_response(200)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Quiet: the demo prints its own output."""
+
+
+@contextmanager
+def serve() -> Iterator[str]:
+    """Serve the sample files on a free loopback port; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.base_url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.base_url  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def demo_sources(base_url: str) -> list[Source]:
+    return [Source(name=name, url=f"{base_url}/{path}", interval=900)
+            for name, path in DEMO_FEEDS]

@@ -1,0 +1,40 @@
+"""Typed errors. Each carries the context a user needs to act on it without reading a traceback."""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base class: everything the service raises on purpose."""
+
+
+class ConfigError(MonitorError):
+    """A config file is invalid. `problems` lists every problem found, each already formatted as
+    `file:line: field.path: message`, so a user fixes them all in one pass."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class FetchError(MonitorError):
+    """A URL could not be fetched within the limits. `reason` is short and stable (it is stored
+    in `fetches.error` and `sources.last_error`)."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None):
+        self.url = url
+        self.reason = reason
+        self.status = status
+        super().__init__(f"{url}: {reason}")
+
+
+class ParseError(MonitorError):
+    """A fetched document is not a usable feed (no entries and a reason to distrust it)."""
+
+    def __init__(self, url: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class SchemaError(MonitorError):
+    """The database was written by a newer release than this one, or cannot be migrated."""

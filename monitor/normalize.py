@@ -1,0 +1,59 @@
+"""Text normalisation that remembers where every character came from.
+
+Matching runs on normalised text (case folded, ё as е, one quote style, one dash, plain spaces)
+but users need offsets and snippets from the text they can read, so `Normalized.span` maps a
+match back to the original characters exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+QUOTES = "«»„“”‟\"‚‘’‛'‹›〝〞＂"
+DASHES = "‐‑‒–—―−﹘﹣－"
+SPACES = "\u00a0\u1680\u202f\u205f\u3000\t" + "".join(map(chr, range(0x2000, 0x200B)))
+REMOVED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+"""Soft hyphens and zero-width characters: invisible, but they split words for a matcher."""
+
+_ONE_TO_ONE = str.maketrans(
+    {**{c: '"' for c in QUOTES}, **{c: "-" for c in DASHES}, **{c: " " for c in SPACES},
+     "ё": "е", "Ё": "е"})
+
+
+@dataclass(frozen=True)
+class Normalized:
+    original: str
+    text: str
+    offsets: tuple[int, ...] | None
+    """offsets[i] is the index in `original` of normalised character i; None when the two
+    strings line up one to one (the common case, kept cheap)."""
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original-text span of the normalised span [start, end)."""
+        if self.offsets is None:
+            return start, end
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _fold(char: str) -> str:
+    return char.translate(_ONE_TO_ONE).casefold()
+
+
+def normalize(text: str) -> Normalized:
+    folded = text.translate(_ONE_TO_ONE).casefold()
+    if len(folded) == len(text) and not any(c in text for c in REMOVED):
+        # casefold can still change a character into another single one; lengths agreeing
+        # everywhere means every position maps to itself.
+        return Normalized(text, folded, None)
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        if char in REMOVED:
+            continue
+        folded_char = _fold(char)
+        out.append(folded_char)
+        offsets.extend([index] * len(folded_char))
+    return Normalized(text, "".join(out), tuple(offsets))

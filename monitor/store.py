@@ -1,0 +1,357 @@
+"""The SQLite database: a public interface users query with `sqlite-utils`.
+
+WAL mode and a busy timeout let a user run `sqlite-utils query` while the daemon writes. Every
+write is one `BEGIN IMMEDIATE` transaction, so a killed process leaves either all of an
+article with its hits or none of it. The schema is versioned with `PRAGMA user_version` and
+migrated forward on open; a database written by a newer release is refused, not damaged.
+
+Writes are plain SQL on purpose: sqlite-utils' insert helpers commit on their own, which would
+split our transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from .config import Organisation, Source
+from .errors import SchemaError
+from .match import Hit
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --------------------------------------------------------------------------- schema
+
+_V1 = """
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT,
+    interval INTEGER NOT NULL,
+    enabled INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL REFERENCES sources(name),
+    started TEXT NOT NULL,
+    duration REAL NOT NULL,
+    status INTEGER,
+    new_entries INTEGER NOT NULL DEFAULT 0,
+    updated_entries INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    warning TEXT
+);
+CREATE INDEX fetches_source_started ON fetches(source, started);
+CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL REFERENCES sources(name),
+    key TEXT NOT NULL,
+    url TEXT,
+    canonical_url TEXT,
+    guid TEXT,
+    title TEXT NOT NULL,
+    published TEXT,
+    fetched TEXT NOT NULL,
+    updated TEXT,
+    language TEXT,
+    text TEXT NOT NULL,
+    extracted_from TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    entry_hash TEXT NOT NULL,
+    UNIQUE (source, key)
+);
+CREATE INDEX articles_published ON articles(published);
+CREATE TABLE hits (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    organisation TEXT,
+    metric TEXT,
+    value REAL,
+    unit TEXT,
+    matched TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    [end] INTEGER NOT NULL,
+    snippet TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX hits_article_id ON hits(article_id);
+CREATE INDEX hits_organisation ON hits(organisation);
+CREATE VIEW hits_view AS
+SELECT
+    hits.id, hits.kind, hits.rule, hits.organisation,
+    organisations.name AS organisation_name, hits.metric, hits.value, hits.unit,
+    hits.matched, hits.snippet, hits.created,
+    articles.id AS article_id, articles.title, articles.url, articles.source,
+    articles.published, articles.language
+FROM hits
+JOIN articles ON articles.id = hits.article_id
+LEFT JOIN organisations ON organisations.id = hits.organisation;
+CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (
+    [title], [text], content=[articles], tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER [articles_ai] AFTER INSERT ON [articles] BEGIN
+  INSERT INTO [articles_fts] (rowid, [title], [text]) VALUES (new.rowid, new.[title], new.[text]);
+END;
+CREATE TRIGGER [articles_ad] AFTER DELETE ON [articles] BEGIN
+  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [text])
+  VALUES('delete', old.rowid, old.[title], old.[text]);
+END;
+CREATE TRIGGER [articles_au] AFTER UPDATE ON [articles] BEGIN
+  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [text])
+  VALUES('delete', old.rowid, old.[title], old.[text]);
+  INSERT INTO [articles_fts] (rowid, [title], [text]) VALUES (new.rowid, new.[title], new.[text]);
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1]
+"""MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    key: str
+    url: str | None
+    canonical_url: str | None
+    guid: str | None
+    title: str
+    published: str | None
+    language: str | None
+    text: str
+    extracted_from: str
+    """'page' when the article page was fetched and extracted, else 'feed'."""
+    content_hash: str
+    entry_hash: str
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    id: int
+    content_hash: str
+    entry_hash: str
+
+
+@dataclass(frozen=True)
+class SourceState:
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    source: str
+    started: str
+    duration: float
+    status: int | None
+    new_entries: int = 0
+    updated_entries: int = 0
+    error: str | None = None
+    warning: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    keep_validators: bool = False
+    """True for a 304 or a poll that left entries unprocessed: keep the stored ETag and
+    Last-Modified so nothing is skipped next time."""
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaError(f"{self.path}: database schema version {version} is newer than "
+                              f"this release understands ({SCHEMA_VERSION}); upgrade "
+                              "technopark-monitor")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction() as conn:
+                # Re-read inside the lock: another process may have migrated meanwhile.
+                if conn.execute("PRAGMA user_version").fetchone()[0] != number:
+                    continue
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    # ----------------------------------------------------------------- config mirrors
+
+    def sync_sources(self, sources: Sequence[Source]) -> None:
+        """Mirror the configured sources, keeping each one's caching state and health."""
+        with self.transaction() as conn:
+            for s in sources:
+                conn.execute(
+                    "INSERT INTO sources (name, url, kind, language, interval, enabled) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                    "url = excluded.url, kind = excluded.kind, language = excluded.language, "
+                    "interval = excluded.interval, enabled = excluded.enabled, "
+                    # A new URL is a new document: its old validators would be wrong.
+                    "etag = CASE WHEN sources.url = excluded.url THEN sources.etag END, "
+                    "last_modified = CASE WHEN sources.url = excluded.url "
+                    "THEN sources.last_modified END",
+                    (s.name, s.url, s.kind, s.language, s.interval, int(s.enabled)))
+
+    def sync_organisations(self, organisations: Sequence[Organisation]) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM organisations")
+            conn.executemany(
+                "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
+                [(o.id, o.name, json.dumps(o.aliases, ensure_ascii=False))
+                 for o in organisations])
+
+    # ----------------------------------------------------------------- reads
+
+    def source_state(self, name: str) -> SourceState:
+        row = self.conn.execute("SELECT etag, last_modified FROM sources WHERE name = ?",
+                                (name,)).fetchone()
+        return SourceState(row["etag"], row["last_modified"]) if row else SourceState(None, None)
+
+    def known_article(self, source: str, key: str) -> KnownArticle | None:
+        row = self.conn.execute(
+            "SELECT id, content_hash, entry_hash FROM articles WHERE source = ? AND key = ?",
+            (source, key)).fetchone()
+        return KnownArticle(row["id"], row["content_hash"], row["entry_hash"]) if row else None
+
+    def query(self, sql: str, params: Sequence[object] | dict = ()) -> list[dict]:
+        return [dict(row) for row in self.conn.execute(sql, params)]
+
+    # ----------------------------------------------------------------- writes
+
+    def save_article(self, article: Article, hits: Sequence[Hit]) -> tuple[int, str]:
+        """Insert or update an article and replace its hits, atomically. Returns the article id
+        and what happened: 'new', 'updated' (text changed) or 'unchanged'."""
+        now = utcnow()
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT id, content_hash FROM articles WHERE source = ? AND key = ?",
+                (article.source, article.key)).fetchone()
+            if row is not None and row["content_hash"] == article.content_hash:
+                conn.execute("UPDATE articles SET entry_hash = ? WHERE id = ?",
+                             (article.entry_hash, row["id"]))
+                return row["id"], "unchanged"
+            values = (article.url, article.canonical_url, article.guid, article.title,
+                      article.published, article.language, article.text,
+                      article.extracted_from, article.content_hash, article.entry_hash)
+            if row is None:
+                article_id = conn.execute(
+                    "INSERT INTO articles (url, canonical_url, guid, title, published, language,"
+                    " text, extracted_from, content_hash, entry_hash, source, key, fetched) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, article.source, article.key, now)).lastrowid
+                outcome = "new"
+            else:
+                article_id = row["id"]
+                conn.execute(
+                    "UPDATE articles SET url = ?, canonical_url = ?, guid = ?, title = ?, "
+                    "published = ?, language = ?, text = ?, extracted_from = ?, "
+                    "content_hash = ?, entry_hash = ?, updated = ? WHERE id = ?",
+                    (*values, now, article_id))
+                conn.execute("DELETE FROM hits WHERE article_id = ?", (article_id,))
+                outcome = "updated"
+            conn.executemany(
+                "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
+                "matched, start, [end], snippet, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
+                  h.matched, h.start, h.end, h.snippet, now) for h in hits])
+        return article_id, outcome
+
+    def record_fetch(self, record: FetchRecord) -> None:
+        """Log a poll and update the source's caching state and health in one step."""
+        failed = record.error is not None
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO fetches (source, started, duration, status, new_entries, "
+                "updated_entries, error, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.source, record.started, round(record.duration, 3), record.status,
+                 record.new_entries, record.updated_entries, record.error, record.warning))
+            if failed:
+                conn.execute(
+                    "UPDATE sources SET last_polled = ?, last_error = ?, last_error_at = ?, "
+                    "consecutive_failures = consecutive_failures + 1 WHERE name = ?",
+                    (record.started, record.error, record.started, record.source))
+            elif record.keep_validators:
+                conn.execute(
+                    "UPDATE sources SET last_polled = ?, last_success = ?, "
+                    "consecutive_failures = 0 WHERE name = ?",
+                    (record.started, record.started, record.source))
+            else:
+                conn.execute(
+                    "UPDATE sources SET last_polled = ?, last_success = ?, "
+                    "consecutive_failures = 0, etag = ?, last_modified = ? WHERE name = ?",
+                    (record.started, record.started, record.etag, record.last_modified,
+                     record.source))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3 runs one per execute, and executescript
+    would commit our transaction)."""
+    statements, current = [], ""
+    for line in script.strip().splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements

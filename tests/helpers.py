@@ -1,0 +1,72 @@
+"""Shared test helpers: config files on disk and the CLI run as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from monitor.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+RULES = """\
+organisations:
+  - id: technopark-yakutia
+    name: Технопарк «Якутия»
+    aliases:
+      ru: [Технопарк Якутия]
+      en: [Technopark Yakutia]
+      de: [Technopark Jakutien]
+  - id: skolkovo
+    name: Сколково
+    aliases:
+      en: [Skolkovo]
+      de: [Skolkowo]
+alerts: []
+"""
+
+
+def rss(items: list[dict], language: str = "ru") -> str:
+    """A small RSS 2.0 document; each item dict has guid, title, link, description."""
+    body = "".join(
+        f"<item><guid>{i['guid']}</guid><title>{i['title']}</title><link>{i['link']}</link>"
+        f"<description>{i.get('description', '')}</description>"
+        f"<pubDate>{i.get('pubDate', 'Mon, 02 Mar 2026 10:00:00 +0000')}</pubDate></item>"
+        for i in items)
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Test feed</title><language>{language}</language>{body}</channel></rss>")
+
+
+def article_page(title: str, *paragraphs: str, lang: str = "ru") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<html lang="{lang}"><head><title>{title}</title></head><body>'
+            "<nav><a href='/'>Главная</a> <a href='/news'>Новости</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article>"
+            "<footer>© 2026 Sample News. All rights reserved.</footer></body></html>")
+
+
+def write_config(tmp_path: Path, sources: list[dict], rules: str = RULES) -> list[str]:
+    """Write sources.yaml and rules.yaml into tmp_path; returns the CLI path options."""
+    lines = ["sources:"]
+    for s in sources:
+        lines.append(f"  - name: {s['name']}")
+        lines += [f"    {k}: {v}" for k, v in s.items() if k != "name"]
+    (tmp_path / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
+    return ["--sources", str(tmp_path / "sources.yaml"), "--rules", str(tmp_path / "rules.yaml"),
+            "--db", str(tmp_path / "monitor.db")]
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def run_cli(*args: str, cwd: Path = REPO, timeout: float = 120,
+            **kwargs) -> subprocess.CompletedProcess:
+    """The CLI in a child process, exactly as `python run.py ...`."""
+    return subprocess.run([sys.executable, str(REPO / "run.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, **kwargs)

@@ -1,0 +1,674 @@
+"""Config validation: every problem is refused with `file:line: field.path: message`.
+
+Each test writes small YAML files into tmp_path (dedented, so the line numbers in the expected
+messages can be counted in the test source) and compares ConfigError.problems exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.config import (
+    Config,
+    FetchSettings,
+    Organisation,
+    RulesFile,
+    Source,
+    SourcesFile,
+    format_loc,
+    load,
+    load_rules,
+    load_sources,
+    parse_duration,
+)
+from monitor.errors import ConfigError
+
+VALID_SOURCES = """\
+sources:
+  - name: technopark
+    url: https://technopark.example/rss
+"""
+
+VALID_RULES = """\
+organisations:
+  - id: skolkovo
+    name: Skolkovo
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def sources_problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_sources(write(tmp_path, "sources.yaml", text))
+    return info.value.problems
+
+
+def rules_problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_rules(write(tmp_path, "rules.yaml", text))
+    return info.value.problems
+
+
+# --------------------------------------------------------------------------- valid files
+
+
+def test_minimal_valid_pair_loads_with_defaults(tmp_path):
+    sources_path = write(tmp_path, "sources.yaml", VALID_SOURCES)
+    rules_path = write(tmp_path, "rules.yaml", VALID_RULES)
+
+    config = load(sources_path, rules_path)
+
+    assert isinstance(config, Config)
+    assert config.sources_path == sources_path
+    assert config.rules_path == rules_path
+    assert isinstance(config.sources, SourcesFile)
+    assert isinstance(config.rules, RulesFile)
+    assert config.sources.fetch == FetchSettings()
+    assert config.sources.fetch.max_bytes == 10 * 1024 * 1024
+    assert config.sources.fetch.max_redirects == 5
+    assert config.sources.sources == [Source(name="technopark",
+                                             url="https://technopark.example/rss")]
+    source = config.sources.sources[0]
+    assert source.interval == 900
+    assert source.fetch_article is True
+    assert source.enabled is True
+    assert source.kind == "feed"
+    assert source.language is None
+    assert config.rules.organisations == [Organisation(id="skolkovo", name="Skolkovo")]
+    assert config.rules.organisations[0].aliases == {}
+    assert config.rules.alerts == []
+
+
+def test_all_fields_are_read(tmp_path):
+    sources = load_sources(write(tmp_path, "sources.yaml", """\
+        fetch:
+          connect_timeout: 5
+          timeout: 12.5
+          max_bytes: 1048576
+          max_redirects: 0
+          user_agent: technopark-monitor/test
+        sources:
+          - name: it-park.kazan
+            url: " https://itpark.example/news.xml "
+            language: ru
+            interval: 1h30m
+            fetch_article: false
+            enabled: no
+        """))
+    assert sources.fetch == FetchSettings(connect_timeout=5, timeout=12.5, max_bytes=1048576,
+                                          max_redirects=0, user_agent="technopark-monitor/test")
+    assert sources.sources == [Source(name="it-park.kazan", url="https://itpark.example/news.xml",
+                                      language="ru", interval=5400, fetch_article=False,
+                                      enabled=False)]
+
+    rules = load_rules(write(tmp_path, "rules.yaml", """\
+        organisations:
+          - id: innopolis
+            name: Innopolis
+            aliases:
+              ru: [Иннополис, "ОЭЗ Иннополис"]
+              en: [Innopolis SEZ]
+              no: [Innopolis]
+        alerts: []
+        """))
+    # `no:` as a key is the Norwegian language code, not YAML's false.
+    assert rules.organisations[0].aliases == {
+        "ru": ["Иннополис", "ОЭЗ Иннополис"], "en": ["Innopolis SEZ"], "no": ["Innopolis"]}
+
+
+# --------------------------------------------------------------------------- unknown keys
+
+
+def test_unknown_key_in_source(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            fetch_artcle: false
+        """) == ["sources.yaml:4: sources[0].fetch_artcle: unknown field"]
+
+
+def test_unknown_key_in_organisation(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+          - id: b
+            name: B
+            alias: [Bee]
+        """) == ["rules.yaml:6: organisations[1].alias: unknown field"]
+
+
+def test_unknown_top_level_key(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources: []
+        source:
+          - name: a
+        """) == ["sources.yaml:2: source: unknown field"]
+
+
+# --------------------------------------------------------------------------- wrong types
+
+
+def test_aliases_given_as_string_is_the_example_from_the_issue(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+          - id: b
+            name: B
+          - id: c
+            name: C
+          - id: d
+            name: D
+            aliases:
+              en: [Dee]
+              de:
+                - Deh
+              ru: Ди
+        """) == ["rules.yaml:14: organisations[3].aliases.ru: expected a list of strings"]
+
+
+def test_alias_list_with_empty_string_or_number(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+            aliases:
+              ru: [Альфа, ""]
+              en: [1]
+        """) == [
+        "rules.yaml:5: organisations[0].aliases.ru: strings in this list must not be empty",
+        "rules.yaml:6: organisations[0].aliases.en: expected a list of strings",
+    ]
+
+
+def test_fetch_article_not_a_boolean(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            fetch_article: yes please
+        """) == ["sources.yaml:4: sources[0].fetch_article: expected true or false"]
+
+
+def test_quoted_values_are_not_coerced(tmp_path):
+    # Validation is strict: a string is not a number and "yes" in quotes is not a boolean.
+    assert sources_problems(tmp_path, """\
+        fetch:
+          max_bytes: "10"
+          timeout: "30"
+        sources:
+          - name: a
+            url: https://a.example/rss
+            enabled: "yes"
+        """) == [
+        "sources.yaml:2: fetch.max_bytes: expected a whole number",
+        "sources.yaml:3: fetch.timeout: expected a number",
+        "sources.yaml:7: sources[0].enabled: expected true or false",
+    ]
+
+
+def test_interval_not_a_duration(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            interval: soon
+          - name: b
+            url: https://b.example/rss
+            interval: 0s
+          - name: c
+            url: https://c.example/rss
+            interval: true
+        """) == [
+        "sources.yaml:4: sources[0].interval: "
+        "expected a duration such as 30s, 15m, 1h or 1h30m, got 'soon'",
+        "sources.yaml:7: sources[1].interval: must be at least one second",
+        "sources.yaml:10: sources[2].interval: expected a duration such as 30s, 15m or 1h",
+    ]
+
+
+def test_fetch_limits_out_of_range(tmp_path):
+    assert sources_problems(tmp_path, """\
+        fetch:
+          timeout: 0
+          max_redirects: 50
+        sources: []
+        """) == [
+        "sources.yaml:2: fetch.timeout: must be greater than 0",
+        "sources.yaml:3: fetch.max_redirects: must be less than or equal to 20",
+    ]
+
+
+def test_wrong_container_types(tmp_path):
+    assert sources_problems(tmp_path, """\
+        fetch: 5
+        sources:
+          name: a
+        """) == [
+        "sources.yaml:1: fetch: expected a mapping",
+        "sources.yaml:2: sources: expected a list",  # the line of the key
+    ]
+
+
+def test_top_level_not_a_mapping(tmp_path):
+    assert sources_problems(tmp_path, """\
+        - name: a
+          url: https://a.example/rss
+        """) == ["sources.yaml:1: (top level): expected a mapping"]
+
+
+def test_unsupported_kind(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/
+            kind: html
+        """) == ["sources.yaml:4: sources[0].kind: must be 'feed'"]
+
+
+def test_alerts_are_refused_until_supported(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations: []
+        alerts:
+          - when: anything
+        """) == [
+        "rules.yaml:2: alerts: alert rules are not supported by this release yet; "
+        "leave `alerts: []`"
+    ]
+
+
+# --------------------------------------------------------------------------- names and ids
+
+
+def test_bad_source_name(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: Technopark Moscow
+            url: https://a.example/rss
+          - name: 2024-01-01
+            url: https://b.example/rss
+        """) == [
+        "sources.yaml:2: sources[0].name: expected lower-case letters, digits, '-', '_' or '.', "
+        "starting with a letter or digit, got 'Technopark Moscow'",
+        "sources.yaml:4: sources[1].name: expected a string (put the value in quotes)",
+    ]
+
+
+def test_blank_organisation_name(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: "  "
+        """) == ["rules.yaml:3: organisations[0].name: must not be empty"]
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("ftp://files.example/feed.xml", "'ftp://files.example/feed.xml'"),
+    ("not a url", "'not a url'"),
+    ("https://", "'https://'"),
+    ("https:///feed.xml", "'https:///feed.xml'"),
+    ("https://a.example:port/rss", "'https://a.example:port/rss'"),
+    ("https://a.example/news feed", "'https://a.example/news feed'"),
+    ("'http://[::1'", "'http://[::1'"),
+])
+def test_bad_url(tmp_path, url, shown):
+    assert sources_problems(tmp_path, f"""\
+        sources:
+          - name: a
+            url: {url}
+        """) == [f"sources.yaml:3: sources[0].url: expected an http:// or https:// URL, "
+                 f"got {shown}"]
+
+
+def test_url_not_a_string(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: [https://a.example/rss]
+        """) == ["sources.yaml:3: sources[0].url: expected a URL string"]
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_duplicate_source_name(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+          - name: b
+            url: https://b.example/rss
+          - url: https://a.example/other
+            name: a
+        """) == ["sources.yaml:7: sources[2].name: duplicate name 'a' (first used by sources[0])"]
+
+
+def test_duplicate_organisation_id(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: skolkovo
+            name: Skolkovo
+          - id: technopolis
+            name: Technopolis Moscow
+          - id: skolkovo
+            name: Skolkovo Foundation
+        """) == [
+        "rules.yaml:6: organisations[2].id: duplicate id 'skolkovo' "
+        "(first used by organisations[0])"
+    ]
+
+
+def test_duplicate_id_is_reported_with_other_problems(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+            colour: red
+          - id: a
+            name: A again
+        """) == [
+        "rules.yaml:4: organisations[0].colour: unknown field",
+        "rules.yaml:5: organisations[1].id: duplicate id 'a' (first used by organisations[0])",
+    ]
+
+
+def test_duplicate_yaml_key(tmp_path):
+    # PyYAML alone would silently keep the second url.
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            url: https://b.example/rss
+        """) == ["sources.yaml:4: sources[0].url: duplicate key 'url'"]
+
+
+def test_duplicate_language_key_in_aliases(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+            aliases:
+              ru: [Альфа]
+              en: [Alpha]
+              ru: [Альфа-парк]
+        """) == ["rules.yaml:7: organisations[0].aliases.ru: duplicate key 'ru'"]
+
+
+# --------------------------------------------------------------------------- YAML syntax
+
+
+def test_invalid_yaml_syntax(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+           interval: 15m
+        """) == [
+        "sources.yaml:4: invalid YAML: while parsing a block collection (line 2), "
+        "expected <block end>, but found '<block mapping start>'"
+    ]
+
+
+def test_unterminated_quote_names_where_it_started(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: "A
+        """) == [
+        "rules.yaml:4: invalid YAML: while scanning a quoted scalar (line 3), "
+        "found unexpected end of stream"
+    ]
+
+
+def test_tab_indentation(tmp_path):
+    assert rules_problems(tmp_path, "organisations:\n\t- id: a\n") == [
+        "rules.yaml:2: invalid YAML: found character '\\t' that cannot start any token"
+    ]
+
+
+def test_control_character(tmp_path):
+    assert sources_problems(tmp_path, "sources: []\nfetch:\n  user_agent: a\x07b\n") == [
+        "sources.yaml:3: invalid YAML: special characters are not allowed (found U+0007)"
+    ]
+
+
+def test_several_documents(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations: []
+        ---
+        organisations: []
+        """) == [
+        "rules.yaml:2: invalid YAML: expected a single document in the stream (line 1), "
+        "but found another document"
+    ]
+
+
+def test_merge_key_is_refused_clearly(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - &base
+            name: a
+            url: https://a.example/rss
+          - <<: *base
+            name: b
+        """) == [
+        "sources.yaml:5: sources[1]: YAML merge keys (<<) are not supported; write the fields out",
+        "sources.yaml:5: sources[1].url: required field is missing",
+    ]
+
+
+def test_self_referencing_alias(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources: &all
+          - *all
+        """) == [
+        "sources.yaml:1: sources[0]: a YAML alias refers to the collection that contains it",
+        "sources.yaml:1: sources[0]: expected a mapping",
+    ]
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_bytes("sources:\n  - name: технопарк\n".encode("cp1251"))
+    with pytest.raises(ConfigError) as info:
+        load_sources(path)
+    assert info.value.problems == ["sources.yaml:1: not UTF-8 text (invalid continuation byte)"]
+
+
+# --------------------------------------------------------------------------- required fields
+
+
+@pytest.mark.parametrize("present, missing", [
+    ("url: https://a.example/rss", "name"),
+    ("name: a", "url"),
+])
+def test_source_missing_required_field(tmp_path, present, missing):
+    # A missing field is reported at the first line of its list item.
+    assert sources_problems(tmp_path, f"""\
+        sources:
+          - interval: 1h
+            {present}
+        """) == [f"sources.yaml:2: sources[0].{missing}: required field is missing"]
+
+
+def test_organisation_missing_id_and_name(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+          - aliases:
+              ru: [Бета]
+        """) == [
+        "rules.yaml:4: organisations[1].id: required field is missing",
+        "rules.yaml:4: organisations[1].name: required field is missing",
+    ]
+
+
+def test_missing_top_level_list(tmp_path):
+    assert rules_problems(tmp_path, """\
+        alerts: []
+        """) == ["rules.yaml:1: organisations: required field is missing"]
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_bad_language_code(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            language: Russian
+          - name: b
+            url: https://b.example/rss
+            language: no
+        """) == [
+        "sources.yaml:4: sources[0].language: expected a language code such as ru, en or de",
+        "sources.yaml:7: sources[1].language: "
+        "expected a language code such as ru, en or de (put codes such as 'no' in quotes)",
+    ]
+
+
+def test_bad_language_code_as_alias_key(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+            aliases:
+              russian: [Альфа]
+        """) == [
+        "rules.yaml:5: organisations[0].aliases.russian: "
+        "expected a language code such as ru, en or de"
+    ]
+
+
+# --------------------------------------------------------------------------- files
+
+
+@pytest.mark.parametrize("text", ["", "# nothing here yet\n"])
+def test_empty_file(tmp_path, text):
+    assert sources_problems(tmp_path, text) == [
+        "sources.yaml:1: sources: required field is missing"]
+    assert rules_problems(tmp_path, text) == [
+        "rules.yaml:1: organisations: required field is missing"]
+
+
+def test_missing_file(tmp_path):
+    missing = tmp_path / "sources.yaml"
+    with pytest.raises(ConfigError) as info:
+        load_sources(missing)
+    assert info.value.problems == [f"{missing}: file not found"]
+
+
+def test_directory_instead_of_file(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_rules(tmp_path)
+    assert info.value.problems == [f"{tmp_path}: cannot read: Is a directory"]
+
+
+def test_load_reports_a_missing_file_with_the_other_files_problems(tmp_path):
+    rules_path = write(tmp_path, "rules.yaml", """\
+        organisations:
+          - id: A
+            name: A
+        """)
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path / "sources.yaml", rules_path)
+    assert info.value.problems == [
+        f"{tmp_path / 'sources.yaml'}: file not found",
+        "rules.yaml:2: organisations[0].id: expected lower-case letters, digits, '-', '_' or "
+        "'.', starting with a letter or digit, got 'A'",
+    ]
+
+
+def test_load_reports_problems_of_both_files_at_once(tmp_path):
+    sources_path = write(tmp_path, "sources.yaml", """\
+        sources:
+          - name: a
+            url: ftp://a.example/rss
+          - name: b
+            url: https://b.example/rss
+            intervl: 15m
+        """)
+    rules_path = write(tmp_path, "rules.yaml", """\
+        organisations:
+          - id: a
+            name: A
+            aliases:
+              ru: Альфа
+        """)
+    with pytest.raises(ConfigError) as info:
+        load(sources_path, rules_path)
+    problems = [
+        "sources.yaml:3: sources[0].url: expected an http:// or https:// URL, "
+        "got 'ftp://a.example/rss'",
+        "sources.yaml:6: sources[1].intervl: unknown field",
+        "rules.yaml:5: organisations[0].aliases.ru: expected a list of strings",
+    ]
+    assert info.value.problems == problems
+    assert str(info.value) == "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- durations, locs
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("30s", 30), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("2d", 172800),
+    ("1h 30m", 5400), ("90m", 5400),
+])
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "15", "soon", "15 minutes", "1.5h", "-5m", "15M", "m"])
+def test_parse_duration_refuses(text):
+    with pytest.raises(ValueError, match="expected a duration such as 30s, 15m, 1h or 1h30m"):
+        parse_duration(text)
+
+
+@given(st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_parse_duration_adds_up_the_parts(h, m, s):
+    assert parse_duration(f"{h}h{m}m{s}s") == h * 3600 + m * 60 + s
+
+
+def test_format_loc_examples():
+    assert format_loc(("organisations", 3, "aliases", "ru")) == "organisations[3].aliases.ru"
+    assert format_loc(("sources", 0, "url")) == "sources[0].url"
+    assert format_loc(("fetch", "timeout")) == "fetch.timeout"
+    assert format_loc(("sources",)) == "sources"
+    assert format_loc(()) == "(top level)"
+
+
+_NAME = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
+_LOC_PART = st.one_of(_NAME, st.integers(0, 10_000))
+
+
+def _parse_loc(text: str) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    for index, name in re.findall(r"\[(\d+)\]|\.?([^.\[\]]+)", text):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+@given(_NAME, st.lists(_LOC_PART, max_size=8))
+def test_format_loc_round_trips(first, rest):
+    loc = (first, *rest)
+    text = format_loc(loc)
+    assert _parse_loc(text) == loc
+    assert ".." not in text and ".[" not in text and not text.startswith(".")

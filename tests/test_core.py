@@ -1,0 +1,110 @@
+"""The pure core: normalisation keeps offsets, matching finds exact forms, identity is stable."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.config import Organisation
+from monitor.identity import article_key, canonical_url
+from monitor.match import Matcher, sentence_span
+from monitor.normalize import DASHES, QUOTES, REMOVED, SPACES, normalize
+
+YAKUTIA = Organisation(id="technopark-yakutia", name="Технопарк «Якутия»",
+                       aliases={"ru": ["Технопарк Якутия"], "en": ["Technopark Yakutia"]})
+ITPARK = Organisation(id="it-park-yakutia", name="IT-парк Якутии", aliases={"de": ["IT-Park"]})
+STRASSE = Organisation(id="strasse", name="Große Straße", aliases={})
+
+
+def matched(text: str, *orgs: Organisation) -> list[tuple[str, str]]:
+    return [(h.organisation, h.matched) for h in Matcher(orgs or (YAKUTIA, ITPARK)).match(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Технопарк «Якутия» открыл набор", [("technopark-yakutia", "Технопарк «Якутия»")]),
+    ("ТЕХНОПАРК „ЯКУТИЯ“ открыл", [("technopark-yakutia", "ТЕХНОПАРК „ЯКУТИЯ“")]),
+    ('технопарк "Якутия"', [("technopark-yakutia", 'технопарк "Якутия"')]),
+    ("Технопарк\u00a0Якутия", [("technopark-yakutia", "Технопарк\u00a0Якутия")]),
+    ("Technopark\u2009Yakutia grows", [("technopark-yakutia", "Technopark\u2009Yakutia")]),
+    ("Тех\u00adнопарк Якутия", [("technopark-yakutia", "Тех\u00adнопарк Якутия")]),
+    ("IT–парк Якутии растёт", [("it-park-yakutia", "IT–парк Якутии")]),
+    # word boundaries: no match inside a longer word
+    ("Технопарк Якутиями", []),
+    ("СуперТехнопарк Якутия", []),
+    ("the IT-Parks", []),
+])
+def test_exact_forms(text: str, expected: list[tuple[str, str]]) -> None:
+    assert matched(text) == expected
+
+
+def test_casefold_and_yo() -> None:
+    assert matched("GROSSE STRASSE", STRASSE) == [("strasse", "GROSSE STRASSE")]
+    org = Organisation(id="yo", name="Ёлкин парк")
+    assert matched("в парке: Елкин Парк", org) == [("yo", "Елкин Парк")]
+
+
+def test_hit_offsets_and_snippet() -> None:
+    text = "Первое предложение. Резиденты: Технопарк «Якутия» растёт.\nДругой абзац."
+    (hit,) = Matcher([YAKUTIA]).match(text)
+    assert text[hit.start:hit.end] == hit.matched == "Технопарк «Якутия»"
+    assert hit.snippet == "Резиденты: Технопарк «Якутия» растёт."
+    assert hit.kind == "organisation" and hit.rule == "technopark-yakutia"
+
+
+def test_longest_alias_wins() -> None:
+    short = Organisation(id="yakutia", name="Якутия")
+    hits = matched("Технопарк «Якутия» и Якутия", YAKUTIA, short)
+    assert hits == [("technopark-yakutia", "Технопарк «Якутия»"), ("yakutia", "Якутия")]
+
+
+def test_no_organisations_matches_nothing() -> None:
+    assert Matcher([]).match("Технопарк «Якутия»") == []
+
+
+SPECIAL = QUOTES + DASHES + SPACES + REMOVED + "ёЁßİẞﬁ"
+texts = st.text(alphabet=st.one_of(st.sampled_from(SPECIAL), st.characters()), max_size=80)
+
+
+@given(texts)
+def test_normalize_offsets_stay_on_original(text: str) -> None:
+    norm = normalize(text)
+    for i in range(len(norm.text)):
+        start, end = norm.span(i, i + 1)
+        assert 0 <= start < end <= len(text)
+        # the normalised character comes from exactly that original character
+        assert norm.text[i] in normalize(text[start:end]).text
+    if norm.offsets is not None:
+        assert list(norm.offsets) == sorted(norm.offsets)
+
+
+@given(st.text(max_size=30), st.text(max_size=30), st.sampled_from(["«", "„", '"', "“"]))
+def test_match_span_is_original_text(before: str, after: str, quote: str) -> None:
+    text = f"{before} Технопарк {quote}Якутия{quote} {after}"
+    hits = Matcher([YAKUTIA]).match(text)
+    for hit in hits:
+        assert text[hit.start:hit.end] == hit.matched
+        assert hit.matched in hit.snippet or len(hit.snippet) < len(hit.matched) + 2
+    assert any(h.matched.endswith("Якутия" + quote) for h in hits)
+
+
+def test_sentence_span_on_newlines_and_stops() -> None:
+    text = "A first one. The Second one! Third?\nFourth"
+    start = text.index("Second")
+    assert text[slice(*sentence_span(text, start, start + 6))] == "The Second one!"
+
+
+@pytest.mark.parametrize("url, canonical", [
+    ("HTTPS://Example.ORG:443/a?utm_source=x&id=5#top", "https://example.org/a?id=5"),
+    ("http://example.org", "http://example.org/"),
+    ("http://example.org:8080/x?fbclid=1&yclid=2", "http://example.org:8080/x"),
+    ("https://example.org/x?b=2&a=1", "https://example.org/x?b=2&a=1"),
+])
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+def test_article_key_order() -> None:
+    assert article_key("g1", "http://a/", "h") == "guid:g1"
+    assert article_key(None, "http://A/x?utm_medium=y", "h") == "url:http://a/x"
+    assert article_key("  ", None, "h") == "hash:h"

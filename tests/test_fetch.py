@@ -1,0 +1,599 @@
+"""monitor.fetch against a real HTTP server on 127.0.0.1 (no mocks).
+
+Every limit of the fetcher is exercised over real sockets: the User-Agent, the connect timeout
+and the total deadline, the redirect cap, the body cap after decompression, conditional GET,
+HTTP errors and the refusal of private addresses for links a feed hands us.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+import threading
+import time
+import tracemalloc
+
+import pytest
+import requests
+from httpserver import TestServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitor.config import FetchSettings
+from monitor.errors import FetchError
+from monitor.fetch import PROJECT_URL, USER_AGENT, Fetcher, Response, check_public
+
+MiB = 1024 * 1024
+LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
+
+
+@pytest.fixture
+def fetcher():
+    f = Fetcher()
+    yield f
+    f.close()
+
+
+def make_fetcher(**limits) -> Fetcher:
+    return Fetcher(FetchSettings(**limits))
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- session, UA
+
+
+def test_user_agent_names_project_and_url(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/feed.xml", "<rss/>")
+    response = fetcher.get(http_server.url("/feed.xml"))
+
+    assert isinstance(response, Response)
+    assert response.status == 200
+    assert response.body == b"<rss/>"
+    assert response.url == http_server.url("/feed.xml")
+    seen = http_server.requests[-1].headers["User-Agent"]
+    assert seen == USER_AGENT
+    assert "technopark-monitor" in seen
+    assert PROJECT_URL in seen
+
+
+def test_one_session_for_all_requests(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/a", "a")
+    http_server.route("/b", "b")
+    session = fetcher.session
+    assert isinstance(session, requests.Session)
+
+    assert fetcher.get(http_server.url("/a")).body == b"a"
+    assert fetcher.get(http_server.url("/b")).body == b"b"
+
+    assert fetcher.session is session
+    assert [r.headers["User-Agent"] for r in http_server.requests] == [USER_AGENT] * 2
+
+
+def test_configured_user_agent_is_sent(http_server: TestServer):
+    http_server.route("/feed.xml", "<rss/>")
+    with_ua = make_fetcher(user_agent="my-monitor/1.0 (+https://example.org)")
+    try:
+        with_ua.get(http_server.url("/feed.xml"))
+    finally:
+        with_ua.close()
+    assert http_server.requests[-1].headers["User-Agent"] == "my-monitor/1.0 (+https://example.org)"
+
+
+# --------------------------------------------------------------------------- timeouts
+
+
+@pytest.mark.parametrize(
+    ("delay", "content_length"),
+    [(0.2, True), (1.0, True), (1.0, False), (1.2, False)],
+    ids=["5-bytes-a-second", "1-byte-a-second", "1-byte-a-second-no-length",
+         "byte-every-1.2s-no-length"],
+)
+def test_slow_body_cannot_outlast_the_deadline(http_server: TestServer, delay: float,
+                                               content_length: bool):
+    # 100 bytes at this rate would take 20..120 s; each byte arriving resets a plain read
+    # timeout, so only a total deadline stops it. Without Content-Length the body ends when the
+    # server closes the connection (http.client detaches the socket from the connection then).
+    # A byte every 1.2 s lands after the deadline, so a read merely re-checked between bytes
+    # would overshoot to 2.4 s; the deadline must bound each read.
+    http_server.slow("/slow", b"x" * 100, delay=delay, content_length=content_length)
+    deadline = 1.5
+    slow_fetcher = make_fetcher(timeout=deadline)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as info:
+            slow_fetcher.get(http_server.url("/slow"))
+    finally:
+        slow_fetcher.close()
+    elapsed = time.monotonic() - started
+
+    assert elapsed < deadline + 0.5
+    assert elapsed >= deadline - 0.2  # it was the deadline that stopped it, nothing earlier
+    assert info.value.reason.startswith("deadline of 1.5s exceeded")
+    assert info.value.status is None
+
+
+def test_slow_but_timely_body_is_read_whole(http_server: TestServer):
+    http_server.slow("/drip", b"abcde", delay=0.02, content_length=False)
+    drip_fetcher = make_fetcher(timeout=5.0)
+    try:
+        response = drip_fetcher.get(http_server.url("/drip"))
+    finally:
+        drip_fetcher.close()
+    assert response.body == b"abcde"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="relies on Linux dropping SYNs to a full "
+                    "accept queue")
+def test_connect_timeout():
+    # A listener that never accepts, with its accept queue filled: further SYNs are dropped,
+    # so connecting hangs until the connect timeout, well before the total deadline.
+    listener = socket.socket()
+    fillers: list[socket.socket] = []
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(("127.0.0.1", port))
+            except BlockingIOError:
+                pass
+            fillers.append(filler)
+        time.sleep(0.05)
+        slow_connect = make_fetcher(connect_timeout=0.3, timeout=5.0)
+        started = time.monotonic()
+        try:
+            with pytest.raises(FetchError) as info:
+                slow_connect.get(f"http://127.0.0.1:{port}/feed.xml")
+        finally:
+            slow_connect.close()
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in fillers:
+            sock.close()
+        listener.close()
+    assert info.value.reason == "connect timeout"
+    assert elapsed < 2.0
+
+
+def test_connection_refused(fetcher: Fetcher):
+    with pytest.raises(FetchError) as info:
+        fetcher.get(f"http://127.0.0.1:{closed_port()}/feed.xml")
+    assert "connection failed" in info.value.reason
+    assert info.value.status is None
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+def chain(server: TestServer, name: str, hops: int) -> str:
+    """/name0 -> /name1 -> ... -> /name<hops>, which serves a body. Returns the first URL."""
+    for i in range(hops):
+        server.redirect(f"/{name}{i}", server.url(f"/{name}{i + 1}"),
+                        status=(301, 302, 303, 307, 308)[i % 5])
+    server.route(f"/{name}{hops}", f"end of {name}")
+    return server.url(f"/{name}0")
+
+
+def test_five_redirects_are_followed(http_server: TestServer, fetcher: Fetcher):
+    start = chain(http_server, "r", 5)
+    response = fetcher.get(start)
+    assert response.status == 200
+    assert response.body == b"end of r"
+    assert response.url == http_server.url("/r5")
+    assert len(http_server.requests) == 6
+
+
+def test_six_redirects_fail(http_server: TestServer, fetcher: Fetcher):
+    start = chain(http_server, "r", 6)
+    with pytest.raises(FetchError) as info:
+        fetcher.get(start)
+    assert "too many redirects" in info.value.reason
+    assert "5" in info.value.reason
+    assert http_server.count("/r6") == 0  # the sixth hop is never requested
+    assert len(http_server.requests) == 6
+
+
+def test_max_redirects_setting_is_honoured(http_server: TestServer):
+    start = chain(http_server, "r", 2)
+    one_hop = make_fetcher(max_redirects=1)
+    try:
+        with pytest.raises(FetchError, match="too many redirects"):
+            one_hop.get(start)
+        assert one_hop.get(http_server.url("/r1")).url == http_server.url("/r2")
+    finally:
+        one_hop.close()
+
+
+def test_redirect_loop_fails(http_server: TestServer, fetcher: Fetcher):
+    http_server.redirect_loop("/loop")
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/loop"))
+    assert "too many redirects" in info.value.reason
+    assert len(http_server.requests) == 6
+
+
+@pytest.mark.parametrize("location", ["target.xml", "../feeds/target.xml", "/feeds/target.xml",
+                                      "?page=2"])
+def test_relative_location(http_server: TestServer, fetcher: Fetcher, location: str):
+    http_server.redirect("/feeds/start", location)
+    http_server.route("/feeds/target.xml", "target")
+    http_server.route("/feeds/start?page=2", "page two")
+    response = fetcher.get(http_server.url("/feeds/start"))
+    expected = "page two" if location.startswith("?") else "target"
+    assert response.body == expected.encode()
+    expected_url = (http_server.url("/feeds/start?page=2") if location.startswith("?")
+                    else http_server.url("/feeds/target.xml"))
+    assert response.url == expected_url
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/feed.xml",
+                                      "gopher://127.0.0.1:70/"])
+def test_redirect_to_non_http_is_refused(http_server: TestServer, fetcher: Fetcher,
+                                         location: str):
+    http_server.redirect("/start", location)
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/start"))
+    assert "non-http" in info.value.reason
+
+
+def test_malformed_redirect_is_a_fetch_error(http_server: TestServer, fetcher: Fetcher):
+    http_server.redirect("/start", "http://[oops/feed.xml")
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/start"))
+    assert "malformed redirect" in info.value.reason
+
+
+def trickling_redirect(to: str, seconds: float):
+    """A one-shot raw server on 127.0.0.1: answers `302 Location: to` at once, then drips a
+    body of `x`s for `seconds` (the body of a redirect that nobody should read)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(5)
+
+    def serve() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.recv(65536)
+            conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {to}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            end = time.monotonic() + seconds
+            try:
+                while time.monotonic() < end:
+                    conn.sendall(b"x")
+                    time.sleep(0.05)
+            except OSError:
+                pass  # the client hung up, as it should
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return listener, thread
+
+
+def test_body_of_a_redirect_is_not_read(http_server: TestServer):
+    # requests reads a redirect's whole body (uncapped, no deadline) even with
+    # allow_redirects=False unless the fetcher stops it; this one would take 4 s.
+    http_server.route("/feed.xml", "final")
+    listener, thread = trickling_redirect(http_server.url("/feed.xml"), seconds=4.0)
+    port = listener.getsockname()[1]
+    quick = make_fetcher(timeout=3.0)
+    started = time.monotonic()
+    try:
+        response = quick.get(f"http://127.0.0.1:{port}/start")
+    finally:
+        quick.close()
+        listener.close()
+    elapsed = time.monotonic() - started
+    thread.join(timeout=5)
+    assert response.body == b"final"
+    assert response.url == http_server.url("/feed.xml")
+    assert elapsed < 1.0
+
+
+def test_deadline_spans_all_redirect_hops(http_server: TestServer):
+    http_server.redirect("/start", "/slow")
+    http_server.slow("/slow", b"x" * 100, delay=0.1)
+    deadline = 1.0
+    slow_fetcher = make_fetcher(timeout=deadline)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="deadline"):
+            slow_fetcher.get(http_server.url("/start"))
+    finally:
+        slow_fetcher.close()
+    assert time.monotonic() - started < deadline + 1.0
+
+
+# --------------------------------------------------------------------------- body cap
+
+
+def test_default_cap_is_ten_mebibytes():
+    assert FetchSettings().max_bytes == 10 * MiB
+    assert FetchSettings().max_redirects == 5
+
+
+def test_gzip_bomb_is_cut_off_quickly_without_inflating_it(http_server: TestServer,
+                                                           fetcher: Fetcher):
+    http_server.gzip_bomb("/bomb.xml", 1 << 30)  # ~1 MB on the wire, 1 GiB inflated
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as info:
+            fetcher.get(http_server.url("/bomb.xml"))
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info.value.reason.startswith("body too large")
+    assert elapsed < 5.0
+    # Streaming: memory stays near the 10 MiB cap, nowhere near the 1 GiB bomb.
+    assert peak < 64 * MiB
+
+
+def test_gzip_body_is_counted_after_decompression(http_server: TestServer):
+    capped = make_fetcher(max_bytes=100_000)
+    try:
+        http_server.gzip_bomb("/at-cap.xml", 100_000)
+        response = capped.get(http_server.url("/at-cap.xml"))
+        assert response.body == bytes(100_000)
+
+        http_server.gzip_bomb("/over-cap.xml", 100_001)  # a few hundred bytes compressed
+        with pytest.raises(FetchError, match="too large"):
+            capped.get(http_server.url("/over-cap.xml"))
+    finally:
+        capped.close()
+
+
+def test_plain_body_over_the_cap_fails(http_server: TestServer):
+    http_server.big("/big.xml", size=300_000)  # no Content-Length, read until it is too much
+    capped = make_fetcher(max_bytes=100_000)
+    try:
+        with pytest.raises(FetchError) as info:
+            capped.get(http_server.url("/big.xml"))
+    finally:
+        capped.close()
+    assert info.value.reason == "body too large (more than 100000 bytes after decompression)"
+
+
+@pytest.mark.parametrize("size", [100_000, 99_999, 0])
+def test_body_up_to_the_cap_passes(http_server: TestServer, size: int):
+    http_server.big("/exact.xml", size=size)
+    capped = make_fetcher(max_bytes=100_000)
+    try:
+        response = capped.get(http_server.url("/exact.xml"))
+    finally:
+        capped.close()
+    assert response.body == b"x" * size
+
+
+def test_one_byte_over_the_cap_fails(http_server: TestServer):
+    http_server.big("/over.xml", size=100_001)
+    capped = make_fetcher(max_bytes=100_000)
+    try:
+        with pytest.raises(FetchError, match="too large"):
+            capped.get(http_server.url("/over.xml"))
+    finally:
+        capped.close()
+
+
+def test_content_length_over_the_cap_is_refused_early(http_server: TestServer):
+    # The body would take 200 000 s to trickle in; refusing on the header returns at once.
+    http_server.slow("/declared.xml", b"x" * 200_000, delay=1.0, content_length=True)
+    capped = make_fetcher(max_bytes=100_000, timeout=10.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as info:
+            capped.get(http_server.url("/declared.xml"))
+    finally:
+        capped.close()
+    assert time.monotonic() - started < 0.5
+    assert "too large" in info.value.reason
+    assert "200000" in info.value.reason  # the declared length, not a count of bytes read
+
+
+# --------------------------------------------------------------------------- conditional GET
+
+
+def test_conditional_get_round_trip(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/feed.xml", "<rss>v1</rss>", etag='"v1"', last_modified=LAST_MODIFIED)
+    url = http_server.url("/feed.xml")
+
+    first = fetcher.get(url)
+    assert first.status == 200
+    assert not first.not_modified
+    assert "If-None-Match" not in http_server.requests[-1].headers
+    assert "If-Modified-Since" not in http_server.requests[-1].headers
+
+    second = fetcher.get(url, etag=first.headers["ETag"],
+                         last_modified=first.headers["Last-Modified"])
+    sent = http_server.requests[-1].headers
+    assert sent["If-None-Match"] == '"v1"'
+    assert sent["If-Modified-Since"] == LAST_MODIFIED
+    assert second.status == 304
+    assert second.not_modified
+    assert second.body == b""
+    assert second.url == url
+
+
+def test_last_modified_alone_gives_304(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/feed.xml", "<rss/>", last_modified=LAST_MODIFIED)
+    response = fetcher.get(http_server.url("/feed.xml"), last_modified=LAST_MODIFIED)
+    assert "If-None-Match" not in http_server.requests[-1].headers
+    assert response.not_modified
+    assert response.body == b""
+
+
+def test_changed_etag_gives_the_new_body(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/feed.xml", "<rss>v2</rss>", etag='"v2"')
+    response = fetcher.get(http_server.url("/feed.xml"), etag='"v1"')
+    assert http_server.requests[-1].headers["If-None-Match"] == '"v1"'
+    assert not response.not_modified
+    assert response.body == b"<rss>v2</rss>"
+    assert response.headers["ETag"] == '"v2"'
+
+
+def test_accept_header_and_content_type(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/feed.json", "{}", content_type="application/feed+json")
+    response = fetcher.get(http_server.url("/feed.json"), accept="application/feed+json")
+    assert http_server.requests[-1].headers["Accept"] == "application/feed+json"
+    assert response.content_type == "application/feed+json"
+
+
+# --------------------------------------------------------------------------- HTTP errors
+
+
+@pytest.mark.parametrize("status", [403, 404, 410, 500, 503])
+def test_http_errors_carry_the_status(http_server: TestServer, fetcher: Fetcher, status: int):
+    if status != 404:
+        http_server.route("/feed.xml", "error page", status=status)
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/feed.xml"))
+    assert info.value.status == status
+    assert str(status) in info.value.reason
+    assert info.value.url == http_server.url("/feed.xml")
+
+
+def test_http_error_after_a_redirect_names_the_final_url(http_server: TestServer,
+                                                         fetcher: Fetcher):
+    http_server.redirect("/old", "/gone")
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/old"))
+    assert info.value.status == 404
+    assert info.value.url == http_server.url("/gone")
+
+
+# --------------------------------------------------------------------------- private addresses
+
+
+def test_check_public_refuses_loopback_and_names_the_address():
+    with pytest.raises(FetchError) as info:
+        check_public("http://127.0.0.1:1/x")
+    assert "refused" in info.value.reason
+    assert "127.0.0.1" in info.value.reason
+
+
+def test_check_public_allows_trusted_host():
+    check_public("http://127.0.0.1:1/x", trusted_hosts={"127.0.0.1"})
+
+
+@pytest.mark.parametrize("url", [
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.1/admin",
+    "http://192.168.1.1/",
+    "http://172.16.0.1/",
+    "http://0.0.0.0/",
+    "http://[::1]:8080/",
+    "http://[fd00::1]/",
+    "http://[::ffff:127.0.0.1]/",
+])
+def test_check_public_refuses_private_addresses(url: str):
+    with pytest.raises(FetchError) as info:
+        check_public(url)
+    assert "non-public address" in info.value.reason
+
+
+@pytest.mark.parametrize("url", ["http://8.8.8.8/feed.xml", "https://[2001:4860:4860::8888]/"])
+def test_check_public_allows_public_addresses(url: str):
+    check_public(url)  # IP literals: resolved without DNS, never connected to
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed.xml",
+                                 "gopher://example.org/", "javascript:alert(1)", "/relative",
+                                 "http:///no-host"])
+def test_check_public_refuses_non_http_urls(url: str):
+    with pytest.raises(FetchError) as info:
+        check_public(url, trusted_hosts={"example.org"})
+    assert "not an http(s) URL" in info.value.reason
+
+
+@pytest.mark.parametrize("url", ["http://[::1/x", "http://example.org:port/x"])
+def test_check_public_refuses_malformed_urls(url: str):
+    with pytest.raises(FetchError, match="malformed"):
+        check_public(url)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
+                        "169.254.0.0/16", "100.64.0.0/10"]).flatmap(
+    lambda net: st.integers(0, ipaddress.ip_network(net).num_addresses - 1).map(
+        lambda i, net=net: ipaddress.ip_network(net)[i])))
+def test_check_public_refuses_any_private_ipv4(address: ipaddress.IPv4Address):
+    with pytest.raises(FetchError) as info:
+        check_public(f"http://{address}/feed.xml")
+    assert str(address) in info.value.reason
+
+
+def test_untrusted_loopback_url_is_refused_before_any_request(http_server: TestServer,
+                                                              fetcher: Fetcher):
+    http_server.route("/x", "secret")
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/x"), trusted_hosts=set())
+    assert "127.0.0.1" in info.value.reason
+    assert http_server.count("/x") == 0
+    assert http_server.requests == []
+
+
+def test_trusted_host_is_fetched(http_server: TestServer, fetcher: Fetcher):
+    http_server.route("/x", "article")
+    response = fetcher.get(http_server.url("/x"), trusted_hosts={"127.0.0.1"})
+    assert response.body == b"article"
+
+
+def test_redirect_from_trusted_to_untrusted_private_host_is_refused(http_server: TestServer,
+                                                                   fetcher: Fetcher):
+    # 'localhost' is not in the trusted set and resolves to loopback.
+    http_server.redirect("/start", f"http://localhost:{http_server.port}/x")
+    http_server.route("/x", "secret")
+    with pytest.raises(FetchError) as info:
+        fetcher.get(http_server.url("/start"), trusted_hosts={"127.0.0.1"})
+    assert "refused" in info.value.reason
+    assert "localhost" in info.value.reason
+    assert http_server.count("/start") == 1
+    assert http_server.count("/x") == 0
+
+
+def test_non_http_url_is_refused_for_untrusted_links(fetcher: Fetcher):
+    with pytest.raises(FetchError, match="not an http"):
+        fetcher.get("file:///etc/passwd", trusted_hosts=set())
+
+
+def test_http_1_0_server_closing_after_body() -> None:
+    """Servers that speak HTTP/1.0 close the connection after the body (the demo server does)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"<rss version='2.0'><channel><title>x</title></channel></rss>" * 50
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fetcher = Fetcher()
+        for _ in range(3):
+            response = fetcher.get(f"http://127.0.0.1:{server.server_address[1]}/feed")
+            assert response.body.count(b"<rss") == 50 and len(response.body) == 3000
+        fetcher.close()
+    finally:
+        server.shutdown()
+        server.server_close()

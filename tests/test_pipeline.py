@@ -1,0 +1,180 @@
+"""The whole pipeline against a real HTTP server on 127.0.0.1 and a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from helpers import article_page, invoke, rss, write_config
+from httpserver import TestServer
+
+
+def db_rows(tmp_path: Path, sql: str) -> list[dict]:
+    conn = sqlite3.connect(tmp_path / "monitor.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def serve_news(server: TestServer, description: str = "Кратко.") -> None:
+    server.route("/feed.xml", rss([
+        {"guid": "n1", "title": "Технопарк «Якутия» подвёл итоги", "link": server.url("/n1"),
+         "description": description},
+        {"guid": "n2", "title": "Skolkovo opens a new hub", "link": server.url("/n2"),
+         "description": "Skolkovo announced a hub."},
+    ]), etag='"feed-v1"', last_modified="Mon, 02 Mar 2026 10:00:00 GMT")
+    server.route("/n1", article_page(
+        "Технопарк «Якутия» подвёл итоги",
+        "Резиденты Технопарк Якутия выпустили продукцию.",
+        "Новый корпус откроется летом."), content_type="text/html; charset=utf-8")
+    server.route("/n2", article_page("Skolkovo opens a new hub", "Skolkovo said on Monday.",
+                                     lang="en"), content_type="text/html; charset=utf-8")
+
+
+def test_poll_stores_hits_and_second_poll_adds_nothing(tmp_path: Path,
+                                                       http_server: TestServer) -> None:
+    serve_news(http_server)
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml")}])
+    result = invoke("poll", *opts)
+    assert result.exit_code == 0, result.output
+    assert "news: 2 new, 0 updated, 0 unchanged" in result.output
+
+    hits = db_rows(tmp_path, "select organisation, organisation_name, matched, title, url, "
+                             "source, published from hits_view order by id")
+    assert [(h["organisation"], h["matched"]) for h in hits] == [
+        ("technopark-yakutia", "Технопарк «Якутия»"),
+        ("technopark-yakutia", "Технопарк Якутия"),
+        ("skolkovo", "Skolkovo"), ("skolkovo", "Skolkovo"), ("skolkovo", "Skolkovo")]
+    assert hits[0]["organisation_name"] == "Технопарк «Якутия»"
+    assert hits[0]["published"] == "2026-03-02T10:00:00Z"
+    assert hits[0]["url"] == http_server.url("/n1") and hits[0]["source"] == "news"
+    article = db_rows(tmp_path, "select * from articles where guid = 'n1'")[0]
+    assert article["extracted_from"] == "page"
+    assert "Новый корпус" in article["text"] and "Главная" not in article["text"]
+    assert article["language"] == "ru"
+
+    # Second poll: the server answers 304 to our conditional GET; nothing is added.
+    result = invoke("poll", *opts)
+    assert "news: not modified" in result.output
+    assert http_server.requests[-1].headers.get("If-None-Match") == '"feed-v1"'
+    assert db_rows(tmp_path, "select count(*) n from hits")[0]["n"] == 5
+    # A server that ignores conditional GET: the same feed again adds nothing either.
+    http_server.route("/feed.xml", http_server.requests and rss([
+        {"guid": "n1", "title": "Технопарк «Якутия» подвёл итоги", "link": http_server.url("/n1"),
+         "description": "Кратко."},
+        {"guid": "n2", "title": "Skolkovo opens a new hub", "link": http_server.url("/n2"),
+         "description": "Skolkovo announced a hub."}]))
+    pages_before = http_server.count("/n1")
+    result = invoke("poll", *opts)
+    assert "news: 0 new, 0 updated, 2 unchanged" in result.output
+    assert http_server.count("/n1") == pages_before  # known entries are not re-fetched
+    assert db_rows(tmp_path, "select count(*) n from articles")[0]["n"] == 2
+    assert db_rows(tmp_path, "select count(*) n from hits")[0]["n"] == 5
+
+
+def test_edited_entry_is_updated_not_duplicated(tmp_path: Path, http_server: TestServer) -> None:
+    serve_news(http_server)
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}])
+    invoke("poll", *opts)
+    serve_news(http_server, description="Поправка: Технопарк Якутия и Skolkovo.")
+    http_server.route("/feed.xml", rss([
+        {"guid": "n1", "title": "Технопарк «Якутия» подвёл итоги", "link": http_server.url("/n1"),
+         "description": "Поправка: Технопарк Якутия и Skolkovo."},
+        {"guid": "n2", "title": "Skolkovo opens a new hub", "link": http_server.url("/n2"),
+         "description": "Skolkovo announced a hub."}]), etag='"feed-v2"')
+    result = invoke("poll", *opts)
+    assert "news: 0 new, 1 updated, 1 unchanged" in result.output
+    rows = db_rows(tmp_path, "select id, text, updated from articles where guid = 'n1'")
+    assert len(rows) == 1 and "Поправка" in rows[0]["text"] and rows[0]["updated"]
+    hits = db_rows(tmp_path, f"select organisation from hits where article_id = {rows[0]['id']}")
+    assert sorted(h["organisation"] for h in hits) == ["skolkovo", "technopark-yakutia",
+                                                       "technopark-yakutia"]
+
+
+def test_failing_source_does_not_stop_others(tmp_path: Path, http_server: TestServer) -> None:
+    serve_news(http_server)
+    http_server.route("/broken.xml", b"<html><body>not a feed</body></html>",
+                      content_type="text/html")
+    opts = write_config(tmp_path, [
+        {"name": "dead", "url": "http://127.0.0.1:9/feed.xml"},
+        {"name": "broken", "url": http_server.url("/broken.xml")},
+        {"name": "missing", "url": http_server.url("/nope.xml")},
+        {"name": "news", "url": http_server.url("/feed.xml")},
+    ])
+    result = invoke("poll", *opts)
+    assert result.exit_code == 0
+    assert "dead: failed: connection failed" in result.output
+    assert "broken: failed: not a feed" in result.output
+    assert "missing: failed: HTTP 404" in result.output
+    assert "news: 2 new" in result.output
+    sources = {r["name"]: r for r in db_rows(tmp_path, "select * from sources")}
+    assert sources["dead"]["consecutive_failures"] == 1 and sources["dead"]["last_error"]
+    assert sources["news"]["consecutive_failures"] == 0 and sources["news"]["last_success"]
+    fetches = db_rows(tmp_path, "select source, status, error from fetches order by id")
+    assert [(f["source"], f["status"]) for f in fetches] == [
+        ("dead", None), ("broken", 200), ("missing", 404), ("news", 200)]
+    status = invoke("status", *opts)
+    assert "connection failed" in status.output and "news" in status.output
+
+
+def test_poll_exits_1_when_every_source_failed(tmp_path: Path) -> None:
+    opts = write_config(tmp_path, [{"name": "dead", "url": "http://127.0.0.1:9/a"},
+                                   {"name": "dead2", "url": "http://127.0.0.1:9/b"}])
+    result = invoke("poll", *opts)
+    assert result.exit_code == 1
+    result = invoke("poll", *opts, "--source", "dead")
+    assert result.exit_code == 1 and "dead2" not in result.output
+    failures = db_rows(tmp_path, "select consecutive_failures from sources where name='dead'")
+    assert failures == [{"consecutive_failures": 2}]
+
+
+def test_page_failure_falls_back_to_feed_text(tmp_path: Path, http_server: TestServer) -> None:
+    http_server.route("/feed.xml", rss([
+        {"guid": "x", "title": "Новости", "link": http_server.url("/gone"),
+         "description": "&lt;p&gt;Резиденты &lt;b&gt;Технопарк Якутия&lt;/b&gt;&lt;/p&gt;"},
+        # A link the feed hands us to a host we did not configure that resolves to loopback:
+        {"guid": "y", "title": "Ещё", "link": f"http://localhost:{http_server.port}/secret",
+         "description": "Технопарк «Якутия» снова."}]))
+    http_server.route("/secret", article_page("secret", "internal"),
+                      content_type="text/html")
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml")}])
+    assert "news: 2 new" in invoke("poll", *opts).output
+    rows = db_rows(tmp_path, "select guid, text, extracted_from from articles order by guid")
+    assert rows[0] == {"guid": "x", "text": "Новости\nРезиденты Технопарк Якутия",
+                       "extracted_from": "feed"}
+    assert rows[1]["extracted_from"] == "feed"
+    assert http_server.count("/secret") == 0  # never requested
+
+
+def test_unknown_source_name_is_a_usage_error(tmp_path: Path) -> None:
+    opts = write_config(tmp_path, [{"name": "a", "url": "http://127.0.0.1:9/a"}])
+    result = invoke("poll", *opts, "--source", "b")
+    assert result.exit_code == 2 and "no source named b" in result.output
+
+
+def test_invalid_config_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    opts = write_config(tmp_path, [{"name": "a", "url": "ftp://x", "intervall": "5m"}])
+    for command in ("run", "poll", "status"):
+        result = invoke(command, *opts)
+        assert result.exit_code == 2
+        assert "sources.yaml:3: sources[0].url: expected an http:// or https:// URL" in \
+            result.output
+        assert "sources.yaml:4: sources[0].intervall: unknown field" in result.output
+    assert not (tmp_path / "monitor.db").exists()
+
+
+def test_html_titles_are_stored_as_text(tmp_path: Path, http_server: TestServer) -> None:
+    http_server.route("/atom.xml", """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:f</id><updated>2026-03-01T00:00:00Z</updated>
+<entry><id>urn:e1</id><updated>2026-03-01T00:00:00Z</updated>
+<title type="html">&lt;b&gt;Технопарк «Якутия»&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;растёт</title>
+<summary>Кратко.</summary></entry></feed>""", content_type="application/atom+xml")
+    opts = write_config(tmp_path, [{"name": "atom", "url": http_server.url("/atom.xml"),
+                                    "fetch_article": "false"}])
+    assert "atom: 1 new" in invoke("poll", *opts).output
+    (row,) = db_rows(tmp_path, "select title, text from articles")
+    assert row["title"] == "Технопарк «Якутия» растёт"
+    assert "<" not in row["text"] and "alert" not in row["text"]
