@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/technopark-monitor demo
+	@$(BIN)/technopark-monitor demo
 
 run: $(STAMP)
-	$(BIN)/technopark-monitor run
+	@$(BIN)/technopark-monitor run
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -141,6 +141,7 @@ class Poller:
         if known is not None and known.entry_hash == entry_hash:
             return "unchanged"
         title = html_to_text(entry.title) if entry.title_is_html else entry.title
+        title = " ".join(title.split())  # one line: titles end up in subjects and headers
         text, page_language, canonical = summary, None, None
         extracted_from = "feed"
         if source.fetch_article and entry.link:

@@ -17,13 +17,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from httpserver import TestServer
 
 from monitor.config import FetchSettings, Organisation, Source
 from monitor.fetch import Fetcher
 from monitor.match import Matcher
 from monitor.pipeline import Poller, PollResult
 from monitor.store import Store
+
+from httpserver import TestServer
 
 CORPUS = Path(__file__).parent.parent.parent / "shared" / "corpora" / "feedparser-tests"
 FOLDERS = ["wellformed", "illformed", "encoding", "entities", "json"]

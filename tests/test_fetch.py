@@ -16,13 +16,14 @@ import tracemalloc
 
 import pytest
 import requests
-from httpserver import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.config import FetchSettings
 from monitor.errors import FetchError
 from monitor.fetch import PROJECT_URL, USER_AGENT, Fetcher, Response, check_public
+
+from httpserver import TestServer
 
 MiB = 1024 * 1024
 LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"

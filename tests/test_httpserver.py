@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 import requests
+
 from httpserver import TestServer, gzip_zeros
 
 

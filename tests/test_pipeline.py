@@ -170,7 +170,8 @@ def test_html_titles_are_stored_as_text(tmp_path: Path, http_server: TestServer)
     http_server.route("/atom.xml", """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:f</id><updated>2026-03-01T00:00:00Z</updated>
 <entry><id>urn:e1</id><updated>2026-03-01T00:00:00Z</updated>
-<title type="html">&lt;b&gt;Технопарк «Якутия»&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;растёт</title>
+<title type="html">&lt;b&gt;Технопарк «Якутия»&lt;/b&gt;
+&lt;script&gt;alert(1)&lt;/script&gt;растёт</title>
 <summary>Кратко.</summary></entry></feed>""", content_type="application/atom+xml")
     opts = write_config(tmp_path, [{"name": "atom", "url": http_server.url("/atom.xml"),
                                     "fetch_article": "false"}])

@@ -1,0 +1,55 @@
+"""The demo runs offline: any connection or lookup beyond 127.0.0.1 makes it fail."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import REPO
+
+GUARD = '''
+import ipaddress, socket
+_connect, _getaddrinfo = socket.socket.connect, socket.getaddrinfo
+def _loopback(host):
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
+def connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
+        raise OSError(f"demo guard: connection to {address[0]} refused")
+    return _connect(self, address)
+def getaddrinfo(host, *args, **kwargs):
+    if host is not None and not _loopback(host):
+        raise OSError(f"demo guard: lookup of {host} refused")
+    return _getaddrinfo(host, *args, **kwargs)
+socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
+'''
+
+
+def test_demo_works_with_no_network_beyond_loopback(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(GUARD)
+    db = tmp_path / "demo.db"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, str(REPO / "run.py"), "demo", "--db", str(db)],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "demo guard" not in result.stdout + result.stderr
+    for name in ("demo-ru", "demo-en", "demo-de"):
+        assert f"{name}: " in result.stdout and f"{name}: failed" not in result.stdout
+    conn = sqlite3.connect(db)
+    by_language = dict(conn.execute(
+        "select language, count(*) from hits_view group by language").fetchall())
+    extracted = dict(conn.execute(
+        "select extracted_from, count(*) from articles group by extracted_from").fetchall())
+    conn.close()
+    assert set(by_language) == {"ru", "en", "de"} and all(by_language.values())
+    assert extracted == {"page": 10}  # every article page was fetched and extracted
+    # the guard itself works: a public address is refused in the same environment
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection("
+                            "('192.0.2.1', 80), timeout=1)"], env=env, capture_output=True,
+                           text=True, timeout=30)
+    assert "demo guard" in probe.stderr

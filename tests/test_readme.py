@@ -1,0 +1,77 @@
+"""Every ```console block in README.md is run, in order, and must print what it shows.
+
+`UPDATE_README=1 pytest tests/test_readme.py` rewrites the outputs after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import REPO
+
+README = REPO / "README.md"
+BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
+BIN = Path(sys.executable).parent
+
+
+def argv(command: str) -> list[str]:
+    """The README's commands, run with this interpreter: `make demo` is the demo command."""
+    words = shlex.split(command)
+    if words == ["make", "demo"]:
+        return [sys.executable, str(REPO / "run.py"), "demo"]
+    if words[0] == ".venv/bin/technopark-monitor":
+        return [sys.executable, str(REPO / "run.py"), *words[1:]]
+    if words[0] == ".venv/bin/sqlite-utils":
+        return [str(BIN / "sqlite-utils"), *words[1:]]
+    raise AssertionError(f"README runs a command the test does not know: {command}")
+
+
+def run(command: str) -> str:
+    result = subprocess.run(argv(command), cwd=REPO, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "COLUMNS": "200"})
+    return (result.stdout + result.stderr).rstrip("\n")
+
+
+def commands(block: str) -> list[tuple[str, str]]:
+    """[(command, expected output)] of one console block."""
+    pairs: list[tuple[str, list[str]]] = []
+    for line in block.rstrip("\n").split("\n"):
+        if line.startswith("$ "):
+            pairs.append((line[2:], []))
+        else:
+            pairs[-1][1].append(line)
+    return [(command, "\n".join(output)) for command, output in pairs]
+
+
+def test_readme_console_blocks_print_what_they_show() -> None:
+    text = README.read_text(encoding="utf-8")
+    blocks = BLOCK.findall(text)
+    assert len(blocks) >= 5
+    assert blocks[0].startswith("$ make demo\n"), "the demo comes first: later blocks use it"
+    mismatches = []
+    updated = text
+    for block in blocks:
+        new_block = ""
+        for command, expected in commands(block):
+            actual = run(command)
+            new_block += f"$ {command}\n{actual}\n"
+            if actual != expected:
+                mismatches.append(f"$ {command}\n--- README\n{expected}\n--- actual\n{actual}")
+        updated = updated.replace(f"```console\n{block}```", f"```console\n{new_block}```", 1)
+    if mismatches and os.environ.get("UPDATE_README"):
+        README.write_text(updated, encoding="utf-8")
+        return
+    assert not mismatches, "\n\n".join(mismatches)
+
+
+def test_quick_start_is_two_make_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    quick = text.split("## Quick start", 1)[1].split("##", 1)[0]
+    assert "make demo" in quick and "make test" in quick
+    ci = (REPO / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.MULTILINE), ".ci/run must run the README's command"

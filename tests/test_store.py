@@ -1,0 +1,89 @@
+"""The database as users see it: versioned schema, WAL, readers never blocking the daemon."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from monitor import store as store_module
+from monitor.errors import SchemaError
+from monitor.store import SCHEMA_VERSION, Store
+
+from helpers import invoke, rss, write_config
+from httpserver import TestServer
+
+
+def test_new_database_has_current_schema_and_wal(tmp_path: Path) -> None:
+    with Store(tmp_path / "m.db") as store:
+        assert store.conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+        names = set(store.db.table_names()) | set(store.db.view_names())
+    assert {"sources", "fetches", "articles", "hits", "organisations", "hits_view",
+            "articles_fts"} <= names
+
+
+def test_database_from_newer_release_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaError, match="newer than this release"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("select count(*) from sqlite_master").fetchone()[0] == 0
+    conn.close()
+    opts = write_config(tmp_path, [{"name": "a", "url": "http://127.0.0.1:9/"}])
+    result = invoke("poll", *opts[:4], "--db", str(path))
+    assert result.exit_code == 2 and "upgrade technopark-monitor" in result.output
+
+
+def test_older_database_is_migrated_forward(tmp_path: Path, monkeypatch) -> None:
+    """A database left by an older release (here: one migration behind) is brought forward
+    on open, keeping its rows."""
+    path = tmp_path / "m.db"
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION)
+    with Store(path) as store:
+        store.conn.execute("insert into organisations values ('x', 'X', '{}')")
+    extra = "CREATE TABLE future_notes (id INTEGER PRIMARY KEY, note TEXT);"
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, extra])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Store(path) as store:
+        assert store.conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert "future_notes" in store.db.table_names()
+        assert store.query("select id from organisations") == [{"id": "x"}]
+
+
+def test_failed_migration_leaves_the_old_version(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "m.db"
+    Store(path).close()
+    broken = "CREATE TABLE half (id INTEGER);\nCREATE TABLE sources (dup INTEGER);"
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, broken])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(sqlite3.OperationalError):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("select count(*) from sqlite_master where name = 'half'").fetchone()[0] == 0
+    conn.close()
+
+
+def test_reader_holding_a_transaction_does_not_block_polls(tmp_path: Path,
+                                                           http_server: TestServer) -> None:
+    http_server.route("/feed.xml", rss([{"guid": f"g{i}", "title": f"Технопарк Якутия {i}",
+                                         "link": http_server.url(f"/{i}")} for i in range(5)]))
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}])
+    assert invoke("poll", *opts).exit_code == 0
+    reader = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
+    reader.execute("begin")
+    before = reader.execute("select count(*) from articles").fetchone()[0]
+    http_server.route("/feed.xml", rss([{"guid": f"h{i}", "title": f"Skolkovo {i}",
+                                         "link": http_server.url(f"/h{i}")} for i in range(5)]))
+    result = invoke("poll", *opts)  # the reader's snapshot is open meanwhile
+    assert "news: 5 new" in result.output
+    assert reader.execute("select count(*) from articles").fetchone()[0] == before == 5
+    reader.execute("commit")
+    assert reader.execute("select count(*) from articles").fetchone()[0] == 10
+    reader.close()
