@@ -17,7 +17,7 @@ from . import __version__, logs
 from .config import Config, RulesFile, SourcesFile, load, load_rules
 from .demo import demo_sources, serve
 from .errors import ConfigError, FetchError, SchemaError
-from .extract import extract_page, html_to_text, tidy
+from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
 from .match import Hit, Matcher
 from .pipeline import Poller, PollResult
@@ -205,9 +205,7 @@ def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None
     if looks_html:
         page = extract_page(body, url)
         if page is not None:
-            text = page.text if page.text.startswith(page.title or "\0") or not page.title \
-                else f"{page.title}\n{page.text}"
-            return text, page.title, rules_lang or page.language
+            return with_title(page.title, page.text), page.title, rules_lang or page.language
         return html_to_text(body.decode("utf-8", "replace")), None, rules_lang
     return tidy(body.decode("utf-8", "replace")), None, rules_lang
 

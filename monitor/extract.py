@@ -38,6 +38,14 @@ def tidy(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def with_title(title: str | None, text: str) -> str:
+    """Article text as stored and matched: the headline first, unless the text already has it
+    near the top (extractors often keep the <h1>, sometimes after a stray menu line)."""
+    if not title or title in text[: len(title) + 300]:
+        return text
+    return f"{title}\n{text}" if text else title
+
+
 def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment, paragraphs on their own lines. Entity-encoded markup stays
     text: `&lt;b&gt;` comes out as the characters `<b>`, never as a tag."""

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from . import logs
 from .config import Source
 from .errors import FetchError, ParseError
-from .extract import extract_page, html_to_text
+from .extract import extract_page, html_to_text, with_title
 from .fetch import Fetcher
 from .identity import article_key, canonical_url, content_hash
 from .match import Matcher
@@ -62,13 +62,6 @@ def _entry_hash(entry: Entry) -> str:
     fingerprint = "\x1f".join(str(x) for x in (entry.guid, entry.link, entry.title,
                                                entry.summary_html, entry.published))
     return hashlib.sha256(fingerprint.encode("utf-8", "replace")).hexdigest()
-
-
-def _with_title(title: str, text: str) -> str:
-    """Article text as stored and matched: the headline first, unless the body repeats it."""
-    if not title or text.lstrip().startswith(title):
-        return text
-    return f"{title}\n{text}" if text else title
 
 
 class Poller:
@@ -150,7 +143,7 @@ class Poller:
                 text, extracted_from = page.text, "page"
                 title = title or page.title or ""
                 page_language, canonical = page.language, page.canonical_url
-        text = _with_title(title, text)
+        text = with_title(title, text)
         language = source.language or entry.language or page_language or feed_language
         hits = self.matcher.match(text, language)
         article = Article(

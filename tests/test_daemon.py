@@ -93,3 +93,26 @@ def test_daemon_refuses_invalid_config(tmp_path: Path) -> None:
     assert daemon.returncode == 2
     assert "sources.yaml:2: sources[0].name:" in stderr
     assert not (tmp_path / "monitor.db").exists()
+
+
+def test_missed_runs_are_coalesced(tmp_path: Path, http_server: TestServer) -> None:
+    """A daemon that could not run for five intervals (machine asleep, process stopped) polls
+    once when it wakes, not five times."""
+    http_server.route("/feed.xml", rss([{"guid": "a", "title": "t", "link": "http://x/a"}]))
+    opts = write_config(tmp_path, [{"name": "feed", "url": http_server.url("/feed.xml"),
+                                    "interval": "1s", "fetch_article": "false"}])
+    daemon = start_daemon(opts)
+    try:
+        assert wait_for(lambda: http_server.count("/feed.xml") >= 2)
+        daemon.send_signal(signal.SIGSTOP)
+        time.sleep(5.5)
+        before = http_server.count("/feed.xml")
+        daemon.send_signal(signal.SIGCONT)
+        time.sleep(0.9)
+        caught_up = http_server.count("/feed.xml") - before
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=30)
+    finally:
+        daemon.kill()
+    assert 1 <= caught_up <= 2, f"{caught_up} polls right after waking"
+    assert daemon.returncode == 0, stderr

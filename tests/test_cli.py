@@ -1,0 +1,92 @@
+"""The command line as a user types it: check, status, help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+
+from helpers import RULES, article_page, invoke, write_config
+from httpserver import TestServer
+
+HIT_FIELDS = ["kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
+              "end", "snippet"]
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> str:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    return str(path)
+
+
+def test_check_json_on_an_html_file(tmp_path: Path, rules: str) -> None:
+    page = tmp_path / "article.html"
+    page.write_text(article_page("Новости Сколково", "Резиденты: Технопарк «Якутия» и Skolkovo."),
+                    encoding="utf-8")
+    result = invoke("check", str(page), "--json", "--rules", rules)
+    data = json.loads(result.output)
+    assert list(data) == ["language", "title", "hits"]
+    assert data["language"] == "ru" and data["title"] == "Новости Сколково"
+    assert [list(h) for h in data["hits"]] == [HIT_FIELDS] * 3
+    title, yakutia, skolkovo = data["hits"]
+    assert (title["matched"], title["snippet"]) == ("Сколково", "Новости Сколково")
+    assert yakutia["kind"] == "organisation" and yakutia["rule"] == "technopark-yakutia"
+    assert yakutia["metric"] is None and yakutia["value"] is None and yakutia["unit"] is None
+    assert yakutia["matched"] == "Технопарк «Якутия»"
+    assert yakutia["snippet"] == "Резиденты: Технопарк «Якутия» и Skolkovo."
+    assert skolkovo["organisation"] == "skolkovo"
+
+
+def test_check_text_from_stdin_with_lang(rules: str) -> None:
+    result = CliRunner().invoke(cli, ["check", "-", "--json", "--lang", "de", "--rules", rules],
+                                input="Der Technopark Jakutien wächst.\n")
+    data = json.loads(result.output)
+    assert data["language"] == "de" and data["title"] is None
+    (hit,) = data["hits"]
+    assert (hit["matched"], hit["start"], hit["end"]) == ("Technopark Jakutien", 4, 23)
+
+
+def test_check_a_url(http_server: TestServer, rules: str) -> None:
+    http_server.route("/a.html", article_page("Skolkovo news", "Skolkovo grows.", lang="en"),
+                      content_type="text/html; charset=utf-8")
+    result = invoke("check", http_server.url("/a.html"), "--rules", rules)
+    assert result.exit_code == 0
+    assert "language: en" in result.output and "skolkovo" in result.output
+    missing = CliRunner().invoke(cli, ["check", http_server.url("/gone"), "--rules", rules])
+    assert missing.exit_code == 1 and "HTTP 404" in missing.output
+
+
+def test_check_no_hits_and_missing_file(tmp_path: Path, rules: str) -> None:
+    text = tmp_path / "note.txt"
+    text.write_text("Ничего интересного.", encoding="utf-8")
+    assert invoke("check", str(text), "--rules", rules).output.endswith("no hits\n")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "nope.txt"), "--rules", rules])
+    assert result.exit_code == 1 and "No such file" in result.output
+
+
+def test_status_table(tmp_path: Path) -> None:
+    opts = write_config(tmp_path, [{"name": "alpha", "url": "http://127.0.0.1:9/a"},
+                                   {"name": "beta", "url": "http://127.0.0.1:9/b",
+                                    "enabled": "false"}])
+    invoke("poll", *opts)
+    lines = invoke("status", *opts).output.splitlines()
+    assert lines[0].split() == ["source", "enabled", "last", "success", "last", "error",
+                                "failures", "articles", "next", "run"]
+    alpha = next(line for line in lines if line.startswith("alpha"))
+    assert "never" in alpha and "connection refused" in alpha and alpha.split()[-3:-1] == ["1", "0"]
+    beta = next(line for line in lines if line.startswith("beta"))
+    assert beta.split()[1] == "no"
+
+
+@pytest.mark.parametrize("command", ["run", "poll", "check", "status", "demo"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output and f"technopark-monitor {command}" in result.output
+    for option in ("--sources", "--rules", "--db"):
+        assert option in result.output
