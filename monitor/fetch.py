@@ -15,12 +15,16 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
+import urllib3.connection
+from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from . import __version__
@@ -86,12 +90,68 @@ class _Session(requests.Session):
         return None
 
 
+_deadline = threading.local()
+"""The deadline of the request this thread is making, for the connection classes below."""
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked recv; close() would not
+    except OSError:
+        pass
+
+
+class _DeadlineMixin:
+    """Bounds the wait for the status line and headers by the request's total deadline.
+
+    The socket read timeout restarts with every byte, so a server sending its headers one byte
+    a second would otherwise hold the request indefinitely. A timer shuts the socket down when
+    the deadline passes; the body has its own per-read bound in `Fetcher._read_body`."""
+
+    def getresponse(self):  # type: ignore[no-untyped-def]
+        deadline = getattr(_deadline, "value", None)
+        sock = getattr(self, "sock", None)
+        if deadline is None or sock is None:
+            return super().getresponse()  # type: ignore[misc]
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shutdown, (sock,))
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().getresponse()  # type: ignore[misc]
+        finally:
+            timer.cancel()
+
+
+class _HTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
 class Fetcher:
     """One `requests` session for the whole process, with the limits of `FetchSettings`."""
 
     def __init__(self, settings: FetchSettings | None = None):
         self.settings = settings or FetchSettings()
         self.session: requests.Session = _Session()
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, _Adapter())
         self.session.headers["User-Agent"] = self.settings.user_agent or USER_AGENT
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
         self.session.max_redirects = self.settings.max_redirects
@@ -148,6 +208,7 @@ class Fetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(url, f"deadline of {self.settings.timeout:g}s exceeded")
+        _deadline.value = deadline
         try:
             return self.session.get(
                 url, headers=headers, stream=True, allow_redirects=False,
@@ -157,7 +218,12 @@ class Fetcher:
         except requests.exceptions.Timeout:
             raise FetchError(url, f"timed out (deadline {self.settings.timeout:g}s)") from None
         except requests.exceptions.RequestException as exc:
+            if time.monotonic() >= deadline:
+                raise FetchError(url, f"deadline of {self.settings.timeout:g}s exceeded "
+                                      "while waiting for the response headers") from None
             raise FetchError(url, f"connection failed: {_short(exc)}") from None
+        finally:
+            _deadline.value = None
 
     def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         cap = self.settings.max_bytes

@@ -598,3 +598,49 @@ def test_http_1_0_server_closing_after_body() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def trickling_headers(seconds: float):
+    """A one-shot raw server on 127.0.0.1 that sends its status line and headers one byte at a
+    time, 0.2 s apart, for `seconds`: the read timeout alone would never fire."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(5)
+
+    def serve() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 10_000
+            end = time.monotonic() + seconds
+            try:
+                for byte in head:
+                    if time.monotonic() > end:
+                        break
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.2)
+            except OSError:
+                pass  # the client hung up, as it should
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return listener, thread
+
+
+def test_slow_headers_cannot_outlast_the_deadline():
+    listener, thread = trickling_headers(seconds=8.0)
+    fetcher = make_fetcher(timeout=1.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="deadline of 1.5s exceeded while waiting for the "
+                                             "response headers"):
+            fetcher.get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed")
+    finally:
+        fetcher.close()
+        listener.close()
+    assert time.monotonic() - started < 2.5
+    thread.join(timeout=10)
