@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,13 @@ import click
 from tabulate import tabulate
 
 from . import __version__, logs
-from .config import Config, RulesFile, SourcesFile, load, load_rules
+from .config import Config, SourcesFile, load, load_rules
 from .demo import demo_sources, serve
 from .errors import ConfigError, FetchError, SchemaError
+from .explain import explain_analysis
 from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
+from .language import detect
 from .match import Hit, Matcher
 from .pipeline import Poller, PollResult
 from .scheduler import Daemon
@@ -89,7 +90,7 @@ def _setup_logs(default: str) -> None:
 def _open_store(db_path: Path, config: Config) -> Store:
     store = Store(db_path)
     store.sync_sources(config.sources.sources)
-    store.sync_organisations(config.rules.organisations)
+    store.sync_rules(config.rules)
     return store
 
 
@@ -145,7 +146,7 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
 def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
     fetcher = Fetcher(config.sources.fetch)
     try:
-        poller = Poller(store, fetcher, Matcher(config.rules.organisations))
+        poller = Poller(store, fetcher, Matcher(config.rules))
         return [poller.poll(source) for source in sources]
     finally:
         fetcher.close()
@@ -210,27 +211,24 @@ def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None
     return tidy(body.decode("utf-8", "replace")), None, rules_lang
 
 
-def check_document(rules: RulesFile, text: str, title: str | None,
-                   language: str | None) -> dict[str, Any]:
-    hits = Matcher(rules.organisations).match(text, language)
-    return {"language": language, "title": title, "hits": [asdict(h) for h in hits]}
-
-
 @cli.command()
 @click.argument("target", metavar="PATH_OR_URL")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--explain", is_flag=True,
+              help="show the words and forms that matched, and each sentence's forms")
 @click.option("--lang", metavar="LANG", help="the document's language, e.g. ru, en, de")
 @_paths
 @_friendly_errors
-def check(target: str, as_json: bool, lang: str | None, sources_path: Path, rules_path: Path,
-          db_path: Path) -> None:
+def check(target: str, as_json: bool, explain: bool, lang: str | None, sources_path: Path,
+          rules_path: Path, db_path: Path) -> None:
     """Run the rules on one document (text file, HTML file, URL, or - for stdin) and print
     the hits. The tool for writing rules: nothing is stored.
 
     \b
     Examples:
-        technopark-monitor check article.html
-        echo 'Резиденты Технопарка «Якутия»' | technopark-monitor check - --json
+        technopark-monitor check article.html --explain
+        echo 'Выручка Технопарка «Якутия» составила 1,5 млрд рублей' | \\
+            technopark-monitor check - --json
     """
     _setup_logs("warning")
     rules = load_rules(rules_path)
@@ -240,38 +238,61 @@ def check(target: str, as_json: bool, lang: str | None, sources_path: Path, rule
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{target}: {exc.strerror or exc}") from None
-    result = check_document(rules, text, title, language)
+    matcher = Matcher(rules)
+    language = language or detect(text, matcher.languages)
+    analysis = matcher.analyse(text, language)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"language: {language or 'unknown'}")
-    click.echo(f"title: {title or ''}")
-    hits = [Hit(**h) for h in result["hits"]]
-    click.echo(_hits_table(hits) if hits else "no hits")
+        click.echo(json.dumps({"language": language, "title": title,
+                               "hits": [h.public() for h in analysis.hits]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"language: {language or 'unknown'}")
+        click.echo(f"title: {title or ''}")
+        click.echo(_hits_table(analysis.hits) if analysis.hits else "no hits")
+    if explain:
+        click.echo()
+        click.echo("\n".join(explain_analysis(analysis)))
 
 
 def _hits_table(hits: list[Hit]) -> str:
-    rows = [[h.kind, h.rule, h.value if h.value is not None else "", h.unit or "", h.matched,
+    rows = [[h.kind, h.rule, h.organisation if h.kind == "metric" else "",
+             _number(h.value), h.unit or "", h.qualifier or "", h.year or "", h.matched,
              h.start, h.end] for h in hits]
-    return tabulate(rows, headers=["kind", "rule", "value", "unit", "matched", "start", "end"])
+    return tabulate(rows, headers=["kind", "rule", "organisation", "value", "unit",
+                                   "qualifier", "year", "matched", "start", "end"],
+                    disable_numparse=True)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}".replace(",", " ") if value == int(value) else f"{value:g}"
 
 
 def _hits_by_article(rows: list[dict]) -> str:
-    """One block per article, one line per organisation with the forms that matched."""
-    articles: dict[int, dict[str, list[str]]] = {}
+    """One block per article: one line per organisation with the forms that matched, then one
+    line per figure read."""
+    names: dict[int, dict[str, list[str]]] = {}
+    figures: dict[int, list[str]] = {}
     headings: dict[int, str] = {}
     for row in rows:
-        headings[row["article_id"]] = (f"[{row['source']}] {row['title']} "
-                                       f"({(row['published'] or '')[:10]})")
-        forms = articles.setdefault(row["article_id"], {}).setdefault(
-            row["organisation_name"] or row["rule"], [])
-        forms.append(row["matched"])
+        article = row["article_id"]
+        headings[article] = f"[{row['source']}] {row['title']} ({(row['published'] or '')[:10]})"
+        if row["kind"] == "organisation":
+            names.setdefault(article, {}).setdefault(row["organisation_name"], []).append(
+                row["matched"])
+        else:
+            qualifier = f"{row['qualifier'].replace('_', ' ')} " if row["qualifier"] else ""
+            year = f", {row['year']}" if row["year"] else ""
+            figures.setdefault(article, []).append(
+                f"{row['metric']}: {qualifier}{_number(row['value'])} {row['unit']} "
+                f"«{row['matched']}» → {row['organisation_name'] or '?'}{year}")
     lines = []
-    for article_id, organisations in articles.items():
-        lines.append(headings[article_id])
-        for name, forms in organisations.items():
-            distinct = ", ".join(dict.fromkeys(forms))
-            lines.append(f"    {name}: {len(forms)}× ({distinct})")
+    for article, heading in headings.items():
+        lines.append(heading)
+        for name, forms in names.get(article, {}).items():
+            lines.append(f"    {name}: {len(forms)}× ({', '.join(dict.fromkeys(forms))})")
+        lines += [f"    {figure}" for figure in figures.get(article, [])]
     return "\n".join(lines)
 
 
@@ -310,8 +331,7 @@ def demo(sources_path: Path, rules_path: Path, db_path: Path) -> None:
             for result in _poll(store, config, config.sources.sources):
                 click.echo(f"  {_describe(result)}")
             rows = store.query(
-                "SELECT article_id, title, source, published, organisation_name, kind, "
-                "matched, snippet FROM hits_view ORDER BY source, published, article_id, id")
+                "SELECT * FROM hits_view ORDER BY source, published, article_id, id")
     click.echo()
     click.echo(_hits_by_article(rows))
     articles = len({r["article_id"] for r in rows})

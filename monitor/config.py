@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
@@ -160,6 +160,88 @@ class Organisation(_Strict):
     id: Ident
     name: Text
     aliases: dict[Language, StrList] = {}
+    """Matched by lemma (Russian) or stem (English, German): one form covers the inflections."""
+    abbreviations: StrList = []
+    """Matched case-sensitively as written (НОЦ, АСИ, NTI): lower-case they are common words."""
+    exclude: StrList = []
+    """Phrases that cancel a match of this organisation in the same sentence."""
+
+
+UnitClass = Literal["RUB", "money", "count", "m2", "percent"]
+
+
+class Metric(_Strict):
+    id: Ident
+    name: Text
+    keywords: dict[Language, StrList]
+    unit: UnitClass
+    """What the value must be: RUB (rubles only), money (any currency), count (a bare number or
+    people), m2 (area), percent."""
+    near: int | None = Field(None, ge=1)
+    """At most this many words between keyword and value; default: anywhere in the sentence."""
+
+
+_THRESHOLD = re.compile(r"^\s*(>=|<=|>|<|==)\s*([0-9][0-9_]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*$")
+
+
+def _threshold(value: Any) -> tuple[str, float]:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise PydanticCustomError("threshold", "expected a comparison such as '>= 1e9'")
+    match = _THRESHOLD.match(str(value) if isinstance(value, str) else f">= {value}")
+    if not match:
+        raise PydanticCustomError("threshold", "expected a comparison such as '>= 1e9' or "
+                                  "'< 500', got {value}", {"value": repr(value)})
+    return match.group(1), float(match.group(2).replace("_", ""))
+
+
+Threshold = Annotated[tuple[str, float], BeforeValidator(_threshold)]
+_CONDITION_KINDS = ("organisation", "metric", "term", "all", "any", "not_")
+
+
+class Condition(_Strict):
+    """One node of an alert's selection: a leaf (an organisation, a metric, optionally with a
+    value threshold, or a free term) or a combination (all, any, not). `same_sentence` and
+    `near` on `all`/`any` require their parts to occur together."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    organisation: Ident | None = None
+    metric: Ident | None = None
+    value: Threshold | None = None
+    term: Text | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(None, alias="not")
+    same_sentence: bool = False
+    near: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        given = [k for k in _CONDITION_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "condition", "give exactly one of organisation, metric, term, all, any, not")
+        if self.value is not None and self.metric is None:
+            raise PydanticCustomError("condition", "`value` goes with `metric`")
+        if (self.same_sentence or self.near) and self.all is None and self.any is None:
+            raise PydanticCustomError("condition", "`same_sentence` and `near` go with "
+                                      "`all` or `any`")
+        if (self.all is not None and not self.all) or (self.any is not None and not self.any):
+            raise PydanticCustomError("condition", "`all` and `any` need at least one part")
+        return self
+
+    def leaves(self) -> list[Condition]:
+        parts = self.all or self.any or ([self.not_] if self.not_ else [])
+        return [leaf for part in parts for leaf in part.leaves()] if parts else [self]
+
+
+class Selection(_Strict):
+    """Which articles an alert fires for: a condition over the article's hits, narrowed to some
+    sources and languages."""
+
+    when: Condition
+    sources: list[Ident] = []
+    languages: list[Language] = []
 
 
 def _no_alerts_yet(value: Any) -> list:
@@ -171,6 +253,7 @@ def _no_alerts_yet(value: Any) -> list:
 
 class RulesFile(_Strict):
     organisations: list[Organisation]
+    metrics: list[Metric] = []
     alerts: Annotated[list, BeforeValidator(_no_alerts_yet)] = []
 
 
@@ -319,29 +402,31 @@ def _read(path: Path) -> str:
         raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
 
 
-def _duplicates(data: Any, list_key: str, attr: str, filename: str,
+def _duplicates(data: Any, list_keys: tuple[str, ...], attr: str, filename: str,
                 lines: dict[Loc, int]) -> list[Problem]:
-    """Duplicate ids, checked on the raw data so they are reported with every other problem."""
-    items = data.get(list_key) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return []
-    seen: dict[str, int] = {}
+    """Duplicate ids, checked on the raw data so they are reported with every other problem.
+    Ids are unique across all the lists named (an organisation and a metric share the `rule`
+    column of hits, so they must not share an id)."""
+    seen: dict[str, str] = {}
     problems = []
-    for i, item in enumerate(items):
-        value = item.get(attr) if isinstance(item, dict) else None
-        if not isinstance(value, str):
-            continue
-        if value in seen:
-            loc = (list_key, i, attr)
-            line = _line_for(loc, lines)
-            problems.append((line, f"{filename}:{line}: {format_loc(loc)}: duplicate {attr} "
-                                   f"{value!r} (first used by {list_key}[{seen[value]}])"))
-        else:
-            seen[value] = i
+    for list_key in list_keys:
+        items = data.get(list_key) if isinstance(data, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get(attr) if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            if value in seen:
+                loc = (list_key, i, attr)
+                line = _line_for(loc, lines)
+                problems.append((line, f"{filename}:{line}: {format_loc(loc)}: duplicate "
+                                       f"{attr} {value!r} (first used by {seen[value]})"))
+            else:
+                seen[value] = f"{list_key}[{i}]"
     return problems
 
 
-def _load_file(model: type[BaseModel], path: Path, list_key: str, id_attr: str) -> Any:
+def _load_file(model: type[BaseModel], path: Path, list_keys: tuple[str, ...],
+               id_attr: str) -> Any:
     filename = path.name
     data, lines, problems = _compose(_read(path), filename)
     if data is None:  # empty file, or only comments
@@ -357,7 +442,7 @@ def _load_file(model: type[BaseModel], path: Path, list_key: str, id_attr: str) 
             # key reports the key. Both have a line in `lines`.
             line = _line_for(loc, lines)
             problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {_message(error)}"))
-    problems += _duplicates(data, list_key, id_attr, filename, lines)
+    problems += _duplicates(data, list_keys, id_attr, filename, lines)
     if problems:
         problems.sort(key=lambda p: p[0])  # stable: same-line problems keep their order
         raise ConfigError([text for _, text in problems])
@@ -365,11 +450,11 @@ def _load_file(model: type[BaseModel], path: Path, list_key: str, id_attr: str) 
 
 
 def load_sources(path: Path) -> SourcesFile:
-    return _load_file(SourcesFile, path, "sources", "name")
+    return _load_file(SourcesFile, path, ("sources",), "name")
 
 
 def load_rules(path: Path) -> RulesFile:
-    return _load_file(RulesFile, path, "organisations", "id")
+    return _load_file(RulesFile, path, ("organisations", "metrics"), "id")
 
 
 def load(sources_path: Path, rules_path: Path) -> Config:

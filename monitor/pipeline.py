@@ -24,6 +24,7 @@ from .errors import FetchError, ParseError
 from .extract import extract_page, html_to_text, with_title
 from .fetch import Fetcher
 from .identity import article_key, canonical_url, content_hash
+from .language import detect
 from .match import Matcher
 from .parse import Entry, parse_feed
 from .store import Article, FetchRecord, Store, utcnow
@@ -144,7 +145,8 @@ class Poller:
                 title = title or page.title or ""
                 page_language, canonical = page.language, page.canonical_url
         text = with_title(title, text)
-        language = source.language or entry.language or page_language or feed_language
+        language = (source.language or entry.language or page_language or feed_language
+                    or detect(text, self.matcher.languages))
         hits = self.matcher.match(text, language)
         article = Article(
             source=source.name, key=key, url=entry.link,

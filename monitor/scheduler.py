@@ -39,7 +39,7 @@ class Daemon:
     def __init__(self, config: Config, db_path: Path):
         self.config = config
         self.db_path = db_path
-        self.matcher = Matcher(config.rules.organisations)
+        self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(MAX_PARALLEL_POLLS)},
@@ -73,7 +73,7 @@ class Daemon:
     def run(self) -> None:
         with Store(self.db_path) as store:
             store.sync_sources(self.config.sources.sources)
-            store.sync_organisations(self.config.rules.organisations)
+            store.sync_rules(self.config.rules)
         enabled = self.schedule()
         previous = {sig: signal.signal(sig, self._on_signal)
                     for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .config import Organisation, Source
+from .config import RulesFile, Source
 from .errors import SchemaError
 from .match import Hit
 
@@ -130,7 +130,31 @@ CREATE TRIGGER [articles_au] AFTER UPDATE ON [articles] BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+_V2 = """
+ALTER TABLE hits ADD COLUMN qualifier TEXT;
+ALTER TABLE hits ADD COLUMN year INTEGER;
+CREATE INDEX hits_metric ON hits(metric);
+CREATE TABLE metrics (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    keywords TEXT NOT NULL
+);
+DROP VIEW hits_view;
+CREATE VIEW hits_view AS
+SELECT
+    hits.id, hits.kind, hits.rule, hits.organisation,
+    organisations.name AS organisation_name, hits.metric, metrics.name AS metric_name,
+    hits.value, hits.unit, hits.qualifier, hits.year, hits.matched, hits.snippet, hits.created,
+    articles.id AS article_id, articles.title, articles.url, articles.source,
+    articles.published, articles.language
+FROM hits
+JOIN articles ON articles.id = hits.article_id
+LEFT JOIN organisations ON organisations.id = hits.organisation
+LEFT JOIN metrics ON metrics.id = hits.metric;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -253,13 +277,19 @@ class Store:
                     "THEN sources.last_modified END",
                     (s.name, s.url, s.kind, s.language, s.interval, int(s.enabled)))
 
-    def sync_organisations(self, organisations: Sequence[Organisation]) -> None:
+    def sync_rules(self, rules: RulesFile) -> None:
+        """Mirror the organisations and metrics of rules.yaml, for joins in queries."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM organisations")
             conn.executemany(
                 "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
                 [(o.id, o.name, json.dumps(o.aliases, ensure_ascii=False))
-                 for o in organisations])
+                 for o in rules.organisations])
+            conn.execute("DELETE FROM metrics")
+            conn.executemany(
+                "INSERT INTO metrics (id, name, unit, keywords) VALUES (?, ?, ?, ?)",
+                [(m.id, m.name, m.unit, json.dumps(m.keywords, ensure_ascii=False))
+                 for m in rules.metrics])
 
     # ----------------------------------------------------------------- reads
 
@@ -312,10 +342,11 @@ class Store:
                 outcome = "updated"
             conn.executemany(
                 "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
-                "matched, start, [end], snippet, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "matched, start, [end], snippet, qualifier, year, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
-                  h.matched, h.start, h.end, h.snippet, now) for h in hits])
+                  h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, now)
+                 for h in hits])
         return article_id, outcome
 
     def record_fetch(self, record: FetchRecord) -> None:

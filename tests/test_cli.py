@@ -14,7 +14,7 @@ from helpers import RULES, article_page, invoke, write_config
 from httpserver import TestServer
 
 HIT_FIELDS = ["kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
-              "end", "snippet"]
+              "end", "snippet", "qualifier", "year"]
 
 
 @pytest.fixture

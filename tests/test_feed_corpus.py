@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from monitor.config import FetchSettings, Organisation, Source
+from monitor.config import FetchSettings, Organisation, RulesFile, Source
 from monitor.fetch import Fetcher
 from monitor.match import Matcher
 from monitor.pipeline import Poller, PollResult
@@ -98,8 +98,8 @@ def _serve(server: TestServer, path: str, data: bytes, headers: dict[str, str],
 def _setup(tmp_path: Path, server: TestServer, sources: list[Source]):
     store = Store(tmp_path / "monitor.db")
     store.sync_sources(sources)
-    matcher = Matcher([Organisation(id="example", name="Example Organisation",
-                                    aliases={"en": ["example"]})])
+    matcher = Matcher(RulesFile(organisations=[Organisation(
+        id="example", name="Example Organisation", aliases={"en": ["example"]})]))
     fetcher = Fetcher(FetchSettings(connect_timeout=5, timeout=20))
     return store, fetcher, Poller(store, fetcher, matcher)
 

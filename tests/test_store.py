@@ -87,3 +87,27 @@ def test_reader_holding_a_transaction_does_not_block_polls(tmp_path: Path,
     reader.execute("commit")
     assert reader.execute("select count(*) from articles").fetchone()[0] == 10
     reader.close()
+
+
+def test_release_one_database_opens_with_its_hits(tmp_path: Path) -> None:
+    """A database written by the first release (schema 1) gains qualifier, year and metrics."""
+    path = tmp_path / "m.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("begin")
+    for statement in store_module._statements(store_module.MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("pragma user_version = 1")
+    conn.execute("commit")
+    conn.execute("insert into sources (name, url, kind, interval, enabled) "
+                 "values ('s', 'http://a/', 'feed', 900, 1)")
+    conn.execute("insert into articles (source, key, title, fetched, text, extracted_from, "
+                 "content_hash, entry_hash) values ('s', 'k', 'T', 'now', 'x', 'feed', 'h', 'e')")
+    conn.execute("insert into hits (article_id, kind, rule, organisation, matched, start, [end],"
+                 " snippet, created) values (1, 'organisation', 'o', 'o', 'x', 0, 1, 'x', 'now')")
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+        (row,) = store.query("select rule, qualifier, year, metric_name, title from hits_view")
+        assert row == {"rule": "o", "qualifier": None, "year": None, "metric_name": None,
+                       "title": "T"}
+        assert "metrics" in store.db.table_names()

@@ -1,0 +1,44 @@
+"""`check --explain`: why each rule fired, and the forms every sentence was compared by, so a
+user can see why a rule did not fire (its alias's forms are not among the sentence's)."""
+
+from __future__ import annotations
+
+from .match import Analysis, Found
+
+
+def _words(analysis: Analysis, found: Found) -> str:
+    tokens = analysis.layout.tokens
+    return " ".join(f"{tokens[i].text}→{analysis.word_forms[i]}"
+                    for i in range(found.first, found.last + 1))
+
+
+def _rule(found: Found) -> str:
+    pattern = found.pattern
+    kind = {"organisation": "alias", "metric": "keyword"}.get(pattern.kind, pattern.kind)
+    language = f" ({pattern.language})" if pattern.language else ""
+    return f'{kind}{language} "{pattern.written}" = {" ".join(pattern.forms)}'
+
+
+def explain_analysis(analysis: Analysis) -> list[str]:
+    lines = []
+    for number, (hit, found) in enumerate(analysis.fired, 1):
+        if hit.kind == "organisation":
+            lines.append(f"hit {number}: organisation {hit.rule} «{hit.matched}»")
+            lines += [f"    words: {_words(analysis, f)}" for f in found]
+            lines += [f"    rule:  {_rule(f)}" for f in found]
+        else:
+            lines.append(f"hit {number}: metric {hit.rule} = {hit.value:g} {hit.unit} "
+                         f"«{hit.matched}»")
+            lines += [f"    keyword: {_words(analysis, f)}   ({_rule(f)})" for f in found]
+            lines.append(f"    value: qualifier {hit.qualifier or '-'}, year "
+                         f"{hit.year or '-'}, organisation {hit.organisation or '-'}")
+    lines.append("")
+    lines.append("forms by sentence (word→form; a rule fires when its forms appear in a row):")
+    tokens, sentence_of = analysis.layout.tokens, analysis.layout.token_sentence
+    current = -1
+    for index, token in enumerate(tokens):
+        if sentence_of[index] != current:
+            current = sentence_of[index]
+            lines.append(f"  [{current + 1}]")
+        lines[-1] += f" {token.text}→{analysis.word_forms[index]}"
+    return lines

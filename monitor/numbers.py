@@ -1,0 +1,874 @@
+"""Quantities (money, area, percentages, head counts) and years in ru/en/de news text.
+
+A pure module: no I/O, no network, no data loaded at run time. Every figure comes with exact
+character offsets into the *unmodified* text it was given, because later stages quote the
+figure and link it to a metric by position; nothing here normalises, lowercases or re-spaces
+the text before matching.
+
+Why it is built this way:
+
+* Number words ("два миллиона", "ten thousand", "viertausend") are valued by number-parser
+  (Russian) and text2num (English, German). Those libraries value a finished span but return
+  no offsets, and number-parser costs about half a millisecond per call. So this module finds
+  the spans itself -- runs of adjacent tokens from a per-language vocabulary -- and asks the
+  library about each distinct run, memoised with ``functools.lru_cache``: once warm, a number
+  in words costs a dictionary look-up, not a parse.
+* Speed (this runs on every article) comes from never letting ``re`` try a big alternation at
+  every position: digits are found by a one-character-class scan, then one master pattern whose
+  first alternatives swallow phone numbers, dates and times so their digits never surface as
+  quantities; word vocabularies and fixed phrases are compiled as case-sensitive character
+  tries (see ``_trie``); and the words *before* a number (qualifiers, currency signs, year
+  context) are matched as reversed tries against the reversed text, anchored at the number.
+* "1,500" is 1500 in English but 1.5 in Russian and German, so the language decides
+  separators; with ``language=None`` it is guessed per stretch of text from the script of the
+  words around a number (Cyrillic: ru; Latin: de when German cue words are near, else en).
+
+Decisions (the tests pin each one):
+
+* Ranges "100-200 человек", "от 1 до 2 млрд рублей", "between 5 and 10 million", "zwischen 5
+  und 10 Mio.", "von 5 bis 10 Mio." give ONE quantity: the lower bound, with the scale and unit
+  written after the upper bound, ``matched`` covering the whole range and qualifier "at_least"
+  (``qualifier_start`` at "от/between/zwischen/von", or at the range itself for a dash range)
+  unless a qualifier word precedes it. Ranges of numbers in words ("двух-трёх") are not read.
+* Changes "с 1,2 до 1,5 млрд рублей", "from 1.2 to 1.5 billion", "von 1,2 auf 1,5 Mrd." are not
+  ranges: the numbers are read separately, the first without the scale and unit written after
+  the second, and "до" in a change ("с ... до", "выросла до") is "to", not "up_to".
+* A bare 1900-2100 integer is a year only with year context (see ``find_years``); a scale word,
+  unit or currency after it makes it a quantity: "до 2000 человек" is people. "с 2000
+  сотрудниками" is taken for a year.
+* A number followed by a unit outside this module's vocabulary is skipped rather than returned
+  as a bare count: durations ("5 лет", "10 years"), lengths, power, mass, other currencies (£,
+  ¥, юаней).
+* "п.п.", "percentage points" and "Prozentpunkte" are unit "percent".
+* An unsupported ``language`` code is treated like None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from number_parser import parse_number
+from text_to_num import text2num
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure read from text; ``value`` is in base units (currency units, m2, percent, people).
+
+    ``matched`` is ``text[start:end]``; qualifier words ("более", "about") lie before ``start``,
+    from ``qualifier_start`` on.
+    """
+
+    value: float
+    unit: str | None
+    start: int
+    end: int
+    matched: str
+    qualifier: str | None
+    qualifier_start: int | None
+
+
+UNIT_CLASSES: dict[str, set[str | None]] = {
+    "RUB": {"RUB"},
+    "money": {"RUB", "USD", "EUR"},
+    "count": {None, "people"},
+    "m2": {"m2"},
+    "percent": {"percent"},
+}
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """An alternation of ``phrases`` as a character trie: "д(?:ва|ве)" rather than "два|две".
+
+    A flat alternation is tried branch by branch at every position, and under re.IGNORECASE re
+    cannot skip to positions holding a possible first character; a case-sensitive trie (callers
+    add the casings with ``_cased``) gets both. A space in a phrase matches any whitespace.
+    """
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(root)
+
+
+def _trie_node(node: dict[str, dict]) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_node(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    if len(branches) == 1 and "" not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+
+def _cased(phrases: Iterable[str]) -> set[str]:
+    """Each lowercase phrase as written mid-sentence, at a sentence start and in a headline."""
+    return {cased for phrase in phrases for cased in (phrase, phrase.capitalize(), phrase.upper())}
+
+
+def _glued(char: str) -> bool:
+    """True if ``char`` would make a word or number continue through it."""
+    return char.isalnum() or char in "-_"
+
+
+def _normal(words: str) -> str:
+    """Lowercase, with any run of whitespace as one space: the key of a phrase."""
+    return " ".join(words.lower().split())
+
+
+class _Phrases:
+    """Fixed phrases of given kinds ("более": more_than), found right before or after a spot.
+
+    After: spaces or one hyphen may come between the spot and the phrase ("15 млн", "15млн",
+    "20-hectare"). Before: spaces may come between the phrase and the spot ("более 120",
+    "$1.5"); this matches a trie of the reversed phrases against the reversed text, so the
+    pattern is anchored at the spot instead of being searched for in a window. Either way a
+    phrase that starts or ends with a letter must not run into a neighbouring word.
+    """
+
+    def __init__(self, kinds: dict[str, Iterable[str]], *, before: bool) -> None:
+        kinds_of: dict[str, set[str]] = {}
+        variants: set[str] = set()  # as written: "US-Dollar", "kW" are not just capitalised
+        for kind, phrases in kinds.items():
+            for phrase in phrases:
+                kinds_of.setdefault(_normal(phrase), set()).add(kind)
+                variants.add(phrase)
+        self._kinds = {phrase: frozenset(names) for phrase, names in kinds_of.items()}
+        self._before = before
+        self._width = max(map(len, self._kinds)) + 8
+        variants |= _cased(self._kinds)
+        if before:
+            trie = _trie(variant[::-1] for variant in variants)
+            self._pattern = re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
+        else:
+            self._pattern = re.compile(rf"(?:{_GAP}|-)(?P<words>{_trie(variants)})")
+
+    def match(self, text: str, pos: int, floor: int = 0) -> tuple[frozenset[str], int] | None:
+        """(kinds, where the phrase starts) before ``pos``, or (kinds, where it ends) after it.
+
+        Before ``pos``, nothing before ``floor`` is looked at.
+        """
+        if self._before:
+            found = self._pattern.match(text[max(floor, pos - self._width) : pos][::-1])
+            if found is None:
+                return None
+            words, edge = found.group("words")[::-1], pos - found.end()
+            if words[0].isalnum() and edge > 0 and _glued(text[edge - 1]):
+                return None
+        else:
+            found = self._pattern.match(text, pos)
+            if found is None:
+                return None
+            words, edge = found.group("words"), found.end()
+            glued = edge < len(text) and (text[edge].isalnum() or text[edge] == "_")
+            if words[-1].isalnum() and glued:  # a hyphen may follow: "100-million-ruble"
+                return None
+        return self._kinds[_normal(words)], edge
+
+
+class _WordScan:
+    """Finds whole words from a vocabulary pattern, fast (see the comment at _WORD_SCANS)."""
+
+    def __init__(self, vocabulary: str) -> None:
+        self._at_start = re.compile(rf"(?:{vocabulary})(?![\w-])")
+        self._after_boundary = re.compile(rf"[^\w-](?P<word>{vocabulary})(?![\w-])")
+
+    def find(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each vocabulary word in ``text`` that is a whole word."""
+        first = self._at_start.match(text)
+        if first is not None:
+            yield first.span()
+        for match in self._after_boundary.finditer(text):
+            yield match.span("word")
+
+
+_LANGUAGES = frozenset({"ru", "en", "de"})
+_SPACE = "[ \u00a0\u202f\u2009]"  # a thousands separator
+_GAP = "[ \t\u00a0\u202f\u2009]*"  # between a number and its scale word or unit
+_NO_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+_NUMBER = rf"[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?![0-9])(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)*"
+_GROUPING_MARK = {"en": ",", "de": "."}  # "1,500" / "1.500" is 1500 only in this language
+_MAX_INTEGER_DIGITS = 15  # longer digit runs are identifiers (ИНН, ОГРН), not figures
+
+_MONTH_WORDS = [
+    *(
+        f"{stem}{ending}"
+        for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр",
+                     "декабр")
+        for ending in "ьяюе"
+    ),
+    *(f"{stem}{ending}" for stem in ("март", "август") for ending in ("", "а", "е", "у")),
+    *"май мая мае маю".split(),
+    *"january february march april may june july august september october november december"
+    .split(),
+    *"jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+    *"januar jänner februar märz mai juni juli oktober dezember".split(),
+]
+_MONTH = rf"(?:{_trie(_cased(_MONTH_WORDS))})(?!\w)\.?"
+
+# Phones, dates and times come first, so that their digits never surface as "num".
+_MASTER = re.compile(
+    rf"""(?:
+    (?P<phone>(?:\+[ ]?7|8)[ \u00a0-]*\(?[0-9]{{3}}\)?[ \u00a0-]*[0-9]{{3}}[ \u00a0-]*[0-9]{{2}}
+            [ \u00a0-]*[0-9]{{2}}
+        |\+[0-9]{{1,3}}[ \u00a0-]*\(?[0-9]{{1,4}}\)?(?:[ \u00a0-]*[0-9]{{2,4}}){{2,4}}
+        |\([0-9]{{3,5}}\)[ \u00a0]*[0-9]{{2,3}}[ \u00a0-]*[0-9]{{2}}[ \u00a0-]*[0-9]{{2}}
+        |[0-9]{{3}}-[0-9]{{2}}-[0-9]{{2}})(?![0-9])
+    |(?P<date>[0-9]{{1,2}}(?P<sep>[./])[0-9]{{1,2}}(?P=sep)(?P<y1>[0-9]{{4}}|[0-9]{{2}})
+        |(?P<y2>[0-9]{{4}})-[0-9]{{2}}-[0-9]{{2}}
+        |(?P<y4>(?:19|20)[0-9]{{2}})[/-][0-9]{{2}}
+        |[0-9]{{1,2}}(?:st|nd|rd|th|-?(?:го|е|ое))?\.?[ \u00a0]+(?:of[ ]+)?{_MONTH}
+            (?:,?[ \u00a0]+(?P<y3>(?:19|20)[0-9]{{2}}))?)(?![0-9])
+    |(?P<time>[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?
+        |[0-9]{{1,2}}(?:\.[0-9]{{2}})?[ \u00a0]*(?:uhr|a\.m\.|p\.m\.|ч\.|час(?:а|ов)?|мск)(?!\w)
+        )(?![0-9])
+    |(?P<num>{_NUMBER})(?![0-9])
+    )""",
+    re.I | re.X,
+)
+# Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it.
+# Starting with a character class lets re skip ahead, which _MASTER itself cannot.
+_NUMBER_START = re.compile(r"[0-9+(](?<![\w.,].)")
+_NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
+
+_RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
+_METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
+# Everything that may follow a number: scale words, units, and words that make it no quantity.
+_AFTER = _Phrases(
+    {
+        "k": ("тыс", "тыс.", "thousand", "tsd", "tsd.", "tausend",
+              *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
+        "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
+              *(f"миллион{e}" for e in _RU_SCALE_ENDINGS)),
+        "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "milliarde", "milliarden",
+              *(f"миллиард{e}" for e in _RU_SCALE_ENDINGS)),
+        "billion": ("billion",),  # 10^9 in English, 10^12 in German
+        "t": ("трлн", "трлн.", "trillion", "billionen",
+              *(f"триллион{e}" for e in _RU_SCALE_ENDINGS)),
+        "RUB": ("руб", "руб.", "р.", "₽", "rub", "ruble", "rubles", "rouble", "roubles", "rubel",
+                "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
+                                                 "ях", "и", "е"))),
+        "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
+                *(f"доллар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "у", "ом", "е"))),
+        "EUR": ("€", "eur", "евро", "euro", "euros"),
+        "m2": ("кв.м", "кв. м", "кв м", "м²", "м2", "m²", "m2", "sq m", "sq. m", "sq.m", "sqm",
+               "square metre", "square metres", "square meter", "square meters",
+               "square-metre", "square-meter", "quadratmeter", "quadratmetern", "qm",
+               *(f"кв.{sep}{metre}" for sep in ("", " ") for metre in _METRE_FORMS),
+               *(f"квадратн{e} {metre}" for e in ("ый", "ых", "ого", "ые", "ом", "ым")
+                 for metre in _METRE_FORMS)),
+        "ha": ("га", "hectare", "hectares", "ha", "hektar", "hektars", "hektaren",
+               *(f"гектар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
+        "percent": ("%", "п.п.", "п. п.", "percent", "per cent", "percentage point",
+                    "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
+                    "prozentpunkten",
+                    *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
+        "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
+        # The number is skipped, not read as a bare count: multipliers ("в 2,5 раза",
+        # "2.5-fold", "2,5-Fache"), units this module does not report, other currencies.
+        "reject": (
+            "раз", "раза", "times", "fold", "mal", "fach", "fache", "fachen", "facher",
+            "£", "¥", "gbp", "cny", "jpy", "kzt", "юань", "юаня", "юаней", "юани", "yuan",
+            "тенге", "pound", "pounds",
+            "лет", "год", "года", "году", "годом", "месяц", "месяца", "месяцев", "день", "дня",
+            "дней", "неделя", "недели", "неделю", "недель", "минута", "минуты", "минут",
+            "секунд", "year", "years", "month", "months", "day", "days", "week", "weeks",
+            "hour", "hours", "minute", "minutes", "jahr", "jahre", "jahren", "monat", "monate",
+            "monaten", "tag", "tage", "tagen", "woche", "wochen", "stunde", "stunden", "minuten",
+            "км", "km", "м", "m", *_METRE_FORMS, "metre", "metres", "meter", "meters", "metern",
+            "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
+            "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
+            "гб", "gb", "тб", "tb",
+        ),
+    },
+    before=False,
+)
+_SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12}
+_UNITS: dict[str, tuple[str, float]] = {
+    "RUB": ("RUB", 1.0),
+    "USD": ("USD", 1.0),
+    "EUR": ("EUR", 1.0),
+    "m2": ("m2", 1.0),
+    "ha": ("m2", 10_000.0),
+    "percent": ("percent", 1.0),
+    "people": ("people", 1.0),
+}
+# "$200m", "€5k": only glued to a number that has a currency sign in front of it.
+_SHORT_SCALE = re.compile(r"([kKmM])(?!\w)")
+
+_MONTH_ABBREVIATIONS = tuple(
+    f"{month}." for month in "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_QUALIFIER_PHRASES = {
+    "at_least": ("не менее", "не менее чем", "не меньше", "как минимум", "at least",
+                 "mindestens", "wenigstens", "≥", ">="),
+    "up_to": ("не более", "не более чем", "не больше", "no more than", "up to", "at most",
+              "bis zu", "höchstens", "maximal", "до", "bis", "≤", "<="),
+    "more_than": ("более", "более чем", "свыше", "больше", "more than", "over", "above",
+                  "in excess of", "mehr als", "über", ">"),
+    "less_than": ("менее", "меньше", "less than", "fewer than", "under", "below",
+                  "weniger als", "unter", "<"),
+    "almost": ("почти", "практически", "almost", "nearly", "fast", "knapp", "beinahe"),
+    "about": ("около", "порядка", "примерно", "приблизительно", "ориентировочно", "about",
+              "around", "approximately", "approx.", "roughly", "some", "rund", "etwa", "ca.",
+              "circa", "zirka", "ungefähr", "~", "≈"),
+}
+_QUALIFIER_KINDS = frozenset(_QUALIFIER_PHRASES)
+_MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money"})
+# Everything that may come right before a number, in one table so that one look-up serves all.
+_BEFORE = _Phrases(
+    {
+        **_QUALIFIER_PHRASES,
+        "USD": ("$", "us$", "usd"),
+        "EUR": ("€", "eur"),
+        "RUB": ("₽", "rub"),
+        "other_money": ("£", "¥", "gbp", "cny", "jpy"),
+        "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
+                  "огрн", "кпп", "окпо"),
+        "month": (*_MONTH_WORDS, *_MONTH_ABBREVIATIONS),
+        "year": (
+            "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
+            "of", "for", "from", "during", "through", "im", "seit", "bis", "ab", "jahr", "jahres",
+            "jahre", "year", "fiscal", "fy", "q1", "q2", "q3", "q4", "h1", "h2", "quartal",
+            "quartals", "quarter", *(f"квартал{e}" for e in ("", "а", "е", "у", "ом")),
+            *(f"полугоди{e}" for e in ("е", "я", "и", "ю", "ем")),
+        ),
+        "range": ("от", "between", "zwischen", "von"),
+        "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
+        "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
+                       "des"),
+    },
+    before=True,
+)
+# "до" after a verb of change or after "с <number>" means "to", not "up to".
+_CHANGE_BEFORE_DO = re.compile(
+    r"(?:(?<!\w)(?:вырос|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
+    r"|довед|достиг|опусти|прибави)\w*|(?<!\w)с\s+[0-9])[^.!?;\n]{0,60}\Z",
+    re.I,
+)
+_RANGE_LINK = re.compile(
+    r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
+)
+_YEAR_LIST_BEFORE = re.compile(r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und)[ \u00a0]*\Z")
+_MONTH_DAY_BEFORE = re.compile(rf"{_MONTH}[ \u00a0]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \u00a0]*\Z")
+_YEAR_AFTER = re.compile(
+    r"""(?:[ \u00a0]*(?:год\w*|гг?\.|гг?(?![а-яё])|year(?!s)|jahr\w*)
+    |-(?:м|го|й|х|ом|му|е|ый|ого)(?![а-яё])
+    |[ \u00a0]*[-–—/][ \u00a0]*(?:(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9]))""",
+    re.I | re.X,
+)
+_TIMES_SIGNS = frozenset("×✕")
+_DE_ORDINAL_NOUN = re.compile(
+    r"\.[ \u00a0]+(?:platz|rang|stelle|mal|quartal|halbjahr|jahrestag|geburtstag|jahrhundert"
+    r"|auflage|ausgabe|runde|stufe|etage|stock|obergeschoss|liga|klasse|lesung|woche|tag"
+    r"|monat|kapitel|absatz|artikel)(?!\w)",
+    re.I,
+)
+_DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
+
+_RU_NUMBER_WORDS = [
+    *(
+        "один одна одно одни одного одной одному одним одном одну одних одними одною"
+        " два две двух двум двумя три трёх трех трём трем тремя"
+        " четыре четырёх четырех четырём четырем четырьмя восемь восьми восемью восьмью"
+        " сорок сорока девяносто девяноста сто ста"
+        " пятьдесят пятидесяти пятьюдесятью шестьдесят шестидесяти шестьюдесятью"
+        " семьдесят семидесяти семьюдесятью восемьдесят восьмидесяти восемьюдесятью"
+        " двести двухсот двумстам двумястами двухстах"
+        " триста трёхсот трехсот трёмстам тремстам тремястами трёхстах трехстах"
+        " четыреста четырёхсот четырехсот четырёмстам четыремстам четырьмястами четырёхстах"
+        " четырехстах полтора полторы полутора"
+    ).split(),
+    *(
+        f"{stem}{ending}"
+        for stem in (
+            "пят шест сем девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат"
+            " шестнадцат семнадцат восемнадцат девятнадцат двадцат тридцат"
+        ).split()
+        for ending in ("ь", "и", "ью")
+    ),
+    *(f"{five}сот" for five in ("пять", "шесть", "семь", "восемь", "девять")),
+    *(f"{five}юстами" for five in ("пять", "шесть", "семь", "восемь", "девять")),
+    *(
+        f"{five}{ending}"
+        for five in ("пяти", "шести", "семи", "восьми", "девяти")
+        for ending in ("сот", "стам", "стах")
+    ),
+    *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах")),
+    *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион") for e in _RU_SCALE_ENDINGS),
+]
+_EN_DIGITS = "one two three four five six seven eight nine".split()
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_NUMBER_WORDS = [
+    *_EN_DIGITS,
+    *"ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(),
+    *_EN_TENS,
+    *(f"{tens}-{digit}" for tens in _EN_TENS for digit in _EN_DIGITS),
+    *"hundred thousand million billion and".split(),
+]
+# German writes numbers below a million as one word ("zweihundertfünfundzwanzigtausend"), so
+# its vocabulary is a sequence of parts rather than a list of words.
+_DE_NUMBER_PARTS = (
+    "eins eine ein zwei zwanzig dreißig dreissig drei vier fünf sechs sech sieben sieb acht"
+    " neun zehn elf zwölf zig hundert tausend"
+).split()
+_DE_NUMBER_WORDS = "million millionen milliarde milliarden".split()
+_WORD_PATTERNS = {
+    "ru": _trie(_cased(_RU_NUMBER_WORDS)),
+    "en": _trie(_cased(_EN_NUMBER_WORDS)),
+    "de": rf"(?:{_trie(_cased([*_DE_NUMBER_PARTS, *_DE_NUMBER_WORDS]))})"
+    rf"(?:{_trie([*_DE_NUMBER_PARTS, 'und'])})*",
+}
+# A scan consumes the character before a token instead of looking behind at it: a pattern that
+# starts with a character class lets re skip ahead, one that starts with a look-behind does not.
+_WORD_SCANS = {
+    lang: _WordScan(pattern)
+    for lang, pattern in (
+        *_WORD_PATTERNS.items(),
+        (None, f"{_trie(_cased([*_RU_NUMBER_WORDS, *_EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
+    )
+}
+_WORD_VOCABULARIES = {lang: re.compile(pattern) for lang, pattern in _WORD_PATTERNS.items()}
+_CONNECTORS = frozenset({"and"})  # "one hundred and five"; never starts or ends a number
+_MAX_RUN = 12  # words in one number: "двести пятьдесят три тысячи четыреста двадцать один" is 7
+_WORD_GAP = re.compile(r"[ \t\u00a0]+")
+_SCALE_WORD = re.compile(
+    r"тысяч\w*|миллион\w*|миллиард\w*|триллион\w*|hundred|thousand|million|billion|hundert"
+    r"|tausend|millionen|milliarden?"
+)
+_HALF = frozenset({"полтора", "полторы", "полутора"})
+# A lone scale word is a figure only in the singular ("около миллиона", "тысяча человек");
+# "тысячи", "миллионы", "Millionen" on their own mean "thousands", "millions".
+_LONE_SCALE_RU = frozenset(
+    f"{stem}{ending}"
+    for stem in ("миллион", "миллиард", "триллион")
+    for ending in ("", "а", "у", "ом", "е")
+) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче"}
+_ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+# Substring tests on the lowercased window: far cheaper than a regex scan, and enough for a hint.
+_GERMAN_CUES = (
+    *"äöüß",
+    *(
+        f" {word} "
+        for word in "und der die das den dem mit für von zum ist sind wurde rund etwa im auf bei"
+        .split()
+    ),
+    " mio.",
+    " mrd.",
+    "millionen",
+    "milliarden",
+)
+_BLOCK = 64  # with language=None, numbers in one block of this many characters share a guess
+
+
+class _Core(NamedTuple):
+    """A number before its scale word, unit, currency and qualifier are looked at."""
+
+    start: int
+    end: int
+    value: float
+    lang: str
+    digits: str | None  # the digit string; None for a number in words
+
+
+class _Tail(NamedTuple):
+    """What follows a number: a scale word and a unit, either possibly absent."""
+
+    end: int
+    scale: float  # 1.0 without a scale word
+    unit: str | None
+    unit_factor: float  # 10_000 for hectares (read as m2), else 1.0
+    rejected: bool  # a unit this module does not report (durations, lengths, £ ...)
+
+
+class _Range(NamedTuple):
+    """"A-B [scale] [unit]" read as its lower bound."""
+
+    end: int
+    value: float
+    unit: str | None
+    rejected: bool  # the shared unit is one this module does not report ("5-10 лет")
+
+
+def read_quantities(text: str, language: str | None) -> list[Quantity]:
+    """Every quantity in ``text``, sorted by start and non-overlapping.
+
+    ``language`` is "ru", "en" or "de"; with None the conventions are guessed per number from
+    the script of the surrounding words (Russian conventions when in doubt).
+    """
+    lang = _normalise_language(language)
+    language_at = _language_at(text, lang)
+    cores = sorted(_digit_cores(text, language_at) + _word_cores(text, lang, language_at))
+    found: list[Quantity] = []
+    floor = 0  # nothing of a new quantity may reach back before the end of the previous one
+    for core in cores:
+        if core.start < floor:
+            continue
+        quantity = _complete(text, core, floor)
+        if quantity is not None:
+            found.append(quantity)
+            floor = quantity.end
+    return found
+
+
+def find_years(text: str, language: str | None) -> list[tuple[int, int, int]]:
+    """(year, start, end) for each year mentioned: "в 2023 году", "15.03.2026", "in 2024".
+
+    These are the numbers that ``read_quantities`` refuses as years, and the years of dates.
+    Year context words of all three languages are recognised whatever ``language`` says.
+    """
+    years: list[tuple[int, int, int]] = []
+    for match in _scan_numbers(text):
+        if match.lastgroup == "date":
+            for group in ("y1", "y2", "y3", "y4"):
+                digits = match.group(group)
+                if digits and len(digits) == 4 and 1900 <= int(digits) <= 2100:
+                    years.append((int(digits), match.start(group), match.end(group)))
+        elif match.lastgroup == "num" and _is_year(text, match.start(), match.end(), None):
+            years.append((int(match.group()), match.start(), match.end()))
+    return years
+
+
+def _normalise_language(language: str | None) -> str | None:
+    code = language.lower()[:2] if language else None
+    return code if code in _LANGUAGES else None
+
+
+def _language_at(text: str, lang: str | None) -> Callable[[int], str]:
+    """The language whose conventions apply at a position: ``lang``, or a memoised guess."""
+    if lang is not None:
+        return lambda _pos: lang
+    guesses: dict[int, str] = {}
+
+    def guess(pos: int) -> str:
+        block = pos // _BLOCK
+        if block not in guesses:
+            guesses[block] = _guess_language(text, (block - 1) * _BLOCK, (block + 2) * _BLOCK)
+        return guesses[block]
+
+    return guess
+
+
+def _guess_language(text: str, lo: int, hi: int) -> str:
+    """ru if most letters in ``text[lo:hi]`` are not ASCII; else de if German cues, else en."""
+    window = text[max(lo, 0) : hi]
+    ascii_only = window.encode("ascii", "ignore")
+    if len(window) - len(ascii_only) >= len(ascii_only.translate(None, _ASCII_NON_LETTERS)):
+        return "ru"
+    window = window.lower()
+    return "de" if any(cue in window for cue in _GERMAN_CUES) else "en"
+
+
+def _scan_numbers(text: str) -> Iterator[re.Match[str]]:
+    """_MASTER matches (phone, date, time or num), left to right, not overlapping."""
+    pos = 0
+    while candidate := _NUMBER_START.search(text, pos):
+        match = _MASTER.match(text, candidate.start())
+        if match is None:
+            pos = candidate.end()
+        else:
+            yield match
+            pos = match.end()
+
+
+def _digit_cores(text: str, language_at: Callable[[int], str]) -> list[_Core]:
+    cores = []
+    for match in _scan_numbers(text):
+        if match.lastgroup != "num":
+            continue
+        lang = language_at(match.start())
+        value = _digits_value(match.group(), lang)
+        if value is not None:
+            cores.append(_Core(match.start(), match.end(), value, lang, match.group()))
+    return cores
+
+
+def _digits_value(digits: str, lang: str) -> float | None:
+    """Value of a digit string under ``lang``'s separators; None if no language writes it so."""
+    if digits.isdigit():
+        integer, decimals = digits, ""
+    elif digits.translate(_NO_SPACES) != digits:  # space-grouped; the regex checked the groups
+        head, _, decimals = _split_last(digits)
+        integer = head.translate(_NO_SPACES)
+    else:
+        marks = [char for char in digits if char in ".,"]
+        if len(set(marks)) == 2:  # "1,500.25" / "1.500,25": the last mark is the decimal one
+            head, mark, decimals = _split_last(digits)
+            thousands = "," if mark == "." else "."
+            if mark in head or not _grouped(head, thousands):
+                return None
+            integer = head.replace(thousands, "")
+        elif len(marks) > 1:  # "1.500.000" / "1,500,000": thousands only
+            if not _grouped(digits, marks[0]):
+                return None
+            integer, decimals = digits.replace(marks[0], ""), ""
+        else:  # one mark: thousands only where the language groups with it
+            head, mark, tail = _split_last(digits)
+            if mark == _GROUPING_MARK.get(lang) and len(tail) == 3:
+                integer, decimals = head + tail, ""
+            else:
+                integer, decimals = head, tail
+    if len(integer.lstrip("0")) > _MAX_INTEGER_DIGITS:
+        return None
+    return float(f"{integer}.{decimals}" if decimals else integer)
+
+
+def _split_last(digits: str) -> tuple[str, str, str]:
+    cut = max(digits.rfind("."), digits.rfind(","))
+    if cut < 0:
+        return digits, "", ""
+    return digits[:cut], digits[cut], digits[cut + 1 :]
+
+
+def _grouped(digits: str, mark: str) -> bool:
+    """True for "1,500,000"-style grouping: 1-3 digits, then groups of exactly three."""
+    groups = digits.split(mark)
+    return 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
+
+
+def _word_cores(
+    text: str, lang: str | None, language_at: Callable[[int], str]
+) -> list[_Core]:
+    """Numbers in words: the longest runs of adjacent number words a library can value."""
+    cores: list[_Core] = []
+    run: list[tuple[int, int]] = []
+    run_lang = ""
+    for start, end in _WORD_SCANS[lang].find(text):
+        token_langs = (lang,) if lang else _vocabularies(text[start:end].lower())
+        if run and run_lang in token_langs and _WORD_GAP.fullmatch(text, run[-1][1], start):
+            run.append((start, end))
+            continue
+        cores += _run_cores(text, run, run_lang)
+        run, run_lang = [(start, end)], token_langs[0]
+        if len(token_langs) > 1:  # "million" is English or German: as the words around it
+            guessed = language_at(start)
+            run_lang = guessed if guessed in token_langs else token_langs[0]
+    cores += _run_cores(text, run, run_lang)
+    return cores
+
+
+@lru_cache(maxsize=4096)
+def _vocabularies(word: str) -> tuple[str, ...]:
+    """The languages whose number-word vocabulary holds the lowercase ``word``."""
+    return tuple(lang for lang, words in _WORD_VOCABULARIES.items() if words.fullmatch(word))
+
+
+def _run_cores(text: str, run: list[tuple[int, int]], lang: str) -> list[_Core]:
+    """Split a run of number words into stretches that have a value, each as long as it goes.
+
+    A stretch grows word by word while the library values it ("сто", "сто двадцать"). It may
+    pass one word that has no value yet ("полтора", "one hundred and"), stops at the second
+    miss in a row and at _MAX_RUN words, so a long run costs a few library calls per word.
+    """
+    words = [text[start:end].lower() for start, end in run]
+    cores = []
+    i = 0
+    while i < len(words):
+        best: tuple[int, float] | None = None
+        misses = 0
+        for j in range(i + 1, min(len(words), i + _MAX_RUN) + 1):
+            if words[j - 1] in _CONNECTORS:
+                continue
+            value = _words_value(" ".join(words[i:j]), lang)
+            if value is not None:
+                best, misses = (j, value), 0
+            elif (misses := misses + 1) == 2:
+                break
+        if best is None:
+            i += 1
+            continue
+        j, value = best
+        core = _word_core(text, run[i][0], run[j - 1][1], value, lang, j - i)
+        if core is not None:
+            cores.append(core)
+        i = j
+    return cores
+
+
+def _word_core(
+    text: str, start: int, end: int, value: float, lang: str, tokens: int
+) -> _Core | None:
+    """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word."""
+    if tokens == 1:
+        word = text[start:end].lower()
+        if _SCALE_WORD.fullmatch(word):
+            before = _BEFORE.match(text, start)
+            if before is not None and "article" in before[0]:
+                start = before[1]  # "a million", "eine Million"
+            elif word not in _LONE_SCALE_RU:
+                return None
+        elif value == 1:
+            return None
+    return _Core(start, end, value, lang, None)
+
+
+@lru_cache(maxsize=8192)
+def _words_value(words: str, lang: str) -> float | None:
+    """The value of lowercase number words joined by single spaces, or None."""
+    if lang == "ru":
+        first, _, rest = words.partition(" ")
+        if first in _HALF:  # "полтора миллиона": number-parser has no "one and a half"
+            scale = _words_value(rest, lang) if _SCALE_WORD.fullmatch(rest) else None
+            return 1.5 * scale if scale else None
+        value = parse_number(words, language="ru")
+        return float(value) if isinstance(value, int) else None
+    try:
+        return float(text2num(words, lang))
+    except ValueError:
+        return None
+
+
+def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
+    """Attach scale, unit, currency, range and qualifier to a number, or reject it."""
+    start, end = core.start, core.end
+    before = _BEFORE.match(text, start, floor)
+    kinds = before[0] if before else frozenset()
+    if core.digits is not None and not _plausible_digits(text, core, kinds):
+        return None
+    if text[max(0, start - 2) : start].strip()[-1:] in _TIMES_SIGNS:
+        return None  # "×3"
+    money = next(iter(kinds & _MONEY_KINDS), None)
+    if money == "other_money":
+        return None
+    tail = _read_tail(text, end, core.lang, short_scale=money is not None)
+    if tail.rejected:
+        return None
+    if tail.end == end and _letter_follows(text, end):
+        return None  # "5G", "3rd", "5-летний": a word glued to the number
+    value, unit, stop = core.value * tail.scale * tail.unit_factor, tail.unit, tail.end
+    if before is not None and money is not None:
+        start, unit = before[1], unit or money
+        before = _BEFORE.match(text, start, floor)  # "more than $5": the words before the sign
+    qualifier, qualifier_start = _qualifier(text, before)
+    span = _read_range(text, start, core, tail, before)
+    if span is not None:
+        if span.rejected:
+            return None
+        value, unit, stop = span.value, span.unit or unit, span.end
+        if before is not None and "range" in before[0]:
+            qualifier, qualifier_start = "at_least", before[1]
+        elif qualifier is None:
+            qualifier, qualifier_start = "at_least", start
+    return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start)
+
+
+def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
+    """False for digits that are labels, model names, years, days of a month or ordinals."""
+    start, end, digits = core.start, core.end, core.digits or ""
+    if "label" in kinds:
+        return False  # "№ 5", "ИНН 7701234567"
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return False  # "Су-57", "COVID-19"
+    if _is_year(text, start, end, kinds):
+        return False
+    if "month" in kinds and digits.isdigit() and int(digits) <= 31:
+        return False  # "March 15"
+    return not (
+        core.lang == "de"
+        and digits.isdigit()
+        and _DOT_THEN_WORD.match(text, end)
+        and (_DE_ORDINAL_NOUN.match(text, end) or "de_article" in kinds)
+    )  # "3. Platz", "im 2. Quartal"
+
+
+def _is_year(text: str, start: int, end: int, kinds: frozenset[str] | None) -> bool:
+    """A bare 1900-2100 integer with year context and no scale, unit or currency.
+
+    ``kinds`` are those of the phrase right before the number, None if not looked up yet.
+    """
+    digits = text[start:end]
+    if not (len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2100):
+        return False
+    if kinds is None:
+        before = _BEFORE.match(text, start)
+        kinds = before[0] if before else frozenset()
+    if kinds & _MONEY_KINDS:
+        return False
+    tail = _read_tail(text, end, None, short_scale=False)
+    if tail.unit is not None or tail.scale != 1.0:
+        return False
+    return bool(
+        kinds & {"year", "month"}
+        or (text[start - 1 : start] == "(" and text[end : end + 1] == ")")
+        or _YEAR_LIST_BEFORE.search(text, max(0, start - 12), start)
+        or _MONTH_DAY_BEFORE.search(text, max(0, start - 20), start)
+        or _YEAR_AFTER.match(text, end)
+    )
+
+
+def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tail:
+    """The scale word and unit after a number; ``short_scale`` also takes "m"/"k" ($5m)."""
+    scale = 1.0
+    short = _SHORT_SCALE.match(text, pos) if short_scale else None
+    if short is not None:
+        scale, pos = _SCALES[short.group(1).lower()], short.end()
+    found = _AFTER.match(text, pos)
+    if found is not None and short is None:
+        (kind,) = found[0]
+        if kind in _SCALES:
+            scale = 1e12 if kind == "billion" and lang == "de" else _SCALES[kind]
+            pos = found[1]
+            found = _AFTER.match(text, pos)
+    if found is None:
+        return _Tail(pos, scale, None, 1.0, False)
+    (kind,) = found[0]
+    if kind == "reject":
+        return _Tail(found[1], scale, None, 1.0, True)
+    if kind in _SCALES:  # "тысяч миллионов": not a unit; leave it
+        return _Tail(pos, scale, None, 1.0, False)
+    name, unit_factor = _UNITS[kind]
+    return _Tail(found[1], scale, name, unit_factor, False)
+
+
+def _letter_follows(text: str, pos: int) -> bool:
+    after = text[pos : pos + 2]
+    return bool(after) and (after[0].isalpha() or (after[0] == "-" and after[1:].isalpha()))
+
+
+def _read_range(
+    text: str, start: int, core: _Core, tail: _Tail, before: tuple[frozenset[str], int] | None
+) -> _Range | None:
+    """"100-200 человек", "от 1 до 2 млрд рублей": the lower bound with the shared scale/unit."""
+    if core.digits is None or tail.unit is not None:
+        return None
+    link = _RANGE_LINK.match(text, tail.end)
+    if link is None or (link.group("word") and (before is None or "range" not in before[0])):
+        return None
+    upper = _NUMBER_AT.match(text, link.end())
+    upper_value = _digits_value(upper.group(), core.lang) if upper else None
+    if upper is None or upper_value is None:
+        return None
+    upper_tail = _read_tail(text, upper.end(), core.lang, short_scale=False)
+    if upper_tail.end == upper.end() and _letter_follows(text, upper.end()):
+        return None
+    scale = tail.scale if tail.scale != 1.0 else upper_tail.scale
+    lower = core.value * scale * upper_tail.unit_factor
+    if upper_value * upper_tail.scale * upper_tail.unit_factor <= lower:
+        return None  # "3-2", "2024-12": not a range
+    return _Range(upper_tail.end, lower, upper_tail.unit, upper_tail.rejected)
+
+
+def _qualifier(
+    text: str, before: tuple[frozenset[str], int] | None
+) -> tuple[str | None, int | None]:
+    """The qualifier named by the phrase before a number, and where it starts."""
+    qualifier = next(iter(before[0] & _QUALIFIER_KINDS), None) if before else None
+    if before is None or qualifier is None:
+        return None, None
+    start = before[1]
+    if (
+        qualifier == "up_to"
+        and text[start : start + 2].lower() == "до"
+        and _CHANGE_BEFORE_DO.search(text, max(0, start - 80), start)
+    ):
+        return None, None  # "выросла до 5 млрд", "с 1 до 2 млрд": "to", not "up to"
+    return qualifier, start

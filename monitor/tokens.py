@@ -1,0 +1,154 @@
+"""Words, sentences and paragraphs of an article, as offsets into its original text.
+
+Words are runs of letters and digits of the normalised text, so quotes, dashes and hyphens
+separate words: "ИТ-парк" is two words, and «Якутия» and "Якутия" are the same word.
+
+Sentences end at . ! ? … before a capital letter, a digit or a quote, except after an
+abbreviation that is usually followed by more of the sentence: "1,2 Mrd. Rubel", "15 тыс. кв. м
+площадей", "Mr. Smith". A general-purpose segmenter (razdel) splits the German cases wrongly,
+and figures are exactly what we must keep in one sentence with their keyword.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .normalize import normalize
+
+_WORD = re.compile(r"[^\W_]+")
+_END = re.compile(r"[.!?…]+[\"')\]»”“]*(?=\s|$)")
+_NEXT = re.compile(r"\s*[\"'(\[«„“]*(\S)")
+
+# Lower-case, without the dot. After these a sentence does not end, whatever follows.
+NEVER_ENDS = frozenset("""
+тыс млн млрд трлн руб кв м км см мм га т тн им ул пр просп д корп стр обл респ г гг
+т.е т.ч т.к т.н т.п т.д др пр см напр проф акад канд доц тел ок
+mr mrs ms dr prof st no vs etc inc ltd co corp jr sr approx est fig mln bn sq
+mio mrd tsd nr bzw ca vgl z.b u.a d.h usw str gmbh
+""".split())
+# After these a sentence ends only if a capital letter that is not a noun-like unit follows:
+# "в 2023 г. Это" ends, "2023 г. в Москве" does not.
+YEAR_MARKS = frozenset({"г", "гг"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    """The original characters."""
+    norm: str
+    """Case folded, ё as е."""
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Token]:
+    normalized = normalize(text)
+    tokens = []
+    for found in _WORD.finditer(normalized.text):
+        start, end = normalized.span(found.start(), found.end())
+        tokens.append(Token(text[start:end], found.group(), start, end))
+    return tokens
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word (with inner dots, as in 't.e') that ends at pos, lower-cased."""
+    start = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "."):
+        start -= 1
+    return text[start:pos].strip(".").lower()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, whitespace trimmed; newlines always end a sentence."""
+    spans = []
+    for line_start, line in _lines(text):
+        start = 0
+        for found in _END.finditer(line):
+            following = _NEXT.match(line, found.end())
+            if following is None:
+                continue  # end of line: the line break ends the sentence
+            first = following.group(1)
+            if not (first.isupper() or first.isdigit()):
+                continue
+            before = _word_before(line, found.start())
+            if before not in YEAR_MARKS:
+                if before in NEVER_ENDS:
+                    continue
+                if len(before) == 1 and before.isalpha() and found.group() == ".":
+                    continue  # an initial: "A. S. Pushkin"
+            spans.append((line_start + start, line_start + found.end()))
+            start = found.end()
+        spans.append((line_start + start, line_start + len(line)))
+    return [(a + _lead(text, a, b), b - _trail(text, a, b)) for a, b in spans
+            if text[a:b].strip()]
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _lead(text: str, a: int, b: int) -> int:
+    return len(text[a:b]) - len(text[a:b].lstrip())
+
+
+def _trail(text: str, a: int, b: int) -> int:
+    return len(text[a:b]) - len(text[a:b].rstrip())
+
+
+def _clauses(text: str, tokens: list[Token]) -> list[int]:
+    clause, out = 0, []
+    for index, token in enumerate(tokens):
+        if index:
+            previous = tokens[index - 1]
+            gap = text[previous.end:token.start]
+            decimal = gap == "," and previous.text.isdigit() and token.text.isdigit()
+            if ";" in gap or ("," in gap and not decimal):
+                clause += 1
+        out.append(clause)
+    return out
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each word sits: its sentence and paragraph. Built once per article."""
+
+    text: str
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]
+    token_sentence: list[int]
+    token_paragraph: list[int]
+    token_ends: list[int]
+    sentence_starts: list[int]
+    token_clause: list[int]
+    """Clauses are parts of a sentence between commas and semicolons ("1,5" is no comma)."""
+
+    @classmethod
+    def of(cls, text: str) -> Layout:
+        tokens = words(text)
+        sentences = sentence_spans(text)
+        starts = [s for s, _ in sentences]
+        paragraph_starts = [m.end() for m in re.finditer("\n", text)]
+        return cls(
+            text=text, tokens=tokens, sentences=sentences,
+            token_sentence=[max(bisect.bisect_right(starts, t.start) - 1, 0) for t in tokens],
+            token_paragraph=[bisect.bisect_right(paragraph_starts, t.start) for t in tokens],
+            token_ends=[t.end for t in tokens], sentence_starts=starts,
+            token_clause=_clauses(text, tokens),
+        )
+
+    def token_at(self, offset: int) -> int:
+        """Index of the first word that ends after `offset`."""
+        return min(bisect.bisect_right(self.token_ends, offset), len(self.tokens) - 1)
+
+    def sentence_of_offset(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
+
+    def sentence_text(self, index: int) -> str:
+        start, end = self.sentences[index]
+        return self.text[start:end]

@@ -1,0 +1,246 @@
+"""The multilingual matching engine on real phrasing, with the shipped starter rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import Condition, Metric, Organisation, RulesFile, Selection, load_rules
+from monitor.explain import explain_analysis
+from monitor.language import detect
+from monitor.match import HIT_FIELDS, Matcher
+from monitor.selection import occurrences, selects, terms_of
+
+from helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def starter() -> Matcher:
+    return Matcher(load_rules(REPO / "rules.yaml"))
+
+
+def organisations(matcher: Matcher, text: str, language: str | None = None) -> list[tuple]:
+    return [(h.organisation, h.matched) for h in matcher.match(text, language)
+            if h.kind == "organisation"]
+
+
+def metrics(matcher: Matcher, text: str, language: str | None = None) -> list[tuple]:
+    return [(h.metric, h.value, h.unit, h.matched, h.organisation, h.qualifier, h.year)
+            for h in matcher.match(text, language) if h.kind == "metric"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Технопарк «Якутия» открыл набор.", "Технопарк «Якутия»"),
+    ("Резиденты Технопарка «Якутия» выросли.", "Технопарка «Якутия»"),
+    ("Стартапы в технопарке Якутия растут.", "технопарке Якутия"),
+    ("С Технопарком «Якутия» подписано соглашение.", "Технопарком «Якутия»"),
+    ("ТЕХНОПАРК „ЯКУТИЯ“ — лидер.", "ТЕХНОПАРК „ЯКУТИЯ“"),
+    ("Тех\u00adнопарк\u00a0«Якутия» растёт.", "Тех\u00adнопарк\u00a0«Якутия»"),
+])
+def test_russian_inflected_and_quoted_names(starter: Matcher, text: str, expected: str) -> None:
+    assert organisations(starter, text, "ru") == [("technopark-yakutia", expected)]
+
+
+def test_lemmas_keep_the_region_apart_from_the_people(starter: Matcher) -> None:
+    text = "Якуты и жители Якутии отмечают праздник. Республика Якутия готовится."
+    assert organisations(starter, text, "ru") == []
+
+
+def test_hyphenated_names_and_ambiguous_lemmas(starter: Matcher) -> None:
+    # "парке" is a form of both "парк" and "парка"; the rules' word wins.
+    assert organisations(starter, "В ИТ-парке Якутии открыли лабораторию.", "ru") == [
+        ("it-park-yakutia", "ИТ-парке Якутии")]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Der Technopark Jakutien eröffnet ein Labor.", "de", "Technopark Jakutien"),
+    ("Die Mieter des Technoparks Jakutien wachsen.", "de", "Technoparks Jakutien"),
+    ("Technopark Yakutia opened a lab.", "en", "Technopark Yakutia"),
+    ("Yakutia Technopark's residents grew.", "en", "Yakutia Technopark's"),
+])
+def test_english_and_german_stems(starter: Matcher, text: str, language: str,
+                                  expected: str) -> None:
+    hits = organisations(starter, text, language)
+    assert hits and hits[0][0] == "technopark-yakutia"
+    assert hits[0][1] in expected
+
+
+def test_abbreviations_are_case_sensitive(starter: Matcher) -> None:
+    assert organisations(starter, "Глава АСИ выступил на форуме.", "ru") == [("asi", "АСИ")]
+    assert organisations(starter, "Эксперты аси обсудили.", "ru") == []
+    assert organisations(starter, "Experts from NTI met in Moscow.", "en") == [
+        ("nti-platform", "NTI")]
+    assert organisations(starter, "an nti event", "en") == []
+
+
+def test_exclude_cancels_in_the_same_sentence_only(starter: Matcher) -> None:
+    text = "Выпускники бизнес-школы Сколково встретились. Фонд «Сколково» рад."
+    hits = organisations(starter, text, "ru")
+    assert [h[0] for h in hits] == ["skolkovo"] and hits[0][1] == "Фонд «Сколково»"
+
+
+def test_longest_name_wins(starter: Matcher) -> None:
+    assert organisations(starter, "Технопарк «Сколково» расширяется.", "ru") == [
+        ("technopark-skolkovo", "Технопарк «Сколково»")]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Выручка резидентов Технопарка «Якутия» в 2023 году составила 1,5 млрд рублей.", "ru",
+     ("revenue", 1.5e9, "RUB", "1,5 млрд рублей", "technopark-yakutia", None, 2023)),
+    ("В Технопарке «Якутия» более 120 резидентов.", "ru",
+     ("residents", 120, "count", "120", "technopark-yakutia", "more_than", None)),
+    ("За год в ИТ-парке Якутии создано 350 рабочих мест.", "ru",
+     ("jobs", 350, "count", "350", "it-park-yakutia", None, None)),
+    ("Площадь Академпарка — около 15 тыс. кв. м.", "ru",
+     ("area", 15000, "m2", "15 тыс. кв. м", "akadempark", "about", None)),
+    ("Фонд содействия инновациям выделит гранты на два миллиона рублей.", "ru",
+     ("grants", 2e6, "RUB", "два миллиона рублей", "fasie", None, None)),
+    ("Skolkovo residents' revenue reached 1.5 billion rubles in 2024.", "en",
+     ("revenue", 1.5e9, "RUB", "1.5 billion rubles", "skolkovo", None, 2024)),
+    ("Innopolis created 4,200 jobs.", "en",
+     ("jobs", 4200, "count", "4,200", "innopolis", None, None)),
+    ("Der Umsatz des Technoparks Jakutien lag bei zwei Millionen Rubel.", "de",
+     ("revenue", 2e6, "RUB", "zwei Millionen Rubel", "technopark-yakutia", None, None)),
+    ("Technopolis Moskau: Die Nutzfläche beträgt rund 5.000 Quadratmeter.", "de",
+     ("area", 5000, "m2", "5.000 Quadratmeter", "technopolis-moscow", "about", None)),
+])
+def test_metric_values_in_three_languages(starter: Matcher, text: str, language: str,
+                                          expected: tuple) -> None:
+    assert metrics(starter, text, language) == [expected]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Технопарк «Якутия» основан в 2012 году, резиденты работают с 15 марта 2026 года.", "ru"),
+    ("Выручка технопарка «Якутия» выросла в 2,5 раза.", "ru"),
+    ("Skolkovo revenue grew 2.5-fold in 2024.", "en"),
+    ("Der Umsatz im Jahr 2023 stieg um 20 Prozent.", "de"),
+])
+def test_years_dates_and_growth_factors_are_not_values(starter: Matcher, text: str,
+                                                       language: str) -> None:
+    assert metrics(starter, text, language) == []
+
+
+def test_one_quantity_serves_one_metric_nearest_first(starter: Matcher) -> None:
+    text = ("Выручка резидентов Технопарка «Якутия» составила 1,5 млрд рублей, "
+            "а инвестиции — 300 млн рублей.")
+    assert [(m[0], m[1]) for m in metrics(starter, text, "ru")] == [
+        ("revenue", 1.5e9), ("investment", 3e8)]
+
+
+def test_organisation_of_a_figure_falls_back_to_paragraph_then_article(starter: Matcher) -> None:
+    text = ("Технопарк «Якутия» подвёл итоги. Выручка составила 1,5 млрд рублей.\n"
+            "Инвестиции достигли 300 млн рублей.")
+    by_metric = {m[0]: m[4] for m in metrics(starter, text, "ru")}
+    assert by_metric == {"revenue": "technopark-yakutia", "investment": "technopark-yakutia"}
+    assert [m[4] for m in metrics(starter, "Выручка составила 1,5 млрд рублей.", "ru")] == [None]
+
+
+def test_hits_carry_exactly_the_public_fields(starter: Matcher) -> None:
+    (hit,) = [h for h in starter.match("Выручка Технопарка «Якутия» — 1,5 млрд рублей.", "ru")
+              if h.kind == "metric"]
+    assert tuple(hit.public()) == HIT_FIELDS
+    text = "Выручка Технопарка «Якутия» — 1,5 млрд рублей."
+    assert text[hit.start:hit.end] == hit.matched and hit.snippet == text
+
+
+def test_explain_shows_words_forms_and_rules(starter: Matcher) -> None:
+    analysis = starter.analyse("Резиденты Технопарка «Якутия» — 120 компаний.", "ru")
+    lines = "\n".join(explain_analysis(analysis))
+    assert "Технопарка→технопарк" in lines
+    assert '"Технопарк «Якутия»" = технопарк якутия' in lines
+    assert "Резиденты→резидент" in lines
+
+
+def test_language_detection_restricted_to_the_rules_languages(starter: Matcher) -> None:
+    assert starter.languages == ["de", "en", "ru"]
+    assert detect("Выручка резидентов технопарка выросла", starter.languages) == "ru"
+    assert detect("Der Umsatz der Unternehmen im Technopark stieg", starter.languages) == "de"
+    assert detect("The technopark's residents reported revenue", starter.languages) == "en"
+    assert detect("1234 5678", starter.languages) is None
+
+
+def test_starter_rules_cover_the_field() -> None:
+    rules = load_rules(REPO / "rules.yaml")
+    assert len(rules.organisations) >= 40
+    for org in rules.organisations:
+        assert {"ru", "en", "de"} <= set(org.aliases), org.id
+    ids = {o.id for o in rules.organisations}
+    assert {"skolkovo", "technopark-yakutia", "it-park-yakutia", "akadempark", "innopolis",
+            "technopolis-moscow", "zhigulevskaya-dolina", "ankudinovka", "sez-tomsk", "akit",
+            "fasie", "asi", "nti-platform", "mintsifry"} <= ids
+    assert {m.id for m in rules.metrics} >= {"revenue", "residents", "jobs", "employees",
+                                            "investment", "grants", "taxes", "area"}
+
+
+# ---------------------------------------------------------------- alert selection
+
+RULES = RulesFile(
+    organisations=[Organisation(id="yakutia", name="Технопарк «Якутия»"),
+                   Organisation(id="skolkovo", name="Сколково", aliases={"en": ["Skolkovo"]})],
+    metrics=[Metric(id="revenue", name="Выручка", keywords={"ru": ["выручка"]}, unit="RUB")])
+
+
+def selection(when: dict, **filters) -> Selection:
+    return Selection.model_validate({"when": when, **filters})
+
+
+@pytest.mark.parametrize("when, expected", [
+    ({"organisation": "yakutia"}, True),
+    ({"organisation": "skolkovo"}, True),
+    ({"metric": "revenue", "value": ">= 1e9"}, True),
+    ({"metric": "revenue", "value": "> 2e9"}, False),
+    ({"all": [{"organisation": "yakutia"}, {"metric": "revenue", "value": ">= 1e9"}],
+      "same_sentence": True}, True),
+    ({"all": [{"organisation": "skolkovo"}, {"metric": "revenue"}], "same_sentence": True},
+     False),
+    ({"all": [{"organisation": "skolkovo"}, {"metric": "revenue"}]}, True),
+    ({"all": [{"organisation": "yakutia"}, {"term": "резидент"}], "near": 3}, True),
+    ({"all": [{"organisation": "skolkovo"}, {"term": "резидент"}], "near": 3}, False),
+    ({"any": [{"term": "налог"}, {"organisation": "skolkovo"}]}, True),
+    ({"not": {"term": "налог"}}, True),
+    ({"all": [{"organisation": "yakutia"}, {"not": {"term": "партнер"}}],
+      "same_sentence": True}, True),
+    ({"all": [{"organisation": "skolkovo"}, {"not": {"term": "партнер"}}],
+      "same_sentence": True}, False),
+])
+def test_selection_over_hits_and_terms(when: dict, expected: bool) -> None:
+    chosen = selection(when)
+    matcher = Matcher(RULES, terms=terms_of([chosen]))
+    text = ("Выручка резидентов Технопарка «Якутия» составила 1,5 млрд рублей. "
+            "Партнёром выступил фонд Сколково.")
+    found = occurrences(matcher.analyse(text, "ru"))
+    assert selects(chosen, found, "tass-ru", "ru") is expected
+
+
+def test_selection_filters_by_source_and_language() -> None:
+    chosen = selection({"organisation": "yakutia"}, sources=["tass-ru"], languages=["ru"])
+    found = occurrences(Matcher(RULES).analyse("Технопарк «Якутия» растёт.", "ru"))
+    assert selects(chosen, found, "tass-ru", "ru")
+    assert not selects(chosen, found, "other", "ru")
+    assert not selects(chosen, found, "tass-ru", "en")
+
+
+@pytest.mark.parametrize("when, message", [
+    ({}, "give exactly one of organisation, metric, term, all, any, not"),
+    ({"organisation": "a", "metric": "b"}, "give exactly one of"),
+    ({"organisation": "a", "value": ">= 1"}, "`value` goes with `metric`"),
+    ({"metric": "a", "value": "about a billion"}, "expected a comparison such as '>= 1e9'"),
+    ({"term": "x", "same_sentence": True}, "`same_sentence` and `near` go with"),
+    ({"all": []}, "need at least one part"),
+])
+def test_selection_errors_are_clear(when: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Condition.model_validate(when)
+
+
+
+def test_a_rule_word_that_is_another_words_lemma_breaks_nothing() -> None:
+    """"парке" is a form of "парк" and of "парка"; "Парок" is read as "парка" too, so a rule with
+    "Парок" must not stop "ИТ-парке" from matching the IT park, and both must be found."""
+    rules = RulesFile(organisations=[
+        Organisation(id="it-park", name="ИТ-парк Якутии"),
+        Organisation(id="parok", name="Кафе «Парок»")])
+    matcher = Matcher(rules)
+    assert organisations(matcher, "В ИТ-парке Якутии открыли лабораторию.", "ru") == [
+        ("it-park", "ИТ-парке Якутии")]
+    assert organisations(matcher, "Кафе «Парок» открылось.", "ru") == [
+        ("parok", "Кафе «Парок»")]
