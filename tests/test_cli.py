@@ -90,3 +90,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "Example" in result.output and f"technopark-monitor {command}" in result.output
     for option in ("--sources", "--rules", "--db"):
         assert option in result.output
+
+
+def test_check_explain_shows_forms(tmp_path: Path, rules: str) -> None:
+    result = CliRunner().invoke(cli, ["check", "-", "--explain", "--rules", rules],
+                                input="Резиденты технопарка «Якутия» растут.\n")
+    assert result.exit_code == 0
+    assert "hit 1: organisation technopark-yakutia «технопарка «Якутия»»" in result.output
+    assert "words: технопарка→технопарк Якутия→якутия" in result.output
+    assert "[1] Резиденты→резидент технопарка→технопарк Якутия→якутия растут→расти" in \
+        result.output

@@ -672,3 +672,23 @@ def test_format_loc_round_trips(first, rest):
     text = format_loc(loc)
     assert _parse_loc(text) == loc
     assert ".." not in text and ".[" not in text and not text.startswith(".")
+
+
+def test_metric_errors_name_line_and_field(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: revenue
+            name: A
+        metrics:
+          - id: revenue
+            name: Выручка
+            keywords:
+              ru: выручка
+            unit: rubles
+            near: 0
+        """) == [
+        "rules.yaml:5: metrics[0].id: duplicate id 'revenue' (first used by organisations[0])",
+        "rules.yaml:8: metrics[0].keywords.ru: expected a list of strings",
+        "rules.yaml:9: metrics[0].unit: must be 'RUB', 'money', 'count', 'm2' or 'percent'",
+        "rules.yaml:10: metrics[0].near: must be greater than or equal to 1",
+    ]

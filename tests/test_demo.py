@@ -43,6 +43,9 @@ def test_demo_works_with_no_network_beyond_loopback(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     by_language = dict(conn.execute(
         "select language, count(*) from hits_view group by language").fetchall())
+    metrics_by_language = dict(conn.execute(
+        "select language, count(*) from hits_view where kind = 'metric' group by language"))
+    assert set(metrics_by_language) == {"ru", "en", "de"}
     extracted = dict(conn.execute(
         "select extracted_from, count(*) from articles group by extracted_from").fetchall())
     conn.close()

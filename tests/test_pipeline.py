@@ -179,3 +179,13 @@ def test_html_titles_are_stored_as_text(tmp_path: Path, http_server: TestServer)
     (row,) = db_rows(tmp_path, "select title, text from articles")
     assert row["title"] == "Технопарк «Якутия» растёт"
     assert "<" not in row["text"] and "alert" not in row["text"]
+
+
+def test_undeclared_language_is_detected(tmp_path: Path, http_server: TestServer) -> None:
+    body = rss([{"guid": "d", "title": "Technopark Jakutien", "link": "http://x.invalid/d",
+                 "description": "Der Umsatz des Technoparks Jakutien stieg deutlich."}])
+    http_server.route("/feed.xml", body.replace("<language>ru</language>", ""))
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}])
+    assert "news: 1 new" in invoke("poll", *opts).output
+    assert db_rows(tmp_path, "select language from articles") == [{"language": "de"}]
