@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench clean
+.PHONY: demo test run lint bench crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The crash test with many more kills than `make test` runs.
+crash: $(STAMP)
+	CRASH_RUNS=300 $(BIN)/pytest -q tests/test_crash.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -13,6 +13,7 @@ import click
 from tabulate import tabulate
 
 from . import __version__, logs
+from .alert.sender import Sender
 from .config import Config, SourcesFile, load, load_rules
 from .demo import demo_sources, serve
 from .errors import ConfigError, FetchError, SchemaError
@@ -23,7 +24,7 @@ from .language import detect
 from .match import Hit, Matcher
 from .pipeline import Poller, PollResult
 from .scheduler import Daemon
-from .store import Store
+from .store import Outbox, Store
 
 DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_RULES = Path("rules.yaml")
@@ -137,8 +138,11 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
               else [s for s in config.sources.sources if s.enabled])
     with _open_store(db_path, config) as store:
         results = _poll(store, config, chosen)
-    for result in results:
-        click.echo(_describe(result))
+        for result in results:
+            click.echo(_describe(result))
+        delivered = Sender(store, config.rules).deliver_due()
+    if delivered:
+        click.echo("alerts: " + ", ".join(f"{n} {what}" for what, n in sorted(delivered.items())))
     if results and not any(r.ok for r in results):
         sys.exit(1)
 
@@ -160,6 +164,61 @@ def _describe(result: PollResult) -> str:
     failed = f", {result.failed} failed" if result.failed else ""
     return (f"{result.source}: {result.new} new, {result.updated} updated, "
             f"{result.unchanged} unchanged{failed}")
+
+
+@cli.group(invoke_without_command=True)
+@_paths
+@click.option("--status", "status_filter", type=click.Choice(["pending", "sent", "dead"]),
+              help="only alerts with this status")
+@click.option("--limit", default=50, show_default=True, help="at most this many, newest first")
+@click.pass_context
+@_friendly_errors
+def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Path,
+           status_filter: str | None, limit: int) -> None:
+    """List alerts in the outbox: pending, sent or dead (given up), with their last error.
+
+    \b
+    Examples:
+        technopark-monitor alerts --status dead
+        technopark-monitor alerts retry msg_3f2a... msg_9b1c...
+        technopark-monitor alerts retry --dead
+    """
+    ctx.obj = {**(ctx.obj or {}), "db_path": db_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    with Store(db_path) as store:
+        rows = store.query(
+            "SELECT id, alert, target, status, attempts, next_attempt, last_error, sent, title "
+            "FROM alerts_view WHERE ? IS NULL OR status = ? ORDER BY created DESC, id LIMIT ?",
+            (status_filter, status_filter, limit))
+    if not rows:
+        click.echo("no alerts")
+        return
+    click.echo(tabulate([[r["id"], r["alert"], r["target"], r["status"], r["attempts"],
+                          r["next_attempt"] if r["status"] == "pending" else r["sent"] or "",
+                          (r["last_error"] or "")[:60], (r["title"] or "")[:50]] for r in rows],
+                        headers=["id", "alert", "target", "status", "attempts", "next/sent",
+                                 "last error", "article"]))
+
+
+@alerts.command("retry")
+@click.argument("ids", nargs=-1, metavar="ID...")
+@click.option("--dead", is_flag=True, help="requeue every dead alert")
+@click.pass_context
+@_friendly_errors
+def alerts_retry(ctx: click.Context, ids: tuple[str, ...], dead: bool) -> None:
+    """Queue alerts again (the given ones, or every dead one). They keep their ids, so a
+    receiver that already has one can drop the repeat.
+
+    \b
+    Example:
+        technopark-monitor alerts retry --dead
+    """
+    if bool(ids) == dead:
+        raise click.UsageError("give alert ids or --dead, not both")
+    with Store(ctx.obj["db_path"]) as store:
+        count = Outbox(store).requeue(ids, dead=dead)
+    click.echo(f"{count} alert{'s' if count != 1 else ''} queued again")
 
 
 @cli.command()

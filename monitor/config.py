@@ -8,6 +8,8 @@ as `file:line: field.path: message`, all of them at once.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -146,6 +149,8 @@ class Source(_Strict):
     interval: Seconds = 900
     fetch_article: bool = True
     enabled: bool = True
+    stale_after: Seconds | None = None
+    """Raise a health alert when no new entry has arrived for this long (e.g. 2d)."""
 
 
 class SourcesFile(_Strict):
@@ -244,17 +249,112 @@ class Selection(_Strict):
     languages: list[Language] = []
 
 
-def _no_alerts_yet(value: Any) -> list:
-    if value not in (None, []):
-        raise PydanticCustomError(
-            "alerts", "alert rules are not supported by this release yet; leave `alerts: []`")
-    return []
+_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+def _email(value: Any) -> str:
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise PydanticCustomError("email", "expected an email address, got {value}",
+                                  {"value": repr(value)})
+    return value.strip()
+
+
+def _secret(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith("whsec_"):
+        raise PydanticCustomError("secret", "expected a Standard Webhooks secret 'whsec_...'")
+    try:
+        base64.b64decode(value[len("whsec_"):], validate=True)
+    except (binascii.Error, ValueError):
+        raise PydanticCustomError("secret", "the part after 'whsec_' must be base64") from None
+    return value
+
+
+def _clock(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise PydanticCustomError("clock", "expected a time of day such as '09:00'")
+    return value
+
+
+def _timezone(value: Any) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PydanticCustomError("timezone", "expected a time zone such as 'Europe/Moscow', "
+                                  "got {value}", {"value": repr(value)}) from None
+    return value
+
+
+Email = Annotated[str, BeforeValidator(_email)]
+Secret = Annotated[str, BeforeValidator(_secret)]
+Clock = Annotated[str, BeforeValidator(_clock)]
+TimeZone = Annotated[str, BeforeValidator(_timezone)]
+
+
+class Target(_Strict):
+    """Where an alert goes: `email: [addresses]`, or `webhook: URL` with an optional secret."""
+
+    email: list[Email] | None = None
+    webhook: Url | None = None
+    secret: Secret | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        if (self.email is None) == (self.webhook is None):
+            raise PydanticCustomError("target", "give either `email` or `webhook`")
+        if self.email is not None and not self.email:
+            raise PydanticCustomError("target", "`email` needs at least one address")
+        if self.secret is not None and self.webhook is None:
+            raise PydanticCustomError("target", "`secret` goes with `webhook`")
+        return self
+
+    def describe(self) -> str:
+        """How the target is named in the `alerts` table."""
+        return f"webhook:{self.webhook}" if self.webhook else "email:" + ",".join(self.email)
+
+
+class Alert(Selection):
+    name: Ident
+    targets: list[Target] = Field(min_length=1)
+    mode: Literal["immediate", "hourly", "daily"] = "immediate"
+    at: Clock = "09:00"
+    """For `daily`: when the digest goes out, in `timezone`."""
+    timezone: TimeZone = "UTC"
+
+
+class SmtpSettings(_Strict):
+    """The mail server. The username and password come only from the environment
+    (TECHNOPARK_SMTP_USERNAME, TECHNOPARK_SMTP_PASSWORD), never from this file."""
+
+    host: Text
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    from_address: Email
+    timeout: float = Field(30.0, gt=0)
+
+
+class HealthSettings(_Strict):
+    """Where a source's health alerts go, and after how many failed polls in a row."""
+
+    target: Target
+    failures: int = Field(3, ge=1)
+
+
+class DeliverySettings(_Strict):
+    """Retries: exponential backoff from `retry_base`, never longer than `retry_max` between
+    attempts, and given up (status dead) once `give_up_after` has passed since the first."""
+
+    retry_base: Seconds = 30
+    retry_max: Seconds = 3600
+    give_up_after: Seconds = 86400
 
 
 class RulesFile(_Strict):
     organisations: list[Organisation]
     metrics: list[Metric] = []
-    alerts: Annotated[list, BeforeValidator(_no_alerts_yet)] = []
+    alerts: list[Alert] = []
+    smtp: SmtpSettings | None = None
+    health: HealthSettings | None = None
+    delivery: DeliverySettings = DeliverySettings()
 
 
 # --------------------------------------------------------------------------- loading

@@ -38,3 +38,15 @@ class ParseError(MonitorError):
 
 class SchemaError(MonitorError):
     """The database was written by a newer release than this one, or cannot be migrated."""
+
+
+class DeliveryError(MonitorError):
+    """An alert could not be delivered. `permanent` errors (a 4xx other than 408/429, a refused
+    recipient) will not be retried; the others are retried with backoff, no sooner than
+    `retry_after` seconds when the receiver said so."""
+
+    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None):
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+        super().__init__(reason)

@@ -148,7 +148,8 @@ class Matcher:
     def __init__(self, rules: RulesFile, terms: Iterable[str] = ()):
         self.rules = rules
         self.metrics = {m.id: m for m in rules.metrics}
-        terms = tuple(terms)
+        terms = tuple(sorted({*terms, *(leaf.term for alert in rules.alerts
+                                         for leaf in alert.when.leaves() if leaf.term)}))
         self._automata: dict[str, ahocorasick.Automaton] = {}
         self.vocabulary: set[str] = set()
         self._longest_pattern = 1

@@ -16,18 +16,21 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from . import logs
+from .alert.schedule import due, iso
 from .config import Source
 from .errors import FetchError, ParseError
 from .extract import extract_page, html_to_text, with_title
 from .fetch import Fetcher
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
-from .match import Matcher
+from .match import Analysis, Matcher
 from .parse import Entry, parse_feed
-from .store import Article, FetchRecord, Store, utcnow
+from .selection import occurrences, selects
+from .store import Article, FetchRecord, HealthPolicy, Outgoing, Store, utcnow
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -83,7 +86,7 @@ class Poller:
             response = self.fetcher.get(source.url, etag=state.etag,
                                         last_modified=state.last_modified, accept=FEED_ACCEPT)
             if response.not_modified:
-                self.store.record_fetch(FetchRecord(
+                self.store.record_fetch(health=self._health(source), record=FetchRecord(
                     source=source.name, started=started_at, status=304,
                     duration=time.monotonic() - clock, keep_validators=True))
                 logs.event(log, logging.INFO, "poll.not_modified", source=source.name)
@@ -91,7 +94,7 @@ class Poller:
             feed = parse_feed(response.body, response.url, response.content_type)
         except (FetchError, ParseError) as exc:
             status = exc.status if isinstance(exc, FetchError) else response.status
-            self.store.record_fetch(FetchRecord(
+            self.store.record_fetch(health=self._health(source), record=FetchRecord(
                 source=source.name, started=started_at, status=status,
                 duration=time.monotonic() - clock, error=exc.reason))
             logs.event(log, logging.WARNING, "poll.failed", source=source.name, url=exc.url,
@@ -114,7 +117,7 @@ class Poller:
                 logs.event(log, logging.ERROR, "entry.failed", source=source.name,
                            guid=entry.guid, link=entry.link, exc_info=True)
             counts[outcome] += 1
-        self.store.record_fetch(FetchRecord(
+        self.store.record_fetch(health=self._health(source), record=FetchRecord(
             source=source.name, started=started_at, status=response.status,
             duration=time.monotonic() - clock, new_entries=counts["new"],
             updated_entries=counts["updated"], warning=feed.warning,
@@ -147,7 +150,8 @@ class Poller:
         text = with_title(title, text)
         language = (source.language or entry.language or page_language or feed_language
                     or detect(text, self.matcher.languages))
-        hits = self.matcher.match(text, language)
+        analysis = self.matcher.analyse(text, language)
+        hits = analysis.hits
         article = Article(
             source=source.name, key=key, url=entry.link,
             canonical_url=canonical_url(canonical or entry.link) if (canonical or entry.link)
@@ -155,11 +159,30 @@ class Poller:
             guid=entry.guid, title=title, published=entry.published, language=language,
             text=text, extracted_from=extracted_from, content_hash=content_hash(title, text),
             entry_hash=entry_hash)
-        article_id, outcome = self.store.save_article(article, hits)
+        article_id, outcome = self.store.save_article(
+            article, hits, self._outgoing(source, analysis, language))
         if outcome != "unchanged":
             logs.event(log, logging.INFO, f"article.{outcome}", source=source.name,
                        article=article_id, hits=len(hits), extracted_from=extracted_from)
         return outcome
+
+    def _outgoing(self, source: Source, analysis: Analysis,
+                  language: str | None) -> list[Outgoing]:
+        """The alerts whose selection this article satisfies; the store queues them only for
+        hits they have not been sent for."""
+        found = occurrences(analysis)
+        now = datetime.now(UTC)
+        return [Outgoing(alert.name, tuple(t.describe() for t in alert.targets),
+                         "article" if alert.mode == "immediate" else "digest",
+                         iso(due(alert, now)))
+                for alert in self.matcher.rules.alerts
+                if selects(alert, found, source.name, language)]
+
+    def _health(self, source: Source) -> HealthPolicy | None:
+        health = self.matcher.rules.health
+        if health is None:
+            return None
+        return HealthPolicy(health.target.describe(), health.failures, source.stale_after)
 
     def _page(self, source: Source, link: str, trusted_hosts: set[str]):
         try:

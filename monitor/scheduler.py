@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
+from .alert.sender import Sender
 from .config import Config, Source
 from .fetch import Fetcher
 from .match import Matcher
@@ -28,6 +29,8 @@ from .store import Store
 
 log = logging.getLogger("monitor.scheduler")
 MAX_PARALLEL_POLLS = 4
+DELIVERY_INTERVAL = 5
+"""Seconds between two looks at the alert outbox: alerts go out within seconds of the hits."""
 
 
 def jitter_for(interval: int) -> int:
@@ -58,6 +61,10 @@ class Daemon:
             finally:
                 fetcher.close()
 
+    def _deliver(self) -> None:
+        with Store(self.db_path) as store:
+            Sender(store, self.config.rules).deliver_due()
+
     def schedule(self) -> list[Source]:
         enabled = [s for s in self.config.sources.sources if s.enabled]
         start = datetime.now().astimezone()
@@ -68,6 +75,8 @@ class Daemon:
                 args=[source], id=source.name, name=source.name,
                 # First polls right away, a second apart, rather than all at once.
                 next_run_time=start + timedelta(seconds=index))
+        self.scheduler.add_job(self._deliver, IntervalTrigger(seconds=DELIVERY_INTERVAL),
+                               id="deliver-alerts", name="deliver-alerts", next_run_time=start)
         return enabled
 
     def run(self) -> None:

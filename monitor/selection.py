@@ -80,7 +80,3 @@ def selects(selection: Selection, found: Sequence[Occurrence], source: str,
         return False
     return holds(selection.when, found)
 
-
-def terms_of(selections: Sequence[Selection]) -> list[str]:
-    """The free terms the matcher must look for on behalf of these selections."""
-    return sorted({leaf.term for s in selections for leaf in s.when.leaves() if leaf.term})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,7 +155,46 @@ LEFT JOIN organisations ON organisations.id = hits.organisation
 LEFT JOIN metrics ON metrics.id = hits.metric;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+_V3 = """
+ALTER TABLE sources ADD COLUMN last_new_entry TEXT;
+ALTER TABLE sources ADD COLUMN health TEXT NOT NULL DEFAULT 'ok';
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    alert TEXT NOT NULL,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    source TEXT,
+    detail TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due TEXT NOT NULL,
+    next_attempt TEXT NOT NULL,
+    queued TEXT NOT NULL,
+    last_error TEXT,
+    batch TEXT,
+    created TEXT NOT NULL,
+    sent TEXT
+);
+CREATE INDEX alerts_status_next_attempt ON alerts(status, next_attempt);
+CREATE INDEX alerts_article_id ON alerts(article_id);
+CREATE TABLE alerted_hits (
+    alert TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    hit TEXT NOT NULL,
+    PRIMARY KEY (alert, article_id, hit)
+);
+CREATE VIEW alerts_view AS
+SELECT
+    alerts.id, alerts.alert, alerts.kind, alerts.target, alerts.status, alerts.attempts,
+    alerts.next_attempt, alerts.last_error, alerts.created, alerts.sent, alerts.batch,
+    alerts.article_id, articles.title, articles.url,
+    coalesce(articles.source, alerts.source) AS source, alerts.detail
+FROM alerts
+LEFT JOIN articles ON articles.id = alerts.article_id;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -177,6 +217,41 @@ class Article:
     """'page' when the article page was fetched and extracted, else 'feed'."""
     content_hash: str
     entry_hash: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Alert rows to queue with an article's hits, if the article has hits this alert has not
+    been sent for: one row per target."""
+
+    alert: str
+    targets: tuple[str, ...]
+    kind: str
+    """'article' (sent as soon as possible) or 'digest' (sent with others at `due`)."""
+    due: str
+
+
+@dataclass(frozen=True)
+class HealthPolicy:
+    target: str
+    failures: int
+    stale_after: int | None
+
+
+@dataclass(frozen=True)
+class QueuedAlert:
+    """A row of the `alerts` outbox that is due."""
+
+    id: str
+    alert: str
+    target: str
+    kind: str
+    article_id: int | None
+    source: str | None
+    detail: str | None
+    attempts: int
+    queued: str
+    batch: str | None
 
 
 @dataclass(frozen=True)
@@ -309,9 +384,11 @@ class Store:
 
     # ----------------------------------------------------------------- writes
 
-    def save_article(self, article: Article, hits: Sequence[Hit]) -> tuple[int, str]:
-        """Insert or update an article and replace its hits, atomically. Returns the article id
-        and what happened: 'new', 'updated' (text changed) or 'unchanged'."""
+    def save_article(self, article: Article, hits: Sequence[Hit],
+                     outgoing: Sequence[Outgoing] = ()) -> tuple[int, str]:
+        """Insert or update an article, replace its hits and queue its alerts, atomically: a
+        killed process leaves all of them or none. Returns the article id and what happened:
+        'new', 'updated' (text changed) or 'unchanged'."""
         now = utcnow()
         with self.transaction() as conn:
             row = conn.execute(
@@ -347,12 +424,25 @@ class Store:
                 [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
                   h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, now)
                  for h in hits])
+            keys = sorted({_hit_key(h) for h in hits})
+            for alert in outgoing:
+                fresh = sum(conn.execute(
+                    "INSERT OR IGNORE INTO alerted_hits (alert, article_id, hit) "
+                    "VALUES (?, ?, ?)", (alert.alert, article_id, key)).rowcount for key in keys)
+                if fresh:  # new hits since this alert last fired for the article
+                    for target in alert.targets:
+                        _queue(conn, alert.alert, target, alert.kind, alert.due, now,
+                               article_id=article_id)
         return article_id, outcome
 
-    def record_fetch(self, record: FetchRecord) -> None:
-        """Log a poll and update the source's caching state and health in one step."""
+    def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
+        """Log a poll and update the source's caching state and health in one step, queueing
+        a health alert when the source starts failing, goes stale or recovers."""
         failed = record.error is not None
         with self.transaction() as conn:
+            if record.new_entries:
+                conn.execute("UPDATE sources SET last_new_entry = ? WHERE name = ?",
+                             (record.started, record.source))
             conn.execute(
                 "INSERT INTO fetches (source, started, duration, status, new_entries, "
                 "updated_entries, error, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -374,6 +464,112 @@ class Store:
                     "consecutive_failures = 0, etag = ?, last_modified = ? WHERE name = ?",
                     (record.started, record.started, record.etag, record.last_modified,
                      record.source))
+            if health is not None:
+                _health(conn, record.source, record.started, health)
+
+
+class Outbox:
+    """The `alerts` table as the sender sees it. Each update is its own short transaction, so
+    a crash between sending and recording means one repeat, with the same id, never a loss."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def due(self, now: str, limit: int = 500) -> list[QueuedAlert]:
+        rows = self.store.conn.execute(
+            "SELECT id, alert, target, kind, article_id, source, detail, attempts, queued, batch "
+            "FROM alerts WHERE status = 'pending' AND next_attempt <= ? AND due <= ? "
+            "ORDER BY created, article_id, id LIMIT ?", (now, now, limit)).fetchall()
+        return [QueuedAlert(**dict(row)) for row in rows]
+
+    def claim(self, ids: Sequence[str], batch: str) -> None:
+        """Fix which rows a digest message carries, so every attempt sends the same set under
+        the same id."""
+        with self.store.transaction() as conn:
+            conn.executemany("UPDATE alerts SET batch = ? WHERE id = ? AND batch IS NULL",
+                             [(batch, i) for i in ids])
+
+    def sent(self, ids: Sequence[str], when: str) -> None:
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET status = 'sent', sent = ?, attempts = attempts + 1, "
+                "last_error = NULL WHERE id = ?", [(when, i) for i in ids])
+
+    def failed(self, ids: Sequence[str], error: str, next_attempt: str | None) -> None:
+        """Record a failed attempt: retry at `next_attempt`, or give up (dead) when None."""
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET attempts = attempts + 1, last_error = ?, "
+                "status = CASE WHEN ? IS NULL THEN 'dead' ELSE 'pending' END, "
+                "next_attempt = coalesce(?, next_attempt) WHERE id = ?",
+                [(error, next_attempt, next_attempt, i) for i in ids])
+
+    def requeue(self, ids: Sequence[str] = (), *, dead: bool = False) -> int:
+        """Send again: the given alerts, or every dead one. They keep their ids."""
+        now = utcnow()
+        with self.store.transaction() as conn:
+            where, params = ("status = 'dead'", []) if dead else (
+                f"id IN ({','.join('?' * len(ids))}) AND status != 'pending'", list(ids))
+            return conn.execute(
+                f"UPDATE alerts SET status = 'pending', next_attempt = ?, queued = ? "
+                f"WHERE {where}", [now, now, *params]).rowcount
+
+    def article(self, article_id: int) -> tuple[dict, list[dict]]:
+        article = self.store.query(
+            "SELECT id, url, title, source, language, published FROM articles WHERE id = ?",
+            (article_id,))[0]
+        hits = self.store.query(
+            "SELECT kind, organisation, organisation_name, metric, metric_name, value, unit, "
+            "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? ORDER BY id",
+            (article_id,))
+        return article, hits
+
+
+def _hit_key(hit: Hit) -> str:
+    """What makes a hit new for an alert: not its offsets, which move when an article is
+    edited, but what it says."""
+    return json.dumps([hit.kind, hit.rule, hit.organisation, hit.value, hit.matched],
+                      ensure_ascii=False)
+
+
+def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: str, now: str,
+           *, article_id: int | None = None, source: str | None = None,
+           detail: str | None = None) -> str:
+    alert_id = f"msg_{uuid.uuid4().hex}"
+    conn.execute(
+        "INSERT INTO alerts (id, alert, target, kind, article_id, source, detail, due, "
+        "next_attempt, queued, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now))
+    return alert_id
+
+
+HEALTH_ALERT = "source-health"
+
+
+def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolicy) -> None:
+    row = conn.execute(
+        "SELECT health, consecutive_failures, last_error, coalesce(last_new_entry, "
+        "(SELECT min(started) FROM fetches WHERE source = ?)) AS fresh "
+        "FROM sources WHERE name = ?", (source, source)).fetchone()
+    if row is None:
+        return
+    state, detail = "ok", "polled successfully again"
+    if row["consecutive_failures"] >= policy.failures:
+        state = "failing"
+        detail = f"{row['consecutive_failures']} failed polls in a row: {row['last_error']}"
+    elif policy.stale_after and row["fresh"] and _age(row["fresh"], now) > policy.stale_after:
+        state, detail = "stale", f"no new entry since {row['fresh']}"
+    if state == row["health"]:
+        return
+    conn.execute("UPDATE sources SET health = ? WHERE name = ?", (state, source))
+    event = "recovered" if state == "ok" else state
+    _queue(conn, HEALTH_ALERT, policy.target, "health", now, now, source=source,
+           detail=json.dumps({"state": event, "detail": detail}, ensure_ascii=False))
+
+
+def _age(then: str, now: str) -> float:
+    return (datetime.fromisoformat(now.replace("Z", "+00:00"))
+            - datetime.fromisoformat(then.replace("Z", "+00:00"))).total_seconds()
 
 
 def _statements(script: str) -> list[str]:

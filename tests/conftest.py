@@ -8,3 +8,21 @@ def http_server():
     server = TestServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smtp_server():
+    from receivers import SmtpServer
+
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook_receiver():
+    from receivers import WebhookReceiver
+
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()

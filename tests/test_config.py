@@ -279,18 +279,32 @@ def test_unsupported_kind(tmp_path):
         """) == ["sources.yaml:4: sources[0].kind: must be 'feed'"]
 
 
-def test_alerts_are_refused_until_supported(tmp_path):
+def test_alert_errors_name_line_and_field(tmp_path):
     assert rules_problems(tmp_path, """\
-        organisations: []
+        organisations:
+          - id: a
+            name: A
         alerts:
-          - when: anything
+          - name: big
+            when: {organisation: a}
+            targets:
+              - email: [not-an-address]
+              - webhook: https://hooks.example.org/x
+                secret: plain
+              - email: [x@example.org]
+                webhook: https://hooks.example.org/y
+            mode: weekly
+            timezone: Mars/Olympus
         """) == [
-        "rules.yaml:2: alerts: alert rules are not supported by this release yet; "
-        "leave `alerts: []`"
+        "rules.yaml:8: alerts[0].targets[0].email[0]: expected an email address, "
+        "got 'not-an-address'",
+        "rules.yaml:10: alerts[0].targets[1].secret: expected a Standard Webhooks secret "
+        "'whsec_...'",
+        "rules.yaml:11: alerts[0].targets[2]: give either `email` or `webhook`",
+        "rules.yaml:13: alerts[0].mode: must be 'immediate', 'hourly' or 'daily'",
+        "rules.yaml:14: alerts[0].timezone: expected a time zone such as 'Europe/Moscow', "
+        "got 'Mars/Olympus'",
     ]
-
-
-# --------------------------------------------------------------------------- names and ids
 
 
 def test_bad_source_name(tmp_path):

@@ -8,7 +8,7 @@ from monitor.config import Condition, Metric, Organisation, RulesFile, Selection
 from monitor.explain import explain_analysis
 from monitor.language import detect
 from monitor.match import HIT_FIELDS, Matcher
-from monitor.selection import occurrences, selects, terms_of
+from monitor.selection import occurrences, selects
 
 from helpers import REPO
 
@@ -204,7 +204,7 @@ def selection(when: dict, **filters) -> Selection:
 ])
 def test_selection_over_hits_and_terms(when: dict, expected: bool) -> None:
     chosen = selection(when)
-    matcher = Matcher(RULES, terms=terms_of([chosen]))
+    matcher = Matcher(RULES, terms=[leaf.term for leaf in chosen.when.leaves() if leaf.term])
     text = ("Выручка резидентов Технопарка «Якутия» составила 1,5 млрд рублей. "
             "Партнёром выступил фонд Сколково.")
     found = occurrences(matcher.analyse(text, "ru"))

@@ -1,0 +1,262 @@
+"""Alerts end to end: feeds served for real, `poll`, a real SMTP server and webhook receiver."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from monitor.alert.sender import Sender
+from monitor.config import load_rules
+from monitor.store import Store
+
+from helpers import invoke, rss, write_config
+from httpserver import TestServer
+from receivers import SmtpServer, WebhookReceiver
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+def rules_yaml(webhook: str, smtp_port: int | None = None, mode: str = "immediate",
+               health: str = "") -> str:
+    email_target = ("\n      - email: [analyst@example.org]" if smtp_port else "")
+    smtp = (f"smtp:\n  host: 127.0.0.1\n  port: {smtp_port}\n  security: none\n"
+            f"  from_address: monitor@example.org\n  timeout: 5\n" if smtp_port else "")
+    return f"""\
+organisations:
+  - id: technopark-yakutia
+    name: Технопарк «Якутия»
+  - id: skolkovo
+    name: Сколково
+    aliases:
+      en: [Skolkovo]
+metrics:
+  - id: revenue
+    name: Выручка
+    keywords:
+      ru: [выручка]
+    unit: RUB
+alerts:
+  - name: yakutia-news
+    when: {{organisation: technopark-yakutia}}
+    mode: {mode}
+    targets:
+      - webhook: {webhook}
+        secret: {SECRET}{email_target}
+{smtp}delivery:
+  retry_base: 1s
+  retry_max: 1m
+  give_up_after: 1h
+{health}"""
+
+
+def item(n: int, text: str) -> dict:
+    return {"guid": f"g{n}", "title": f"Новость {n}", "link": f"http://x.invalid/{n}",
+            "description": text}
+
+
+def rows(tmp_path: Path, sql: str) -> list[dict]:
+    conn = sqlite3.connect(tmp_path / "monitor.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def setup(tmp_path: Path, http_server: TestServer, webhook_receiver: WebhookReceiver,
+          smtp_server: SmtpServer):
+    def configure(items: list[dict], **kwargs) -> list[str]:
+        http_server.route("/feed.xml", rss(items))
+        return write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                        "fetch_article": "false"}],
+                            rules=rules_yaml(webhook_receiver.url, smtp_server.port, **kwargs))
+    return configure
+
+
+def test_one_alert_per_article_listing_its_hits_to_every_target(
+        setup, tmp_path: Path, webhook_receiver: WebhookReceiver, smtp_server: SmtpServer,
+        http_server: TestServer) -> None:
+    opts = setup([item(1, "Выручка Технопарка «Якутия» составила 1,5 млрд рублей. "
+                          "Технопарк «Якутия» растёт."),
+                  item(2, "Skolkovo news only.")])
+    result = invoke("poll", *opts)
+    assert "alerts: 2 sent" in result.output, result.output
+    alerts = rows(tmp_path, "select * from alerts order by target")
+    assert [(a["target"].split(":")[0], a["status"], a["attempts"]) for a in alerts] == [
+        ("email", "sent", 1), ("webhook", "sent", 1)]
+    (delivery,) = webhook_receiver.deliveries
+    Webhook(SECRET).verify(delivery.body, delivery.headers)
+    assert delivery.headers["webhook-id"] == alerts[1]["id"]
+    payload = delivery.json()
+    assert payload["type"] == "alert.article" and payload["alert"] == "yakutia-news"
+    (article,) = payload["articles"]
+    assert article["title"] == "Новость 1" and article["source"] == "news"
+    assert [(h["kind"], h["value"]) for h in article["hits"]] == [
+        ("organisation", None), ("metric", 1.5e9), ("organisation", None)]
+    (mail,) = smtp_server.messages
+    assert mail["Message-ID"] == f"<{alerts[0]['id']}@technopark-monitor>"
+    assert "Технопарк «Якутия»" in mail["Subject"]
+
+    # Re-polling the same feed, or the same article unchanged, alerts nobody again.
+    http_server.route("/feed.xml", rss([item(1, "Выручка Технопарка «Якутия» составила 1,5 "
+                                               "млрд рублей. Технопарк «Якутия» растёт."),
+                                        item(2, "Skolkovo news only.")]))
+    assert "alerts:" not in invoke("poll", *opts).output
+    # An edit that adds nothing new for the alert: no alert. One that adds a hit: a new one.
+    http_server.route("/feed.xml", rss([item(1, "Выручка Технопарка «Якутия» составила 1,5 "
+                                               "млрд рублей, сообщили в пресс-службе. "
+                                               "Технопарк «Якутия» растёт.")]))
+    assert "alerts:" not in invoke("poll", *opts).output
+    http_server.route("/feed.xml", rss([item(1, "Выручка Технопарка «Якутия» составила 2 "
+                                               "млрд рублей.")]))
+    assert "alerts: 2 sent" in invoke("poll", *opts).output
+    assert len(webhook_receiver.deliveries) == 2
+    assert webhook_receiver.deliveries[1].headers["webhook-id"] != alerts[1]["id"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def poll_without_delivery(opts: list[str], webhook_receiver: WebhookReceiver) -> None:
+    """Poll with the receivers refusing, so the alerts stay in the outbox for the test."""
+    webhook_receiver.responses.extend([(503, {})])
+    invoke("poll", *opts)
+
+
+def sender(tmp_path: Path, clock: Clock) -> tuple[Sender, Store]:
+    store = Store(tmp_path / "monitor.db")
+    return Sender(store, load_rules(tmp_path / "rules.yaml"), clock=clock), store
+
+
+def test_target_down_then_up_same_id_on_every_attempt(
+        setup, tmp_path: Path, webhook_receiver: WebhookReceiver,
+        smtp_server: SmtpServer) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    smtp_server.stop()
+    webhook_receiver.responses.extend([(500, {}), (503, {"Retry-After": "120"})])
+    assert "alerts: 2 retrying" in invoke("poll", *opts).output
+    clock = Clock()
+    deliver, store = sender(tmp_path, clock)
+    with store:
+        assert deliver.deliver_due() == {}  # not due yet: backoff
+        clock.advance(3)
+        # The webhook answers 503 with Retry-After: 120 and the mail server is still down:
+        # both retry later, the webhook not before 120 s.
+        assert deliver.deliver_due() == {"retrying": 2}
+        (hook,) = store.query("select * from alerts where target like 'webhook:%'")
+        assert hook["attempts"] == 2 and hook["last_error"].startswith("HTTP 503")
+        wait = (datetime.fromisoformat(hook["next_attempt"].replace("Z", "+00:00"))
+                - clock.now).total_seconds()
+        assert wait >= 119
+        smtp_server.start()
+        clock.advance(130)
+        assert deliver.deliver_due() == {"sent": 2}
+    ids = {d.headers["webhook-id"] for d in webhook_receiver.deliveries}
+    assert ids == {hook["id"]} and len(webhook_receiver.deliveries) == 3
+    (mail,) = smtp_server.messages
+    assert mail["Message-ID"].startswith("<msg_")
+
+
+@pytest.mark.parametrize("status, outcome", [
+    (429, "retrying"), (408, "retrying"), (500, "retrying"), (410, "dead"), (400, "dead")])
+def test_webhook_status_handling(setup, tmp_path: Path, webhook_receiver: WebhookReceiver,
+                                 smtp_server: SmtpServer, status: int, outcome: str) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((status, {}))
+    result = invoke("poll", *opts)
+    assert f"1 {outcome}" in result.output and "1 sent" in result.output  # email unaffected
+    (hook,) = rows(tmp_path, "select status, last_error from alerts "
+                             "where target like 'webhook:%'")
+    assert hook["status"] == ("pending" if outcome == "retrying" else "dead")
+    assert hook["last_error"].startswith(f"HTTP {status}")
+
+
+def test_gives_up_after_give_up_after(setup, tmp_path: Path,
+                                      webhook_receiver: WebhookReceiver) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.extend([(503, {})] * 50)
+    invoke("poll", *opts)
+    clock = Clock()
+    deliver, store = sender(tmp_path, clock)
+    with store:
+        for _ in range(70):  # 70 minutes of retries against a one-hour give-up
+            clock.advance(61)
+            deliver.deliver_due()
+        (hook,) = store.query("select status, attempts from alerts where target like 'web%'")
+    assert hook["status"] == "dead" and 5 < hook["attempts"] < 50
+
+
+def test_a_slow_target_does_not_delay_another(setup, tmp_path: Path,
+                                              webhook_receiver: WebhookReceiver,
+                                              smtp_server: SmtpServer) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((200, {}, 3.0))
+    started = time.monotonic()
+    invoke("poll", *opts)
+    assert smtp_server.messages  # delivered while the webhook was still waiting
+    assert len(webhook_receiver.deliveries) == 1
+    assert time.monotonic() - started < 10
+
+
+def test_hourly_digest_groups_articles(setup, tmp_path: Path,
+                                       webhook_receiver: WebhookReceiver,
+                                       smtp_server: SmtpServer) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт."),
+                  item(2, "Выручка Технопарка «Якутия» составила 1,5 млрд рублей.")],
+                 mode="hourly")
+    assert "alerts:" not in invoke("poll", *opts).output  # not due before the hour
+    clock = Clock()
+    clock.advance(3601)
+    deliver, store = sender(tmp_path, clock)
+    with store:
+        assert deliver.deliver_due() == {"sent": 4}
+    (delivery,) = webhook_receiver.deliveries
+    assert delivery.json()["type"] == "alert.digest"
+    assert [a["title"] for a in delivery.json()["articles"]] == ["Новость 1", "Новость 2"]
+    assert len(smtp_server.messages) == 1
+
+
+def test_source_health_alerts_once_when_failing_and_once_on_recovery(
+        tmp_path: Path, http_server: TestServer, webhook_receiver: WebhookReceiver) -> None:
+    health = f"health:\n  failures: 2\n  target:\n    webhook: {webhook_receiver.url}\n"
+    opts = write_config(tmp_path, [{"name": "flaky", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}],
+                        rules=rules_yaml(webhook_receiver.url, health=health))
+    for _ in range(4):
+        invoke("poll", *opts)  # 404 four times: one alert, after the second failure
+    assert [d.json()["health"]["state"] for d in webhook_receiver.deliveries] == ["failing"]
+    assert "4 failed polls" not in webhook_receiver.deliveries[0].json()["health"]["detail"]
+    http_server.route("/feed.xml", rss([item(1, "ничего")]))
+    invoke("poll", *opts)
+    invoke("poll", *opts)
+    states = [d.json()["health"]["state"] for d in webhook_receiver.deliveries]
+    assert states == ["failing", "recovered"]
+    assert webhook_receiver.deliveries[0].json()["type"] == "source.health"
+
+
+def test_alerts_command_lists_and_retries_dead(setup, tmp_path: Path,
+                                               webhook_receiver: WebhookReceiver) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((410, {}))
+    invoke("poll", *opts)
+    listing = invoke("alerts", *opts, "--status", "dead").output
+    assert "yakutia-news" in listing and "HTTP 410" in listing and "dead" in listing
+    (dead,) = rows(tmp_path, "select id from alerts where status = 'dead'")
+    assert invoke("alerts", *opts, "retry", "--dead").output == "1 alert queued again\n"
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    assert webhook_receiver.deliveries[-1].headers["webhook-id"] == dead["id"]
+    assert invoke("alerts", *opts, "--status", "dead").output == "no alerts\n"
