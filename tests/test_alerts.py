@@ -152,6 +152,9 @@ def test_target_down_then_up_same_id_on_every_attempt(
     clock = Clock()
     deliver, store = sender(tmp_path, clock)
     with store:
+        first_retry = min(r["next_attempt"] for r in store.query("select * from alerts"))
+        clock.now = datetime.fromisoformat(first_retry.replace("Z", "+00:00"))
+        clock.advance(-0.5)
         assert deliver.deliver_due() == {}  # not due yet: backoff
         clock.advance(3)
         # The webhook answers 503 with Retry-After: 120 and the mail server is still down:
