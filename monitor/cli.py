@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from email.message import EmailMessage
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from tabulate import tabulate
 from . import __version__, logs
 from .alert.sender import Sender
 from .config import Config, SourcesFile, load, load_rules
-from .demo import demo_sources, serve
+from .demo import DEMO_ALERT, demo_sources, receivers, serve, with_demo_alert
 from .errors import ConfigError, FetchError, SchemaError
 from .explain import explain_analysis
 from .extract import extract_page, html_to_text, tidy, with_title
@@ -381,14 +382,16 @@ def demo(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     rules = load_rules(rules_path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    with serve() as base_url:
-        config = Config(sources=SourcesFile(sources=demo_sources(base_url)), rules=rules,
-                        sources_path=Path("(demo)"), rules_path=rules_path)
+    with serve() as base_url, receivers() as inbox:
+        config = Config(sources=SourcesFile(sources=demo_sources(base_url)),
+                        rules=with_demo_alert(rules, inbox), sources_path=Path("(demo)"),
+                        rules_path=rules_path)
         click.echo(f"Serving {len(config.sources.sources)} sample feeds (written for this demo) "
                    "from 127.0.0.1; polling them once.")
         with _open_store(db_path, config) as store:
             for result in _poll(store, config, config.sources.sources):
                 click.echo(f"  {_describe(result)}")
+            Sender(store, config.rules).deliver_due()
             rows = store.query(
                 "SELECT * FROM hits_view ORDER BY source, published, article_id, id")
     click.echo()
@@ -401,6 +404,28 @@ def demo(sources_path: Path, rules_path: Path, db_path: Path) -> None:
                'from hits_view"')
     click.echo(f'  {tool} search {db_path} articles "технопарк*" -c title')
     click.echo(f"  {tool} tables {db_path} --counts")
+    click.echo(f"\nAlert rule {DEMO_ALERT['name']!r} (revenue or investment of 1e9 or more) sent "
+               f"{len(inbox.emails)} emails and {len(inbox.webhooks)} webhooks to a mail "
+               "server and a webhook receiver on 127.0.0.1.")
+    if inbox.emails:
+        click.echo("\nThe first email, as received:\n")
+        click.echo(_show_email(inbox.emails[0]))
+    if inbox.webhooks:
+        headers, body = inbox.webhooks[-1]
+        click.echo("\nThe last webhook, as received:\n")
+        for name in ("content-type", "webhook-id", "webhook-timestamp", "webhook-signature"):
+            click.echo(f"{name}: {headers.get(name)}")
+        click.echo()
+        click.echo(json.dumps(json.loads(body), ensure_ascii=False, indent=2))
+
+
+def _show_email(message: EmailMessage) -> str:
+    lines = [f"{name}: {message[name]}" for name in ("From", "To", "Subject", "Date",
+                                                     "Message-ID")]
+    parts = [p.get_content_type() for p in message.iter_parts()]
+    text = message.get_body(preferencelist=("plain",))
+    lines += [f"Parts: {', '.join(parts)}", "", text.get_content().rstrip() if text else ""]
+    return "\n".join(lines)
 
 
 def main() -> None:

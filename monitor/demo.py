@@ -7,14 +7,21 @@ whole pipeline runs for real (HTTP, conditional GET, extraction) without leaving
 
 from __future__ import annotations
 
+import email
+import email.policy
 import mimetypes
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
-from .config import Source
+from aiosmtpd.controller import Controller
+
+from .config import Alert, RulesFile, SmtpSettings, Source
 
 DEMO_FEEDS = (("demo-ru", "feeds/ru.xml"), ("demo-en", "feeds/en.atom"),
               ("demo-de", "feeds/de.json"))
@@ -72,3 +79,71 @@ def serve() -> Iterator[str]:
 def demo_sources(base_url: str) -> list[Source]:
     return [Source(name=name, url=f"{base_url}/{path}", interval=900)
             for name, path in DEMO_FEEDS]
+
+
+DEMO_SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLXRoZS1kZW1vLW9ubHk="
+DEMO_ALERT = {
+    "name": "big-figures",
+    "when": {"any": [{"metric": "revenue", "value": ">= 1e9"},
+                     {"metric": "investment", "value": ">= 1e9"}]},
+}
+
+
+@dataclass
+class Inbox:
+    """What the demo's own mail server and webhook receiver on 127.0.0.1 received."""
+
+    emails: list[EmailMessage] = field(default_factory=list)
+    webhooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    smtp_port: int = 0
+    webhook_url: str = ""
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd)
+        self.emails.append(email.message_from_bytes(envelope.content,
+                                                    policy=email.policy.default))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def receivers() -> Iterator[Inbox]:
+    """A real SMTP server and webhook receiver on 127.0.0.1 for the demo's alerts."""
+    inbox = Inbox(smtp_port=_free_port())
+    mail = Controller(inbox, hostname="127.0.0.1", port=inbox.smtp_port)
+    mail.start()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            inbox.webhooks.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            """Quiet."""
+
+    hooks = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    hooks.daemon_threads = True
+    inbox.webhook_url = f"http://127.0.0.1:{hooks.server_address[1]}/hook"
+    threading.Thread(target=hooks.serve_forever, daemon=True).start()
+    try:
+        yield inbox
+    finally:
+        hooks.shutdown()
+        hooks.server_close()
+        mail.stop()
+
+
+def with_demo_alert(rules: RulesFile, inbox: Inbox) -> RulesFile:
+    """The user's rules plus one alert rule that sends to the demo's receivers."""
+    alert = Alert.model_validate({**DEMO_ALERT, "targets": [
+        {"email": ["analyst@example.org"]},
+        {"webhook": inbox.webhook_url, "secret": DEMO_SECRET}]})
+    smtp = SmtpSettings(host="127.0.0.1", port=inbox.smtp_port, security="none",
+                        from_address="technopark-monitor@example.org")
+    return rules.model_copy(update={"alerts": [*rules.alerts, alert], "smtp": smtp})
