@@ -189,8 +189,9 @@ def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Pa
         return
     with Store(db_path) as store:
         rows = store.query(
-            "SELECT id, alert, target, status, attempts, next_attempt, last_error, sent, title "
-            "FROM alerts_view WHERE ? IS NULL OR status = ? ORDER BY created DESC, id LIMIT ?",
+            "SELECT v.id, v.alert, v.target, v.status, v.attempts, v.next_attempt, "
+            "v.last_error, v.sent, v.title FROM alerts_view v JOIN alerts USING (id) "
+            "WHERE ? IS NULL OR v.status = ? ORDER BY alerts.rowid DESC LIMIT ?",
             (status_filter, status_filter, limit))
     if not rows:
         click.echo("no alerts")

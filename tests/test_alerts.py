@@ -263,3 +263,53 @@ def test_alerts_command_lists_and_retries_dead(setup, tmp_path: Path,
     assert "alerts: 1 sent" in invoke("poll", *opts).output
     assert webhook_receiver.deliveries[-1].headers["webhook-id"] == dead["id"]
     assert invoke("alerts", *opts, "--status", "dead").output == "no alerts\n"
+
+
+def test_stale_source_raises_one_health_alert(tmp_path: Path, http_server: TestServer,
+                                              webhook_receiver: WebhookReceiver) -> None:
+    health = f"health:\n  target:\n    webhook: {webhook_receiver.url}\n"
+    http_server.route("/feed.xml", rss([item(1, "ничего")]))
+    opts = write_config(tmp_path, [{"name": "quiet", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false", "stale_after": "1s"}],
+                        rules=rules_yaml(webhook_receiver.url, health=health))
+    invoke("poll", *opts)  # one new entry: fresh
+    assert webhook_receiver.deliveries == []
+    time.sleep(2.1)
+    invoke("poll", *opts)  # nothing new for longer than stale_after
+    invoke("poll", *opts)
+    (stale,) = [d.json()["health"] for d in webhook_receiver.deliveries]
+    assert stale["state"] == "stale" and stale["detail"].startswith("no new entry since")
+
+
+def test_webhook_bodies_carry_hostile_feed_text_exactly(tmp_path: Path) -> None:
+    """Titles and contents from feedparser's sanitize corpus go into webhook JSON as data:
+    exactly the text, with JSON escaping, and never a raw line break in the body."""
+    import json
+
+    from monitor.alert import webhook
+    from monitor.alert.message import AlertArticle, AlertHit, AlertMessage
+    from monitor.parse import parse_feed
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feedparser-tests" \
+        / "wellformed" / "sanitize"
+    if not corpus.is_dir():
+        pytest.skip(f"corpus not found at {corpus}")
+    checked = 0
+    for path in sorted(corpus.glob("*.xml")):
+        try:
+            feed = parse_feed(path.read_bytes(), "http://example.org/feed", None)
+        except Exception:  # a document that is no usable feed is the fetch layer's business
+            continue
+        for entry in feed.entries:
+            hit = AlertHit("organisation", "o", entry.title, None, None, None, None, None, None,
+                           entry.title, entry.summary_html)
+            message = AlertMessage("msg_x", "a", "article", "2026-01-01T00:00:00Z", articles=(
+                AlertArticle(1, entry.link, entry.title, "s\r\nX-Injected: 1", "en", None,
+                             (hit,)),))
+            body = webhook.body(message)
+            assert b"\n" not in body and b"\r" not in body
+            article = json.loads(body)["articles"][0]
+            assert article["title"] == entry.title
+            assert article["hits"][0]["snippet"] == entry.summary_html
+            checked += 1
+    assert checked > 500

@@ -116,3 +116,38 @@ def test_missed_runs_are_coalesced(tmp_path: Path, http_server: TestServer) -> N
         daemon.kill()
     assert 1 <= caught_up <= 2, f"{caught_up} polls right after waking"
     assert daemon.returncode == 0, stderr
+
+
+def test_daemon_delivers_alerts_continuously(tmp_path: Path, http_server: TestServer) -> None:
+    from receivers import WebhookReceiver
+
+    receiver = WebhookReceiver()
+    receiver.responses.append((503, {}))  # the first attempt fails; the daemon retries
+    http_server.route("/feed.xml", rss([{"guid": "a", "title": "Технопарк «Якутия» растёт",
+                                         "link": "http://x.invalid/a"}]))
+    rules = f"""\
+organisations:
+  - id: technopark-yakutia
+    name: Технопарк «Якутия»
+alerts:
+  - name: yakutia
+    when: {{organisation: technopark-yakutia}}
+    targets:
+      - webhook: {receiver.url}
+delivery:
+  retry_base: 1s
+"""
+    opts = write_config(tmp_path, [{"name": "feed", "url": http_server.url("/feed.xml"),
+                                    "interval": "1h", "fetch_article": "false"}], rules=rules)
+    daemon = start_daemon(opts)
+    try:
+        assert wait_for(lambda: len(receiver.deliveries) >= 2, timeout=30), "not retried"
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=30)
+    finally:
+        daemon.kill()
+        receiver.close()
+    first, second = receiver.deliveries[:2]
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert "alert.retrying" in stderr and "alert.sent" in stderr
+    assert daemon.returncode == 0
