@@ -313,3 +313,23 @@ def test_webhook_bodies_carry_hostile_feed_text_exactly(tmp_path: Path) -> None:
             assert article["hits"][0]["snippet"] == entry.summary_html
             checked += 1
     assert checked > 500
+
+
+def test_retry_by_id_requeues_only_that_alert(setup, tmp_path: Path,
+                                              webhook_receiver: WebhookReceiver,
+                                              smtp_server: SmtpServer) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    smtp_server.mailbox.refuse = "550 5.1.1 no such user"
+    webhook_receiver.responses.append((410, {}))
+    invoke("poll", *opts)
+    dead = {r["target"].split(":")[0]: r["id"]
+            for r in rows(tmp_path, "select id, target from alerts where status = 'dead'")}
+    assert set(dead) == {"email", "webhook"}
+    smtp_server.mailbox.refuse = None
+    assert invoke("alerts", *opts, "retry", dead["email"]).output == "1 alert queued again\n"
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    statuses = {r["id"]: r["status"] for r in rows(tmp_path, "select id, status from alerts")}
+    assert statuses == {dead["email"]: "sent", dead["webhook"]: "dead"}
+    assert smtp_server.messages[-1]["Message-ID"] == f"<{dead['email']}@technopark-monitor>"
+    usage = invoke("alerts", *opts, "retry")
+    assert usage.exit_code == 2 and "give alert ids or --dead" in usage.output
