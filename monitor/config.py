@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -525,8 +525,50 @@ def _duplicates(data: Any, list_keys: tuple[str, ...], attr: str, filename: str,
     return problems
 
 
-def _load_file(model: type[BaseModel], path: Path, list_keys: tuple[str, ...],
-               id_attr: str) -> Any:
+def _walk(condition: Condition, loc: Loc) -> Iterator[tuple[Condition, Loc]]:
+    """Every node of a condition with its location (`not` as written in the file)."""
+    yield condition, loc
+    for key in ("all", "any"):
+        for i, part in enumerate(getattr(condition, key) or []):
+            yield from _walk(part, (*loc, key, i))
+    if condition.not_ is not None:
+        yield from _walk(condition.not_, (*loc, "not"))
+
+
+def _unknown(kind: str, value: str, known: list[str]) -> str:
+    if not known:
+        return f"unknown {kind} {value!r} (none are defined)"
+    shown = sorted(known)
+    more = f", ... ({len(shown)} in all)" if len(shown) > 8 else ""
+    return f"unknown {kind} {value!r} (known: {', '.join(shown[:8])}{more})"
+
+
+def _rules_references(rules: RulesFile) -> list[tuple[Loc, str]]:
+    """What the model alone cannot see: conditions naming ids the file does not define, and
+    email targets without a mail server."""
+    known = {"organisation": [o.id for o in rules.organisations],
+             "metric": [m.id for m in rules.metrics]}
+    problems: list[tuple[Loc, str]] = []
+    for a, alert in enumerate(rules.alerts):
+        for node, loc in _walk(alert.when, ("alerts", a, "when")):
+            for kind, ids in known.items():
+                value = getattr(node, kind)
+                if value is not None and value not in ids:
+                    problems.append(((*loc, kind), _unknown(kind, value, ids)))
+    if rules.smtp is None:
+        targets = [(("alerts", a, "targets", t), target) for a, alert in enumerate(rules.alerts)
+                   for t, target in enumerate(alert.targets)]
+        if rules.health is not None:
+            targets.append((("health", "target"), rules.health.target))
+        problems += [((*loc, "email"), "email targets need an smtp: section")
+                     for loc, target in targets if target.email is not None]
+    return problems
+
+
+def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, ...]],
+               check: Callable[[Any], list[tuple[Loc, str]]] | None = None) -> Any:
+    """Parse and validate one file. `unique` maps an attribute to the lists whose items it must
+    tell apart; `check` runs on a file that validated, returning (loc, message) problems."""
     filename = path.name
     data, lines, problems = _compose(_read(path), filename)
     if data is None:  # empty file, or only comments
@@ -542,7 +584,12 @@ def _load_file(model: type[BaseModel], path: Path, list_keys: tuple[str, ...],
             # key reports the key. Both have a line in `lines`.
             line = _line_for(loc, lines)
             problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {_message(error)}"))
-    problems += _duplicates(data, list_keys, id_attr, filename, lines)
+    for attr, list_keys in unique.items():
+        problems += _duplicates(data, list_keys, attr, filename, lines)
+    if parsed is not None and check is not None:
+        for loc, message in check(parsed):
+            line = _line_for(loc, lines)
+            problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {message}"))
     if problems:
         problems.sort(key=lambda p: p[0])  # stable: same-line problems keep their order
         raise ConfigError([text for _, text in problems])
@@ -550,11 +597,12 @@ def _load_file(model: type[BaseModel], path: Path, list_keys: tuple[str, ...],
 
 
 def load_sources(path: Path) -> SourcesFile:
-    return _load_file(SourcesFile, path, ("sources",), "name")
+    return _load_file(SourcesFile, path, {"name": ("sources",)})
 
 
 def load_rules(path: Path) -> RulesFile:
-    return _load_file(RulesFile, path, ("organisations", "metrics"), "id")
+    return _load_file(RulesFile, path, {"id": ("organisations", "metrics"), "name": ("alerts",)},
+                      _rules_references)
 
 
 def load(sources_path: Path, rules_path: Path) -> Config:

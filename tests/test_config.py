@@ -706,3 +706,180 @@ def test_metric_errors_name_line_and_field(tmp_path):
         "rules.yaml:9: metrics[0].unit: must be 'RUB', 'money', 'count', 'm2' or 'percent'",
         "rules.yaml:10: metrics[0].near: must be greater than or equal to 1",
     ]
+
+
+# --------------------------------------------------------------------------- alerts: references
+
+
+def test_alert_condition_naming_an_unknown_organisation(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: skolkovo
+            name: Skolkovo
+          - id: innopolis
+            name: Innopolis
+        alerts:
+          - name: news
+            when: {organisation: skolkovo-foundation}
+            targets:
+              - webhook: https://hooks.example.org/x
+        """) == [
+        "rules.yaml:8: alerts[0].when.organisation: unknown organisation "
+        "'skolkovo-foundation' (known: innopolis, skolkovo)"
+    ]
+
+
+def test_unknown_ids_nested_in_all_any_not(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+        metrics:
+          - id: revenue
+            name: Revenue
+            keywords: {en: [revenue]}
+            unit: RUB
+          - id: area
+            name: Area
+            keywords: {en: [area]}
+            unit: m2
+        alerts:
+          - name: ok
+            when: {metric: revenue}
+            targets: [{webhook: https://hooks.example.org/ok}]
+          - name: nested
+            when:
+              all:
+                - organisation: a
+                - any:
+                    - metric: revenu
+                      value: ">= 1e9"
+                    - term: выручка
+                - not:
+                    organisation: b
+            targets: [{webhook: https://hooks.example.org/x}]
+        """) == [
+        "rules.yaml:22: alerts[1].when.all[1].any[0].metric: unknown metric 'revenu' "
+        "(known: area, revenue)",
+        "rules.yaml:26: alerts[1].when.all[2].not.organisation: unknown organisation 'b' "
+        "(known: a)",
+    ]
+
+
+def test_unknown_metric_when_none_are_defined_and_long_known_lists(tmp_path):
+    organisations = "".join(f"  - id: org{i:02}\n    name: O{i}\n" for i in range(10))
+    text = ("organisations:\n" + organisations + "alerts:\n"
+            "  - name: x\n"
+            "    when: {any: [{organisation: org10}, {metric: jobs}]}\n"
+            "    targets: [{webhook: https://hooks.example.org/x}]\n")
+    assert rules_problems(tmp_path, text) == [
+        "rules.yaml:24: alerts[0].when.any[0].organisation: unknown organisation 'org10' "
+        "(known: org00, org01, org02, org03, org04, org05, org06, org07, ... (10 in all))",
+        "rules.yaml:24: alerts[0].when.any[1].metric: unknown metric 'jobs' (none are defined)",
+    ]
+
+
+def test_email_targets_need_an_smtp_section(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+        alerts:
+          - name: news
+            when: {organisation: a}
+            targets:
+              - webhook: https://hooks.example.org/x
+              - email: [team@example.org]
+        health:
+          target:
+            email: [ops@example.org]
+        """) == [
+        "rules.yaml:9: alerts[0].targets[1].email: email targets need an smtp: section",
+        "rules.yaml:12: health.target.email: email targets need an smtp: section",
+    ]
+
+
+def test_duplicate_alert_names_are_reported_with_reference_problems(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+        alerts:
+          - name: news
+            when: {organisation: a}
+            targets: [{webhook: https://hooks.example.org/x}]
+          - name: news
+            when: {organisation: z}
+            targets: [{webhook: https://hooks.example.org/y}]
+        """) == [
+        "rules.yaml:8: alerts[1].name: duplicate name 'news' (first used by alerts[0])",
+        "rules.yaml:9: alerts[1].when.organisation: unknown organisation 'z' (known: a)",
+    ]
+
+
+def test_references_are_checked_only_once_the_file_validates(tmp_path):
+    # An unknown id next to a field error would be noise: the error is fixed first.
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: A
+        alerts:
+          - name: news
+            when: {organisation: z}
+            targets: [{email: [team@example.org]}]
+            mode: weekly
+        """) == ["rules.yaml:8: alerts[0].mode: must be 'immediate', 'hourly' or 'daily'"]
+
+
+def test_valid_alerts_smtp_health_and_delivery(tmp_path):
+    rules = load_rules(write(tmp_path, "rules.yaml", """\
+        organisations:
+          - id: skolkovo
+            name: Skolkovo
+        metrics:
+          - id: investment
+            name: Investment
+            keywords: {en: [investment]}
+            unit: money
+        alerts:
+          - name: big-investment
+            when:
+              all:
+                - organisation: skolkovo
+                - metric: investment
+                  value: ">= 1e9"
+                - not: {term: rumour}
+              same_sentence: true
+            sources: [defined-in-sources-yaml]
+            languages: [en]
+            targets:
+              - email: [team@example.org, boss@example.org]
+              - webhook: https://hooks.example.org/x
+                secret: whsec_c2VjcmV0
+            mode: daily
+            at: "08:30"
+            timezone: Europe/Moscow
+        smtp:
+          host: mail.example.org
+          from_address: monitor@example.org
+        health:
+          target: {email: [ops@example.org]}
+          failures: 5
+        delivery:
+          retry_base: 1m
+          give_up_after: 2d
+        """))
+    alert = rules.alerts[0]
+    assert alert.mode == "daily"
+    assert alert.at == "08:30"
+    assert alert.sources == ["defined-in-sources-yaml"]
+    assert alert.when.all[1].value == (">=", 1e9)
+    assert alert.when.all[2].not_.term == "rumour"
+    assert [t.describe() for t in alert.targets] == [
+        "email:team@example.org,boss@example.org", "webhook:https://hooks.example.org/x"]
+    assert rules.smtp.port == 587
+    assert rules.health.failures == 5
+    assert rules.health.target.describe() == "email:ops@example.org"
+    assert rules.delivery.retry_base == 60
+    assert rules.delivery.retry_max == 3600
+    assert rules.delivery.give_up_after == 172800
