@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -70,3 +72,23 @@ def run_cli(*args: str, cwd: Path = REPO, timeout: float = 120,
     """The CLI in a child process, exactly as `python run.py ...`."""
     return subprocess.run([sys.executable, str(REPO / "run.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def db_rows(tmp_path: Path, sql: str) -> list[dict]:
+    """Rows of a query on the test's database, as a user would see them."""
+    conn = sqlite3.connect(tmp_path / "monitor.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """Poll `predicate` until it holds or `timeout` seconds pass (a bounded loop)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

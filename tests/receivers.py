@@ -113,11 +113,3 @@ class WebhookReceiver:
         self.server.shutdown()
         self.server.server_close()
 
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from monitor.alert.sender import Sender
 from monitor.config import load_rules
 from monitor.store import Store
 
-from helpers import invoke, rss, write_config
+from helpers import db_rows, invoke, rss, write_config
 from httpserver import TestServer
 from receivers import SmtpServer, WebhookReceiver
 
@@ -59,15 +58,6 @@ def item(n: int, text: str) -> dict:
             "description": text}
 
 
-def rows(tmp_path: Path, sql: str) -> list[dict]:
-    conn = sqlite3.connect(tmp_path / "monitor.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def setup(tmp_path: Path, http_server: TestServer, webhook_receiver: WebhookReceiver,
           smtp_server: SmtpServer):
@@ -87,7 +77,7 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
                   item(2, "Skolkovo news only.")])
     result = invoke("poll", *opts)
     assert "alerts: 2 sent" in result.output, result.output
-    alerts = rows(tmp_path, "select * from alerts order by target")
+    alerts = db_rows(tmp_path, "select * from alerts order by target")
     assert [(a["target"].split(":")[0], a["status"], a["attempts"]) for a in alerts] == [
         ("email", "sent", 1), ("webhook", "sent", 1)]
     (delivery,) = webhook_receiver.deliveries
@@ -182,7 +172,7 @@ def test_webhook_status_handling(setup, tmp_path: Path, webhook_receiver: Webhoo
     webhook_receiver.responses.append((status, {}))
     result = invoke("poll", *opts)
     assert f"1 {outcome}" in result.output and "1 sent" in result.output  # email unaffected
-    (hook,) = rows(tmp_path, "select status, last_error from alerts "
+    (hook,) = db_rows(tmp_path, "select status, last_error from alerts "
                              "where target like 'webhook:%'")
     assert hook["status"] == ("pending" if outcome == "retrying" else "dead")
     assert hook["last_error"].startswith(f"HTTP {status}")
@@ -258,7 +248,7 @@ def test_alerts_command_lists_and_retries_dead(setup, tmp_path: Path,
     invoke("poll", *opts)
     listing = invoke("alerts", *opts, "--status", "dead").output
     assert "yakutia-news" in listing and "HTTP 410" in listing and "dead" in listing
-    (dead,) = rows(tmp_path, "select id from alerts where status = 'dead'")
+    (dead,) = db_rows(tmp_path, "select id from alerts where status = 'dead'")
     assert invoke("alerts", *opts, "retry", "--dead").output == "1 alert queued again\n"
     assert "alerts: 1 sent" in invoke("poll", *opts).output
     assert webhook_receiver.deliveries[-1].headers["webhook-id"] == dead["id"]
@@ -323,12 +313,12 @@ def test_retry_by_id_requeues_only_that_alert(setup, tmp_path: Path,
     webhook_receiver.responses.append((410, {}))
     invoke("poll", *opts)
     dead = {r["target"].split(":")[0]: r["id"]
-            for r in rows(tmp_path, "select id, target from alerts where status = 'dead'")}
+            for r in db_rows(tmp_path, "select id, target from alerts where status = 'dead'")}
     assert set(dead) == {"email", "webhook"}
     smtp_server.mailbox.refuse = None
     assert invoke("alerts", *opts, "retry", dead["email"]).output == "1 alert queued again\n"
     assert "alerts: 1 sent" in invoke("poll", *opts).output
-    statuses = {r["id"]: r["status"] for r in rows(tmp_path, "select id, status from alerts")}
+    statuses = {r["id"]: r["status"] for r in db_rows(tmp_path, "select id, status from alerts")}
     assert statuses == {dead["email"]: "sent", dead["webhook"]: "dead"}
     assert smtp_server.messages[-1]["Message-ID"] == f"<{dead['email']}@technopark-monitor>"
     usage = invoke("alerts", *opts, "retry")

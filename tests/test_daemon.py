@@ -9,17 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import REPO, article_page, rss, write_config
+from helpers import REPO, article_page, rss, wait_for, write_config
 from httpserver import TestServer
-
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def count(db: Path, sql: str) -> int:

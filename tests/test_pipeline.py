@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from helpers import article_page, invoke, rss, write_config
+from helpers import article_page, db_rows, invoke, rss, write_config
 from httpserver import TestServer
-
-
-def db_rows(tmp_path: Path, sql: str) -> list[dict]:
-    conn = sqlite3.connect(tmp_path / "monitor.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
 
 
 def serve_news(server: TestServer, description: str = "Кратко.") -> None:
