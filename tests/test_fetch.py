@@ -254,9 +254,9 @@ def test_malformed_redirect_is_a_fetch_error(http_server: TestServer, fetcher: F
     assert "malformed redirect" in info.value.reason
 
 
-def trickling_redirect(to: str, seconds: float):
-    """A one-shot raw server on 127.0.0.1: answers `302 Location: to` at once, then drips a
-    body of `x`s for `seconds` (the body of a redirect that nobody should read)."""
+def one_shot(head: bytes, drip: bytes, seconds: float, interval: float):
+    """A one-shot raw server on 127.0.0.1: sends `head` at once, then `drip` one byte every
+    `interval` seconds (cycling) for `seconds`, until the client hangs up."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
@@ -269,19 +269,27 @@ def trickling_redirect(to: str, seconds: float):
             return
         with conn:
             conn.recv(65536)
-            conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {to}\r\n"
-                         "Connection: close\r\n\r\n".encode())
             end = time.monotonic() + seconds
             try:
-                while time.monotonic() < end:
-                    conn.sendall(b"x")
-                    time.sleep(0.05)
+                conn.sendall(head)
+                for index in range(10**6):
+                    if time.monotonic() >= end:
+                        break
+                    conn.sendall(drip[index % len(drip):index % len(drip) + 1])
+                    time.sleep(interval)
             except OSError:
                 pass  # the client hung up, as it should
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     return listener, thread
+
+
+def trickling_redirect(to: str, seconds: float):
+    """Answers `302 Location: to` at once, then drips a body of `x`s for `seconds` (the body
+    of a redirect that nobody should read)."""
+    head = f"HTTP/1.1 302 Found\r\nLocation: {to}\r\nConnection: close\r\n\r\n".encode()
+    return one_shot(head, b"x", seconds, 0.05)
 
 
 def test_body_of_a_redirect_is_not_read(http_server: TestServer):
@@ -601,34 +609,9 @@ def test_http_1_0_server_closing_after_body() -> None:
 
 
 def trickling_headers(seconds: float):
-    """A one-shot raw server on 127.0.0.1 that sends its status line and headers one byte at a
-    time, 0.2 s apart, for `seconds`: the read timeout alone would never fire."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    listener.settimeout(5)
-
-    def serve() -> None:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-        with conn:
-            conn.recv(65536)
-            head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 10_000
-            end = time.monotonic() + seconds
-            try:
-                for byte in head:
-                    if time.monotonic() > end:
-                        break
-                    conn.sendall(bytes([byte]))
-                    time.sleep(0.2)
-            except OSError:
-                pass  # the client hung up, as it should
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    return listener, thread
+    """Sends the status line and headers one byte at a time, 0.2 s apart, for `seconds`: the
+    read timeout alone would never fire."""
+    return one_shot(b"", b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 10_000, seconds, 0.2)
 
 
 def test_slow_headers_cannot_outlast_the_deadline():
