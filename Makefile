@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench crash clean
+.PHONY: demo test run lint bench bench-extraction crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+bench-extraction: $(STAMP)
+	$(BIN)/python -m bench.extraction
 
 # The crash test with many more kills than `make test` runs.
 crash: $(STAMP)

@@ -11,6 +11,7 @@ import email
 import email.policy
 import mimetypes
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,16 @@ def _demo_file(path: str) -> bytes | None:
     return target.read_bytes() if target.is_file() else None
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-response is the client's business, not a traceback on
+        the demo's output; anything else is still reported."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "technopark-monitor-demo"
 
@@ -64,8 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def serve() -> Iterator[str]:
     """Serve the sample files on a free loopback port; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _Handler)
     server.base_url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -127,8 +137,7 @@ def receivers() -> Iterator[Inbox]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             """Quiet."""
 
-    hooks = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    hooks.daemon_threads = True
+    hooks = _Server(("127.0.0.1", 0), Receiver)
     inbox.webhook_url = f"http://127.0.0.1:{hooks.server_address[1]}/hook"
     threading.Thread(target=hooks.serve_forever, daemon=True).start()
     try:

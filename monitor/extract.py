@@ -1,7 +1,8 @@
 """Article text from HTML.
 
 Full pages go through trafilatura, which strips navigation, sidebars and footers far better than
-anything we would write (F1 0.958 on the shared extraction benchmark, see bench/). Feed
+anything we would write (`make bench-extraction`: shingle F1 0.942 on the 181 pages of the shared
+extraction benchmark, against 0.645 for all of a page's visible text). Feed
 fragments (summaries, content:encoded) are already the article body, so they only need their
 markup removed, which BeautifulSoup does without guessing at boilerplate.
 """
