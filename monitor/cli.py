@@ -141,7 +141,8 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
         results = _poll(store, config, chosen)
         for result in results:
             click.echo(_describe(result))
-        delivered = Sender(store, config.rules).deliver_due()
+        with Sender(store, config.rules) as sender:
+            delivered = sender.deliver_due()
     if delivered:
         click.echo("alerts: " + ", ".join(f"{n} {what}" for what, n in sorted(delivered.items())))
     if results and not any(r.ok for r in results):
@@ -392,7 +393,8 @@ def demo(sources_path: Path, rules_path: Path, db_path: Path) -> None:
         with _open_store(db_path, config) as store:
             for result in _poll(store, config, config.sources.sources):
                 click.echo(f"  {_describe(result)}")
-            Sender(store, config.rules).deliver_due()
+            with Sender(store, config.rules) as sender:
+                sender.deliver_due()
             rows = store.query(
                 "SELECT * FROM hits_view ORDER BY source, published, article_id, id")
     click.echo()

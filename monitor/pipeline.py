@@ -14,7 +14,6 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -170,6 +169,8 @@ class Poller:
                   language: str | None) -> list[Outgoing]:
         """The alerts whose selection this article satisfies; the store queues them only for
         hits they have not been sent for."""
+        if not self.matcher.rules.alerts:
+            return []
         found = occurrences(analysis)
         now = datetime.now(UTC)
         return [Outgoing(alert.name, tuple(t.describe() for t in alert.targets),
@@ -196,6 +197,3 @@ class Poller:
             logs.event(log, logging.WARNING, "article.no_text", source=source.name, url=link)
         return page
 
-
-def poll_all(poller: Poller, sources: Sequence[Source]) -> list[PollResult]:
-    return [poller.poll(source) for source in sources]

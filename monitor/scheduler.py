@@ -62,8 +62,8 @@ class Daemon:
                 fetcher.close()
 
     def _deliver(self) -> None:
-        with Store(self.db_path) as store:
-            Sender(store, self.config.rules).deliver_due()
+        with Store(self.db_path) as store, Sender(store, self.config.rules) as sender:
+            sender.deliver_due()
 
     def schedule(self) -> list[Source]:
         enabled = [s for s in self.config.sources.sources if s.enabled]

@@ -148,7 +148,3 @@ class Layout:
 
     def sentence_of_offset(self, offset: int) -> int:
         return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
-
-    def sentence_text(self, index: int) -> str:
-        start, end = self.sentences[index]
-        return self.text[start:end]

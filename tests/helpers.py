@@ -51,6 +51,20 @@ def article_page(title: str, *paragraphs: str, lang: str = "ru") -> str:
             "<footer>© 2026 Sample News. All rights reserved.</footer></body></html>")
 
 
+def webhook_alert_rules(url: str, extra: str = "") -> str:
+    """rules.yaml with one organisation and an immediate alert on it to a webhook."""
+    return f"""\
+organisations:
+  - id: technopark-yakutia
+    name: Технопарк «Якутия»
+alerts:
+  - name: yakutia
+    when: {{organisation: technopark-yakutia}}
+    targets:
+      - webhook: {url}
+{extra}"""
+
+
 def write_config(tmp_path: Path, sources: list[dict], rules: str = RULES) -> list[str]:
     """Write sources.yaml and rules.yaml into tmp_path; returns the CLI path options."""
     lines = ["sources:"]

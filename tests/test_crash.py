@@ -18,21 +18,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from helpers import REPO, rss, write_config
+from helpers import REPO, rss, webhook_alert_rules, write_config
 from httpserver import TestServer
 from receivers import WebhookReceiver
 
 RUNS = int(os.environ.get("CRASH_RUNS", "50"))
-RULES = """\
-organisations:
-  - id: technopark-yakutia
-    name: Технопарк «Якутия»
-alerts:
-  - name: yakutia
-    when: {{organisation: technopark-yakutia}}
-    targets:
-      - webhook: {url}
-"""
 
 
 def poll(opts: list[str]) -> subprocess.Popen:
@@ -53,7 +43,7 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path, http_server: Te
     rng = random.Random(20261122)
     opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
                                     "fetch_article": "false"}],
-                        rules=RULES.format(url=webhook_receiver.url))
+                        rules=webhook_alert_rules(webhook_receiver.url))
     db = tmp_path / "monitor.db"
     items = []
 

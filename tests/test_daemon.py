@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import REPO, article_page, rss, wait_for, write_config
+from helpers import REPO, article_page, rss, wait_for, webhook_alert_rules, write_config
 from httpserver import TestServer
 
 
@@ -109,25 +109,13 @@ def test_missed_runs_are_coalesced(tmp_path: Path, http_server: TestServer) -> N
     assert daemon.returncode == 0, stderr
 
 
-def test_daemon_delivers_alerts_continuously(tmp_path: Path, http_server: TestServer) -> None:
-    from receivers import WebhookReceiver
-
-    receiver = WebhookReceiver()
+def test_daemon_delivers_alerts_continuously(tmp_path: Path, http_server: TestServer,
+                                             webhook_receiver) -> None:
+    receiver = webhook_receiver
     receiver.responses.append((503, {}))  # the first attempt fails; the daemon retries
     http_server.route("/feed.xml", rss([{"guid": "a", "title": "Технопарк «Якутия» растёт",
                                          "link": "http://x.invalid/a"}]))
-    rules = f"""\
-organisations:
-  - id: technopark-yakutia
-    name: Технопарк «Якутия»
-alerts:
-  - name: yakutia
-    when: {{organisation: technopark-yakutia}}
-    targets:
-      - webhook: {receiver.url}
-delivery:
-  retry_base: 1s
-"""
+    rules = webhook_alert_rules(receiver.url, extra="delivery:\n  retry_base: 1s\n")
     opts = write_config(tmp_path, [{"name": "feed", "url": http_server.url("/feed.xml"),
                                     "interval": "1h", "fetch_article": "false"}], rules=rules)
     daemon = start_daemon(opts)
@@ -137,7 +125,6 @@ delivery:
         _, stderr = daemon.communicate(timeout=30)
     finally:
         daemon.kill()
-        receiver.close()
     first, second = receiver.deliveries[:2]
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     assert "alert.retrying" in stderr and "alert.sent" in stderr

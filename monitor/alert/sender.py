@@ -55,9 +55,17 @@ class Sender:
         self.outbox = Outbox(store)
         self.rules = rules
         self.targets = targets_of(rules)
+        self._own_session = session is None
         self.session = session or requests.Session()
         self.clock = clock
         self.rng = rng or random.Random()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._own_session:
+            self.session.close()
 
     def deliver_due(self) -> Counter:
         """Send what is due now. Returns counts of 'sent', 'retrying' and 'dead' alert rows."""
