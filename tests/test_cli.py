@@ -83,7 +83,7 @@ def test_status_table(tmp_path: Path) -> None:
     assert beta.split()[1] == "no"
 
 
-@pytest.mark.parametrize("command", ["run", "poll", "check", "status", "demo"])
+@pytest.mark.parametrize("command", ["run", "poll", "check", "status", "demo", "alerts"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0

@@ -129,3 +129,21 @@ def test_daemon_delivers_alerts_continuously(tmp_path: Path, http_server: TestSe
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     assert "alert.retrying" in stderr and "alert.sent" in stderr
     assert daemon.returncode == 0
+
+
+def test_each_source_on_its_own_interval_with_jitter() -> None:
+    """One job per enabled source with its interval and up to a tenth of it (at most a minute)
+    of jitter; one delivery job for the alert outbox."""
+    from monitor.config import load
+    from monitor.scheduler import Daemon
+
+    config = load(REPO / "sources.yaml", REPO / "rules.yaml")
+    daemon = Daemon(config, Path("unused.db"))
+    enabled = daemon.schedule()
+    jobs = {job.id: job for job in daemon.scheduler.get_jobs()}
+    assert set(jobs) == {s.name for s in enabled} | {"deliver-alerts"}
+    for source in enabled:
+        trigger = jobs[source.name].trigger
+        assert trigger.interval.total_seconds() == source.interval
+        assert trigger.jitter == min(source.interval // 10, 60) > 0
+    assert enabled and all(s.language in ("ru", "en", "de") for s in enabled)
