@@ -194,7 +194,24 @@ FROM alerts
 LEFT JOIN articles ON articles.id = alerts.article_id;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+_V4 = """
+ALTER TABLE articles ADD COLUMN page_error TEXT;
+ALTER TABLE articles ADD COLUMN page_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alerts ADD COLUMN lease_until TEXT;
+CREATE TABLE daemon (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started TEXT NOT NULL,
+    heartbeat TEXT NOT NULL
+);
+"""
+"""Version 4: why an article's text came from the feed (`page_error`: the page failed or was
+refused) and how often its page was tried, so the page is retried on later polls; a lease on
+an alert row being sent (`status = 'sending'`), so two processes never send the same row; and
+the running daemon's heartbeat, so `status` can tell whether one is running."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
