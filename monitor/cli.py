@@ -17,7 +17,7 @@ from . import __version__, logs
 from .alert.sender import Sender
 from .config import Config, SourcesFile, load, load_rules
 from .demo import DEMO_ALERT, demo_sources, receivers, serve, with_demo_alert
-from .errors import ConfigError, FetchError, SchemaError
+from .errors import ConfigError, DatabaseNotFound, FetchError, SchemaError
 from .explain import explain_analysis
 from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
@@ -58,7 +58,7 @@ def _friendly_errors(func):
             for problem in exc.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)
-        except SchemaError as exc:
+        except (SchemaError, DatabaseNotFound) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 
@@ -188,7 +188,7 @@ def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Pa
     ctx.obj = {**(ctx.obj or {}), "db_path": db_path}
     if ctx.invoked_subcommand is not None:
         return
-    with Store(db_path) as store:
+    with Store.existing(db_path) as store:
         rows = store.query(
             "SELECT v.id, v.alert, v.target, v.status, v.attempts, v.next_attempt, "
             "v.last_error, v.sent, v.title FROM alerts_view v JOIN alerts USING (id) "
@@ -219,7 +219,7 @@ def alerts_retry(ctx: click.Context, ids: tuple[str, ...], dead: bool) -> None:
     """
     if bool(ids) == dead:
         raise click.UsageError("give alert ids or --dead, not both")
-    with Store(ctx.obj["db_path"]) as store:
+    with Store.existing(ctx.obj["db_path"]) as store:
         count = Outbox(store).requeue(ids, dead=dead)
     click.echo(f"{count} alert{'s' if count != 1 else ''} queued again")
 
@@ -235,7 +235,8 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
         technopark-monitor status --db db/monitor.db
     """
     config = load(sources_path, rules_path)
-    with _open_store(db_path, config) as store:
+    with Store.existing(db_path) as store:
+        store.sync_sources(config.sources.sources)
         rows = store.query(
             "SELECT s.name, s.enabled, s.last_success, s.last_error, s.consecutive_failures, "
             "(SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles, "

@@ -40,6 +40,16 @@ class SchemaError(MonitorError):
     """The database was written by a newer release than this one, or cannot be migrated."""
 
 
+class DatabaseNotFound(MonitorError):
+    """A read-only command was given a database path that does not exist. Creating an empty
+    database there would hide the typo behind "never polled" and "no alerts"."""
+
+    def __init__(self, path: object):
+        self.path = path
+        super().__init__(f"{path}: no such database (run `technopark-monitor poll` or `run` "
+                         "to create one, or pass --db with the right path)")
+
+
 class DeliveryError(MonitorError):
     """An alert could not be delivered. `permanent` errors (a 4xx other than 408/429, a refused
     recipient) will not be retried; the others are retried with backoff, no sooner than

@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .config import RulesFile, Source
-from .errors import SchemaError
+from .errors import DatabaseNotFound, SchemaError
 from .match import Hit
 
 BUSY_TIMEOUT_MS = 30_000
@@ -317,6 +317,13 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._migrate()
+
+    @classmethod
+    def existing(cls, path: str | Path) -> Store:
+        """Open a database that must already exist (read-only commands: status, alerts)."""
+        if not Path(path).is_file():
+            raise DatabaseNotFound(path)
+        return cls(path)
 
     def close(self) -> None:
         self.conn.close()

@@ -100,3 +100,14 @@ def test_check_explain_shows_forms(tmp_path: Path, rules: str) -> None:
     assert "words: технопарка→технопарк Якутия→якутия" in result.output
     assert "[1] Резиденты→резидент технопарка→технопарк Якутия→якутия растут→расти" in \
         result.output
+
+
+@pytest.mark.parametrize("args", [["status"], ["alerts"], ["alerts", "retry", "--dead"]])
+def test_read_only_commands_refuse_a_missing_database(tmp_path: Path, args: list[str]) -> None:
+    opts = write_config(tmp_path, [{"name": "alpha", "url": "http://127.0.0.1:9/a"}])
+    missing = tmp_path / "typo.db"
+    command = [*args[:1], *opts, "--db", str(missing), *args[1:]]
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 2
+    assert f"{missing}: no such database" in result.output
+    assert not missing.exists()
