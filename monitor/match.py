@@ -259,7 +259,8 @@ class Matcher:
                 if quantity.unit not in UNIT_CLASSES[metric.unit]:
                     continue
                 distance = max(keyword.first - last, first - keyword.last, 0)
-                if metric.near is not None and distance > metric.near:
+                # `near` counts the words between keyword and value (a "$" is not a word).
+                if metric.near is not None and max(distance - 1, 0) > metric.near:
                     continue
                 # "выручка составила 1,5 млрд рублей, а инвестиции — 300 млн": a value belongs
                 # to the keyword of its own clause before a nearer one across a comma.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 
-from helpers import RULES, article_page, invoke, write_config
+from helpers import REPO, RULES, article_page, invoke, write_config
 from httpserver import TestServer
 
 HIT_FIELDS = ["kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
@@ -111,3 +113,14 @@ def test_read_only_commands_refuse_a_missing_database(tmp_path: Path, args: list
     assert result.exit_code == 2
     assert f"{missing}: no such database" in result.output
     assert not missing.exists()
+
+
+def test_run_py_works_from_an_interpreter_without_the_dependencies() -> None:
+    """`python run.py` with a Python that lacks the dependencies (here: -S, no site-packages)
+    hands over to .venv/bin/python instead of failing with ModuleNotFoundError."""
+    if not (REPO / ".venv" / "bin" / "python").exists():
+        pytest.skip("no .venv in the checkout (make test creates it)")
+    result = subprocess.run([sys.executable, "-S", str(REPO / "run.py"), "--version"],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("technopark-monitor, version")

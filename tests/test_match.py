@@ -244,3 +244,15 @@ def test_a_rule_word_that_is_another_words_lemma_breaks_nothing() -> None:
         ("it-park", "ИТ-парке Якутии")]
     assert organisations(matcher, "Кафе «Парок» открылось.", "ru") == [
         ("parok", "Кафе «Парок»")]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("The revenue was $5 million.", True),             # one word between: "was" ("$" is none)
+    ("The revenue of the park was $5 million.", False),  # four words between
+])
+def test_metric_near_counts_the_words_between_keyword_and_value(text: str, found: bool) -> None:
+    rules = RulesFile.model_validate({"organisations": [], "metrics": [
+        {"id": "revenue", "name": "Revenue", "keywords": {"en": ["revenue"]}, "unit": "money",
+         "near": 1}]})
+    values = [h.value for h in Matcher(rules).match(text, "en") if h.kind == "metric"]
+    assert values == ([5_000_000.0] if found else [])
