@@ -1,4 +1,6 @@
-"""Every ```console block in README.md is run, in order, and must print what it shows.
+"""Every ```console block in docs/demo.md and README.md is run, in that order (the demo
+first: the README's blocks read its database), and must print what it shows; the README's
+excerpt of the demo output must be lines the demo really prints.
 
 `UPDATE_README=1 pytest tests/test_readme.py` rewrites the outputs after a deliberate change.
 """
@@ -15,6 +17,8 @@ from pathlib import Path
 from helpers import REPO
 
 README = REPO / "README.md"
+DOCUMENTS = [REPO / "docs" / "demo.md", README]
+"""Run in this order."""
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 BIN = Path(sys.executable).parent
 
@@ -66,24 +70,36 @@ def commands(block: str) -> list[tuple[str, str]]:
 
 
 def test_readme_console_blocks_print_what_they_show() -> None:
-    text = README.read_text(encoding="utf-8")
-    blocks = BLOCK.findall(text)
-    assert len(blocks) >= 5
-    assert blocks[0].startswith("$ make demo\n"), "the demo comes first: later blocks use it"
     mismatches = []
-    updated = text
-    for block in blocks:
-        new_block = ""
-        for command, expected in commands(block):
-            actual = run(command)
-            new_block += f"$ {command}\n{actual}\n"
-            if stable(actual) != stable(expected):
-                mismatches.append(f"$ {command}\n--- README\n{expected}\n--- actual\n{actual}")
-        updated = updated.replace(f"```console\n{block}```", f"```console\n{new_block}```", 1)
-    if mismatches and os.environ.get("UPDATE_README"):
-        README.write_text(updated, encoding="utf-8")
-        return
-    assert not mismatches, "\n\n".join(mismatches)
+    demo_output = None
+    for document in DOCUMENTS:
+        text = document.read_text(encoding="utf-8")
+        blocks = BLOCK.findall(text)
+        updated = text
+        for block in blocks:
+            new_block = ""
+            for command, expected in commands(block):
+                actual = run(command)
+                if command == "make demo":
+                    demo_output = actual
+                new_block += f"$ {command}\n{actual}\n"
+                if stable(actual) != stable(expected):
+                    mismatches.append(f"{document.name}: $ {command}\n--- documented\n"
+                                      f"{expected}\n--- actual\n{actual}")
+            updated = updated.replace(f"```console\n{block}```", f"```console\n{new_block}```",
+                                      1)
+        if mismatches and os.environ.get("UPDATE_README"):
+            document.write_text(updated, encoding="utf-8")
+    assert demo_output is not None, "docs/demo.md must start with the `make demo` block"
+    if not os.environ.get("UPDATE_README"):
+        assert not mismatches, "\n\n".join(mismatches)
+    excerpt = README.read_text(encoding="utf-8").split("## Quick start", 1)[1]
+    excerpt = re.search(r"```text\n(.*?)```", excerpt, re.DOTALL).group(1).splitlines()
+    shown = stable(demo_output).splitlines()
+    missing = [line for line in excerpt if stable(line) not in shown]
+    assert not missing, f"the README's demo excerpt has lines the demo does not print: {missing}"
+    assert len(README.read_text(encoding="utf-8").split("## Running it for real")[0]
+               .splitlines()) < 45, "keep the README's first screen short"
 
 
 def test_quick_start_is_two_make_commands() -> None:
