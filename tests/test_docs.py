@@ -265,3 +265,35 @@ def test_yaml_file_comments_state_true_defaults_and_name_every_field(filename: s
     missing = sorted(field for model, field in _model_fields(root)
                      if not re.search(rf"(?<![\w-]){re.escape(field)}\b", comments))
     assert not missing, f"{filename}'s comments never name: {missing}"
+
+
+# --------------------------------------------------------------------------- the schema
+
+
+def _schema_rows(heading: str) -> dict[str, str]:
+    section = README.split("\n## The database\n", 1)[1].split("\n## ", 1)[0]
+    table = section.split(f"| {heading} |", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        match = re.match(r"\|\s*`(\w+)`\s*\|(?:[^|]*\|)?(.*)\|\s*$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+def test_readme_schema_lists_every_table_column_and_view(tmp_path: Path) -> None:
+    from monitor.store import Store
+
+    with Store(tmp_path / "monitor.db") as store:
+        objects = store.query("SELECT name, type FROM sqlite_master WHERE type IN "
+                              "('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                              "AND name NOT LIKE 'articles_fts%'")
+        columns = {o["name"]: [c["name"] for c in store.query(f"PRAGMA table_info([{o['name']}])")]
+                   for o in objects}
+    tables = _schema_rows("table")
+    assert set(tables) == {o["name"] for o in objects if o["type"] == "table"}
+    for name, cell in tables.items():
+        documented = re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", cell))
+        assert sorted(documented) == sorted(columns[name]), \
+            f"README's `{name}` row: {documented}, the database: {columns[name]}"
+    assert set(_schema_rows("view")) == {o["name"] for o in objects if o["type"] == "view"}
