@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from monitor.config import FetchSettings
 from monitor.errors import FetchError
-from monitor.fetch import PROJECT_URL, USER_AGENT, Fetcher, Response, check_public
+from monitor.fetch import PROJECT_URL, USER_AGENT, Fetcher, Origin, Response, check_public
 
 from httpserver import TestServer
 
@@ -299,9 +299,10 @@ def test_body_of_a_redirect_is_not_read(http_server: TestServer):
     listener, thread = trickling_redirect(http_server.url("/feed.xml"), seconds=4.0)
     port = listener.getsockname()[1]
     quick = make_fetcher(timeout=3.0)
+    both = {Origin("127.0.0.1", port), Origin("127.0.0.1", http_server.port)}
     started = time.monotonic()
     try:
-        response = quick.get(f"http://127.0.0.1:{port}/start")
+        response = quick.get(f"http://127.0.0.1:{port}/start", trusted=both)
     finally:
         quick.close()
         listener.close()
@@ -494,8 +495,28 @@ def test_check_public_refuses_loopback_and_names_the_address():
     assert "127.0.0.1" in info.value.reason
 
 
-def test_check_public_allows_trusted_host():
-    check_public("http://127.0.0.1:1/x", trusted_hosts={"127.0.0.1"})
+def test_check_public_allows_trusted_origin():
+    check_public("http://127.0.0.1:1/x", trusted={Origin("127.0.0.1", 1)})
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:2/x", "http://127.0.0.1/x",
+                                 "https://127.0.0.1/x"])
+def test_trust_is_bound_to_the_port(url: str):
+    # The feed is on 127.0.0.1:1; another port of the same host is another service.
+    with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
+        check_public(url, trusted={Origin("127.0.0.1", 1)})
+
+
+@pytest.mark.parametrize(("url", "origin"), [
+    ("http://Example.ORG/feed", Origin("example.org", 80)),
+    ("https://example.org./feed", Origin("example.org", 443)),
+    ("http://example.org:8080/feed", Origin("example.org", 8080)),
+    ("http://[::1]/feed", Origin("::1", 80)),
+    ("https://пример.рф/feed", Origin("xn--e1afmkfd.xn--p1ai", 443)),
+    ("http://user@example.org/feed", Origin("example.org", 80)),
+])
+def test_origin_is_what_the_connection_pool_sees(url: str, origin: Origin):
+    assert Origin.of(url) == origin
 
 
 @pytest.mark.parametrize("url", [
@@ -511,7 +532,8 @@ def test_check_public_allows_trusted_host():
 def test_check_public_refuses_private_addresses(url: str):
     with pytest.raises(FetchError) as info:
         check_public(url)
-    assert "non-public address" in info.value.reason
+    assert info.value.reason.startswith("refused: ")
+    assert info.value.reason.endswith(" (link from feed)")
 
 
 @pytest.mark.parametrize("url", ["http://8.8.8.8/feed.xml", "https://[2001:4860:4860::8888]/"])
@@ -524,7 +546,7 @@ def test_check_public_allows_public_addresses(url: str):
                                  "http:///no-host"])
 def test_check_public_refuses_non_http_urls(url: str):
     with pytest.raises(FetchError) as info:
-        check_public(url, trusted_hosts={"example.org"})
+        check_public(url, trusted={Origin("example.org", 80)})
     assert "not an http(s) URL" in info.value.reason
 
 
@@ -549,7 +571,7 @@ def test_untrusted_loopback_url_is_refused_before_any_request(http_server: TestS
                                                               fetcher: Fetcher):
     http_server.route("/x", "secret")
     with pytest.raises(FetchError) as info:
-        fetcher.get(http_server.url("/x"), trusted_hosts=set())
+        fetcher.get(http_server.url("/x"), trusted=set())
     assert "127.0.0.1" in info.value.reason
     assert http_server.count("/x") == 0
     assert http_server.requests == []
@@ -557,7 +579,8 @@ def test_untrusted_loopback_url_is_refused_before_any_request(http_server: TestS
 
 def test_trusted_host_is_fetched(http_server: TestServer, fetcher: Fetcher):
     http_server.route("/x", "article")
-    response = fetcher.get(http_server.url("/x"), trusted_hosts={"127.0.0.1"})
+    response = fetcher.get(http_server.url("/x"),
+                           trusted={Origin("127.0.0.1", http_server.port)})
     assert response.body == b"article"
 
 
@@ -567,7 +590,8 @@ def test_redirect_from_trusted_to_untrusted_private_host_is_refused(http_server:
     http_server.redirect("/start", f"http://localhost:{http_server.port}/x")
     http_server.route("/x", "secret")
     with pytest.raises(FetchError) as info:
-        fetcher.get(http_server.url("/start"), trusted_hosts={"127.0.0.1"})
+        fetcher.get(http_server.url("/start"),
+                    trusted={Origin("127.0.0.1", http_server.port)})
     assert "refused" in info.value.reason
     assert "localhost" in info.value.reason
     assert http_server.count("/start") == 1
@@ -576,7 +600,7 @@ def test_redirect_from_trusted_to_untrusted_private_host_is_refused(http_server:
 
 def test_non_http_url_is_refused_for_untrusted_links(fetcher: Fetcher):
     with pytest.raises(FetchError, match="not an http"):
-        fetcher.get("file:///etc/passwd", trusted_hosts=set())
+        fetcher.get("file:///etc/passwd", trusted=set())
 
 
 def test_http_1_0_server_closing_after_body() -> None:
