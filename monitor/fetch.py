@@ -84,17 +84,19 @@ class Origin:
         try:
             parts = urlsplit(url)
             port = parts.port
-            parsed = parse_url(url)
-        except (ValueError, LocationParseError) as exc:  # "http://[::1", "http://host:abc/"
+        except ValueError as exc:  # "http://[::1", "http://host:abc/"
             raise FetchError(url, f"refused: malformed URL ({exc})") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname or not parsed.host:
+        if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(url, "refused: not an http(s) URL "
                                   f"({parts.scheme or 'no scheme'})")
         problem = _authority_problem(url, parts.netloc)
         if problem:
             raise FetchError(url, f"refused: malformed URL ({problem})")
-        host = parsed.host.strip("[]").rstrip(".")
-        return cls(host, port or parsed.port or (443 if parts.scheme == "https" else 80))
+        try:
+            host = (parse_url(url).host or "").strip("[]").rstrip(".")
+        except LocationParseError as exc:  # e.g. a label over 63 characters
+            raise FetchError(url, f"refused: malformed URL ({exc})") from None
+        return cls(host, port or (443 if parts.scheme == "https" else 80))
 
 
 _AUTHORITY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@\[\]%]*")
@@ -182,6 +184,15 @@ def _verdict(address: IPAddress) -> str | None:
     return None
 
 
+def _literal(host: str) -> IPAddress | None:
+    """The address `host` spells in standard notation, or None (names, and the numeric forms
+    only the resolver reads, such as 2130706433 or 0x7f.1: they "resolve to" an address)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
 def _refusal(host: str, addresses: Iterable[str]) -> str | None:
     """The first reason to refuse connecting to `host` at `addresses`, or None when every
     address is public. One private address refuses the name: an attacker's DNS may list a
@@ -191,8 +202,8 @@ def _refusal(host: str, addresses: Iterable[str]) -> str | None:
         verdict = _verdict(address)
         if verdict is None:
             continue
-        if host.strip("[]") == text:
-            return f"{text} is {verdict}"
+        if _literal(host) == address:
+            return f"{host} is {verdict}"
         return f"{host} resolves to {text}, {verdict}"
     return None
 

@@ -16,6 +16,9 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from monitor.errors import FetchError
+from monitor.fetch import Fetcher, Origin
+
 from helpers import article_page, db_rows, invoke, rss, write_config
 from httpserver import TestServer
 
@@ -91,20 +94,18 @@ REBINDING_NAME = "rebind.test"
 PUBLIC_ADDRESS = "93.184.215.14"  # global, and never contacted: the guard refuses it
 
 
-def rebinding_resolver(monkeypatch: pytest.MonkeyPatch, to: str) -> None:
-    """`rebind.test` answers a public address on its first lookup and `to` on every later
-    one, as a DNS rebinding attacker's name with a zero TTL does; other names resolve as
-    usual."""
+def rebinding_resolver(monkeypatch: pytest.MonkeyPatch, first: list[str], then: str) -> None:
+    """`rebind.test` answers the addresses in `first`, one lookup each, and `then` to every
+    later lookup, as a DNS rebinding attacker's name with a zero TTL does; other names resolve
+    as usual."""
     real = socket.getaddrinfo
-    calls = {"n": 0}
+    answers = iter(first)
 
     def getaddrinfo(host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
         if host != REBINDING_NAME:
             return real(host, port, *args, **kwargs)
-        calls["n"] += 1
-        address = PUBLIC_ADDRESS if calls["n"] == 1 else to
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
-                 (address, int(port or 80)))]
+                 (next(answers, then), int(port or 80)))]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
@@ -165,7 +166,7 @@ def test_no_feed_link_reaches_a_canary(tmp_path: Path, http_server: TestServer,
         http_server.route("/feed.xml", rss(items))
         opts = write_config(tmp_path, [{"name": "hostile", "url": f"{feed}/feed.xml"},
                                        {"name": "moved", "url": f"{feed}/moved.xml"}])
-        rebinding_resolver(monkeypatch, to="127.0.0.2")
+        rebinding_resolver(monkeypatch, first=[PUBLIC_ADDRESS], then="127.0.0.2")
         guard = ConnectGuard(monkeypatch)
 
         result = invoke("poll", *opts)
@@ -187,3 +188,45 @@ def test_no_feed_link_reaches_a_canary(tmp_path: Path, http_server: TestServer,
     for name in links:
         assert stored[name]["extracted_from"] == "feed", name
         assert f"Text of {name} from the feed." in stored[name]["text"]
+
+
+def test_rebinding_name_is_checked_on_the_address_connected(http_server: TestServer,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    # The first lookup (the early check) sees a public address, the connection's lookup sees
+    # loopback: the connection refuses what it was about to connect to.
+    http_server.route("/x", "secret")
+    rebinding_resolver(monkeypatch, first=[PUBLIC_ADDRESS], then="127.0.0.1")
+    guard = ConnectGuard(monkeypatch)
+    fetcher = Fetcher()
+    try:
+        with pytest.raises(FetchError) as info:
+            fetcher.get(f"http://{REBINDING_NAME}:{http_server.port}/x", trusted=set())
+    finally:
+        fetcher.close()
+    assert info.value.reason == ("refused: rebind.test resolves to 127.0.0.1, a loopback "
+                                 "address (link from feed)")
+    assert guard.attempts == []
+    assert http_server.requests == []
+
+
+def test_keep_alive_connection_carries_no_link_across_policies(http_server: TestServer,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    # A feed the user configured on rebind.test (loopback: trusted) leaves a keep-alive
+    # connection in the pool. Another feed's link to the same origin passes the early check
+    # (its lookup answers a public address) and must not ride that connection.
+    http_server.route("/feed.xml", "<rss/>")
+    http_server.route("/secret", "secret")
+    rebinding_resolver(monkeypatch, first=["127.0.0.1", PUBLIC_ADDRESS], then="127.0.0.1")
+    guard = ConnectGuard(monkeypatch)
+    fetcher = Fetcher()
+    origin = f"http://{REBINDING_NAME}:{http_server.port}"
+    try:
+        assert fetcher.get(f"{origin}/feed.xml").body == b"<rss/>"
+        with pytest.raises(FetchError) as info:
+            fetcher.get(f"{origin}/secret", trusted={Origin("feed.example", 80)})
+    finally:
+        fetcher.close()
+    assert info.value.reason == ("refused: rebind.test resolves to 127.0.0.1, a loopback "
+                                 "address (link from feed)")
+    assert [r.path for r in http_server.requests] == ["/feed.xml"]
+    assert guard.refused == []

@@ -651,3 +651,121 @@ def test_slow_headers_cannot_outlast_the_deadline():
         listener.close()
     assert time.monotonic() - started < 2.5
     thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------- SSRF forms
+
+
+def test_refusal_reason_is_short_and_names_the_address(fetcher: Fetcher):
+    # The reason is stored with the article (articles.page_error): one line a user can act on.
+    with pytest.raises(FetchError) as info:
+        fetcher.get("http://10.0.0.5/admin", trusted=set())
+    assert info.value.reason == "refused: 10.0.0.5 is a private address (link from feed)"
+    assert info.value.url == "http://10.0.0.5/admin"
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.2:8080\\@example.org/",
+    "http://169.254.169.254\\@example.org/latest/meta-data/",
+    "http://example.org\\@127.0.0.1/",
+    "http://127.0.0.1\t.example.org/",
+    "http://127.0.0.1\n@example.org/",
+    "http://exa mple.org/",
+    'http://127.0.0.1"@example.org/',
+    "http://127.0.0.1{@example.org/",
+])
+def test_ambiguous_authority_is_refused(url: str):
+    # urllib.parse ends the host part at '/', urllib3 (which connects) also at '\': the first
+    # form was checked as example.org and connected to 127.0.0.2.
+    with pytest.raises(FetchError) as info:
+        check_public(url, trusted={Origin("example.org", 80)})
+    assert info.value.reason.startswith("refused: malformed URL (")
+    assert "host part" in info.value.reason or "control character" in info.value.reason
+
+
+def test_backslash_in_host_part_is_named_plainly():
+    with pytest.raises(FetchError) as info:
+        check_public("http://127.0.0.2:8080\\@example.org/", trusted={Origin("example.org", 80)})
+    assert info.value.reason == "refused: malformed URL (a backslash in the host part)"
+
+
+@pytest.mark.parametrize("url", ["http://example.org/a\\b", "http://example.org/a b",
+                                 "http://user:p%40ss@example.org/", "http://пример.рф/новости"])
+def test_unusual_but_unambiguous_urls_pass(url: str):
+    check_public(url, trusted={Origin("example.org", 80), Origin("xn--e1afmkfd.xn--p1ai", 80)})
+
+
+def test_backslash_redirect_never_reaches_the_host_before_it(http_server: TestServer,
+                                                             fetcher: Fetcher):
+    with TestServer() as other:
+        http_server.redirect(
+            "/start", f"http://127.0.0.1:{other.port}\\@127.0.0.1:{http_server.port}/x")
+        with pytest.raises(FetchError) as info:
+            fetcher.get(http_server.url("/start"))
+        assert info.value.reason == "refused: malformed URL (a backslash in the host part)"
+        assert other.requests == []
+
+
+def test_redirect_of_a_configured_url_to_another_private_origin_is_refused(
+        http_server: TestServer, fetcher: Fetcher):
+    # The configured URL's origin is the user's; where it redirects to is the network's word.
+    with TestServer() as other:
+        other.route("/feed.xml", "<rss/>")
+        http_server.redirect("/moved.xml", other.url("/feed.xml"))
+        with pytest.raises(FetchError) as info:
+            fetcher.get(http_server.url("/moved.xml"))
+        assert info.value.reason == ("refused: 127.0.0.1 is a loopback address "
+                                     "(redirect of a configured URL)")
+        assert other.requests == []
+
+
+def test_link_to_another_port_of_the_feed_host_is_refused(http_server: TestServer,
+                                                          fetcher: Fetcher):
+    feed_origin = Origin("127.0.0.1", http_server.port)
+    with TestServer() as other:
+        other.route("/admin", "another service on the feed's host")
+        with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
+            fetcher.get(other.url("/admin"), trusted={feed_origin})
+        assert other.requests == []
+
+
+@pytest.mark.parametrize(("host", "verdict"), [
+    ("[64:ff9b::a00:5]", "64:ff9b::a00:5 is a NAT64 address of 10.0.0.5, a private address"),
+    ("[64:ff9b::127.0.0.1]", "64:ff9b::127.0.0.1 is a NAT64 address of 127.0.0.1, a loopback "
+                             "address"),
+    ("[64:ff9b:1::808:808]", "64:ff9b:1::808:808 is a local-use NAT64 address"),
+    ("[2002:c0a8:101::1]", "2002:c0a8:101::1 is a 6to4 address of 192.168.1.1, a private "
+                           "address"),
+    ("[::10.0.0.5]", "::10.0.0.5 is an IPv4-compatible address of 10.0.0.5, a private address"),
+    ("[::ffff:169.254.169.254]", "::ffff:169.254.169.254 is an IPv4-mapped address of "
+                                 "169.254.169.254, a link-local address"),
+    ("[2001:0:4136:e378:8000:63bf:f5ff:fffa]", "2001:0:4136:e378:8000:63bf:f5ff:fffa is a "
+                                              "Teredo client address of 10.0.0.5, a private "
+                                              "address"),
+    ("[::]", ":: is the unspecified address"),
+    ("0.0.0.0", "0.0.0.0 is the unspecified address"),
+    ("100.64.0.1", "100.64.0.1 is a shared (carrier-grade NAT) address"),
+])
+def test_ipv6_forms_carrying_private_ipv4_are_refused(host: str, verdict: str):
+    with pytest.raises(FetchError) as info:
+        check_public(f"http://{host}/x")
+    assert info.value.reason == f"refused: {verdict} (link from feed)"
+
+
+@pytest.mark.parametrize("host", ["[64:ff9b::8.8.8.8]", "[2002:808:808::1]",
+                                  "[::ffff:8.8.8.8]"])
+def test_ipv6_forms_carrying_public_ipv4_pass(host: str):
+    check_public(f"http://{host}/x")  # IP literals: no DNS, never connected to
+
+
+def test_proxies_from_the_environment_are_ignored(http_server: TestServer, fetcher: Fetcher,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    # A proxy connects on our behalf, to an address no check here would ever see.
+    with TestServer() as proxy:
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.base_url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        http_server.route("/x", "direct")
+        assert fetcher.get(http_server.url("/x")).body == b"direct"
+        assert proxy.requests == []
