@@ -215,15 +215,16 @@ def check_public(url: str, trusted: Collection[Origin] = (),
     configured. This early check refuses before any connection is opened or reused; the
     connection classes below check again, on the address they actually connect to."""
     origin = Origin.of(url)
-    if origin in trusted:
+    policy = _Policy(url, float("inf"), frozenset(trusted), context)
+    if origin in policy.trusted:
         return
     try:
         infos = socket.getaddrinfo(origin.host, origin.port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(url, f"cannot resolve host {origin.host}: {exc}") from None
-    refusal = _refusal(origin.host, [str(info[4][0]) for info in infos])
+    refusal = policy.refusal(origin.host, origin.port, [str(info[4][0]) for info in infos])
     if refusal:
-        raise FetchError(url, f"refused: {refusal} ({context})")
+        raise FetchError(url, refusal)
 
 
 class _Session(requests.Session):
@@ -257,15 +258,18 @@ class _Policy:
         return f"refused: {refusal} ({self.context})" if refusal else None
 
 
-_current = threading.local()
-"""`_current.policy`: the `_Policy` of the request this thread is making, or None."""
+_OUTSIDE = _Policy("", float("inf"), frozenset(), "request outside Fetcher.get")
+"""The session used directly, not through `Fetcher.get`: no deadline, and nothing trusted."""
 
 
-def _policy() -> _Policy:
-    policy = getattr(_current, "policy", None)
-    if policy is None:  # the session used outside Fetcher.get: trust nothing
-        return _Policy("", float("inf"), frozenset(), "request outside Fetcher.get")
-    return policy
+class _Current(threading.local):
+    """The policy of the request this thread is making (urllib3 gives the connection classes
+    no way to receive it as an argument)."""
+
+    policy: _Policy = _OUTSIDE
+
+
+_current = _Current()
 
 
 def _shutdown(sock: socket.socket) -> None:
@@ -295,7 +299,7 @@ class _GuardedConnectionMixin:
     socket_options: list | None
 
     def _new_conn(self) -> socket.socket:
-        policy = _policy()
+        policy = _current.policy
         try:
             infos = socket.getaddrinfo(self.host, self.port, allowed_gai_family(),
                                        socket.SOCK_STREAM)
@@ -320,7 +324,7 @@ class _GuardedConnectionMixin:
             from error  # type: ignore[arg-type]
 
     def getresponse(self):  # type: ignore[no-untyped-def]
-        deadline = _policy().deadline
+        deadline = _current.policy.deadline
         sock = getattr(self, "sock", None)
         if deadline == float("inf") or sock is None:
             return super().getresponse()  # type: ignore[misc]
@@ -359,7 +363,7 @@ class _GuardedPoolMixin:
             except OSError:
                 conn.close()
             else:
-                if _policy().refusal(self.host, self.port, [peer]):
+                if _current.policy.refusal(self.host, self.port, [peer]):
                     conn.close()
         return conn
 
@@ -466,7 +470,7 @@ class Fetcher:
                                       "while waiting for the response headers") from None
             raise FetchError(url, f"connection failed: {_short(exc)}") from None
         finally:
-            _current.policy = None
+            _current.policy = _OUTSIDE
 
     def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         cap = self.settings.max_bytes

@@ -8,11 +8,15 @@ HTTP errors and the refusal of private addresses for links a feed hands us.
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import sys
 import threading
 import time
 import tracemalloc
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -769,3 +773,54 @@ def test_proxies_from_the_environment_are_ignored(http_server: TestServer, fetch
         http_server.route("/x", "direct")
         assert fetcher.get(http_server.url("/x")).body == b"direct"
         assert proxy.requests == []
+
+
+@pytest.fixture
+def tls_localhost(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for `localhost`; yields
+    (port, certificate path, the SNI names it was sent)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True,
+                   timeout=60)
+    server_names: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "6")
+            self.end_headers()
+            self.wfile.write(b"tls ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], cert, server_names
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_tls_is_verified_for_the_host_name_not_the_address(tls_localhost):
+    # The connection opens the socket to the address it validated; the certificate and SNI
+    # must still be those of the name.
+    port, cert, server_names = tls_localhost
+    fetcher = Fetcher()
+    fetcher.session.verify = str(cert)
+    try:
+        assert fetcher.get(f"https://localhost:{port}/").body == b"tls ok"
+        assert server_names[-1] == "localhost"
+        with pytest.raises(FetchError, match="connection failed"):
+            fetcher.get(f"https://127.0.0.1:{port}/")  # the certificate names localhost only
+    finally:
+        fetcher.close()
