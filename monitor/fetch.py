@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Collection, Iterable
@@ -293,6 +294,7 @@ class _GuardedConnectionMixin:
     the deadline passes; the body has its own per-read bound in `Fetcher._read_body`."""
 
     host: str
+    _dns_host: str
     port: int
     timeout: float
     source_address: tuple[str, int] | None
@@ -301,7 +303,7 @@ class _GuardedConnectionMixin:
     def _new_conn(self) -> socket.socket:
         policy = _current.policy
         try:
-            infos = socket.getaddrinfo(self.host, self.port, allowed_gai_family(),
+            infos = socket.getaddrinfo(self._dns_host, self.port, allowed_gai_family(),
                                        socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[arg-type]
@@ -312,16 +314,19 @@ class _GuardedConnectionMixin:
         error: OSError | None = None
         for address in addresses:
             try:
-                return create_connection((address, self.port), self.timeout,
+                sock = create_connection((address, self.port), self.timeout,
                                          source_address=self.source_address,
                                          socket_options=self.socket_options)
             except OSError as exc:
                 error = exc
+                continue
+            sys.audit("http.client.connect", self, self.host, self.port)  # as urllib3 does
+            return sock
         if isinstance(error, TimeoutError):
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. "
                                             f"(connect timeout={self.timeout})") from error
-        raise NewConnectionError(self, f"Failed to establish a new connection: {error}") \
-            from error  # type: ignore[arg-type]
+        reason = f"Failed to establish a new connection: {error}"
+        raise NewConnectionError(self, reason) from error  # type: ignore[arg-type]
 
     def getresponse(self):  # type: ignore[no-untyped-def]
         deadline = _current.policy.deadline
@@ -346,13 +351,10 @@ class _HTTPSConnection(_GuardedConnectionMixin, urllib3.connection.HTTPSConnecti
 
 
 class _GuardedPoolMixin:
-    """Keep-alive connections are checked again before reuse: one opened for a configured feed
-    on a private address must not carry a link from another feed that only this feed's
-    origin trusts. Such a connection is closed; reconnecting runs the full check (and
-    refuses)."""
-
-    host: str
-    port: int
+    """Keep-alive connections are checked again before reuse, against the policy of the request
+    about to use them: one opened to a private address for a feed the user configured must not
+    carry a link from another feed, which does not trust that origin. Such a connection is
+    closed; reconnecting runs the full check in `_new_conn` (and refuses, with the reason)."""
 
     def _get_conn(self, timeout: float | None = None):  # type: ignore[no-untyped-def]
         conn = super()._get_conn(timeout)  # type: ignore[misc]
@@ -363,7 +365,7 @@ class _GuardedPoolMixin:
             except OSError:
                 conn.close()
             else:
-                if _current.policy.refusal(self.host, self.port, [peer]):
+                if _current.policy.refusal(conn.host, conn.port, [peer]):
                     conn.close()
         return conn
 
