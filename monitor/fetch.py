@@ -5,9 +5,13 @@ Nothing from the network is trusted: every request has a connect timeout and a t
 followed by hand so each hop is counted and checked, and the body is capped after
 decompression so a gzip bomb is cut off after `max_bytes`.
 
-Links handed to us by a feed are untrusted too: unless they point at the host the user
-configured, they must resolve to public addresses, so a hostile feed cannot make the monitor
-request 169.254.169.254 or a router's admin page on the user's network.
+Links handed to us by a feed are untrusted too: unless they point at the origin (host and
+port) the user configured, they must resolve to public addresses, so a hostile feed cannot make
+the monitor request 169.254.169.254 or a router's admin page on the user's network. The check
+runs where it cannot be raced: the connection class resolves the name, validates every address
+and connects to a validated one, on every hop (a name that answered a public address to an
+earlier lookup and a private one now is refused: DNS rebinding). Proxies from the environment
+are ignored, since a proxy would connect on our behalf to an address we never see.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import sys
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +31,14 @@ import urllib3
 import urllib3.connection
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    LocationParseError,
+    NameResolutionError,
+    NewConnectionError,
+)
+from urllib3.util import parse_url
+from urllib3.util.connection import allowed_gai_family, create_connection
 
 from . import __version__
 from .config import FetchSettings
@@ -55,27 +68,164 @@ class Response:
         return self.headers.get("Content-Type")
 
 
-def check_public(url: str, trusted_hosts: Collection[str] = ()) -> None:
-    """Refuse a URL whose host resolves to a loopback, private, link-local or otherwise
-    non-global address, unless the host is one the user configured themselves."""
+@dataclass(frozen=True)
+class Origin:
+    """Where a request goes: host and port, as the connection pool sees them (host lower-cased,
+    IDNA-encoded, without IPv6 brackets or a trailing dot; the scheme's default port made
+    explicit). Trust is bound to an origin, not a host, so trusting a feed at host:8080 does not
+    open host:22 or host:6379 to the links in it."""
+
+    host: str
+    port: int
+
+    @classmethod
+    def of(cls, url: str) -> Origin:
+        """The origin of an absolute http(s) URL; FetchError for a URL two parsers could read
+        differently (see `_authority_problem`)."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:  # "http://[::1", "http://host:abc/"
+            raise FetchError(url, f"refused: malformed URL ({exc})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(url, "refused: not an http(s) URL "
+                                  f"({parts.scheme or 'no scheme'})")
+        problem = _authority_problem(url, parts.netloc)
+        if problem:
+            raise FetchError(url, f"refused: malformed URL ({problem})")
+        try:
+            host = (parse_url(url).host or "").strip("[]").rstrip(".")
+        except LocationParseError as exc:  # e.g. a label over 63 characters
+            raise FetchError(url, f"refused: malformed URL ({exc})") from None
+        return cls(host, port or (443 if parts.scheme == "https" else 80))
+
+
+_AUTHORITY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@\[\]%]*")
+"""RFC 3986 authority characters (unreserved, sub-delims, ':', '@', brackets, '%')."""
+
+
+def _authority_problem(url: str, netloc: str) -> str | None:
+    """Why `url` is ambiguous, or None. urllib.parse ends the host part at '/', '?' or '#' and
+    silently drops tabs and newlines; urllib3, which connects, also ends it at a backslash. So
+    `http://127.0.0.2:8080\\@feed.example/` was checked as feed.example and connected to
+    127.0.0.2. Refusing any character an authority may not contain removes the disagreement
+    instead of guessing which reading is right. Non-ASCII letters stay allowed (IDN hosts)."""
+    for char in url:
+        if ord(char) < 0x20 or ord(char) == 0x7F:
+            return f"control character {_describe(char)}"
+    for char in netloc:
+        if not _AUTHORITY.fullmatch(char) if char.isascii() else not char.isalnum():
+            return f"{_describe(char)} in the host part"
+    return None
+
+
+def _describe(char: str) -> str:
+    """A character as a user reads it in a stored reason (no doubled escapes)."""
+    if char == "\\":
+        return "a backslash"
+    return f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _kind(address: IPAddress) -> str:
+    """What a non-public address is, in the words a user would look up."""
+    if address.is_unspecified:
+        return "the unspecified address"
+    if address.is_loopback:
+        return "a loopback address"
+    if address.is_link_local:
+        return "a link-local address"
+    if address.is_multicast:
+        return "a multicast address"
+    if address.is_private:
+        return "a private address"
+    if address in _SHARED:
+        return "a shared (carrier-grade NAT) address"
+    return "not a public address"
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries, with the form that carries them. A NAT64
+    gateway, a 6to4 or Teredo relay, or the kernel itself (mapped and compatible forms) turns
+    them into IPv4 connections, so `[64:ff9b::7f00:1]` can reach 127.0.0.1 while
+    `ipaddress` calls it global."""
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    if address.ipv4_mapped is not None:
+        found.append(("an IPv4-mapped", address.ipv4_mapped))
+    elif address in _IPV4_COMPATIBLE and int(address) > 1:  # not :: and ::1 themselves
+        found.append(("an IPv4-compatible", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    elif address in _NAT64:
+        found.append(("a NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    elif address.sixtofour is not None:
+        found.append(("a 6to4", address.sixtofour))
+    elif address.teredo is not None:
+        server, client = address.teredo
+        found += [("a Teredo server", server), ("a Teredo client", client)]
+    return found
+
+
+def _verdict(address: IPAddress) -> str | None:
+    """Why the monitor must not connect to `address` for an untrusted link, or None if it is
+    public: e.g. "a loopback address", "a NAT64 address of 10.0.0.5, a private address"."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:  # RFC 8215: local use; the IPv4 part can sit anywhere
+            return "a local-use NAT64 address"
+        for form, ipv4 in _embedded_ipv4(address):
+            if not ipv4.is_global:
+                return f"{form} address of {ipv4}, {_kind(ipv4)}"
+    if not address.is_global:
+        return _kind(address)
+    return None
+
+
+def _literal(host: str) -> IPAddress | None:
+    """The address `host` spells in standard notation, or None (names, and the numeric forms
+    only the resolver reads, such as 2130706433 or 0x7f.1: they "resolve to" an address)."""
     try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        port = parts.port
-    except ValueError as exc:  # "http://[::1", "http://host:abc/"
-        raise FetchError(url, f"refused: malformed URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise FetchError(url, f"refused: not an http(s) URL ({parts.scheme or 'no scheme'})")
-    if host in trusted_hosts:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _refusal(host: str, addresses: Iterable[str]) -> str | None:
+    """The first reason to refuse connecting to `host` at `addresses`, or None when every
+    address is public. One private address refuses the name: an attacker's DNS may list a
+    public address first and the target second."""
+    for text in addresses:
+        address = ipaddress.ip_address(text.split("%")[0])
+        verdict = _verdict(address)
+        if verdict is None:
+            continue
+        if _literal(host) == address:
+            return f"{host} is {verdict}"
+        return f"{host} resolves to {text}, {verdict}"
+    return None
+
+
+def check_public(url: str, trusted: Collection[Origin] = (),
+                 context: str = "link from feed") -> None:
+    """Refuse a URL that is ambiguous, not http(s), or whose host resolves to a loopback,
+    private, link-local or otherwise non-public address, unless its origin is one the user
+    configured. This early check refuses before any connection is opened or reused; the
+    connection classes below check again, on the address they actually connect to."""
+    origin = Origin.of(url)
+    policy = _Policy(url, float("inf"), frozenset(trusted), context)
+    if origin in policy.trusted:
         return
     try:
-        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(origin.host, origin.port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(url, f"cannot resolve host {host}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            raise FetchError(url, f"refused: {host} resolves to non-public address {address}")
+        raise FetchError(url, f"cannot resolve host {origin.host}: {exc}") from None
+    refusal = policy.refusal(origin.host, origin.port, [str(info[4][0]) for info in infos])
+    if refusal:
+        raise FetchError(url, refusal)
 
 
 class _Session(requests.Session):
@@ -90,8 +240,37 @@ class _Session(requests.Session):
         return None
 
 
-_deadline = threading.local()
-"""The deadline of the request this thread is making, for the connection classes below."""
+@dataclass(frozen=True)
+class _Policy:
+    """What the request this thread is making may reach, for the connection classes below
+    (they are created by urllib3, which knows nothing of our policy)."""
+
+    url: str
+    deadline: float
+    trusted: frozenset[Origin]
+    """Origins the user configured: connected to whatever address they resolve to."""
+    context: str
+    """Where the URL came from, for the refusal reason ("link from feed")."""
+
+    def refusal(self, host: str, port: int, addresses: Iterable[str]) -> str | None:
+        if Origin(host, port) in self.trusted:
+            return None
+        refusal = _refusal(host, addresses)
+        return f"refused: {refusal} ({self.context})" if refusal else None
+
+
+_OUTSIDE = _Policy("", float("inf"), frozenset(), "request outside Fetcher.get")
+"""The session used directly, not through `Fetcher.get`: no deadline, and nothing trusted."""
+
+
+class _Current(threading.local):
+    """The policy of the request this thread is making (urllib3 gives the connection classes
+    no way to receive it as an argument)."""
+
+    policy: _Policy = _OUTSIDE
+
+
+_current = _Current()
 
 
 def _shutdown(sock: socket.socket) -> None:
@@ -101,17 +280,58 @@ def _shutdown(sock: socket.socket) -> None:
         pass
 
 
-class _DeadlineMixin:
-    """Bounds the wait for the status line and headers by the request's total deadline.
+class _GuardedConnectionMixin:
+    """Connects only where the request's policy allows, and bounds the wait for the response
+    headers by the request's total deadline.
+
+    `_new_conn` resolves the name once, refuses it if any address is not allowed, and connects
+    to the addresses it validated, so no second lookup can answer differently (DNS rebinding).
+    TLS still verifies the certificate and sends SNI for the host name: only the socket is
+    opened by address.
 
     The socket read timeout restarts with every byte, so a server sending its headers one byte
     a second would otherwise hold the request indefinitely. A timer shuts the socket down when
     the deadline passes; the body has its own per-read bound in `Fetcher._read_body`."""
 
+    host: str
+    _dns_host: str
+    port: int
+    timeout: float
+    source_address: tuple[str, int] | None
+    socket_options: list | None
+
+    def _new_conn(self) -> socket.socket:
+        policy = _current.policy
+        try:
+            infos = socket.getaddrinfo(self._dns_host, self.port, allowed_gai_family(),
+                                       socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[arg-type]
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        refusal = policy.refusal(self.host, self.port, addresses)
+        if refusal:
+            raise FetchError(policy.url, refusal)
+        error: OSError | None = None
+        for address in addresses:
+            try:
+                sock = create_connection((address, self.port), self.timeout,
+                                         source_address=self.source_address,
+                                         socket_options=self.socket_options)
+            except OSError as exc:
+                error = exc
+                continue
+            sys.audit("http.client.connect", self, self.host, self.port)  # as urllib3 does
+            return sock
+        if isinstance(error, TimeoutError):
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. "
+                                            f"(connect timeout={self.timeout})") from error
+        reason = f"Failed to establish a new connection: {error}"
+        raise NewConnectionError(self, reason) from error  # type: ignore[arg-type]
+
     def getresponse(self):  # type: ignore[no-untyped-def]
-        deadline = getattr(_deadline, "value", None)
+        deadline = _current.policy.deadline
         sock = getattr(self, "sock", None)
-        if deadline is None or sock is None:
+        if deadline == float("inf") or sock is None:
             return super().getresponse()  # type: ignore[misc]
         timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shutdown, (sock,))
         timer.daemon = True
@@ -122,19 +342,39 @@ class _DeadlineMixin:
             timer.cancel()
 
 
-class _HTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
+class _HTTPConnection(_GuardedConnectionMixin, urllib3.connection.HTTPConnection):
     pass
 
 
-class _HTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
+class _HTTPSConnection(_GuardedConnectionMixin, urllib3.connection.HTTPSConnection):
     pass
 
 
-class _HTTPPool(urllib3.HTTPConnectionPool):
+class _GuardedPoolMixin:
+    """Keep-alive connections are checked again before reuse, against the policy of the request
+    about to use them: one opened to a private address for a feed the user configured must not
+    carry a link from another feed, which does not trust that origin. Such a connection is
+    closed; reconnecting runs the full check in `_new_conn` (and refuses, with the reason)."""
+
+    def _get_conn(self, timeout: float | None = None):  # type: ignore[no-untyped-def]
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        sock = conn.sock
+        if sock is not None:
+            try:
+                peer = str(sock.getpeername()[0])
+            except OSError:
+                conn.close()
+            else:
+                if _current.policy.refusal(conn.host, conn.port, [peer]):
+                    conn.close()
+        return conn
+
+
+class _HTTPPool(_GuardedPoolMixin, urllib3.HTTPConnectionPool):
     ConnectionCls = _HTTPConnection
 
 
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
+class _HTTPSPool(_GuardedPoolMixin, urllib3.HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
@@ -150,6 +390,10 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None):
         self.settings = settings or FetchSettings()
         self.session: requests.Session = _Session()
+        # No HTTP(S)_PROXY, NO_PROXY or .netrc from the environment: a proxy would connect on
+        # our behalf to addresses the checks above never see, and .netrc would send the
+        # user's passwords to whatever host a feed links to.
+        self.session.trust_env = False
         for scheme in ("http://", "https://"):
             self.session.mount(scheme, _Adapter())
         self.session.headers["User-Agent"] = self.settings.user_agent or USER_AGENT
@@ -160,10 +404,11 @@ class Fetcher:
         self.session.close()
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            trusted_hosts: Collection[str] | None = None, accept: str | None = None) -> Response:
-        """GET with conditional headers. `trusted_hosts=None` means the URL came from the user's
-        config and is trusted; a collection means the URL (and every redirect hop) came from the
-        network and must be public unless its host is in the collection."""
+            trusted: Collection[Origin] | None = None, accept: str | None = None) -> Response:
+        """GET with conditional headers. `trusted=None` means the URL came from the user's
+        config: its own origin is trusted, and a redirect to any other origin must lead to a
+        public address. A collection means the URL came from a feed: it (and every redirect
+        hop) must lead to a public address unless its origin is in the collection."""
         started = time.monotonic()
         deadline = started + self.settings.timeout
         headers = {}
@@ -173,11 +418,14 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         if accept:
             headers["Accept"] = accept
+        if trusted is None:
+            origins, context = frozenset({Origin.of(url)}), "redirect of a configured URL"
+        else:
+            origins, context = frozenset(trusted), "link from feed"
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            if trusted_hosts is not None:
-                check_public(current, trusted_hosts)
-            response = self._request(current, headers, deadline)
+            check_public(current, origins, context)
+            response = self._request(_Policy(current, deadline, origins, context), headers)
             try:
                 location = response.headers.get("Location")
                 if response.status_code in REDIRECT_STATUSES and location:
@@ -204,11 +452,12 @@ class Fetcher:
                 response.close()
         raise FetchError(url, f"too many redirects (more than {self.settings.max_redirects})")
 
-    def _request(self, url: str, headers: dict[str, str], deadline: float) -> requests.Response:
+    def _request(self, policy: _Policy, headers: dict[str, str]) -> requests.Response:
+        url, deadline = policy.url, policy.deadline
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(url, f"deadline of {self.settings.timeout:g}s exceeded")
-        _deadline.value = deadline
+        _current.policy = policy
         try:
             return self.session.get(
                 url, headers=headers, stream=True, allow_redirects=False,
@@ -223,7 +472,7 @@ class Fetcher:
                                       "while waiting for the response headers") from None
             raise FetchError(url, f"connection failed: {_short(exc)}") from None
         finally:
-            _deadline.value = None
+            _current.policy = _OUTSIDE
 
     def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         cap = self.settings.max_bytes

@@ -16,14 +16,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from . import logs
 from .alert.schedule import due, iso
 from .config import Source
 from .errors import FetchError, ParseError
 from .extract import extract_page, html_to_text, with_title
-from .fetch import Fetcher
+from .fetch import Fetcher, Origin
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Matcher
@@ -103,8 +102,9 @@ class Poller:
         if feed.warning:
             logs.event(log, logging.INFO, "feed.bozo", source=source.name, warning=feed.warning)
         counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "skipped": 0}
-        feed_host = urlsplit(response.url).hostname or ""
-        trusted = {feed_host, urlsplit(source.url).hostname or ""}
+        # Links are trusted on the configured origin only: where the feed redirected to is
+        # the network's word, not the user's.
+        trusted = frozenset({Origin.of(source.url)})
         for entry in feed.entries:
             if self.stop.is_set():
                 counts["skipped"] += 1
@@ -129,7 +129,7 @@ class Poller:
         return PollResult(source.name, ok=True, status=response.status, **counts)
 
     def _entry(self, source: Source, entry: Entry, feed_language: str | None,
-               trusted_hosts: set[str]) -> str:
+               trusted: frozenset[Origin]) -> str:
         summary = html_to_text(entry.summary_html)
         entry_hash = _entry_hash(entry)
         key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
@@ -141,7 +141,7 @@ class Poller:
         text, page_language, canonical = summary, None, None
         extracted_from = "feed"
         if source.fetch_article and entry.link:
-            page = self._page(source, entry.link, trusted_hosts)
+            page = self._page(source, entry.link, trusted)
             if page is not None:
                 text, extracted_from = page.text, "page"
                 title = title or page.title or ""
@@ -185,9 +185,9 @@ class Poller:
             return None
         return HealthPolicy(health.target.describe(), health.failures, source.stale_after)
 
-    def _page(self, source: Source, link: str, trusted_hosts: set[str]):
+    def _page(self, source: Source, link: str, trusted: frozenset[Origin]):
         try:
-            response = self.fetcher.get(link, trusted_hosts=trusted_hosts)
+            response = self.fetcher.get(link, trusted=trusted)
         except FetchError as exc:
             logs.event(log, logging.WARNING, "article.page_failed", source=source.name,
                        url=link, error=exc.reason)

@@ -8,11 +8,15 @@ HTTP errors and the refusal of private addresses for links a feed hands us.
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import sys
 import threading
 import time
 import tracemalloc
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -21,7 +25,7 @@ from hypothesis import strategies as st
 
 from monitor.config import FetchSettings
 from monitor.errors import FetchError
-from monitor.fetch import PROJECT_URL, USER_AGENT, Fetcher, Response, check_public
+from monitor.fetch import PROJECT_URL, USER_AGENT, Fetcher, Origin, Response, check_public
 
 from httpserver import TestServer
 
@@ -299,9 +303,10 @@ def test_body_of_a_redirect_is_not_read(http_server: TestServer):
     listener, thread = trickling_redirect(http_server.url("/feed.xml"), seconds=4.0)
     port = listener.getsockname()[1]
     quick = make_fetcher(timeout=3.0)
+    both = {Origin("127.0.0.1", port), Origin("127.0.0.1", http_server.port)}
     started = time.monotonic()
     try:
-        response = quick.get(f"http://127.0.0.1:{port}/start")
+        response = quick.get(f"http://127.0.0.1:{port}/start", trusted=both)
     finally:
         quick.close()
         listener.close()
@@ -494,8 +499,28 @@ def test_check_public_refuses_loopback_and_names_the_address():
     assert "127.0.0.1" in info.value.reason
 
 
-def test_check_public_allows_trusted_host():
-    check_public("http://127.0.0.1:1/x", trusted_hosts={"127.0.0.1"})
+def test_check_public_allows_trusted_origin():
+    check_public("http://127.0.0.1:1/x", trusted={Origin("127.0.0.1", 1)})
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:2/x", "http://127.0.0.1/x",
+                                 "https://127.0.0.1/x"])
+def test_trust_is_bound_to_the_port(url: str):
+    # The feed is on 127.0.0.1:1; another port of the same host is another service.
+    with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
+        check_public(url, trusted={Origin("127.0.0.1", 1)})
+
+
+@pytest.mark.parametrize(("url", "origin"), [
+    ("http://Example.ORG/feed", Origin("example.org", 80)),
+    ("https://example.org./feed", Origin("example.org", 443)),
+    ("http://example.org:8080/feed", Origin("example.org", 8080)),
+    ("http://[::1]/feed", Origin("::1", 80)),
+    ("https://пример.рф/feed", Origin("xn--e1afmkfd.xn--p1ai", 443)),
+    ("http://user@example.org/feed", Origin("example.org", 80)),
+])
+def test_origin_is_what_the_connection_pool_sees(url: str, origin: Origin):
+    assert Origin.of(url) == origin
 
 
 @pytest.mark.parametrize("url", [
@@ -511,7 +536,8 @@ def test_check_public_allows_trusted_host():
 def test_check_public_refuses_private_addresses(url: str):
     with pytest.raises(FetchError) as info:
         check_public(url)
-    assert "non-public address" in info.value.reason
+    assert info.value.reason.startswith("refused: ")
+    assert info.value.reason.endswith(" (link from feed)")
 
 
 @pytest.mark.parametrize("url", ["http://8.8.8.8/feed.xml", "https://[2001:4860:4860::8888]/"])
@@ -524,7 +550,7 @@ def test_check_public_allows_public_addresses(url: str):
                                  "http:///no-host"])
 def test_check_public_refuses_non_http_urls(url: str):
     with pytest.raises(FetchError) as info:
-        check_public(url, trusted_hosts={"example.org"})
+        check_public(url, trusted={Origin("example.org", 80)})
     assert "not an http(s) URL" in info.value.reason
 
 
@@ -549,7 +575,7 @@ def test_untrusted_loopback_url_is_refused_before_any_request(http_server: TestS
                                                               fetcher: Fetcher):
     http_server.route("/x", "secret")
     with pytest.raises(FetchError) as info:
-        fetcher.get(http_server.url("/x"), trusted_hosts=set())
+        fetcher.get(http_server.url("/x"), trusted=set())
     assert "127.0.0.1" in info.value.reason
     assert http_server.count("/x") == 0
     assert http_server.requests == []
@@ -557,7 +583,8 @@ def test_untrusted_loopback_url_is_refused_before_any_request(http_server: TestS
 
 def test_trusted_host_is_fetched(http_server: TestServer, fetcher: Fetcher):
     http_server.route("/x", "article")
-    response = fetcher.get(http_server.url("/x"), trusted_hosts={"127.0.0.1"})
+    response = fetcher.get(http_server.url("/x"),
+                           trusted={Origin("127.0.0.1", http_server.port)})
     assert response.body == b"article"
 
 
@@ -567,7 +594,8 @@ def test_redirect_from_trusted_to_untrusted_private_host_is_refused(http_server:
     http_server.redirect("/start", f"http://localhost:{http_server.port}/x")
     http_server.route("/x", "secret")
     with pytest.raises(FetchError) as info:
-        fetcher.get(http_server.url("/start"), trusted_hosts={"127.0.0.1"})
+        fetcher.get(http_server.url("/start"),
+                    trusted={Origin("127.0.0.1", http_server.port)})
     assert "refused" in info.value.reason
     assert "localhost" in info.value.reason
     assert http_server.count("/start") == 1
@@ -576,7 +604,7 @@ def test_redirect_from_trusted_to_untrusted_private_host_is_refused(http_server:
 
 def test_non_http_url_is_refused_for_untrusted_links(fetcher: Fetcher):
     with pytest.raises(FetchError, match="not an http"):
-        fetcher.get("file:///etc/passwd", trusted_hosts=set())
+        fetcher.get("file:///etc/passwd", trusted=set())
 
 
 def test_http_1_0_server_closing_after_body() -> None:
@@ -627,3 +655,172 @@ def test_slow_headers_cannot_outlast_the_deadline():
         listener.close()
     assert time.monotonic() - started < 2.5
     thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------- SSRF forms
+
+
+def test_refusal_reason_is_short_and_names_the_address(fetcher: Fetcher):
+    # The reason is stored with the article (articles.page_error): one line a user can act on.
+    with pytest.raises(FetchError) as info:
+        fetcher.get("http://10.0.0.5/admin", trusted=set())
+    assert info.value.reason == "refused: 10.0.0.5 is a private address (link from feed)"
+    assert info.value.url == "http://10.0.0.5/admin"
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.2:8080\\@example.org/",
+    "http://169.254.169.254\\@example.org/latest/meta-data/",
+    "http://example.org\\@127.0.0.1/",
+    "http://127.0.0.1\t.example.org/",
+    "http://127.0.0.1\n@example.org/",
+    "http://exa mple.org/",
+    'http://127.0.0.1"@example.org/',
+    "http://127.0.0.1{@example.org/",
+])
+def test_ambiguous_authority_is_refused(url: str):
+    # urllib.parse ends the host part at '/', urllib3 (which connects) also at '\': the first
+    # form was checked as example.org and connected to 127.0.0.2.
+    with pytest.raises(FetchError) as info:
+        check_public(url, trusted={Origin("example.org", 80)})
+    assert info.value.reason.startswith("refused: malformed URL (")
+    assert "host part" in info.value.reason or "control character" in info.value.reason
+
+
+def test_backslash_in_host_part_is_named_plainly():
+    with pytest.raises(FetchError) as info:
+        check_public("http://127.0.0.2:8080\\@example.org/", trusted={Origin("example.org", 80)})
+    assert info.value.reason == "refused: malformed URL (a backslash in the host part)"
+
+
+@pytest.mark.parametrize("url", ["http://example.org/a\\b", "http://example.org/a b",
+                                 "http://user:p%40ss@example.org/", "http://пример.рф/новости"])
+def test_unusual_but_unambiguous_urls_pass(url: str):
+    check_public(url, trusted={Origin("example.org", 80), Origin("xn--e1afmkfd.xn--p1ai", 80)})
+
+
+def test_backslash_redirect_never_reaches_the_host_before_it(http_server: TestServer,
+                                                             fetcher: Fetcher):
+    with TestServer() as other:
+        http_server.redirect(
+            "/start", f"http://127.0.0.1:{other.port}\\@127.0.0.1:{http_server.port}/x")
+        with pytest.raises(FetchError) as info:
+            fetcher.get(http_server.url("/start"))
+        assert info.value.reason == "refused: malformed URL (a backslash in the host part)"
+        assert other.requests == []
+
+
+def test_redirect_of_a_configured_url_to_another_private_origin_is_refused(
+        http_server: TestServer, fetcher: Fetcher):
+    # The configured URL's origin is the user's; where it redirects to is the network's word.
+    with TestServer() as other:
+        other.route("/feed.xml", "<rss/>")
+        http_server.redirect("/moved.xml", other.url("/feed.xml"))
+        with pytest.raises(FetchError) as info:
+            fetcher.get(http_server.url("/moved.xml"))
+        assert info.value.reason == ("refused: 127.0.0.1 is a loopback address "
+                                     "(redirect of a configured URL)")
+        assert other.requests == []
+
+
+def test_link_to_another_port_of_the_feed_host_is_refused(http_server: TestServer,
+                                                          fetcher: Fetcher):
+    feed_origin = Origin("127.0.0.1", http_server.port)
+    with TestServer() as other:
+        other.route("/admin", "another service on the feed's host")
+        with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
+            fetcher.get(other.url("/admin"), trusted={feed_origin})
+        assert other.requests == []
+
+
+@pytest.mark.parametrize(("host", "verdict"), [
+    ("[64:ff9b::a00:5]", "64:ff9b::a00:5 is a NAT64 address of 10.0.0.5, a private address"),
+    ("[64:ff9b::127.0.0.1]", "64:ff9b::127.0.0.1 is a NAT64 address of 127.0.0.1, a loopback "
+                             "address"),
+    ("[64:ff9b:1::808:808]", "64:ff9b:1::808:808 is a local-use NAT64 address"),
+    ("[2002:c0a8:101::1]", "2002:c0a8:101::1 is a 6to4 address of 192.168.1.1, a private "
+                           "address"),
+    ("[::10.0.0.5]", "::10.0.0.5 is an IPv4-compatible address of 10.0.0.5, a private address"),
+    ("[::ffff:169.254.169.254]", "::ffff:169.254.169.254 is an IPv4-mapped address of "
+                                 "169.254.169.254, a link-local address"),
+    ("[2001:0:4136:e378:8000:63bf:f5ff:fffa]", "2001:0:4136:e378:8000:63bf:f5ff:fffa is a "
+                                              "Teredo client address of 10.0.0.5, a private "
+                                              "address"),
+    ("[::]", ":: is the unspecified address"),
+    ("0.0.0.0", "0.0.0.0 is the unspecified address"),
+    ("100.64.0.1", "100.64.0.1 is a shared (carrier-grade NAT) address"),
+])
+def test_ipv6_forms_carrying_private_ipv4_are_refused(host: str, verdict: str):
+    with pytest.raises(FetchError) as info:
+        check_public(f"http://{host}/x")
+    assert info.value.reason == f"refused: {verdict} (link from feed)"
+
+
+@pytest.mark.parametrize("host", ["[64:ff9b::8.8.8.8]", "[2002:808:808::1]",
+                                  "[::ffff:8.8.8.8]"])
+def test_ipv6_forms_carrying_public_ipv4_pass(host: str):
+    check_public(f"http://{host}/x")  # IP literals: no DNS, never connected to
+
+
+def test_proxies_from_the_environment_are_ignored(http_server: TestServer, fetcher: Fetcher,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    # A proxy connects on our behalf, to an address no check here would ever see.
+    with TestServer() as proxy:
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.base_url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        http_server.route("/x", "direct")
+        assert fetcher.get(http_server.url("/x")).body == b"direct"
+        assert proxy.requests == []
+
+
+@pytest.fixture
+def tls_localhost(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for `localhost`; yields
+    (port, certificate path, the SNI names it was sent)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True,
+                   timeout=60)
+    server_names: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "6")
+            self.end_headers()
+            self.wfile.write(b"tls ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], cert, server_names
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_tls_is_verified_for_the_host_name_not_the_address(tls_localhost):
+    # The connection opens the socket to the address it validated; the certificate and SNI
+    # must still be those of the name.
+    port, cert, server_names = tls_localhost
+    fetcher = Fetcher()
+    fetcher.session.verify = str(cert)
+    try:
+        assert fetcher.get(f"https://localhost:{port}/").body == b"tls ok"
+        assert server_names[-1] == "localhost"
+        with pytest.raises(FetchError, match="connection failed"):
+            fetcher.get(f"https://127.0.0.1:{port}/")  # the certificate names localhost only
+    finally:
+        fetcher.close()
