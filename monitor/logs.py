@@ -56,7 +56,7 @@ def setup(level: str = "info") -> None:
             level.upper())))
 
 
-def event(logger: logging.Logger, level: int, name: str, *, exc_info: bool = False,
+def event(logger: logging.Logger, level: int, name: str, /, *, exc_info: bool = False,
           **fields: object) -> None:
     """Log event `name` with fields; the event name is the message, so it greps cleanly.
 

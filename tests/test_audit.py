@@ -8,18 +8,23 @@ outbox rows. Every test here failed before its fix.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
 import pytest
 
 from monitor.config import load
-from monitor.fetch import Fetcher
-from monitor.match import Matcher
-from monitor.pipeline import Poller
-from monitor.store import Store
 
-from helpers import article_page, db_rows, invoke, rss, webhook_alert_rules, write_config
+from helpers import (
+    article_page,
+    db_rows,
+    invoke,
+    open_poller,
+    rss,
+    webhook_alert_rules,
+    write_config,
+)
 from httpserver import TestServer
 
 # ---- pipeline: bad links, full disk, page retries, ReDoS, encodings ----
@@ -56,17 +61,9 @@ def test_bad_links_cost_neither_their_entry_nor_the_poll(tmp_path: Path,
     assert hits == [{"n": 3}]
 
 
-def _poller(opts: list[str]) -> tuple[Store, Fetcher, Poller]:
-    config = load(Path(opts[1]), Path(opts[3]))
-    store = Store(opts[5])
-    store.sync_sources(config.sources.sources)
-    store.sync_rules(config.rules)
-    fetcher = Fetcher(config.sources.fetch)
-    return store, fetcher, Poller(store, fetcher, Matcher(config.rules))
-
-
 def test_full_disk_is_a_clear_failure_that_damages_nothing_and_resumes(
-        tmp_path: Path, http_server: TestServer, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, http_server: TestServer, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite's real SQLITE_FULL ("database or disk is full"), made by capping the file's
     pages: the poll fails with that reason instead of a KeyError traceback, nothing is half
     written, fetch rows that cannot be written are kept and written once space returns."""
@@ -77,7 +74,8 @@ def test_full_disk_is_a_clear_failure_that_damages_nothing_and_resumes(
     opts = write_config(tmp_path, [
         {"name": "news", "url": http_server.url("/feed.xml"), "fetch_article": "false"},
         {"name": "dead", "url": "http://127.0.0.1:9/feed.xml"}])
-    store, fetcher, poller = _poller(opts)
+    monkeypatch.setattr(logging.getLogger("monitor"), "propagate", True)  # for caplog
+    store, fetcher, poller = open_poller(opts)
     news, dead = load(Path(opts[1]), Path(opts[3])).sources.sources
     try:
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
