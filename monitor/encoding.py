@@ -28,6 +28,7 @@ _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z0
 _META_CHARSET = re.compile(
     rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _TEXT_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?\s)encoding\s*=\s*[\"'][^\"']*[\"']")
+_ASCII = bytes(range(0x80))
 BAD_BYTES_TOLERATED = 0.02
 """At most this share of the non-ASCII bytes may be invalid UTF-8 for the document to be read
 as UTF-8 with them replaced; a legacy single-byte encoding fails on nearly all of them."""
@@ -91,7 +92,7 @@ def decode(body: bytes, content_type: str | None = None, *, html: bool = False) 
         pass
     replaced = body.decode("utf-8", "replace")
     bad = replaced.count("\ufffd") - body.count("\ufffd".encode())
-    non_ascii = sum(1 for byte in body if byte > 0x7F)
+    non_ascii = len(body.translate(None, _ASCII))
     if bad <= BAD_BYTES_TOLERATED * non_ascii:
         return Decoded(replaced, "utf-8", f"utf-8 with {bad} bad bytes replaced")
     best = charset_normalizer.from_bytes(body).best()

@@ -13,6 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor import logs
 from monitor.config import load
+from monitor.parse import AUTHOR_MAX_CHARS, parse_feed
 
 from helpers import article_page, db_rows, invoke, open_poller, rss, run_cli, write_config
 from httpserver import TestServer
@@ -230,28 +231,32 @@ def test_apscheduler_tracebacks_are_one_structured_event(capsys) -> None:
 def test_locked_database_fails_the_poll_and_its_record_is_written_later(
         tmp_path: Path, http_server: TestServer) -> None:
     """A database locked past the busy timeout: the poll fails with the database's reason,
-    the fetch row that could not be written is kept and written by the next poll."""
+    the fetch row that could not be written is kept and written by the next poll, even from
+    another Store of the process (the daemon opens one per poll)."""
     serve_news(http_server)
     opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
                                     "fetch_article": "false"}])
-    store, fetcher, poller = open_poller(opts)
     (source,) = load(Path(opts[1]), Path(opts[3])).sources.sources
-    store.conn.execute("PRAGMA busy_timeout = 200")
     blocker = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
     try:
+        store, fetcher, poller = open_poller(opts)
+        store.conn.execute("PRAGMA busy_timeout = 200")
         blocker.execute("BEGIN IMMEDIATE")
         result = poller.poll(source)
+        fetcher.close()
+        store.close()
         assert not result.ok and result.error.startswith("database error: database is locked")
         assert "poll not recorded" in result.error
         blocker.execute("ROLLBACK")
+        store, fetcher, poller = open_poller(opts)
         result = poller.poll(source)
+        fetcher.close()
+        store.close()
         assert result.ok and result.new == 2
-        assert store.query("SELECT error FROM fetches ORDER BY id") == [
+        assert db_rows(tmp_path, "SELECT error FROM fetches ORDER BY id") == [
             {"error": "database error: database is locked"}, {"error": None}]
     finally:
         blocker.close()
-        fetcher.close()
-        store.close()
 
 
 def test_page_retries_are_bounded_then_the_feed_is_cached_again(
@@ -305,3 +310,19 @@ def test_article_page_encoding_is_decoded_like_feeds(encoding: str, content_type
     assert row["extracted_from"] == "page" and "Технопарк Якутия выпустили" in row["text"]
     assert db_rows(tmp_path, "select organisation from hits") == [
         {"organisation": "technopark-yakutia"}]
+
+
+def test_capped_author_fields_keep_the_feed_well_formed() -> None:
+    """The cap cuts neither an entity nor a CDATA section in half, so feedparser sees no
+    error and every entry (and its title) stays."""
+    tail = "a." * 20_000
+    creator = f"<![CDATA[<b>{tail}]]>"
+    author = "x" * (AUTHOR_MAX_CHARS - 2) + "&amp;" + tail
+    feed = parse_feed(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>'
+        f"<item><title>T1</title><author>{author}</author>"
+        f"<dc:creator>{creator}</dc:creator></item>"
+        f"<item><title>T2</title><managingEditor>{tail}</managingEditor></item>"
+        "</channel></rss>".encode(), "http://127.0.0.1/feed.xml", "application/rss+xml")
+    assert feed.warning is None and [e.title for e in feed.entries] == ["T1", "T2"]
