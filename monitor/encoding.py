@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
 
 import charset_normalizer
 
@@ -32,16 +31,6 @@ _ASCII = bytes(range(0x80))
 BAD_BYTES_TOLERATED = 0.02
 """At most this share of the non-ASCII bytes may be invalid UTF-8 for the document to be read
 as UTF-8 with them replaced; a legacy single-byte encoding fails on nearly all of them."""
-
-
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    encoding: str
-    """The codec used, e.g. 'utf-8', 'cp1251'."""
-    how: str
-    """Why that codec: 'bom', 'header', 'declaration', 'utf-8', 'utf-8 with N bad bytes
-    replaced', 'detected' or 'fallback'."""
 
 
 def header_charset(content_type: str | None) -> str | None:
@@ -66,39 +55,35 @@ def _codec(name: str | bytes | None) -> str | None:
         return None
 
 
-def decode(body: bytes, content_type: str | None = None, *, html: bool = False) -> Decoded:
+def decode(body: bytes, content_type: str | None = None, *, html: bool = False) -> str:
     """Decode a fetched document by the order in the module docstring."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return Decoded(body[len(bom):].decode(encoding, "replace"), encoding, "bom")
+            return body[len(bom):].decode(encoding, "replace")
     head = body[:4096]
-    declared = [("header", header_charset(content_type)),
-                ("declaration", _group(_XML_DECLARATION, head))]
+    declared = [header_charset(content_type), _group(_XML_DECLARATION, head)]
     if html:
-        declared.append(("declaration", _group(_META_CHARSET, head)))
-    for how, name in declared:
+        declared.append(_group(_META_CHARSET, head))
+    for name in declared:
         encoding = _codec(name)
         if encoding is None or encoding.startswith("utf-16") or encoding.startswith("utf-32"):
             continue  # a 16-bit declaration in a document that has no BOM is wrong
         if encoding == "utf-8":
             break  # UTF-8 declared: step 2 decides how many bad bytes it tolerates
         try:
-            return Decoded(body.decode(encoding), encoding, how)
+            return body.decode(encoding)
         except UnicodeDecodeError:
             continue  # the declaration is wrong; let the bytes speak
     try:
-        return Decoded(body.decode("utf-8"), "utf-8", "utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     replaced = body.decode("utf-8", "replace")
     bad = replaced.count("\ufffd") - body.count("\ufffd".encode())
-    non_ascii = len(body.translate(None, _ASCII))
-    if bad <= BAD_BYTES_TOLERATED * non_ascii:
-        return Decoded(replaced, "utf-8", f"utf-8 with {bad} bad bytes replaced")
+    if bad <= BAD_BYTES_TOLERATED * len(body.translate(None, _ASCII)):
+        return replaced
     best = charset_normalizer.from_bytes(body).best()
-    if best is not None and _codec(best.encoding) is not None:
-        return Decoded(str(best), _codec(best.encoding) or "utf-8", "detected")
-    return Decoded(replaced, "utf-8", "fallback")
+    return str(best) if best is not None else replaced
 
 
 def as_utf8_xml(text: str) -> bytes:

@@ -75,7 +75,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Page
 
     The page is decoded by the same rules as feeds (`monitor.encoding`: declared charset,
     else UTF-8, else a detector), not by trafilatura's guess."""
-    html = decode(body, content_type, html=True).text
+    html = decode(body, content_type, html=True)
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                           include_comments=False, include_tables=True)

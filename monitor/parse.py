@@ -88,8 +88,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
     """Parse a fetched feed. Raises ParseError when the document yields no usable feed."""
     if _looks_like_json(body, content_type):
         return _parse_json_feed(body, url)
-    decoded = decode(body, content_type)
-    document = _AUTHOR_TEXT.sub(_cap_author, decoded.text)
+    document = _AUTHOR_TEXT.sub(_cap_author, decode(body, content_type))
     # No content-location: feedparser would resolve a plain guid such as "n1" against it, and
     # an article's identity must not change when its feed moves. Links are resolved below.
     media_type = (content_type or "application/xml").split(";")[0].strip()
