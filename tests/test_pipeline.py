@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -15,7 +16,16 @@ from monitor import logs
 from monitor.config import load
 from monitor.parse import AUTHOR_MAX_CHARS, parse_feed
 
-from helpers import article_page, db_rows, invoke, open_poller, rss, run_cli, write_config
+from helpers import (
+    RULES,
+    article_page,
+    db_rows,
+    invoke,
+    open_poller,
+    rss,
+    run_cli,
+    write_config,
+)
 from httpserver import TestServer
 
 
@@ -232,10 +242,11 @@ def test_locked_database_fails_the_poll_and_its_record_is_written_later(
         tmp_path: Path, http_server: TestServer) -> None:
     """A database locked past the busy timeout: the poll fails with the database's reason,
     the fetch row that could not be written is kept and written by the next poll, even from
-    another Store of the process (the daemon opens one per poll)."""
+    another Store of the process (the daemon opens one per poll), with its health alert."""
     serve_news(http_server)
+    health = "health:\n  failures: 1\n  target:\n    webhook: http://127.0.0.1:9/hook\n"
     opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
-                                    "fetch_article": "false"}])
+                                    "fetch_article": "false"}], rules=RULES + health)
     (source,) = load(Path(opts[1]), Path(opts[3])).sources.sources
     blocker = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
     try:
@@ -255,6 +266,9 @@ def test_locked_database_fails_the_poll_and_its_record_is_written_later(
         assert result.ok and result.new == 2
         assert db_rows(tmp_path, "SELECT error FROM fetches ORDER BY id") == [
             {"error": "database error: database is locked"}, {"error": None}]
+        states = [json.loads(r["detail"])["state"] for r in db_rows(
+            tmp_path, "SELECT detail FROM alerts WHERE kind = 'health' ORDER BY rowid")]
+        assert states == ["failing", "recovered"]
     finally:
         blocker.close()
 
