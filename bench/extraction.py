@@ -41,6 +41,7 @@ from statistics import fmean
 
 from bs4 import BeautifulSoup
 
+from monitor.errors import ExtractError
 from monitor.extract import extract_page
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark"
@@ -120,8 +121,10 @@ def _missing(path: Path) -> None:
 
 
 def ours(html: bytes, url: str) -> str:
-    page = extract_page(html, url, "utf-8")
-    return page.text if page is not None else ""
+    try:
+        return extract_page(html, url, "text/html; charset=utf-8").text
+    except ExtractError:
+        return ""
 
 
 def naive(html: bytes, url: str) -> str:

@@ -17,7 +17,7 @@ from . import __version__, logs
 from .alert.sender import Sender
 from .config import Config, SourcesFile, load, load_rules
 from .demo import DEMO_ALERT, demo_sources, receivers, serve, with_demo_alert
-from .errors import ConfigError, DatabaseNotFound, FetchError, SchemaError
+from .errors import ConfigError, DatabaseNotFound, ExtractError, FetchError, SchemaError
 from .explain import explain_analysis
 from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
@@ -267,10 +267,11 @@ def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None
         body, name, url = path.read_bytes(), path.name, path.resolve().as_uri()
     looks_html = name.lower().endswith((".html", ".htm")) or body.lstrip()[:1] == b"<"
     if looks_html:
-        page = extract_page(body, url)
-        if page is not None:
-            return with_title(page.title, page.text), page.title, rules_lang or page.language
-        return html_to_text(body.decode("utf-8", "replace")), None, rules_lang
+        try:
+            page = extract_page(body, url)
+        except ExtractError:
+            return html_to_text(body.decode("utf-8", "replace")), None, rules_lang
+        return with_title(page.title, page.text), page.title, rules_lang or page.language
     return tidy(body.decode("utf-8", "replace")), None, rules_lang
 
 

@@ -36,6 +36,16 @@ class ParseError(MonitorError):
         super().__init__(f"{url}: {reason}")
 
 
+class ExtractError(MonitorError):
+    """A fetched article page yielded no article text. `reason` is stored in
+    `articles.page_error`, so a user sees why an article's text came from the feed."""
+
+    def __init__(self, url: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
 class SchemaError(MonitorError):
     """The database was written by a newer release than this one, or cannot be migrated."""
 

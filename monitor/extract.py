@@ -16,6 +16,9 @@ from dataclasses import dataclass
 import trafilatura
 from bs4 import BeautifulSoup
 
+from .encoding import decode
+from .errors import ExtractError
+
 # trafilatura logs every page it finds too short at WARNING; that is our decision to make.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
@@ -61,31 +64,25 @@ def html_to_text(fragment: str) -> str:
     return tidy(soup.get_text())
 
 
-def _decode(body: bytes, charset: str | None) -> str | bytes:
-    if charset:
-        try:
-            return body.decode(charset, errors="replace")
-        except LookupError:
-            pass
-    return body  # trafilatura sniffs the encoding of bytes itself
-
-
-def _html_language(html: str | bytes) -> str | None:
-    head = html[:20000] if isinstance(html, str) else html[:20000].decode("utf-8", "replace")
-    match = re.search(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", head, re.IGNORECASE)
+def _html_language(html: str) -> str | None:
+    match = re.search(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", html[:20000],
+                      re.IGNORECASE)
     return match.group(1).lower() if match else None
 
 
-def extract_page(body: bytes, url: str, charset: str | None = None) -> Page | None:
-    """The main text of a web page, or None when no article text can be found in it."""
-    html = _decode(body, charset)
+def extract_page(body: bytes, url: str, content_type: str | None = None) -> Page:
+    """The main text of a web page. Raises ExtractError saying why when there is none.
+
+    The page is decoded by the same rules as feeds (`monitor.encoding`: declared charset,
+    else UTF-8, else a detector), not by trafilatura's guess."""
+    html = decode(body, content_type, html=True)
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                           include_comments=False, include_tables=True)
-    except Exception:  # trafilatura raises assorted lxml errors on hostile markup
-        return None
+    except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
+        raise ExtractError(url, f"extraction failed: {type(exc).__name__}: {exc}") from None
     if doc is None or not (doc.text or "").strip():
-        return None
+        raise ExtractError(url, "no article text in page")
     return Page(text=tidy(doc.text), title=(doc.title or None),
                 language=_html_language(html),
                 canonical_url=doc.url if doc.url and doc.url != url else None)

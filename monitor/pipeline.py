@@ -6,34 +6,49 @@ row in `fetches` (and a log line), and the other sources carry on.
 
 The source's ETag and Last-Modified are stored only after every entry of the feed has been
 saved, so a process killed half-way through a poll sees the whole feed again next time.
+
+`Poller.poll` never raises: whatever goes wrong (a locked or full database, a bug) ends as a
+`fetches` row with its reason, counts as a failed poll for health alerts, and leaves the
+daemon running. When even that row cannot be written, the store keeps it and writes it with
+the next fetch record that can be written.
+
+An article page that fails (HTTP 503, refused, no article text) leaves the feed's text and
+the reason in `articles.page_error`; later polls try the page again, up to PAGE_ATTEMPTS
+times, even though the entry is unchanged. While such retries are outstanding the source's
+ETag and Last-Modified are forgotten, so the next poll gets the whole feed, not a 304 that
+would hide the entry.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from . import logs
 from .alert.schedule import due, iso
 from .config import Source
-from .errors import FetchError, ParseError
-from .extract import extract_page, html_to_text, with_title
+from .errors import ExtractError, FetchError, ParseError
+from .extract import Page, extract_page, html_to_text, with_title
 from .fetch import Fetcher, Origin
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Matcher
 from .parse import Entry, parse_feed
 from .selection import occurrences, selects
-from .store import Article, FetchRecord, HealthPolicy, Outgoing, Store, utcnow
+from .store import Article, FetchRecord, HealthPolicy, KnownArticle, Outgoing, Store, utcnow
 
 log = logging.getLogger("monitor.pipeline")
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
                "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+PAGE_ATTEMPTS = 3
+"""How often an article's page is tried (the first time and on later polls) before the
+feed's text is final."""
 
 
 @dataclass(frozen=True)
@@ -50,24 +65,23 @@ class PollResult:
     error: str | None = None
 
 
-def _charset(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
-
-
 def _entry_hash(entry: Entry) -> str:
     fingerprint = "\x1f".join(str(x) for x in (entry.guid, entry.link, entry.title,
                                                entry.summary_html, entry.published))
     return hashlib.sha256(fingerprint.encode("utf-8", "replace")).hexdigest()
 
 
+def _failure(exc: Exception) -> str:
+    """The reason stored for a poll that raised: the database's own words for a locked or
+    full database, else the exception's type and text."""
+    if isinstance(exc, sqlite3.Error):
+        return f"database error: {exc}"
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
 class Poller:
-    """Polls sources with shared parts: one HTTP session, one compiled matcher."""
+    """Polls sources with shared parts: one HTTP session, one compiled matcher. One Poller
+    polls one source at a time (the daemon makes one per poll)."""
 
     def __init__(self, store: Store, fetcher: Fetcher, matcher: Matcher,
                  stop: threading.Event | None = None):
@@ -75,29 +89,54 @@ class Poller:
         self.fetcher = fetcher
         self.matcher = matcher
         self.stop = stop or threading.Event()
+        self._pages_pending = 0
+        """Entries of the current poll whose page failed and will be tried again."""
 
     def poll(self, source: Source) -> PollResult:
+        """Poll one source and record the fetch. Never raises."""
         started_at = utcnow()
         clock = time.monotonic()
+        try:
+            result, record = self._poll(source, started_at, clock)
+        except Exception as exc:  # the caller (daemon, `poll`) must carry on
+            reason = _failure(exc)
+            logs.event(log, logging.ERROR, "poll.crashed", source=source.name, error=reason,
+                       exc_info=True)
+            result = PollResult(source.name, ok=False, status=None, error=reason)
+            record = FetchRecord(source=source.name, started=started_at, status=None,
+                                 duration=time.monotonic() - clock, error=reason)
+        health = self._health(source)
+        try:
+            self.store.record_fetch(record, health)
+        except sqlite3.Error as exc:
+            self.store.defer_fetch(record, health)
+            reason = f"poll not recorded, kept until the database accepts writes: {exc}"
+            logs.event(log, logging.ERROR, "poll.unrecorded", source=source.name,
+                       error=reason, poll_error=record.error)
+            result = replace(result, ok=False,
+                             error=f"{result.error}; {reason}" if result.error else reason)
+        return result
+
+    def _poll(self, source: Source, started_at: str,
+              clock: float) -> tuple[PollResult, FetchRecord]:
+        self._pages_pending = 0
         state = self.store.source_state(source.name)
         try:
             response = self.fetcher.get(source.url, etag=state.etag,
                                         last_modified=state.last_modified, accept=FEED_ACCEPT)
             if response.not_modified:
-                self.store.record_fetch(health=self._health(source), record=FetchRecord(
-                    source=source.name, started=started_at, status=304,
-                    duration=time.monotonic() - clock, keep_validators=True))
                 logs.event(log, logging.INFO, "poll.not_modified", source=source.name)
-                return PollResult(source.name, ok=True, status=304)
+                return PollResult(source.name, ok=True, status=304), FetchRecord(
+                    source=source.name, started=started_at, status=304,
+                    duration=time.monotonic() - clock, keep_validators=True)
             feed = parse_feed(response.body, response.url, response.content_type)
         except (FetchError, ParseError) as exc:
             status = exc.status if isinstance(exc, FetchError) else response.status
-            self.store.record_fetch(health=self._health(source), record=FetchRecord(
-                source=source.name, started=started_at, status=status,
-                duration=time.monotonic() - clock, error=exc.reason))
             logs.event(log, logging.WARNING, "poll.failed", source=source.name, url=exc.url,
                        status=status, error=exc.reason)
-            return PollResult(source.name, ok=False, status=status, error=exc.reason)
+            return PollResult(source.name, ok=False, status=status, error=exc.reason), \
+                FetchRecord(source=source.name, started=started_at, status=status,
+                            duration=time.monotonic() - clock, error=exc.reason)
 
         if feed.warning:
             logs.event(log, logging.INFO, "feed.bozo", source=source.name, warning=feed.warning)
@@ -111,22 +150,26 @@ class Poller:
                 continue
             try:
                 outcome = self._entry(source, entry, feed.language, trusted)
+            except sqlite3.Error:  # the store, not the entry: the poll fails with its reason
+                raise
             except Exception:  # one broken entry must not cost the others
                 outcome = "failed"
                 logs.event(log, logging.ERROR, "entry.failed", source=source.name,
                            guid=entry.guid, link=entry.link, exc_info=True)
             counts[outcome] += 1
-        self.store.record_fetch(health=self._health(source), record=FetchRecord(
+        # Pages to try again: forget the validators, so no 304 hides their entries.
+        retry = self._pages_pending > 0
+        record = FetchRecord(
             source=source.name, started=started_at, status=response.status,
             duration=time.monotonic() - clock, new_entries=counts["new"],
             updated_entries=counts["updated"], warning=feed.warning,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
+            etag=None if retry else response.headers.get("ETag"),
+            last_modified=None if retry else response.headers.get("Last-Modified"),
             # Entries left unprocessed must be seen again: no 304 next time.
-            keep_validators=counts["failed"] + counts["skipped"] > 0))
+            keep_validators=counts["failed"] + counts["skipped"] > 0 and not retry)
         logs.event(log, logging.INFO, "poll.done", source=source.name, status=response.status,
-                   entries=len(feed.entries), **counts)
-        return PollResult(source.name, ok=True, status=response.status, **counts)
+                   entries=len(feed.entries), pages_pending=self._pages_pending, **counts)
+        return PollResult(source.name, ok=True, status=response.status, **counts), record
 
     def _entry(self, source: Source, entry: Entry, feed_language: str | None,
                trusted: frozenset[Origin]) -> str:
@@ -134,18 +177,24 @@ class Poller:
         entry_hash = _entry_hash(entry)
         key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
         known = self.store.known_article(source.name, key)
-        if known is not None and known.entry_hash == entry_hash:
+        retry = _page_retry(known) and source.fetch_article and entry.link is not None
+        if known is not None and known.entry_hash == entry_hash and not retry:
             return "unchanged"
         title = html_to_text(entry.title) if entry.title_is_html else entry.title
         title = " ".join(title.split())  # one line: titles end up in subjects and headers
         text, page_language, canonical = summary, None, None
-        extracted_from = "feed"
+        extracted_from, page_error, page_attempts = "feed", entry.link_error, 0
         if source.fetch_article and entry.link:
+            page_attempts = (known.page_attempts if retry and known else 0) + 1
             page = self._page(source, entry.link, trusted)
-            if page is not None:
+            if isinstance(page, Page):
                 text, extracted_from = page.text, "page"
                 title = title or page.title or ""
                 page_language, canonical = page.language, page.canonical_url
+            else:
+                page_error = page
+                if page_attempts < PAGE_ATTEMPTS:
+                    self._pages_pending += 1
         text = with_title(title, text)
         language = (source.language or entry.language or page_language or feed_language
                     or detect(text, self.matcher.languages))
@@ -157,12 +206,13 @@ class Poller:
             else None,
             guid=entry.guid, title=title, published=entry.published, language=language,
             text=text, extracted_from=extracted_from, content_hash=content_hash(title, text),
-            entry_hash=entry_hash)
+            entry_hash=entry_hash, page_error=page_error, page_attempts=page_attempts)
         article_id, outcome = self.store.save_article(
             article, hits, self._outgoing(source, analysis, language))
         if outcome != "unchanged":
             logs.event(log, logging.INFO, f"article.{outcome}", source=source.name,
-                       article=article_id, hits=len(hits), extracted_from=extracted_from)
+                       article=article_id, hits=len(hits), extracted_from=extracted_from,
+                       page_error=page_error, page_attempts=page_attempts or None)
         return outcome
 
     def _outgoing(self, source: Source, analysis: Analysis,
@@ -185,15 +235,24 @@ class Poller:
             return None
         return HealthPolicy(health.target.describe(), health.failures, source.stale_after)
 
-    def _page(self, source: Source, link: str, trusted: frozenset[Origin]):
+    def _page(self, source: Source, link: str, trusted: frozenset[Origin]) -> Page | str:
+        """The article page, or why there is none (stored as `articles.page_error`)."""
         try:
             response = self.fetcher.get(link, trusted=trusted)
         except FetchError as exc:
             logs.event(log, logging.WARNING, "article.page_failed", source=source.name,
                        url=link, error=exc.reason)
-            return None
-        page = extract_page(response.body, response.url, _charset(response.content_type))
-        if page is None:
-            logs.event(log, logging.WARNING, "article.no_text", source=source.name, url=link)
-        return page
+            return exc.reason
+        try:
+            return extract_page(response.body, response.url, response.content_type)
+        except ExtractError as exc:
+            logs.event(log, logging.WARNING, "article.no_text", source=source.name, url=link,
+                       error=exc.reason)
+            return exc.reason
+
+
+def _page_retry(known: KnownArticle | None) -> bool:
+    """Whether a stored article's page failed and is to be tried again."""
+    return (known is not None and known.page_error is not None
+            and known.page_attempts < PAGE_ATTEMPTS)
 

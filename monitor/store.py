@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,6 +235,11 @@ class Article:
     """'page' when the article page was fetched and extracted, else 'feed'."""
     content_hash: str
     entry_hash: str
+    page_error: str | None = None
+    """Why the text came from the feed although the page was wanted: the fetch error ('HTTP
+    503', 'refused: ...'), 'no article text in page', or a malformed link."""
+    page_attempts: int = 0
+    """How often the page of this version of the entry was tried."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,8 @@ class KnownArticle:
     id: int
     content_hash: str
     entry_hash: str
+    page_error: str | None
+    page_attempts: int
 
 
 @dataclass(frozen=True)
@@ -305,6 +313,13 @@ class FetchRecord:
 
 
 class Store:
+    _unrecorded: dict[Path, list[tuple[FetchRecord, HealthPolicy | None]]] = {}
+    """Fetch records that could not be written (disk full, database locked), per database
+    file, for every Store of this process: the next `record_fetch` that can write writes them
+    first. Kept in memory only; a process that exits before the database accepts writes again
+    loses them (their log lines remain)."""
+    _unrecorded_lock = threading.Lock()
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -336,13 +351,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction. A failed COMMIT (disk full) is rolled back too, and nothing
+        is when SQLite already rolled back by itself (it may on SQLITE_FULL): an error from
+        ROLLBACK would hide the real one, and a transaction left open would make every later
+        write fail with "cannot start a transaction within a transaction"."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -399,9 +420,9 @@ class Store:
 
     def known_article(self, source: str, key: str) -> KnownArticle | None:
         row = self.conn.execute(
-            "SELECT id, content_hash, entry_hash FROM articles WHERE source = ? AND key = ?",
-            (source, key)).fetchone()
-        return KnownArticle(row["id"], row["content_hash"], row["entry_hash"]) if row else None
+            "SELECT id, content_hash, entry_hash, page_error, page_attempts FROM articles "
+            "WHERE source = ? AND key = ?", (source, key)).fetchone()
+        return KnownArticle(**dict(row)) if row else None
 
     def query(self, sql: str, params: Sequence[object] | dict = ()) -> list[dict]:
         return [dict(row) for row in self.conn.execute(sql, params)]
@@ -419,17 +440,21 @@ class Store:
                 "SELECT id, content_hash FROM articles WHERE source = ? AND key = ?",
                 (article.source, article.key)).fetchone()
             if row is not None and row["content_hash"] == article.content_hash:
-                conn.execute("UPDATE articles SET entry_hash = ? WHERE id = ?",
-                             (article.entry_hash, row["id"]))
+                # The page may have been tried again and failed again: keep count.
+                conn.execute("UPDATE articles SET entry_hash = ?, page_error = ?, "
+                             "page_attempts = ? WHERE id = ?",
+                             (article.entry_hash, article.page_error, article.page_attempts,
+                              row["id"]))
                 return row["id"], "unchanged"
             values = (article.url, article.canonical_url, article.guid, article.title,
                       article.published, article.language, article.text,
-                      article.extracted_from, article.content_hash, article.entry_hash)
+                      article.extracted_from, article.content_hash, article.entry_hash,
+                      article.page_error, article.page_attempts)
             if row is None:
                 article_id = conn.execute(
                     "INSERT INTO articles (url, canonical_url, guid, title, published, language,"
-                    " text, extracted_from, content_hash, entry_hash, source, key, fetched) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " text, extracted_from, content_hash, entry_hash, page_error, page_attempts,"
+                    " source, key, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article.source, article.key, now)).lastrowid
                 outcome = "new"
             else:
@@ -437,7 +462,8 @@ class Store:
                 conn.execute(
                     "UPDATE articles SET url = ?, canonical_url = ?, guid = ?, title = ?, "
                     "published = ?, language = ?, text = ?, extracted_from = ?, "
-                    "content_hash = ?, entry_hash = ?, updated = ? WHERE id = ?",
+                    "content_hash = ?, entry_hash = ?, page_error = ?, page_attempts = ?, "
+                    "updated = ? WHERE id = ?",
                     (*values, now, article_id))
                 conn.execute("DELETE FROM hits WHERE article_id = ?", (article_id,))
                 outcome = "updated"
@@ -461,35 +487,26 @@ class Store:
 
     def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
         """Log a poll and update the source's caching state and health in one step, queueing
-        a health alert when the source starts failing, goes stale or recovers."""
-        failed = record.error is not None
-        with self.transaction() as conn:
-            if record.new_entries:
-                conn.execute("UPDATE sources SET last_new_entry = ? WHERE name = ?",
-                             (record.started, record.source))
-            conn.execute(
-                "INSERT INTO fetches (source, started, duration, status, new_entries, "
-                "updated_entries, error, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.source, record.started, round(record.duration, 3), record.status,
-                 record.new_entries, record.updated_entries, record.error, record.warning))
-            if failed:
-                conn.execute(
-                    "UPDATE sources SET last_polled = ?, last_error = ?, last_error_at = ?, "
-                    "consecutive_failures = consecutive_failures + 1 WHERE name = ?",
-                    (record.started, record.error, record.started, record.source))
-            elif record.keep_validators:
-                conn.execute(
-                    "UPDATE sources SET last_polled = ?, last_success = ?, "
-                    "consecutive_failures = 0 WHERE name = ?",
-                    (record.started, record.started, record.source))
-            else:
-                conn.execute(
-                    "UPDATE sources SET last_polled = ?, last_success = ?, "
-                    "consecutive_failures = 0, etag = ?, last_modified = ? WHERE name = ?",
-                    (record.started, record.started, record.etag, record.last_modified,
-                     record.source))
-            if health is not None:
-                _health(conn, record.source, record.started, health)
+        a health alert when the source starts failing, goes stale or recovers. Records kept
+        by `defer_fetch` are written first, in the same transaction. Raises sqlite3.Error
+        when the database refuses the write (the deferred records stay deferred)."""
+        key = self.path.resolve()
+        with self._unrecorded_lock:
+            deferred = self._unrecorded.pop(key, [])
+        try:
+            with self.transaction() as conn:
+                for old, old_health in deferred:
+                    _write_fetch(conn, old, old_health)
+                _write_fetch(conn, record, health)
+        except BaseException:
+            with self._unrecorded_lock:
+                self._unrecorded.setdefault(key, [])[:0] = deferred
+            raise
+
+    def defer_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
+        """Keep a record that `record_fetch` could not write, for the next one that can."""
+        with self._unrecorded_lock:
+            self._unrecorded.setdefault(self.path.resolve(), []).append((record, health))
 
 
 class Outbox:
@@ -565,6 +582,37 @@ def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: st
         "next_attempt, queued, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now))
     return alert_id
+
+
+def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
+                 health: HealthPolicy | None) -> None:
+    failed = record.error is not None
+    if record.new_entries:
+        conn.execute("UPDATE sources SET last_new_entry = ? WHERE name = ?",
+                     (record.started, record.source))
+    conn.execute(
+        "INSERT INTO fetches (source, started, duration, status, new_entries, "
+        "updated_entries, error, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (record.source, record.started, round(record.duration, 3), record.status,
+         record.new_entries, record.updated_entries, record.error, record.warning))
+    if failed:
+        conn.execute(
+            "UPDATE sources SET last_polled = ?, last_error = ?, last_error_at = ?, "
+            "consecutive_failures = consecutive_failures + 1 WHERE name = ?",
+            (record.started, record.error, record.started, record.source))
+    elif record.keep_validators:
+        conn.execute(
+            "UPDATE sources SET last_polled = ?, last_success = ?, "
+            "consecutive_failures = 0 WHERE name = ?",
+            (record.started, record.started, record.source))
+    else:
+        conn.execute(
+            "UPDATE sources SET last_polled = ?, last_success = ?, "
+            "consecutive_failures = 0, etag = ?, last_modified = ? WHERE name = ?",
+            (record.started, record.started, record.etag, record.last_modified,
+             record.source))
+    if health is not None:
+        _health(conn, record.source, record.started, health)
 
 
 HEALTH_ALERT = "source-health"

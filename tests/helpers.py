@@ -12,6 +12,11 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from monitor.cli import cli
+from monitor.config import load
+from monitor.fetch import Fetcher
+from monitor.match import Matcher
+from monitor.pipeline import Poller
+from monitor.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,3 +111,14 @@ def wait_for(predicate, timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def open_poller(opts: list[str]) -> tuple[Store, Fetcher, Poller]:
+    """The store, fetcher and poller `poll` would use for the config `write_config` wrote, for
+    tests that need the store's own connection (to cap its size, say). Close both after."""
+    config = load(Path(opts[1]), Path(opts[3]))
+    store = Store(opts[5])
+    store.sync_sources(config.sources.sources)
+    store.sync_rules(config.rules)
+    fetcher = Fetcher(config.sources.fetch)
+    return store, fetcher, Poller(store, fetcher, Matcher(config.rules))

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import article_page, db_rows, invoke, rss, write_config
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from monitor import logs
+from monitor.config import load
+from monitor.parse import AUTHOR_MAX_CHARS, parse_feed
+
+from helpers import (
+    RULES,
+    article_page,
+    db_rows,
+    invoke,
+    open_poller,
+    rss,
+    run_cli,
+    write_config,
+)
 from httpserver import TestServer
 
 
@@ -179,3 +200,143 @@ def test_undeclared_language_is_detected(tmp_path: Path, http_server: TestServer
                                     "fetch_article": "false"}])
     assert "news: 1 new" in invoke("poll", *opts).output
     assert db_rows(tmp_path, "select language from articles") == [{"language": "de"}]
+
+
+def test_log_event_takes_exc_info_and_reserved_field_names(capsys) -> None:
+    """The per-entry error handler logged with exc_info=True, which LogRecord refused with a
+    KeyError: the handler itself raised and the poll was lost."""
+    logs.setup("info")
+    log = logging.getLogger("monitor.test")
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logs.event(log, logging.ERROR, "entry.failed", exc_info=True, source="s", name="n",
+                   args="a", module="m")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.split()[1:3] == ["error", "entry.failed"]
+    assert "source=s name_=n args_=a module_=m" in line
+    assert "ValueError: boom" in line.partition("exception=")[2]
+
+
+def test_apscheduler_tracebacks_are_one_structured_event(capsys) -> None:
+    logs.setup("info")
+    ran = threading.Event()
+
+    def job() -> None:
+        ran.set()
+        raise RuntimeError("job broke")
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(job, "interval", hours=1, next_run_time=datetime.now(UTC))
+    scheduler.start()
+    try:
+        assert ran.wait(15)
+    finally:
+        scheduler.shutdown(wait=True)
+    (line,) = capsys.readouterr().err.splitlines()  # its info lines ("Added job") are noise
+    assert line.split()[1:3] == ["error", "apscheduler.executors.default"]
+    assert 'message="Job' in line and "RuntimeError: job broke" in line
+
+
+def test_locked_database_fails_the_poll_and_its_record_is_written_later(
+        tmp_path: Path, http_server: TestServer) -> None:
+    """A database locked past the busy timeout: the poll fails with the database's reason,
+    the fetch row that could not be written is kept and written by the next poll, even from
+    another Store of the process (the daemon opens one per poll), with its health alert."""
+    serve_news(http_server)
+    health = "health:\n  failures: 1\n  target:\n    webhook: http://127.0.0.1:9/hook\n"
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}], rules=RULES + health)
+    (source,) = load(Path(opts[1]), Path(opts[3])).sources.sources
+    blocker = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
+    try:
+        store, fetcher, poller = open_poller(opts)
+        store.conn.execute("PRAGMA busy_timeout = 200")
+        blocker.execute("BEGIN IMMEDIATE")
+        result = poller.poll(source)
+        fetcher.close()
+        store.close()
+        assert not result.ok and result.error.startswith("database error: database is locked")
+        assert "poll not recorded" in result.error
+        blocker.execute("ROLLBACK")
+        store, fetcher, poller = open_poller(opts)
+        result = poller.poll(source)
+        fetcher.close()
+        store.close()
+        assert result.ok and result.new == 2
+        assert db_rows(tmp_path, "SELECT error FROM fetches ORDER BY id") == [
+            {"error": "database error: database is locked"}, {"error": None}]
+        states = [json.loads(r["detail"])["state"] for r in db_rows(
+            tmp_path, "SELECT detail FROM alerts WHERE kind = 'health' ORDER BY rowid")]
+        assert states == ["failing", "recovered"]
+    finally:
+        blocker.close()
+
+
+def test_page_retries_are_bounded_then_the_feed_is_cached_again(
+        tmp_path: Path, http_server: TestServer) -> None:
+    http_server.route("/feed.xml", rss([{"guid": "p", "title": "Итоги",
+                                         "link": http_server.url("/p"),
+                                         "description": "Кратко."}]), etag='"v1"')
+    http_server.route("/p", "<html><body></body></html>",
+                      content_type="text/html; charset=utf-8")
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml")}])
+    outputs = [invoke("poll", *opts).output for _ in range(4)]
+    assert "news: 1 new" in outputs[0]
+    assert "news: 0 new, 0 updated, 1 unchanged" in outputs[1]
+    assert "news: not modified" in outputs[3]  # validators stored once retries are over
+    assert http_server.count("/p") == 3
+    (row,) = db_rows(tmp_path, "select extracted_from, page_error, page_attempts from articles")
+    assert row == {"extracted_from": "feed", "page_error": "no article text in page",
+                   "page_attempts": 3}
+
+
+def test_page_failure_reason_is_logged_with_source_and_url(
+        tmp_path: Path, http_server: TestServer) -> None:
+    """extract_page swallowed every exception without saying why."""
+    http_server.route("/feed.xml", rss([{"guid": "p", "title": "Итоги",
+                                         "link": http_server.url("/p")}]))
+    http_server.route("/p", "<html><body></body></html>", content_type="text/html")
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml")}])
+    result = run_cli("poll", *opts)
+    (line,) = [ln for ln in result.stderr.splitlines() if "article.no_text" in ln]
+    assert f"source=news url={http_server.url('/p')}" in line
+    assert 'error="no article text in page"' in line
+
+
+@pytest.mark.parametrize("encoding, content_type", [
+    ("koi8-r", "text/html"),
+    # A server that says UTF-8 for cp1251 bytes: read as UTF-8 it was all replacement marks.
+    ("cp1251", "text/html; charset=utf-8"),
+])
+def test_article_page_encoding_is_decoded_like_feeds(encoding: str, content_type: str,
+                                                     tmp_path: Path,
+                                                     http_server: TestServer) -> None:
+    http_server.route("/feed.xml", rss([{"guid": "k", "title": "Итоги",
+                                         "link": http_server.url("/k")}]))
+    page = article_page("Итоги года", "Резиденты Технопарк Якутия выпустили продукцию на два "
+                        "миллиарда рублей.", "Новый корпус откроется летом, сообщили в "
+                        "пресс-службе технопарка.").replace("©", "(c)").replace("Главная", "")
+    http_server.route("/k", page.encode(encoding), content_type=content_type)
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml")}])
+    assert "news: 1 new" in invoke("poll", *opts).output
+    (row,) = db_rows(tmp_path, "select text, extracted_from from articles")
+    assert row["extracted_from"] == "page" and "Технопарк Якутия выпустили" in row["text"]
+    assert db_rows(tmp_path, "select organisation from hits") == [
+        {"organisation": "technopark-yakutia"}]
+
+
+def test_capped_author_fields_keep_the_feed_well_formed() -> None:
+    """The cap cuts neither an entity nor a CDATA section in half, so feedparser sees no
+    error and every entry (and its title) stays."""
+    tail = "a." * 20_000
+    creator = f"<![CDATA[<b>{tail}]]>"
+    author = "x" * (AUTHOR_MAX_CHARS - 2) + "&amp;" + tail
+    feed = parse_feed(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>'
+        f"<item><title>T1</title><author>{author}</author>"
+        f"<dc:creator>{creator}</dc:creator></item>"
+        f"<item><title>T2</title><managingEditor>{tail}</managingEditor></item>"
+        "</channel></rss>".encode(), "http://127.0.0.1/feed.xml", "application/rss+xml")
+    assert feed.warning is None and [e.title for e in feed.entries] == ["T1", "T2"]
