@@ -106,3 +106,13 @@ def wait_for(predicate, timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def laughs(levels: int, item: str = "lol") -> str:
+    """A "billion laughs" YAML mapping: keys a, b, ... each a list of nine of the one before
+    (as aliases), so the last holds 9**levels copies of `item`."""
+    names = "abcdefghijklmnopqrstuvwxyz"[:levels]
+    out = [f"a: &a [{','.join([item] * 9)}]\n"]
+    out += [f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in
+            zip(names, names[1:], strict=False)]
+    return "".join(out)

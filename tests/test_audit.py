@@ -7,3 +7,39 @@ outbox rows. Every test here failed before its fix.
 """
 
 from __future__ import annotations
+
+import re
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from monitor.config import load_rules, load_sources
+from monitor.errors import ConfigError
+
+from helpers import laughs
+
+# ---- configuration and demo ----
+
+LAUGHS = laughs(9)
+"""The audit's "billion laughs": 9**9 strings from a few hundred bytes of aliases."""
+
+
+@pytest.mark.parametrize("name, head", [("rules.yaml", "organisations: []\n"),
+                                        ("sources.yaml", "sources: []\n")])
+def test_yaml_alias_bomb_is_refused_at_its_alias_with_little_memory(
+        tmp_path: Path, name: str, head: str) -> None:
+    path = tmp_path / name
+    path.write_text(head + LAUGHS, encoding="utf-8")
+    load = load_rules if name == "rules.yaml" else load_sources
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConfigError) as info:
+            load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024
+    (problem,) = info.value.problems
+    assert re.fullmatch(rf"{name}:\d+: [a-i]\[\d\]: the YAML alias \*[a-h] makes the aliases "
+                        r"of this file expand to more than 10,000 values .*", problem), problem

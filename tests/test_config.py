@@ -29,6 +29,8 @@ from monitor.config import (
 )
 from monitor.errors import ConfigError
 
+from helpers import laughs
+
 VALID_SOURCES = """\
 sources:
   - name: technopark
@@ -488,12 +490,13 @@ def test_merge_key_is_refused_clearly(tmp_path):
 
 
 def test_self_referencing_alias(tmp_path):
+    # Reported at the alias itself.
     assert sources_problems(tmp_path, """\
         sources: &all
           - *all
         """) == [
-        "sources.yaml:1: sources[0]: a YAML alias refers to the collection that contains it",
-        "sources.yaml:1: sources[0]: expected a mapping",
+        "sources.yaml:2: sources[0]: a YAML alias refers to the collection that contains it",
+        "sources.yaml:2: sources[0]: expected a mapping",
     ]
 
 
@@ -883,3 +886,38 @@ def test_valid_alerts_smtp_health_and_delivery(tmp_path):
     assert rules.delivery.retry_base == 60
     assert rules.delivery.retry_max == 3600
     assert rules.delivery.give_up_after == 172800
+
+
+# --------------------------------------------------------------------------- YAML aliases
+
+
+def test_reused_anchor_loads_and_each_use_has_its_values(tmp_path):
+    sources = load_sources(write(tmp_path, "sources.yaml", """\
+        sources:
+          - name: a
+            url: &url https://a.example/rss
+            interval: &often 5m
+          - name: b
+            url: *url
+            interval: *often
+        """))
+    assert [(s.url, s.interval) for s in sources.sources] == [
+        ("https://a.example/rss", 300), ("https://a.example/rss", 300)]
+
+
+def test_undefined_and_duplicate_anchors(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: *nothing
+        """) == ["sources.yaml:2: invalid YAML: found undefined alias 'nothing'"]
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: &n a
+            url: &n https://a.example/rss
+        """) == ["sources.yaml:3: invalid YAML: found duplicate anchor 'n' (first at line 2)"]
+
+
+def test_alias_expansion_within_the_budget_loads(tmp_path):
+    # 9 * 9 * 9 * 9 = 6,561 strings through aliases: more than any real file, under the budget.
+    assert rules_problems(tmp_path, "organisations: []\n" + laughs(4, "x")) == [
+        f"rules.yaml:{line}: {key}: unknown field" for line, key in enumerate("abcd", start=2)]
