@@ -20,7 +20,15 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
@@ -61,18 +69,29 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(text: str) -> int:
-    """'15m' -> 900. Accepts s, m, h, d and combinations such as '1h30m'."""
+    """'15m' -> 900. Accepts s, m, h, d and combinations such as '1h30m'. A bare number is
+    refused: `interval: 5` read as five seconds polls a publisher 180 times more often than the
+    five minutes its writer probably meant."""
     compact = text.replace(" ", "")
+    if compact.isdigit():
+        raise ValueError(f"{text} has no unit: write {compact}s, {compact}m, {compact}h or "
+                         f"{compact}d")
     if not compact or _DURATION.sub("", compact):
         raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1h30m, got {text!r}")
     return sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(compact))
 
 
-def _duration(value: Any) -> int:
+FROM_FILE = {"from_file": True}
+"""Validation context of values read from sources.yaml and rules.yaml (see `_duration`)."""
+
+
+def _duration(value: Any, info: ValidationInfo) -> int:
+    """Seconds. In a file every duration needs its unit; code may pass whole seconds."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PydanticCustomError("duration", "expected a duration such as 30s, 15m or 1h")
+    from_file = bool(info.context and info.context.get("from_file"))
     try:
-        seconds = value if isinstance(value, int) else parse_duration(value)
+        seconds = parse_duration(str(value)) if from_file or isinstance(value, str) else value
     except ValueError as exc:
         raise PydanticCustomError("duration", str(exc)) from None
     if seconds < 1:
@@ -681,7 +700,7 @@ def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, 
         data = {}
     parsed = None
     try:
-        parsed = model.model_validate(data)
+        parsed = model.model_validate(data, context=FROM_FILE)
     except ValidationError as exc:
         for error in exc.errors():
             # Drop pydantic's "[key]" marker: a bad dict key is reported at the key itself.

@@ -43,3 +43,13 @@ def test_yaml_alias_bomb_is_refused_at_its_alias_with_little_memory(
     (problem,) = info.value.problems
     assert re.fullmatch(rf"{name}:\d+: [a-i]\[\d\]: the YAML alias \*[a-h] makes the aliases "
                         r"of this file expand to more than 10,000 values .*", problem), problem
+
+
+def test_bare_interval_is_refused_not_read_as_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - name: a\n    url: https://a.example/rss\n    interval: 5\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_sources(path)
+    assert info.value.problems == [
+        "sources.yaml:4: sources[0].interval: 5 has no unit: write 5s, 5m, 5h or 5d"]

@@ -653,10 +653,33 @@ def test_parse_duration(text, seconds):
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "15", "soon", "15 minutes", "1.5h", "-5m", "15M", "m"])
+@pytest.mark.parametrize("text", ["", "soon", "15 minutes", "1.5h", "-5m", "15M", "m"])
 def test_parse_duration_refuses(text):
     with pytest.raises(ValueError, match="expected a duration such as 30s, 15m, 1h or 1h30m"):
         parse_duration(text)
+
+
+def test_every_duration_in_the_files_needs_a_unit(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations: []
+        delivery:
+          retry_base: 30
+          retry_max: "3600"
+          give_up_after: 1d
+        """) == [
+        "rules.yaml:3: delivery.retry_base: 30 has no unit: write 30s, 30m, 30h or 30d",
+        "rules.yaml:4: delivery.retry_max: 3600 has no unit: write 3600s, 3600m, 3600h or 3600d",
+    ]
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            stale_after: 2
+        """) == ["sources.yaml:4: sources[0].stale_after: 2 has no unit: write 2s, 2m, 2h or 2d"]
+
+
+def test_code_may_give_durations_in_seconds():
+    assert Source(name="a", url="https://a.example/rss", interval=90).interval == 90
 
 
 @given(st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 10_000))
