@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
+from .tokens import words
 
 Loc = tuple[str | int, ...]
 
@@ -44,6 +45,29 @@ def _str_list(value: Any) -> list[str]:
     if any(not v.strip() for v in value):
         raise PydanticCustomError("str_list", "strings in this list must not be empty")
     return value
+
+
+PHRASE_MAX_WORDS = 20
+PHRASE_MAX_CHARACTERS = 200
+"""The longest name, alias, abbreviation, exclude phrase, keyword or term. The longest real
+names ("Федеральное государственное бюджетное учреждение ... имени ...") stay under it, and
+an alias of 30,000 words crashed the process (SIGSEGV in pyahocorasick when the matcher was
+freed): a phrase this long is a paste error, not a name."""
+
+
+def _phrase(value: Any) -> str:
+    if not isinstance(value, str):
+        return value  # the type error is reported by the field itself
+    count = len(words(value))
+    if count > PHRASE_MAX_WORDS:
+        size = f"{count:,} words"
+    elif len(value) > PHRASE_MAX_CHARACTERS:
+        size = f"{len(value):,} characters"
+    else:
+        return value
+    raise PydanticCustomError(
+        "phrase", "too long: {size} (at most {words} words and {characters} characters)",
+        {"size": size, "words": PHRASE_MAX_WORDS, "characters": PHRASE_MAX_CHARACTERS})
 
 
 def _url(value: Any) -> str:
@@ -134,12 +158,15 @@ def _text(value: Any) -> str:
     return value
 
 
-StrList = Annotated[list[str], BeforeValidator(_str_list)]
+Phrase = Annotated[str, BeforeValidator(_phrase)]
+"""Something the matcher looks for; bounded in length."""
+StrList = Annotated[list[Phrase], BeforeValidator(_str_list)]
 Url = Annotated[str, BeforeValidator(_url)]
 Seconds = Annotated[int, BeforeValidator(_duration)]
 Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Text = Annotated[str, BeforeValidator(_text)]
+PhraseText = Annotated[Text, BeforeValidator(_phrase)]
 
 
 class _Strict(BaseModel):
@@ -182,7 +209,7 @@ class SourcesFile(_Strict):
 
 class Organisation(_Strict):
     id: Ident
-    name: Text
+    name: PhraseText
     aliases: dict[Language, StrList] = {}
     """Matched by lemma (Russian) or stem (English, German): one form covers the inflections."""
     abbreviations: StrList = []
@@ -232,7 +259,7 @@ class Condition(_Strict):
     organisation: Ident | None = None
     metric: Ident | None = None
     value: Threshold | None = None
-    term: Text | None = None
+    term: PhraseText | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(None, alias="not")

@@ -53,3 +53,14 @@ def test_bare_interval_is_refused_not_read_as_seconds(tmp_path: Path) -> None:
         load_sources(path)
     assert info.value.problems == [
         "sources.yaml:4: sources[0].interval: 5 has no unit: write 5s, 5m, 5h or 5d"]
+
+
+def test_alias_of_30000_words_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("organisations:\n  - id: a\n    name: A\n    aliases:\n      ru:\n"
+                    f"        - {' '.join(['слово'] * 30_000)}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_rules(path)
+    assert info.value.problems == [
+        "rules.yaml:6: organisations[0].aliases.ru[0]: too long: 30,000 words (at most 20 words "
+        "and 200 characters)"]

@@ -944,3 +944,31 @@ def test_alias_expansion_within_the_budget_loads(tmp_path):
     # 9 * 9 * 9 * 9 = 6,561 strings through aliases: more than any real file, under the budget.
     assert rules_problems(tmp_path, "organisations: []\n" + laughs(4, "x")) == [
         f"rules.yaml:{line}: {key}: unknown field" for line, key in enumerate("abcd", start=2)]
+
+
+# --------------------------------------------------------------------------- phrase length
+
+
+def test_overlong_alias_name_and_term_are_refused_at_their_line(tmp_path):
+    long_alias = " ".join(["слово"] * 30_000)
+    assert rules_problems(tmp_path, f"""\
+        organisations:
+          - id: a
+            name: {"Очень " * 20}длинное
+            aliases:
+              ru: [Альфа, {long_alias}]
+            abbreviations: [{"A" * 201}]
+        alerts:
+          - name: x
+            when: {{term: {"b " * 21}}}
+            targets: [{{webhook: "https://hooks.example/x"}}]
+        """) == [
+        "rules.yaml:3: organisations[0].name: too long: 21 words (at most 20 words and 200 "
+        "characters)",
+        "rules.yaml:5: organisations[0].aliases.ru[1]: too long: 30,000 words (at most 20 "
+        "words and 200 characters)",
+        "rules.yaml:6: organisations[0].abbreviations[0]: too long: 201 characters (at most "
+        "20 words and 200 characters)",
+        "rules.yaml:9: alerts[0].when.term: too long: 21 words (at most 20 words and 200 "
+        "characters)",
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from monitor.config import Condition, Metric, Organisation, RulesFile, Selection, load_rules
@@ -244,3 +247,31 @@ def test_a_rule_word_that_is_another_words_lemma_breaks_nothing() -> None:
         ("it-park", "ИТ-парке Якутии")]
     assert organisations(matcher, "Кафе «Парок» открылось.", "ru") == [
         ("parok", "Кафе «Парок»")]
+
+
+LONGEST = '''
+import gc
+from monitor.config import PHRASE_MAX_CHARACTERS, PHRASE_MAX_WORDS, RulesFile
+from monitor.match import Matcher
+
+alias = " ".join(["технопарк"] * (PHRASE_MAX_WORDS - 1) + ["я" * 10])
+assert len(alias) <= PHRASE_MAX_CHARACTERS
+rules = RulesFile.model_validate(
+    {"organisations": [{"id": "long", "name": alias, "aliases": {"ru": [alias]},
+                        "abbreviations": ["A" * PHRASE_MAX_CHARACTERS]}]},
+    context={"from_file": True})
+matcher = Matcher(rules)
+hits = matcher.match("Сегодня " + alias + " и " + "A" * PHRASE_MAX_CHARACTERS + ".", "ru")
+assert [h.rule for h in hits] == ["long", "long"], hits
+del matcher
+gc.collect()
+print("freed")
+'''
+
+
+def test_longest_allowed_phrase_builds_and_frees_a_matcher_cleanly() -> None:
+    """The process exits normally: pyahocorasick crashed (SIGSEGV) freeing a 30,000-word key,
+    so the config bounds phrases; the longest it lets through must be safe."""
+    result = subprocess.run([sys.executable, "-c", LONGEST], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert (result.returncode, result.stdout) == (0, "freed\n"), result.stderr
