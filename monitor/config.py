@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     model_validator,
@@ -32,7 +34,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
-from .tokens import words
+from .morph import LATIN_LANGUAGES, RuleForms, cache_dir, phrase_forms
+from .tokens import phrase_words, words
 
 Loc = tuple[str | int, ...]
 
@@ -58,7 +61,7 @@ freed): a phrase this long is a paste error, not a name."""
 def _phrase(value: Any) -> str:
     if not isinstance(value, str):
         return value  # the type error is reported by the field itself
-    count = len(words(value))
+    count = len(phrase_words(value))
     if count > PHRASE_MAX_WORDS:
         size = f"{count:,} words"
     elif len(value) > PHRASE_MAX_CHARACTERS:
@@ -401,6 +404,27 @@ class RulesFile(_Strict):
     smtp: SmtpSettings | None = None
     health: HealthSettings | None = None
     delivery: DeliverySettings = DeliverySettings()
+    _forms: RuleForms | None = PrivateAttr(None)
+
+    def phrases(self) -> Iterator[str]:
+        """Everything the matcher compares by word forms (abbreviations are compared as
+        written)."""
+        for org in self.organisations:
+            yield org.name
+            for aliases in org.aliases.values():
+                yield from aliases
+            yield from org.exclude
+        for metric in self.metrics:
+            for keywords in metric.keywords.values():
+                yield from keywords
+        for alert in self.alerts:
+            yield from (leaf.term for leaf in alert.when.leaves() if leaf.term)
+
+    def word_forms(self) -> RuleForms:
+        """The forms of the rules' words: from `load_rules` (and its cache), else computed."""
+        if self._forms is None:
+            self._forms = RuleForms.of(self.phrases(), None)
+        return self._forms
 
 
 # --------------------------------------------------------------------------- loading
@@ -718,9 +742,11 @@ def _rules_references(rules: RulesFile) -> list[tuple[Loc, str]]:
 
 
 def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, ...]],
-               check: Callable[[Any], list[tuple[Loc, str]]] | None = None) -> Any:
+               check: Callable[[Any, dict[Loc, int]], list[tuple[Loc, str]]] | None = None
+               ) -> Any:
     """Parse and validate one file. `unique` maps an attribute to the lists whose items it must
-    tell apart; `check` runs on a file that validated, returning (loc, message) problems."""
+    tell apart; `check` runs on a file that validated (with the lines of its values), returning
+    (loc, message) problems."""
     filename = path.name
     data, lines, problems = _compose(_read(path), filename)
     if data is None:  # empty file, or only comments
@@ -739,7 +765,7 @@ def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, 
     for attr, list_keys in unique.items():
         problems += _duplicates(data, list_keys, attr, filename, lines)
     if parsed is not None and check is not None:
-        for loc, message in check(parsed):
+        for loc, message in check(parsed, lines):
             line = _line_for(loc, lines)
             problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {message}"))
     if problems:
@@ -752,9 +778,50 @@ def load_sources(path: Path) -> SourcesFile:
     return _load_file(SourcesFile, path, {"name": ("sources",)})
 
 
+def _shared_names(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, str]]:
+    """Names, aliases and abbreviations that two organisations share: a text mentioning one
+    would be credited to both, or to the wrong one. Names and aliases are compared as the
+    matcher compares them (the forms of their words, in every Latin variant), so "Технопарк
+    «Якутия»" and "технопарка Якутия" clash; abbreviations as written."""
+    rule_forms = rules.word_forms()
+    seen: dict[tuple[str, tuple[str, ...]], tuple[int, Loc]] = {}
+    problems: list[tuple[Loc, str]] = []
+    for o, org in enumerate(rules.organisations):
+        phrases = [(("organisations", o, "name"), "name", org.name, LATIN_LANGUAGES)]
+        phrases += [(("organisations", o, "aliases", language, a), "alias", alias,
+                     LATIN_LANGUAGES)
+                    for language, aliases in org.aliases.items()
+                    for a, alias in enumerate(aliases)]
+        phrases += [(("organisations", o, "abbreviations", a), "abbreviation", abbreviation,
+                     ("as written",)) for a, abbreviation in enumerate(org.abbreviations)]
+        for loc, kind, text, variants in phrases:
+            keys = [(variant, tuple(w.text for w in words(text)) if kind == "abbreviation"
+                     else phrase_forms(text, variant, rule_forms)) for variant in variants]
+            other = next((seen[k] for k in keys if k in seen and seen[k][0] != o), None)
+            if other is not None:
+                problems.append((loc, f"{kind} {text!r} is also used by organisations"
+                                      f"[{other[0]}] (line {_line_for(other[1], lines)})"))
+            for k in keys:
+                seen.setdefault(k, (o, loc))
+    return problems
+
+
+def _rule_forms_file(path: Path) -> Path:
+    """One cache file per rules file (by its absolute path), replaced when its words change."""
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / f"forms-{digest}.json"
+
+
 def load_rules(path: Path) -> RulesFile:
+    """Load and check rules.yaml; the word forms of its rules come from the cache when they
+    are there (`RuleForms`), and travel with the result to the matcher."""
+
+    def check(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, str]]:
+        rules._forms = RuleForms.of(rules.phrases(), _rule_forms_file(path))
+        return _rules_references(rules) + _shared_names(rules, lines)
+
     return _load_file(RulesFile, path, {"id": ("organisations", "metrics"), "name": ("alerts",)},
-                      _rules_references)
+                      check)
 
 
 def load(sources_path: Path, rules_path: Path) -> Config:

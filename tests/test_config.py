@@ -6,6 +6,7 @@ messages can be counted in the test source) and compares ConfigError.problems ex
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monitor import morph
 from monitor.config import (
     Config,
     FetchSettings,
@@ -972,3 +974,138 @@ def test_overlong_alias_name_and_term_are_refused_at_their_line(tmp_path):
         "rules.yaml:9: alerts[0].when.term: too long: 21 words (at most 20 words and 200 "
         "characters)",
     ]
+
+
+# --------------------------------------------------------------------------- shared names
+
+
+def test_two_organisations_sharing_an_alias_are_refused_with_both_lines(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: yakutia
+            name: Технопарк «Якутия»
+            aliases:
+              ru: [Технопарк Якутия]
+          - id: other
+            name: Другой
+            aliases:
+              ru: [Другой парк, Технопарк Якутия]
+        """) == [
+        "rules.yaml:9: organisations[1].aliases.ru[1]: alias 'Технопарк Якутия' is also used "
+        "by organisations[0] (line 3)",
+    ]
+
+
+def test_shared_names_are_compared_as_the_matcher_compares(tmp_path):
+    # Inflection, case, quotes and ё are the same words to the matcher; so is a name written
+    # as another organisation's alias. Abbreviations compare as written.
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: Технопарк «Якутия»
+            aliases:
+              en: [Yakutia Technopark]
+            abbreviations: [ТЯ]
+          - id: b
+            name: технопарка Якутия
+            aliases:
+              de: [Yakutia Technoparks]
+            abbreviations: [Тя, ТЯ]
+          - id: c
+            name: Ёлка
+          - id: d
+            name: ЕЛКА
+        """) == [
+        "rules.yaml:8: organisations[1].name: name 'технопарка Якутия' is also used by "
+        "organisations[0] (line 3)",
+        "rules.yaml:10: organisations[1].aliases.de[0]: alias 'Yakutia Technoparks' is also "
+        "used by organisations[0] (line 5)",
+        "rules.yaml:11: organisations[1].abbreviations[1]: abbreviation 'ТЯ' is also used by "
+        "organisations[0] (line 6)",
+        "rules.yaml:15: organisations[3].name: name 'ЕЛКА' is also used by organisations[2] "
+        "(line 13)",
+    ]
+
+
+def test_an_organisation_may_repeat_its_own_name_as_an_alias(tmp_path):
+    rules = load_rules(write(tmp_path, "rules.yaml", """\
+        organisations:
+          - id: a
+            name: Технопарк «Якутия»
+            aliases:
+              ru: [Технопарк «Якутия», технопарк Якутия]
+        """))
+    assert rules.organisations[0].id == "a"
+
+
+# --------------------------------------------------------------------------- word-form cache
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def cache_files(home: Path) -> list[Path]:
+    return sorted((home / "technopark-monitor").glob("forms-*.json"))
+
+
+def forms_refused(*args):
+    raise AssertionError("the word forms were computed, not read from the cache")
+
+
+def test_word_forms_are_read_from_the_cache_on_the_next_load(tmp_path, cache_home,
+                                                               monkeypatch):
+    path = write(tmp_path, "rules.yaml", VALID_RULES + "    aliases:\n      ru: [Сколково]\n")
+    first = load_rules(path)
+    (cached,) = cache_files(cache_home)
+    monkeypatch.setattr(morph, "forms", forms_refused)
+    again = load_rules(path)
+    assert again.word_forms() == first.word_forms()
+    assert again.word_forms().table["en"]["сколково"] == ("сколково",)
+    assert cache_files(cache_home) == [cached]
+
+
+def test_word_form_cache_is_rebuilt_when_the_rules_words_change(tmp_path, cache_home):
+    path = write(tmp_path, "rules.yaml", VALID_RULES)
+    load_rules(path)
+    path.write_text(VALID_RULES + "    aliases:\n      ru: [Технопарки]\n", encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.word_forms().table["en"]["технопарки"] == ("технопарк",)
+    (cached,) = cache_files(cache_home)
+    assert "технопарки" in json.loads(cached.read_text(encoding="utf-8"))["forms"]["en"]
+
+
+def test_word_form_cache_is_rebuilt_when_the_morphology_libraries_change(
+        tmp_path, cache_home, monkeypatch):
+    path = write(tmp_path, "rules.yaml", VALID_RULES)
+    load_rules(path)
+    monkeypatch.setattr(morph, "_libraries", lambda: "pymorphy3=99")
+    computed = []
+    monkeypatch.setattr(morph, "forms", lambda word, variant: computed.append(word) or (word,))
+    load_rules(path)
+    assert computed == ["skolkovo", "skolkovo"]  # one per Latin variant
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"key": 1}', b"\xff\xfe",
+                                     b'{"key": "KEY", "forms": {"en": {"skolkovo": 5}}}'])
+def test_corrupt_word_form_cache_is_ignored_and_rebuilt(tmp_path, cache_home, garbage):
+    path = write(tmp_path, "rules.yaml", VALID_RULES)
+    load_rules(path)
+    (cached,) = cache_files(cache_home)
+    key = json.loads(cached.read_text(encoding="utf-8"))["key"]
+    cached.write_bytes(garbage.replace(b"KEY", key.encode()))
+    rules = load_rules(path)
+    assert rules.word_forms().table["de"]["skolkovo"] == ("skolkovo",)
+    assert json.loads(cached.read_text(encoding="utf-8"))["key"] == key
+
+
+def test_unwritable_cache_directory_just_means_no_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    rules = load_rules(write(tmp_path, "rules.yaml", VALID_RULES))
+    assert rules.word_forms().table["en"]["skolkovo"] == ("skolkovo",)
+    assert blocker.read_text(encoding="utf-8") == ""
