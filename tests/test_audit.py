@@ -64,3 +64,18 @@ def test_alias_of_30000_words_is_refused_with_its_line(tmp_path: Path) -> None:
     assert info.value.problems == [
         "rules.yaml:6: organisations[0].aliases.ru[0]: too long: 30,000 words (at most 20 words "
         "and 200 characters)"]
+
+
+def test_organisations_sharing_an_alias_are_refused_with_both_lines(tmp_path: Path) -> None:
+    entries = [("alpha", "Альфа"), ("yakutia", "Технопарк «Якутия»"), ("beta", "Бета"),
+               ("copy", "Копия")]
+    text = "organisations:\n" + "".join(
+        f"  - id: {ident}\n    name: {name}\n    aliases:\n      ru: [{name}, Другое {i}]\n"
+        for i, (ident, name) in enumerate(entries))
+    path = tmp_path / "rules.yaml"
+    path.write_text(text.replace("Другое 3", "технопарке Якутия"), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_rules(path)
+    assert info.value.problems == [
+        "rules.yaml:17: organisations[3].aliases.ru[1]: alias 'технопарке Якутия' is also used "
+        "by organisations[1] (line 7)"]
