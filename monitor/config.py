@@ -34,7 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
-from .morph import LATIN_LANGUAGES, RuleForms, cache_dir, phrase_forms
+from .morph import LATIN_LANGUAGES, RuleForms, cache_dir
 from .tokens import phrase_words, words
 
 Loc = tuple[str | int, ...]
@@ -796,7 +796,7 @@ def _shared_names(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, st
                      ("as written",)) for a, abbreviation in enumerate(org.abbreviations)]
         for loc, kind, text, variants in phrases:
             keys = [(variant, tuple(w.text for w in words(text)) if kind == "abbreviation"
-                     else phrase_forms(text, variant, rule_forms)) for variant in variants]
+                     else rule_forms.phrase(text, variant)) for variant in variants]
             other = next((seen[k] for k in keys if k in seen and seen[k][0] != o), None)
             if other is not None:
                 problems.append((loc, f"{kind} {text!r} is also used by organisations"

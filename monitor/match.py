@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from .config import RulesFile
-from .morph import LATIN_LANGUAGES, forms, latin_variant, phrase_forms
+from .morph import LATIN_LANGUAGES, forms, latin_variant
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
 from .tokens import Layout, words
@@ -110,7 +110,7 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
     rule_forms = rules.word_forms()
 
     def add(kind: str, rule: str, written: str, language: str | None) -> None:
-        word_forms = phrase_forms(written, variant, rule_forms)
+        word_forms = rule_forms.phrase(written, variant)
         if word_forms:
             out.append(Pattern(kind, rule, written, language, word_forms))
 

@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -80,11 +80,6 @@ def form(word: str, variant: str = "en") -> str:
     return forms(word, variant)[0]
 
 
-def phrase_forms(phrase: str, variant: str, rule_forms: RuleForms) -> tuple[str, ...]:
-    """A phrase as the matcher compares it: the likeliest form of each of its words."""
-    return tuple(rule_forms.form(word, variant) for word in phrase_words(phrase))
-
-
 _CACHE_FORMAT = 1
 """Raise when the cache file's layout changes, so older files are rebuilt."""
 
@@ -113,10 +108,22 @@ class RuleForms:
 
     table: dict[str, dict[str, tuple[str, ...]]]
     """variant -> normalised word -> its forms, likeliest first."""
+    _phrases: dict[tuple[str, str], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Phrases already reduced: the config's checks and the matcher both ask for each."""
 
     def form(self, word: str, variant: str) -> str:
         known = self.table.get(variant, {}).get(word)
         return known[0] if known else form(word, variant)
+
+    def phrase(self, phrase: str, variant: str) -> tuple[str, ...]:
+        """A phrase as the matcher compares it: the likeliest form of each of its words."""
+        key = (phrase, variant)
+        reduced = self._phrases.get(key)
+        if reduced is None:
+            reduced = self._phrases[key] = tuple(self.form(word, variant)
+                                                 for word in phrase_words(phrase))
+        return reduced
 
     @classmethod
     def compute(cls, vocabulary: Iterable[str]) -> RuleForms:
