@@ -13,9 +13,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from monitor.config import load_rules, load_sources
+from monitor.cli import cli
+from monitor.config import Source, load_rules, load_sources
 from monitor.errors import ConfigError
+from monitor.store import Store
 
 from helpers import laughs
 
@@ -79,3 +82,15 @@ def test_organisations_sharing_an_alias_are_refused_with_both_lines(tmp_path: Pa
     assert info.value.problems == [
         "rules.yaml:17: organisations[3].aliases.ru[1]: alias 'технопарке Якутия' is also used "
         "by organisations[1] (line 7)"]
+
+
+def test_demo_refuses_a_users_database_and_leaves_it_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "monitor.db"
+    with Store(db) as store:
+        store.sync_sources([Source(name="mine", url="https://news.example/rss")])
+    before = db.read_bytes()
+    files = sorted(tmp_path.iterdir())
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 2
+    assert f"Error: {db}: not a demo database; the demo leaves it alone" in result.output
+    assert db.read_bytes() == before and sorted(tmp_path.iterdir()) == files
