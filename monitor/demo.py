@@ -169,15 +169,29 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def is_demo_database(path: Path) -> bool:
-    """Read from the file's header (offset 68, big-endian), without opening it as a database:
-    a file that is not ours stays untouched, not even a -wal or -shm appears beside it."""
+    """Marked in the file's header (offset 68, big-endian), or, from a release before the
+    mark, holding only the demo's sources. Read without locks or journals (`immutable`), so a
+    file that is not ours stays untouched: not even a -wal or -shm appears beside it."""
     try:
         with path.open("rb") as file:
             header = file.read(72)
     except OSError:
         return False
-    return (header.startswith(_SQLITE_HEADER) and len(header) == 72
-            and int.from_bytes(header[68:72], "big") == DEMO_APPLICATION_ID)
+    if not header.startswith(_SQLITE_HEADER) or len(header) < 72:
+        return False
+    if int.from_bytes(header[68:72], "big") == DEMO_APPLICATION_ID:
+        return True
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sources")}
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return bool(names) and names <= {name for name, _path in DEMO_FEEDS}
 
 
 def fresh_demo_database(path: Path) -> None:

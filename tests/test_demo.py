@@ -11,6 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.demo import DEMO_APPLICATION_ID, demo_sources
+from monitor.store import Store
 
 from helpers import REPO
 from receivers import WebhookReceiver
@@ -106,3 +108,14 @@ def test_demo_help_gives_one_default_database() -> None:
     result = CliRunner().invoke(cli, ["demo", "--help"])
     assert "[default: db/demo.db]" in result.output
     assert "monitor.db" not in result.output and "--sources" not in result.output
+
+
+def test_demo_replaces_a_demo_database_of_an_earlier_release(tmp_path: Path) -> None:
+    """Before the mark, a demo database was one holding only the demo's sources."""
+    db = tmp_path / "demo.db"
+    with Store(db) as store:
+        store.sync_sources(demo_sources("http://127.0.0.1:9"))
+    assert db.read_bytes()[68:72] != DEMO_APPLICATION_ID.to_bytes(4, "big")
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert db.read_bytes()[68:72] == DEMO_APPLICATION_ID.to_bytes(4, "big")
