@@ -16,8 +16,15 @@ from tabulate import tabulate
 from . import __version__, logs
 from .alert.sender import Sender
 from .config import Config, SourcesFile, load, load_rules
-from .demo import DEMO_ALERT, demo_sources, receivers, serve, with_demo_alert
-from .errors import ConfigError, DatabaseNotFound, ExtractError, FetchError, SchemaError
+from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
+from .errors import (
+    ConfigError,
+    DatabaseNotFound,
+    ExtractError,
+    FetchError,
+    NotADemoDatabase,
+    SchemaError,
+)
 from .explain import explain_analysis
 from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
@@ -33,13 +40,21 @@ DEFAULT_DB = Path("db/monitor.db")
 DEMO_DB = Path("db/demo.db")
 
 
+def _db_option(default: Path):
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                        default=default, show_default=True, help="SQLite database")
+
+
+_rules_option = click.option("--rules", "rules_path",
+                             type=click.Path(dir_okay=False, path_type=Path),
+                             default=DEFAULT_RULES, show_default=True,
+                             help="organisations and alerts")
+
+
 def _paths(func):
-    """--sources, --rules and --db on every command, with the same defaults."""
-    func = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=DEFAULT_DB, show_default=True, help="SQLite database")(func)
-    func = click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=DEFAULT_RULES, show_default=True,
-                        help="organisations and alerts")(func)
+    """--sources, --rules and --db on every command that reads all three, same defaults."""
+    func = _db_option(DEFAULT_DB)(func)
+    func = _rules_option(func)
     func = click.option("--sources", "sources_path",
                         type=click.Path(dir_okay=False, path_type=Path),
                         default=DEFAULT_SOURCES, show_default=True, help="feeds to poll")(func)
@@ -58,7 +73,7 @@ def _friendly_errors(func):
             for problem in exc.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)
-        except (SchemaError, DatabaseNotFound) as exc:
+        except (SchemaError, DatabaseNotFound, NotADemoDatabase) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 
@@ -281,10 +296,9 @@ def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None
 @click.option("--explain", is_flag=True,
               help="show the words and forms that matched, and each sentence's forms")
 @click.option("--lang", metavar="LANG", help="the document's language, e.g. ru, en, de")
-@_paths
+@_rules_option
 @_friendly_errors
-def check(target: str, as_json: bool, explain: bool, lang: str | None, sources_path: Path,
-          rules_path: Path, db_path: Path) -> None:
+def check(target: str, as_json: bool, explain: bool, lang: str | None, rules_path: Path) -> None:
     """Run the rules on one document (text file, HTML file, URL, or - for stdin) and print
     the hits. The tool for writing rules: nothing is stored.
 
@@ -371,21 +385,22 @@ def _sqlite_utils() -> str:
 
 
 @cli.command()
-@_paths
+@_rules_option
+@_db_option(DEMO_DB)
 @_friendly_errors
-def demo(sources_path: Path, rules_path: Path, db_path: Path) -> None:
+def demo(rules_path: Path, db_path: Path) -> None:
     """Poll bundled sample feeds (served from 127.0.0.1, no other network) into a fresh demo
-    database and print the hits. --sources is ignored; --db defaults to db/demo.db.
+    database and print the hits. Uses the organisations and metrics of --rules, but only the
+    demo's own alert rule, mail server and webhook receiver (on 127.0.0.1). A previous demo
+    database at --db is replaced; any other file there is refused, untouched.
 
     \b
     Example:
         technopark-monitor demo --rules rules.yaml
     """
     _setup_logs("warning")
-    db_path = DEMO_DB if db_path == DEFAULT_DB else db_path
     rules = load_rules(rules_path)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    fresh_demo_database(db_path)
     with serve() as base_url, receivers() as inbox:
         config = Config(sources=SourcesFile(sources=demo_sources(base_url)),
                         rules=with_demo_alert(rules, inbox), sources_path=Path("(demo)"),

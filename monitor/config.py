@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,10 +21,21 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
+from .morph import LATIN_LANGUAGES, RuleForms, cache_dir
+from .tokens import phrase_words, words
 
 Loc = tuple[str | int, ...]
 
@@ -36,6 +48,29 @@ def _str_list(value: Any) -> list[str]:
     if any(not v.strip() for v in value):
         raise PydanticCustomError("str_list", "strings in this list must not be empty")
     return value
+
+
+PHRASE_MAX_WORDS = 20
+PHRASE_MAX_CHARACTERS = 200
+"""The longest name, alias, abbreviation, exclude phrase, keyword or term. The longest real
+names ("Федеральное государственное бюджетное учреждение ... имени ...") stay under it, and
+an alias of 30,000 words crashed the process (SIGSEGV in pyahocorasick when the matcher was
+freed): a phrase this long is a paste error, not a name."""
+
+
+def _phrase(value: Any) -> str:
+    if not isinstance(value, str):
+        return value  # the type error is reported by the field itself
+    count = len(phrase_words(value))
+    if count > PHRASE_MAX_WORDS:
+        size = f"{count:,} words"
+    elif len(value) > PHRASE_MAX_CHARACTERS:
+        size = f"{len(value):,} characters"
+    else:
+        return value
+    raise PydanticCustomError(
+        "phrase", "too long: {size} (at most {words} words and {characters} characters)",
+        {"size": size, "words": PHRASE_MAX_WORDS, "characters": PHRASE_MAX_CHARACTERS})
 
 
 def _url(value: Any) -> str:
@@ -61,18 +96,29 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(text: str) -> int:
-    """'15m' -> 900. Accepts s, m, h, d and combinations such as '1h30m'."""
+    """'15m' -> 900. Accepts s, m, h, d and combinations such as '1h30m'. A bare number is
+    refused: `interval: 5` read as five seconds polls a publisher 180 times more often than the
+    five minutes its writer probably meant."""
     compact = text.replace(" ", "")
+    if compact.isdigit():
+        raise ValueError(f"{text} has no unit: write {compact}s, {compact}m, {compact}h or "
+                         f"{compact}d")
     if not compact or _DURATION.sub("", compact):
         raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1h30m, got {text!r}")
     return sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(compact))
 
 
-def _duration(value: Any) -> int:
+FROM_FILE = {"from_file": True}
+"""Validation context of values read from sources.yaml and rules.yaml (see `_duration`)."""
+
+
+def _duration(value: Any, info: ValidationInfo) -> int:
+    """Seconds. In a file every duration needs its unit; code may pass whole seconds."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PydanticCustomError("duration", "expected a duration such as 30s, 15m or 1h")
+    from_file = bool(info.context and info.context.get("from_file"))
     try:
-        seconds = value if isinstance(value, int) else parse_duration(value)
+        seconds = parse_duration(str(value)) if from_file or isinstance(value, str) else value
     except ValueError as exc:
         raise PydanticCustomError("duration", str(exc)) from None
     if seconds < 1:
@@ -115,12 +161,15 @@ def _text(value: Any) -> str:
     return value
 
 
-StrList = Annotated[list[str], BeforeValidator(_str_list)]
+Phrase = Annotated[str, BeforeValidator(_phrase)]
+"""Something the matcher looks for; bounded in length."""
+StrList = Annotated[list[Phrase], BeforeValidator(_str_list)]
 Url = Annotated[str, BeforeValidator(_url)]
 Seconds = Annotated[int, BeforeValidator(_duration)]
 Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Text = Annotated[str, BeforeValidator(_text)]
+PhraseText = Annotated[Text, BeforeValidator(_phrase)]
 
 
 class _Strict(BaseModel):
@@ -163,7 +212,7 @@ class SourcesFile(_Strict):
 
 class Organisation(_Strict):
     id: Ident
-    name: Text
+    name: PhraseText
     aliases: dict[Language, StrList] = {}
     """Matched by lemma (Russian) or stem (English, German): one form covers the inflections."""
     abbreviations: StrList = []
@@ -213,7 +262,7 @@ class Condition(_Strict):
     organisation: Ident | None = None
     metric: Ident | None = None
     value: Threshold | None = None
-    term: Text | None = None
+    term: PhraseText | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(None, alias="not")
@@ -355,6 +404,27 @@ class RulesFile(_Strict):
     smtp: SmtpSettings | None = None
     health: HealthSettings | None = None
     delivery: DeliverySettings = DeliverySettings()
+    _forms: RuleForms | None = PrivateAttr(None)
+
+    def phrases(self) -> Iterator[str]:
+        """Everything the matcher compares by word forms (abbreviations are compared as
+        written)."""
+        for org in self.organisations:
+            yield org.name
+            for aliases in org.aliases.values():
+                yield from aliases
+            yield from org.exclude
+        for metric in self.metrics:
+            for keywords in metric.keywords.values():
+                yield from keywords
+        for alert in self.alerts:
+            yield from (leaf.term for leaf in alert.when.leaves() if leaf.term)
+
+    def word_forms(self) -> RuleForms:
+        """The forms of the rules' words: from `load_rules` (and its cache), else computed."""
+        if self._forms is None:
+            self._forms = RuleForms.of(self.phrases(), None)
+        return self._forms
 
 
 # --------------------------------------------------------------------------- loading
@@ -392,68 +462,174 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     return 1, str(exc)
 
 
-def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
-    """Build plain Python data from YAML, remembering the line of every key and item, and
-    refusing duplicate keys (PyYAML silently keeps the last one)."""
-    lines: dict[Loc, int] = {}
-    problems: list[Problem] = []
-    building: set[int] = set()  # ids of the collection nodes being built, to catch `&a [*a]`
+_ALIAS_BUDGET = 10_000
+"""How many values YAML aliases may add to a file in all. An anchor reused for a list of targets
+or a few settings adds dozens; a "billion laughs" file of 534 bytes adds 10**9 and would take
+gigabytes to build, so it is refused at the alias that crosses this line."""
 
-    def problem(line: int, loc: Loc, message: str) -> None:
-        problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {message}"))
+_STR_TAG = "tag:yaml.org,2002:str"
+_FAST_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (the wheels are); PyYAML's own otherwise."""
 
-    def build(node: yaml.Node, loc: Loc) -> Any:
-        line = node.start_mark.line + 1
-        lines.setdefault(loc, line)
-        if isinstance(node, yaml.ScalarNode):
-            try:
-                return loader.construct_object(node)
-            except (ValueError, OverflowError):  # e.g. 2024-13-45 looks like a date but is not
-                return node.value
-        if id(node) in building:
-            problem(line, loc, "a YAML alias refers to the collection that contains it")
+
+@dataclass
+class _Anchored:
+    value: Any
+    size: int
+    """Values (scalars and collections) it holds, counting what its own aliases brought in."""
+    line: int
+
+
+class _Builder:
+    """Plain Python data from YAML parser events, remembering the line of every key and item,
+    refusing duplicate keys (PyYAML silently keeps the last one) and counting what aliases
+    expand to.
+
+    Built from events rather than from PyYAML's node graph: an alias then reuses the value
+    built at its anchor instead of rebuilding it (a YAML bomb is refused at the alias that
+    pushes the expansion past `_ALIAS_BUDGET`, before it costs memory), and libyaml's events
+    with this builder read a 10,000-organisation file in a fraction of PyYAML's time."""
+
+    def __init__(self, parser: Any, filename: str):
+        self.parser = parser
+        self.filename = filename
+        self.lines: dict[Loc, int] = {}
+        self.problems: list[Problem] = []
+        self.anchors: dict[str, _Anchored] = {}
+        self.open: set[str] = set()  # anchors of the collections being built, to catch `&a [*a]`
+        self.expanded = 0
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, line: int, loc: Loc, message: str) -> None:
+        self.problems.append((line, f"{self.filename}:{line}: {format_loc(loc)}: {message}"))
+
+    def document(self) -> Any:
+        parser = self.parser
+        parser.get_event()  # StreamStartEvent
+        if parser.check_event(yaml.StreamEndEvent):
             return None
-        building.add(id(node))
-        try:
-            if isinstance(node, yaml.MappingNode):
-                return build_mapping(node, loc)
-            return [build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        finally:
-            building.discard(id(node))
+        start = parser.get_event()  # DocumentStartEvent
+        data, _size = self.value(())
+        parser.get_event()  # DocumentEndEvent
+        if not parser.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", start.start_mark,
+                "but found another document", parser.get_event().start_mark)
+        return data
 
-    def build_mapping(node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+    def value(self, loc: Loc) -> tuple[Any, int]:
+        """The value the next event starts, and its size in values."""
+        event = self.parser.get_event()
+        line = event.start_mark.line + 1
+        self.lines.setdefault(loc, line)
+        if isinstance(event, yaml.AliasEvent):
+            return self.alias(event, loc, line)
+        anchor = event.anchor
+        if anchor is not None and anchor in self.anchors:
+            raise yaml.composer.ComposerError(
+                None, None, f"found duplicate anchor {anchor!r} (first at line "
+                f"{self.anchors[anchor].line})", event.start_mark)
+        if isinstance(event, yaml.ScalarEvent):
+            value, size = self.scalar(event), 1
+        else:
+            if anchor is not None:
+                self.open.add(anchor)
+            if isinstance(event, yaml.MappingStartEvent):
+                value, size = self.mapping(loc)
+            else:
+                value, size = self.sequence(loc)
+            self.open.discard(anchor)
+        if anchor is not None:
+            self.anchors[anchor] = _Anchored(value, size, line)
+        return value, size
+
+    def alias(self, event: yaml.AliasEvent, loc: Loc, line: int) -> tuple[Any, int]:
+        name = event.anchor
+        if name in self.open:
+            self.problem(line, loc, "a YAML alias refers to the collection that contains it")
+            return None, 1
+        anchored = self.anchors.get(name)
+        if anchored is None:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {name!r}",
+                                              event.start_mark)
+        self.expanded += anchored.size
+        if self.expanded > _ALIAS_BUDGET:
+            raise ConfigError([
+                f"{self.filename}:{line}: {format_loc(loc)}: the YAML alias *{name} makes "
+                f"the aliases of this file expand to more than {_ALIAS_BUDGET:,} values "
+                "(a YAML bomb?); write the values out or reuse fewer of them"])
+        return anchored.value, anchored.size
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, OverflowError):  # e.g. 2024-13-45 looks like a date but is not
+            return event.value
+
+    def sequence(self, loc: Loc) -> tuple[list[Any], int]:
+        out, size = [], 1
+        while not self.parser.check_event(yaml.SequenceEndEvent):
+            item, item_size = self.value((*loc, len(out)))
+            out.append(item)
+            size += item_size
+        self.parser.get_event()
+        return out, size
+
+    def mapping(self, loc: Loc) -> tuple[dict[str, Any], int]:
         out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if key_node.tag == _MERGE_TAG:
-                problem(line, loc, "YAML merge keys (<<) are not supported; write the fields out")
+        size = 1
+        while not self.parser.check_event(yaml.MappingEndEvent):
+            key_event = self.parser.peek_event()
+            line = key_event.start_mark.line + 1
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problem(line, loc, "expected a name as the key, not a list or mapping")
+                self.value(loc)  # the key, skipped
+                size += self.value(loc)[1]
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                problem(line, loc, "expected a name as the key, not a list or mapping")
-                continue
+            self.parser.get_event()
             # Keys keep their text as written: `no:` is Norwegian, not false; `1:` is "1".
-            key = key_node.value
+            key = key_event.value
+            if (key_event.tag is None and key_event.implicit[0]
+                    and self.resolver.resolve(yaml.ScalarNode, key, (True, False)) == _MERGE_TAG):
+                self.problem(line, loc,
+                             "YAML merge keys (<<) are not supported; write the fields out")
+                size += self.value(loc)[1]
+                continue
             key_loc = (*loc, key)
             if key in out:
-                problem(line, key_loc, f"duplicate key {key!r}")
-            lines[key_loc] = line
-            out[key] = build(value_node, key_loc)
-        return out
+                self.problem(line, key_loc, f"duplicate key {key!r}")
+            self.lines[key_loc] = line
+            out[key], value_size = self.value(key_loc)
+            size += value_size
+        self.parser.get_event()
+        return out, size
 
-    loader: yaml.SafeLoader | None = None
+
+def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
+    """Build plain Python data from YAML (see `_Builder`). libyaml reads the file; when it
+    finds a syntax error, PyYAML's own parser reads it again for its clearer messages."""
     try:
-        loader = yaml.SafeLoader(text)
-        node = loader.get_single_node()
-        data = build(node, ()) if node is not None else None
+        builder = _Builder(_FAST_PARSER(text), filename)
+        return builder.document(), builder.lines, builder.problems
+    except yaml.YAMLError:
+        pass
+    except RecursionError:
+        raise ConfigError([f"{filename}:1: invalid YAML: nested too deeply"]) from None
+    try:
+        builder = _Builder(yaml.SafeLoader(text), filename)
+        return builder.document(), builder.lines, builder.problems
     except yaml.YAMLError as exc:
         line, message = _yaml_error(exc, text)
         raise ConfigError([f"{filename}:{line}: invalid YAML: {message}"]) from None
     except RecursionError:
         raise ConfigError([f"{filename}:1: invalid YAML: nested too deeply"]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return data, lines, problems
 
 
 def format_loc(loc: Iterable[str | int]) -> str:
@@ -566,16 +742,18 @@ def _rules_references(rules: RulesFile) -> list[tuple[Loc, str]]:
 
 
 def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, ...]],
-               check: Callable[[Any], list[tuple[Loc, str]]] | None = None) -> Any:
+               check: Callable[[Any, dict[Loc, int]], list[tuple[Loc, str]]] | None = None
+               ) -> Any:
     """Parse and validate one file. `unique` maps an attribute to the lists whose items it must
-    tell apart; `check` runs on a file that validated, returning (loc, message) problems."""
+    tell apart; `check` runs on a file that validated (with the lines of its values), returning
+    (loc, message) problems."""
     filename = path.name
     data, lines, problems = _compose(_read(path), filename)
     if data is None:  # empty file, or only comments
         data = {}
     parsed = None
     try:
-        parsed = model.model_validate(data)
+        parsed = model.model_validate(data, context=FROM_FILE)
     except ValidationError as exc:
         for error in exc.errors():
             # Drop pydantic's "[key]" marker: a bad dict key is reported at the key itself.
@@ -587,7 +765,7 @@ def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, 
     for attr, list_keys in unique.items():
         problems += _duplicates(data, list_keys, attr, filename, lines)
     if parsed is not None and check is not None:
-        for loc, message in check(parsed):
+        for loc, message in check(parsed, lines):
             line = _line_for(loc, lines)
             problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {message}"))
     if problems:
@@ -600,9 +778,50 @@ def load_sources(path: Path) -> SourcesFile:
     return _load_file(SourcesFile, path, {"name": ("sources",)})
 
 
+def _shared_names(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, str]]:
+    """Names, aliases and abbreviations that two organisations share: a text mentioning one
+    would be credited to both, or to the wrong one. Names and aliases are compared as the
+    matcher compares them (the forms of their words, in every Latin variant), so "Технопарк
+    «Якутия»" and "технопарка Якутия" clash; abbreviations as written."""
+    rule_forms = rules.word_forms()
+    seen: dict[tuple[str, tuple[str, ...]], tuple[int, Loc]] = {}
+    problems: list[tuple[Loc, str]] = []
+    for o, org in enumerate(rules.organisations):
+        phrases = [(("organisations", o, "name"), "name", org.name, LATIN_LANGUAGES)]
+        phrases += [(("organisations", o, "aliases", language, a), "alias", alias,
+                     LATIN_LANGUAGES)
+                    for language, aliases in org.aliases.items()
+                    for a, alias in enumerate(aliases)]
+        phrases += [(("organisations", o, "abbreviations", a), "abbreviation", abbreviation,
+                     ("as written",)) for a, abbreviation in enumerate(org.abbreviations)]
+        for loc, kind, text, variants in phrases:
+            keys = [(variant, tuple(w.text for w in words(text)) if kind == "abbreviation"
+                     else rule_forms.phrase(text, variant)) for variant in variants]
+            other = next((seen[k] for k in keys if k in seen and seen[k][0] != o), None)
+            if other is not None:
+                problems.append((loc, f"{kind} {text!r} is also used by organisations"
+                                      f"[{other[0]}] (line {_line_for(other[1], lines)})"))
+            for k in keys:
+                seen.setdefault(k, (o, loc))
+    return problems
+
+
+def _rule_forms_file(path: Path) -> Path:
+    """One cache file per rules file (by its absolute path), replaced when its words change."""
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / f"forms-{digest}.json"
+
+
 def load_rules(path: Path) -> RulesFile:
+    """Load and check rules.yaml; the word forms of its rules come from the cache when they
+    are there (`RuleForms`), and travel with the result to the matcher."""
+
+    def check(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, str]]:
+        rules._forms = RuleForms.of(rules.phrases(), _rule_forms_file(path))
+        return _rules_references(rules) + _shared_names(rules, lines)
+
     return _load_file(RulesFile, path, {"id": ("organisations", "metrics"), "name": ("alerts",)},
-                      _rules_references)
+                      check)
 
 
 def load(sources_path: Path, rules_path: Path) -> Config:

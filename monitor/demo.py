@@ -11,6 +11,7 @@ import email
 import email.policy
 import mimetypes
 import socket
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -19,10 +20,12 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
 from .config import Alert, RulesFile, SmtpSettings, Source
+from .errors import NotADemoDatabase
 
 DEMO_FEEDS = (("demo-ru", "feeds/ru.xml"), ("demo-en", "feeds/en.atom"),
               ("demo-de", "feeds/de.json"))
@@ -149,10 +152,59 @@ def receivers() -> Iterator[Inbox]:
 
 
 def with_demo_alert(rules: RulesFile, inbox: Inbox) -> RulesFile:
-    """The user's rules plus one alert rule that sends to the demo's receivers."""
+    """The user's organisations and metrics with the demo's one alert rule, sending only to
+    the demo's receivers: the user's own alerts, health target and mail server are dropped,
+    so the demo never writes to a real inbox or webhook."""
     alert = Alert.model_validate({**DEMO_ALERT, "targets": [
         {"email": ["analyst@example.org"]},
         {"webhook": inbox.webhook_url, "secret": DEMO_SECRET}]})
     smtp = SmtpSettings(host="127.0.0.1", port=inbox.smtp_port, security="none",
                         from_address="technopark-monitor@example.org")
-    return rules.model_copy(update={"alerts": [*rules.alerts, alert], "smtp": smtp})
+    return rules.model_copy(update={"alerts": [alert], "smtp": smtp, "health": None})
+
+
+DEMO_APPLICATION_ID = 0x54504D44  # "TPMD"
+"""`PRAGMA application_id` of a database the demo created: only such a file may be replaced."""
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_demo_database(path: Path) -> bool:
+    """Marked in the file's header (offset 68, big-endian), or, from a release before the
+    mark, holding only the demo's sources. Read without locks or journals (`immutable`), so a
+    file that is not ours stays untouched: not even a -wal or -shm appears beside it."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(72)
+    except OSError:
+        return False
+    if not header.startswith(_SQLITE_HEADER) or len(header) < 72:
+        return False
+    if int.from_bytes(header[68:72], "big") == DEMO_APPLICATION_ID:
+        return True
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sources")}
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return bool(names) and names <= {name for name, _path in DEMO_FEEDS}
+
+
+def fresh_demo_database(path: Path) -> None:
+    """Replace a previous demo database at `path` by an empty one marked as the demo's;
+    refuse (NotADemoDatabase) any other file there."""
+    if path.exists() and not is_demo_database(path):
+        raise NotADemoDatabase(path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Marked before the store switches it to WAL, so the mark is in the file's own header.
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
+    finally:
+        conn.close()

@@ -70,3 +70,13 @@ class DeliveryError(MonitorError):
         self.permanent = permanent
         self.retry_after = retry_after
         super().__init__(reason)
+
+
+class NotADemoDatabase(MonitorError):
+    """`demo --db PATH` names a file the demo did not create. The demo starts from an empty
+    database, so it would have to delete that file: a user's real data, at a mistyped path."""
+
+    def __init__(self, path: object):
+        self.path = path
+        super().__init__(f"{path}: not a demo database; the demo leaves it alone (give --db a "
+                         "new path, or remove the file yourself)")

@@ -107,9 +107,10 @@ def snippet(layout: Layout, sentence: int, start: int, end: int) -> str:
 
 def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Pattern]:
     out = []
+    rule_forms = rules.word_forms()
 
     def add(kind: str, rule: str, written: str, language: str | None) -> None:
-        word_forms = tuple(forms(w.norm, variant)[0] for w in words(written))
+        word_forms = rule_forms.phrase(written, variant)
         if word_forms:
             out.append(Pattern(kind, rule, written, language, word_forms))
 
@@ -132,7 +133,7 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
 def _automaton(keyed: dict[str, list[Pattern]]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, patterns in keyed.items():
-        automaton.add_word(key, (key.count(SEP) - 1, tuple(patterns)))
+        automaton.add_word(key, (len(patterns[0].forms), tuple(patterns)))
     if keyed:
         automaton.make_automaton()
     return automaton

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .normalize import normalize
 
@@ -50,6 +51,14 @@ def words(text: str) -> list[Token]:
         start, end = normalized.span(found.start(), found.end())
         tokens.append(Token(text[start:end], found.group(), start, end))
     return tokens
+
+
+@lru_cache(maxsize=1 << 18)
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The normalised words of a rule's phrase (`Token.norm` of `words`). Cached: loading
+    rules asks for the words of each of 100,000 phrases of a large rules file several times
+    (length check, word forms, shared names, one automaton per variant)."""
+    return tuple(_WORD.findall(normalize(phrase).text))
 
 
 def _word_before(text: str, pos: int) -> str:

@@ -122,3 +122,13 @@ def open_poller(opts: list[str]) -> tuple[Store, Fetcher, Poller]:
     store.sync_rules(config.rules)
     fetcher = Fetcher(config.sources.fetch)
     return store, fetcher, Poller(store, fetcher, Matcher(config.rules))
+
+
+def laughs(levels: int, item: str = "lol") -> str:
+    """A "billion laughs" YAML mapping: keys a, b, ... each a list of nine of the one before
+    (as aliases), so the last holds 9**levels copies of `item`."""
+    names = "abcdefghijklmnopqrstuvwxyz"[:levels]
+    out = [f"a: &a [{','.join([item] * 9)}]\n"]
+    out += [f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in
+            zip(names, names[1:], strict=False)]
+    return "".join(out)

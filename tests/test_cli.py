@@ -85,13 +85,28 @@ def test_status_table(tmp_path: Path) -> None:
     assert beta.split()[1] == "no"
 
 
-@pytest.mark.parametrize("command", ["run", "poll", "check", "status", "demo", "alerts"])
-def test_every_command_has_help_with_an_example(command: str) -> None:
+ALL_PATHS = ("--sources", "--rules", "--db")
+
+
+@pytest.mark.parametrize("command, options", [
+    ("run", ALL_PATHS), ("poll", ALL_PATHS), ("status", ALL_PATHS), ("alerts", ALL_PATHS),
+    ("check", ("--rules",)), ("demo", ("--rules", "--db")),
+])
+def test_every_command_has_help_with_an_example(command: str, options: tuple[str, ...]) -> None:
+    """Each command offers exactly the paths it reads: `check` reads only the rules, `demo`
+    its own sample sources."""
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output and f"technopark-monitor {command}" in result.output
-    for option in ("--sources", "--rules", "--db"):
-        assert option in result.output
+    assert [o for o in ALL_PATHS if o in result.output] == list(options)
+
+
+def test_check_refuses_options_it_would_not_read(tmp_path: Path, rules: str) -> None:
+    for option in ("--sources", "--db"):
+        result = CliRunner().invoke(cli, ["check", "-", "--rules", rules, option,
+                                          str(tmp_path / "x")], input="Сколково\n")
+        assert result.exit_code == 2 and f"No such option '{option}'" in result.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_check_explain_shows_forms(tmp_path: Path, rules: str) -> None:

@@ -6,6 +6,7 @@ messages can be counted in the test source) and compares ConfigError.problems ex
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monitor import morph
 from monitor.config import (
     Config,
     FetchSettings,
@@ -28,6 +30,8 @@ from monitor.config import (
     parse_duration,
 )
 from monitor.errors import ConfigError
+
+from helpers import laughs
 
 VALID_SOURCES = """\
 sources:
@@ -488,12 +492,13 @@ def test_merge_key_is_refused_clearly(tmp_path):
 
 
 def test_self_referencing_alias(tmp_path):
+    # Reported at the alias itself.
     assert sources_problems(tmp_path, """\
         sources: &all
           - *all
         """) == [
-        "sources.yaml:1: sources[0]: a YAML alias refers to the collection that contains it",
-        "sources.yaml:1: sources[0]: expected a mapping",
+        "sources.yaml:2: sources[0]: a YAML alias refers to the collection that contains it",
+        "sources.yaml:2: sources[0]: expected a mapping",
     ]
 
 
@@ -650,10 +655,33 @@ def test_parse_duration(text, seconds):
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "15", "soon", "15 minutes", "1.5h", "-5m", "15M", "m"])
+@pytest.mark.parametrize("text", ["", "soon", "15 minutes", "1.5h", "-5m", "15M", "m"])
 def test_parse_duration_refuses(text):
     with pytest.raises(ValueError, match="expected a duration such as 30s, 15m, 1h or 1h30m"):
         parse_duration(text)
+
+
+def test_every_duration_in_the_files_needs_a_unit(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations: []
+        delivery:
+          retry_base: 30
+          retry_max: "3600"
+          give_up_after: 1d
+        """) == [
+        "rules.yaml:3: delivery.retry_base: 30 has no unit: write 30s, 30m, 30h or 30d",
+        "rules.yaml:4: delivery.retry_max: 3600 has no unit: write 3600s, 3600m, 3600h or 3600d",
+    ]
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            stale_after: 2
+        """) == ["sources.yaml:4: sources[0].stale_after: 2 has no unit: write 2s, 2m, 2h or 2d"]
+
+
+def test_code_may_give_durations_in_seconds():
+    assert Source(name="a", url="https://a.example/rss", interval=90).interval == 90
 
 
 @given(st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 10_000))
@@ -883,3 +911,201 @@ def test_valid_alerts_smtp_health_and_delivery(tmp_path):
     assert rules.delivery.retry_base == 60
     assert rules.delivery.retry_max == 3600
     assert rules.delivery.give_up_after == 172800
+
+
+# --------------------------------------------------------------------------- YAML aliases
+
+
+def test_reused_anchor_loads_and_each_use_has_its_values(tmp_path):
+    sources = load_sources(write(tmp_path, "sources.yaml", """\
+        sources:
+          - name: a
+            url: &url https://a.example/rss
+            interval: &often 5m
+          - name: b
+            url: *url
+            interval: *often
+        """))
+    assert [(s.url, s.interval) for s in sources.sources] == [
+        ("https://a.example/rss", 300), ("https://a.example/rss", 300)]
+
+
+def test_undefined_and_duplicate_anchors(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: *nothing
+        """) == ["sources.yaml:2: invalid YAML: found undefined alias 'nothing'"]
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: &n a
+            url: &n https://a.example/rss
+        """) == ["sources.yaml:3: invalid YAML: found duplicate anchor 'n' (first at line 2)"]
+
+
+def test_alias_expansion_within_the_budget_loads(tmp_path):
+    # 9 * 9 * 9 * 9 = 6,561 strings through aliases: more than any real file, under the budget.
+    assert rules_problems(tmp_path, "organisations: []\n" + laughs(4, "x")) == [
+        f"rules.yaml:{line}: {key}: unknown field" for line, key in enumerate("abcd", start=2)]
+
+
+# --------------------------------------------------------------------------- phrase length
+
+
+def test_overlong_alias_name_and_term_are_refused_at_their_line(tmp_path):
+    long_alias = " ".join(["слово"] * 30_000)
+    assert rules_problems(tmp_path, f"""\
+        organisations:
+          - id: a
+            name: {"Очень " * 20}длинное
+            aliases:
+              ru: [Альфа, {long_alias}]
+            abbreviations: [{"A" * 201}]
+        alerts:
+          - name: x
+            when: {{term: {"b " * 21}}}
+            targets: [{{webhook: "https://hooks.example/x"}}]
+        """) == [
+        "rules.yaml:3: organisations[0].name: too long: 21 words (at most 20 words and 200 "
+        "characters)",
+        "rules.yaml:5: organisations[0].aliases.ru[1]: too long: 30,000 words (at most 20 "
+        "words and 200 characters)",
+        "rules.yaml:6: organisations[0].abbreviations[0]: too long: 201 characters (at most "
+        "20 words and 200 characters)",
+        "rules.yaml:9: alerts[0].when.term: too long: 21 words (at most 20 words and 200 "
+        "characters)",
+    ]
+
+
+# --------------------------------------------------------------------------- shared names
+
+
+def test_two_organisations_sharing_an_alias_are_refused_with_both_lines(tmp_path):
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: yakutia
+            name: Технопарк «Якутия»
+            aliases:
+              ru: [Технопарк Якутия]
+          - id: other
+            name: Другой
+            aliases:
+              ru: [Другой парк, Технопарк Якутия]
+        """) == [
+        "rules.yaml:9: organisations[1].aliases.ru[1]: alias 'Технопарк Якутия' is also used "
+        "by organisations[0] (line 3)",
+    ]
+
+
+def test_shared_names_are_compared_as_the_matcher_compares(tmp_path):
+    # Inflection, case, quotes and ё are the same words to the matcher; so is a name written
+    # as another organisation's alias. Abbreviations compare as written.
+    assert rules_problems(tmp_path, """\
+        organisations:
+          - id: a
+            name: Технопарк «Якутия»
+            aliases:
+              en: [Yakutia Technopark]
+            abbreviations: [ТЯ]
+          - id: b
+            name: технопарка Якутия
+            aliases:
+              de: [Yakutia Technoparks]
+            abbreviations: [Тя, ТЯ]
+          - id: c
+            name: Ёлка
+          - id: d
+            name: ЕЛКА
+        """) == [
+        "rules.yaml:8: organisations[1].name: name 'технопарка Якутия' is also used by "
+        "organisations[0] (line 3)",
+        "rules.yaml:10: organisations[1].aliases.de[0]: alias 'Yakutia Technoparks' is also "
+        "used by organisations[0] (line 5)",
+        "rules.yaml:11: organisations[1].abbreviations[1]: abbreviation 'ТЯ' is also used by "
+        "organisations[0] (line 6)",
+        "rules.yaml:15: organisations[3].name: name 'ЕЛКА' is also used by organisations[2] "
+        "(line 13)",
+    ]
+
+
+def test_an_organisation_may_repeat_its_own_name_as_an_alias(tmp_path):
+    rules = load_rules(write(tmp_path, "rules.yaml", """\
+        organisations:
+          - id: a
+            name: Технопарк «Якутия»
+            aliases:
+              ru: [Технопарк «Якутия», технопарк Якутия]
+        """))
+    assert rules.organisations[0].id == "a"
+
+
+# --------------------------------------------------------------------------- word-form cache
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def cache_files(home: Path) -> list[Path]:
+    return sorted((home / "technopark-monitor").glob("forms-*.json"))
+
+
+def forms_refused(*args):
+    raise AssertionError("the word forms were computed, not read from the cache")
+
+
+def test_word_forms_are_read_from_the_cache_on_the_next_load(tmp_path, cache_home,
+                                                               monkeypatch):
+    path = write(tmp_path, "rules.yaml", VALID_RULES + "    aliases:\n      ru: [Сколково]\n")
+    first = load_rules(path)
+    (cached,) = cache_files(cache_home)
+    monkeypatch.setattr(morph, "forms", forms_refused)
+    again = load_rules(path)
+    assert again.word_forms() == first.word_forms()
+    assert again.word_forms().table["en"]["сколково"] == ("сколково",)
+    assert cache_files(cache_home) == [cached]
+
+
+def test_word_form_cache_is_rebuilt_when_the_rules_words_change(tmp_path, cache_home):
+    path = write(tmp_path, "rules.yaml", VALID_RULES)
+    load_rules(path)
+    path.write_text(VALID_RULES + "    aliases:\n      ru: [Технопарки]\n", encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.word_forms().table["en"]["технопарки"] == ("технопарк",)
+    (cached,) = cache_files(cache_home)
+    assert "технопарки" in json.loads(cached.read_text(encoding="utf-8"))["forms"]["en"]
+
+
+def test_word_form_cache_is_rebuilt_when_the_morphology_libraries_change(
+        tmp_path, cache_home, monkeypatch):
+    path = write(tmp_path, "rules.yaml", VALID_RULES)
+    load_rules(path)
+    monkeypatch.setattr(morph, "_libraries", lambda: "pymorphy3=99")
+    computed = []
+    monkeypatch.setattr(morph, "forms", lambda word, variant: computed.append(word) or (word,))
+    load_rules(path)
+    assert computed == ["skolkovo", "skolkovo"]  # one per Latin variant
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"key": 1}', b"\xff\xfe",
+                                     b'{"key": "KEY", "forms": {"en": {"skolkovo": 5}}}'])
+def test_corrupt_word_form_cache_is_ignored_and_rebuilt(tmp_path, cache_home, garbage):
+    path = write(tmp_path, "rules.yaml", VALID_RULES)
+    load_rules(path)
+    (cached,) = cache_files(cache_home)
+    key = json.loads(cached.read_text(encoding="utf-8"))["key"]
+    cached.write_bytes(garbage.replace(b"KEY", key.encode()))
+    rules = load_rules(path)
+    assert rules.word_forms().table["de"]["skolkovo"] == ("skolkovo",)
+    assert json.loads(cached.read_text(encoding="utf-8"))["key"] == key
+
+
+def test_unwritable_cache_directory_just_means_no_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    rules = load_rules(write(tmp_path, "rules.yaml", VALID_RULES))
+    assert rules.word_forms().table["en"]["skolkovo"] == ("skolkovo",)
+    assert blocker.read_text(encoding="utf-8") == ""

@@ -8,7 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.demo import DEMO_APPLICATION_ID, demo_sources
+from monitor.store import Store
+
 from helpers import REPO
+from receivers import WebhookReceiver
 
 GUARD = '''
 import ipaddress, socket
@@ -56,3 +63,59 @@ def test_demo_works_with_no_network_beyond_loopback(tmp_path: Path) -> None:
                             "('192.0.2.1', 80), timeout=1)"], env=env, capture_output=True,
                            text=True, timeout=30)
     assert "demo guard" in probe.stderr
+
+
+def users_rules(tmp_path: Path, webhook_url: str) -> Path:
+    """The shipped rules with the user's own alert, health target and mail server added."""
+    text = (REPO / "rules.yaml").read_text(encoding="utf-8").replace("alerts: []\n", f"""\
+alerts:
+  - name: my-revenue
+    when: {{metric: revenue}}
+    targets:
+      - webhook: {webhook_url}
+      - email: [me@example.org]
+health:
+  target:
+    webhook: {webhook_url}
+smtp:
+  host: 127.0.0.1
+  port: 9
+  security: none
+  from_address: monitor@example.org
+""")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_demo_uses_only_its_own_alerts_and_replaces_only_its_own_database(
+        tmp_path: Path, webhook_receiver: WebhookReceiver) -> None:
+    rules, db = users_rules(tmp_path, webhook_receiver.url), tmp_path / "demo.db"
+    for _run in range(2):  # the second run replaces the first run's database
+        result = CliRunner().invoke(cli, ["demo", "--rules", str(rules), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert "Alert rule 'big-figures'" in result.output
+    assert webhook_receiver.deliveries == []
+    conn = sqlite3.connect(db)
+    alerts = conn.execute("select alert, count(*) from alerts group by alert").fetchall()
+    articles = conn.execute("select count(*) from articles").fetchone()[0]
+    conn.close()
+    assert [name for name, _count in alerts] == ["big-figures"]
+    assert articles == 10  # one run's articles, not two
+
+
+def test_demo_help_gives_one_default_database() -> None:
+    result = CliRunner().invoke(cli, ["demo", "--help"])
+    assert "[default: db/demo.db]" in result.output
+    assert "monitor.db" not in result.output and "--sources" not in result.output
+
+
+def test_demo_replaces_a_demo_database_of_an_earlier_release(tmp_path: Path) -> None:
+    """Before the mark, a demo database was one holding only the demo's sources."""
+    db = tmp_path / "demo.db"
+    with Store(db) as store:
+        store.sync_sources(demo_sources("http://127.0.0.1:9"))
+    assert db.read_bytes()[68:72] != DEMO_APPLICATION_ID.to_bytes(4, "big")
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert db.read_bytes()[68:72] == DEMO_APPLICATION_ID.to_bytes(4, "big")

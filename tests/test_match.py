@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from monitor.config import Condition, Metric, Organisation, RulesFile, Selection, load_rules
@@ -256,3 +259,31 @@ def test_metric_near_counts_the_words_between_keyword_and_value(text: str, found
          "near": 1}]})
     values = [h.value for h in Matcher(rules).match(text, "en") if h.kind == "metric"]
     assert values == ([5_000_000.0] if found else [])
+
+
+LONGEST = '''
+import gc
+from monitor.config import PHRASE_MAX_CHARACTERS, PHRASE_MAX_WORDS, RulesFile
+from monitor.match import Matcher
+
+alias = " ".join(["технопарк"] * (PHRASE_MAX_WORDS - 1) + ["я" * 10])
+assert len(alias) <= PHRASE_MAX_CHARACTERS
+rules = RulesFile.model_validate(
+    {"organisations": [{"id": "long", "name": alias, "aliases": {"ru": [alias]},
+                        "abbreviations": ["A" * PHRASE_MAX_CHARACTERS]}]},
+    context={"from_file": True})
+matcher = Matcher(rules)
+hits = matcher.match("Сегодня " + alias + " и " + "A" * PHRASE_MAX_CHARACTERS + ".", "ru")
+assert [h.rule for h in hits] == ["long", "long"], hits
+del matcher
+gc.collect()
+print("freed")
+'''
+
+
+def test_longest_allowed_phrase_builds_and_frees_a_matcher_cleanly() -> None:
+    """The process exits normally: pyahocorasick crashed (SIGSEGV) freeing a 30,000-word key,
+    so the config bounds phrases; the longest it lets through must be safe."""
+    result = subprocess.run([sys.executable, "-c", LONGEST], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert (result.returncode, result.stdout) == (0, "freed\n"), result.stderr
