@@ -60,3 +60,17 @@ class DeliveryError(MonitorError):
         self.permanent = permanent
         self.retry_after = retry_after
         super().__init__(reason)
+
+
+class DaemonRunning(MonitorError):
+    """Another live daemon holds the database: two would poll every source twice and send
+    every alert twice. A holder whose heartbeat is stale, or whose process is gone from this
+    host, is not live and is taken over instead."""
+
+    def __init__(self, path: object, pid: int, host: str, started: str, heartbeat: str):
+        self.path = path
+        self.pid = pid
+        self.host = host
+        super().__init__(f"{path}: a daemon is already running on this database (pid {pid} on "
+                         f"{host}, since {started}, last heartbeat {heartbeat}); stop it "
+                         "first, or use another --db")
