@@ -22,32 +22,19 @@ from monitor.pipeline import Poller
 from monitor.scheduler import Registration
 from monitor.store import Store
 
-from helpers import REPO, article_page, invoke, rss, wait_for, webhook_alert_rules, write_config
+from helpers import (
+    REPO,
+    article_page,
+    count,
+    invoke,
+    rss,
+    start_daemon,
+    stop_daemon,
+    wait_for,
+    webhook_alert_rules,
+    write_config,
+)
 from httpserver import TestServer
-
-
-def count(db: Path, sql: str) -> int:
-    if not db.exists():
-        return 0
-    conn = sqlite3.connect(db, timeout=10)
-    try:
-        return conn.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:  # tables not created yet
-        return 0
-    finally:
-        conn.close()
-
-
-def start_daemon(opts: list[str], log: Path | None = None) -> subprocess.Popen:
-    """`run` in a child process; its stderr goes to `log` when given, so a test can read the
-    log while the daemon runs."""
-    stderr = log.open("w", encoding="utf-8") if log else subprocess.PIPE
-    try:
-        return subprocess.Popen([sys.executable, str(REPO / "run.py"), "run", *opts], cwd=REPO,
-                                stdout=subprocess.PIPE, stderr=stderr, text=True)
-    finally:
-        if log:
-            stderr.close()
 
 
 def start_on_one_feed(tmp_path: Path, http_server: TestServer,
@@ -64,14 +51,6 @@ def start_on_one_feed(tmp_path: Path, http_server: TestServer,
         daemon.communicate()
         raise AssertionError(f"not polled: {log.read_text()}")
     return daemon, opts
-
-
-def stop_daemon(daemon: subprocess.Popen, within: float = 30) -> float:
-    """SIGTERM, then wait for the exit; returns the seconds it took."""
-    daemon.send_signal(signal.SIGTERM)
-    started = time.monotonic()
-    daemon.communicate(timeout=within)
-    return time.monotonic() - started
 
 
 def test_daemon_polls_and_stops_cleanly_on_sigterm(tmp_path: Path,
