@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import signal
 import socket
 import sqlite3
@@ -173,6 +174,9 @@ class Daemon:
         self._wake = threading.Event()
         """Set by a signal handler: the main loop has something to do now."""
         self._reload_requested = False
+        self._loading: threading.Thread | None = None
+        self._loaded: queue.SimpleQueue[tuple[Config, Matcher] | None] = queue.SimpleQueue()
+        """What a reload's loader thread read: the new configuration, or None if invalid."""
         self._running: set[str] = set()
         """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
         self._idle = threading.Condition()
@@ -252,9 +256,15 @@ class Daemon:
             self._wake.clear()
             if self.stop.is_set():
                 return
-            if self._reload_requested:
+            if not self._loaded.empty():
+                self._loading = None
+                loaded = self._loaded.get()
+                if loaded is not None:
+                    self._apply(*loaded)
+            if self._reload_requested and self._loading is None:
                 self._reload_requested = False
-                self.reload()
+                self._loading = threading.Thread(target=self._load, name="reload", daemon=True)
+                self._loading.start()
             registration.beat()
 
     def _shutdown(self) -> list[str]:
@@ -268,20 +278,27 @@ class Daemon:
                 self._idle.wait(left)
             return sorted(self._running)
 
-    def reload(self) -> None:
-        """Load both files again and apply them; on any problem keep what runs now."""
+    def _load(self) -> None:
+        """Read and check both files again, and build their matcher, in a thread of its own:
+        a large rules file takes seconds to compile, and the main thread must stay free to
+        act on SIGTERM. The main loop applies the result; an invalid file keeps what runs."""
         logs.event(log, logging.INFO, "daemon.reloading", sources=str(self.config.sources_path),
                    rules=str(self.config.rules_path))
+        loaded = None
         try:
             config = load(self.config.sources_path, self.config.rules_path)
-            matcher = Matcher(config.rules)
+            loaded = (config, Matcher(config.rules))
         except ConfigError as exc:
             for problem in exc.problems:
                 logs.event(log, logging.ERROR, "daemon.reload_failed", problem=problem)
             logs.event(log, logging.ERROR, "daemon.reload_refused", problems=len(exc.problems),
                        kept="the running configuration")
-            return
-        self._apply(config, matcher)
+        except Exception as exc:  # a bug in building the matcher must not end the daemon
+            logs.event(log, logging.ERROR, "daemon.reload_refused",
+                       error=f"{type(exc).__name__}: {exc}", kept="the running configuration")
+        finally:
+            self._loaded.put(loaded)
+            self._wake.set()
 
     def _apply(self, config: Config, matcher: Matcher) -> None:
         """Switch to `config`: mirror it into the database, then start polling added (or
@@ -289,9 +306,14 @@ class Daemon:
         Polls in progress finish with the configuration they started with."""
         before = {s.name: s for s in self.config.sources.sources if s.enabled}
         after = {s.name: s for s in config.sources.sources if s.enabled}
-        with Store(self.db_path) as store:
-            store.sync_sources(config.sources.sources)
-            store.sync_rules(config.rules)
+        try:
+            with Store(self.db_path) as store:
+                store.sync_sources(config.sources.sources)
+                store.sync_rules(config.rules)
+        except sqlite3.Error as exc:  # locked or full: nothing switched, a later SIGHUP retries
+            logs.event(log, logging.ERROR, "daemon.reload_refused", error=str(exc),
+                       kept="the running configuration")
+            return
         rules_changed = config.rules != self.config.rules
         self.config, self.matcher = config, matcher
         added = [name for name in after if name not in before]

@@ -206,6 +206,30 @@ def test_sigterm_mid_fetch_exits_within_seconds(tmp_path: Path, http_server: Tes
     conn.close()
 
 
+def test_sigterm_mid_delivery_exits_within_seconds(tmp_path: Path, http_server: TestServer,
+                                                   webhook_receiver) -> None:
+    """A webhook receiver that holds its answer for 60 s: SIGTERM still ends the daemon within
+    seconds; the alert stays pending and is sent again later, under the same id."""
+    webhook_receiver.responses.append((200, {}, 60))
+    http_server.route("/feed.xml", rss([{"guid": "a", "title": "Технопарк «Якутия» растёт",
+                                         "link": "http://x.invalid/a"}]))
+    opts = write_config(tmp_path, [{"name": "feed", "url": http_server.url("/feed.xml"),
+                                    "interval": "1h", "fetch_article": "false"}],
+                        rules=webhook_alert_rules(webhook_receiver.url))
+    log = tmp_path / "daemon.log"
+    daemon = start_daemon(opts, log)
+    try:
+        # The held answer was taken: the POST is in flight.
+        assert wait_for(lambda: not webhook_receiver.responses), log.read_text()
+        took = stop_daemon(daemon)
+    finally:
+        daemon.kill()
+    assert daemon.returncode == 0, log.read_text()
+    assert took < 8, f"{took:.1f}s to stop"
+    assert count(tmp_path / "monitor.db", "select count(*) from alerts "
+                                          "where status = 'pending'") == 1
+
+
 # ---------------------------------------------------------------------------- SIGHUP
 
 
