@@ -390,7 +390,7 @@ def test_poll_budget_leaves_entries_for_the_next_poll(tmp_path: Path,
                    if r.path == "/feed.xml")
 
 
-def test_poll_budget_is_a_duration_and_capped_by_the_interval(tmp_path: Path) -> None:
+def test_poll_budget_is_a_duration_with_a_unit(tmp_path: Path) -> None:
     path = tmp_path / "sources.yaml"
     path.write_text("fetch:\n  poll_budget: 5m\nsources: []\n", encoding="utf-8")
     assert load_sources(path).fetch.poll_budget == 300
