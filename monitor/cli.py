@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
 import sys
 from email.message import EmailMessage
@@ -19,6 +21,7 @@ from .config import Config, SourcesFile, load, load_rules
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
 from .errors import (
     ConfigError,
+    DaemonRunning,
     DatabaseNotFound,
     ExtractError,
     FetchError,
@@ -31,7 +34,7 @@ from .fetch import Fetcher
 from .language import detect
 from .match import Hit, Matcher
 from .pipeline import Poller, PollResult
-from .scheduler import Daemon
+from .scheduler import Daemon, DaemonRecord, daemon_record
 from .store import Outbox, Store
 
 DEFAULT_SOURCES = Path("sources.yaml")
@@ -73,7 +76,7 @@ def _friendly_errors(func):
             for problem in exc.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)
-        except (SchemaError, DatabaseNotFound, NotADemoDatabase) as exc:
+        except (SchemaError, DatabaseNotFound, NotADemoDatabase, DaemonRunning) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 
@@ -117,7 +120,10 @@ def _open_store(db_path: Path, config: Config) -> Store:
 def run(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     """Run the daemon: poll every enabled source on its interval until stopped.
 
-    SIGTERM or Ctrl-C finishes the article in hand and exits cleanly.
+    SIGTERM or Ctrl-C stops it within a few seconds: polls in hand get 3 s to save the article
+    they are on; anything cut short is done again next time. SIGHUP reloads sources.yaml and
+    rules.yaml (an invalid file is logged and the running configuration kept). Only one daemon
+    runs on a database at a time.
 
     \b
     Example:
@@ -126,6 +132,12 @@ def run(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     _setup_logs("info")
     config = load(sources_path, rules_path)
     Daemon(config, db_path).run()
+    # Worker threads still in a fetch or a parse would hold a normal exit until they finish
+    # (the thread pool joins them); every write is one transaction, so ending them is safe.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @cli.command()
@@ -243,7 +255,9 @@ def alerts_retry(ctx: click.Context, ids: tuple[str, ...], dead: bool) -> None:
 @_paths
 @_friendly_errors
 def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
-    """Show each configured source's health: last success, last error, failures, articles.
+    """Show whether the daemon is running, each configured source's health (last success,
+    last error, failures, articles, and the next run while a daemon runs) and the alerts in
+    the outbox by status.
 
     \b
     Example:
@@ -252,18 +266,37 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     config = load(sources_path, rules_path)
     with Store.existing(db_path) as store:
         store.sync_sources(config.sources.sources)
+        holder = daemon_record(store)
         rows = store.query(
             "SELECT s.name, s.enabled, s.last_success, s.last_error, s.consecutive_failures, "
             "(SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles, "
             "CASE WHEN s.enabled THEN coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', s.last_polled, "
             "'+' || s.interval || ' seconds'), 'now') END AS next_run "
             "FROM sources s ORDER BY s.name")
+        alert_counts = {r["status"]: r["n"] for r in store.query(
+            "SELECT status, count(*) AS n FROM alerts GROUP BY status")}
+    running = holder is not None and holder.alive()
+    click.echo(_describe_daemon(holder, running))
     configured = {s.name for s in config.sources.sources}
+    headers = ["source", "enabled", "last success", "last error", "failures", "articles"]
     table = [[r["name"], "yes" if r["enabled"] else "no", r["last_success"] or "never",
-              r["last_error"] or "", r["consecutive_failures"], r["articles"],
-              r["next_run"] or ""] for r in rows if r["name"] in configured]
-    click.echo(tabulate(table, headers=["source", "enabled", "last success", "last error",
-                                        "failures", "articles", "next run"]))
+              r["last_error"] or "", r["consecutive_failures"], r["articles"]]
+             + ([r["next_run"] or ""] if running else [])
+             for r in rows if r["name"] in configured]
+    click.echo(tabulate(table, headers=headers + (["next run"] if running else [])))
+    # Pending and dead always (dead ones need a user's action); the others when there are any.
+    counts = {"pending": 0, "sending": 0, "dead": 0, "sent": 0} | alert_counts
+    click.echo("alerts: " + ", ".join(f"{n} {status}" for status, n in counts.items()
+                                      if n or status in ("pending", "dead")))
+
+
+def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:
+    if holder is None:
+        return "daemon: not running"
+    where = f"pid {holder.pid} on {holder.host}, since {holder.started}"
+    if running:
+        return f"daemon: running ({where}, last heartbeat {holder.heartbeat})"
+    return f"daemon: not running (last seen: {where}, last heartbeat {holder.heartbeat})"
 
 
 def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None, str | None]:

@@ -188,6 +188,12 @@ class FetchSettings(_Strict):
     max_bytes: int = Field(10 * 1024 * 1024, gt=0, description="cap after decompression")
     max_redirects: int = Field(5, ge=0, le=20)
     user_agent: str | None = None
+    poll_budget: Seconds = 120
+    """Total time one poll of a source may spend on its entries (never more than the source's
+    interval): entries left when it is spent are picked up by the next poll. A source whose
+    article pages all hang then holds a poll worker for about this long plus one `timeout`,
+    not for `timeout` times its entries (30 entries x 30 s is a quarter of an hour). Two
+    minutes is four times what a poll of 30 new entries with 1 s pages needs."""
 
 
 class Source(_Strict):

@@ -80,3 +80,17 @@ class NotADemoDatabase(MonitorError):
         self.path = path
         super().__init__(f"{path}: not a demo database; the demo leaves it alone (give --db a "
                          "new path, or remove the file yourself)")
+
+
+class DaemonRunning(MonitorError):
+    """Another live daemon holds the database: two would poll every source twice and send
+    every alert twice. A holder whose heartbeat is stale, or whose process is gone from this
+    host, is not live and is taken over instead."""
+
+    def __init__(self, path: object, pid: int, host: str, started: str, heartbeat: str):
+        self.path = path
+        self.pid = pid
+        self.host = host
+        super().__init__(f"{path}: a daemon is already running on this database (pid {pid} on "
+                         f"{host}, since {started}, last heartbeat {heartbeat}); stop it "
+                         "first, or use another --db")

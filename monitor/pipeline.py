@@ -61,7 +61,8 @@ class PollResult:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
-    """Entries not processed because the daemon was stopping."""
+    """Entries not processed because the daemon was stopping or the poll's time budget was
+    spent; the feed's validators are kept, so the next poll sees them again."""
     error: str | None = None
 
 
@@ -144,8 +145,12 @@ class Poller:
         # Links are trusted on the configured origin only: where the feed redirected to is
         # the network's word, not the user's.
         trusted = frozenset({Origin.of(source.url)})
+        # The budget bounds how long this source holds a poll worker; at least one entry is
+        # processed per poll, so a feed that alone eats the budget still makes progress.
+        budget = min(self.fetcher.settings.poll_budget, source.interval)
+        out_of_time = False
         for entry in feed.entries:
-            if self.stop.is_set():
+            if out_of_time or self.stop.is_set():
                 counts["skipped"] += 1
                 continue
             try:
@@ -157,12 +162,20 @@ class Poller:
                 logs.event(log, logging.ERROR, "entry.failed", source=source.name,
                            guid=entry.guid, link=entry.link, exc_info=True)
             counts[outcome] += 1
+            out_of_time = time.monotonic() - clock >= budget
+        over_budget = None
+        if out_of_time and counts["skipped"]:
+            over_budget = (f"time budget of {budget}s spent: {counts['skipped']} entries left "
+                           "for the next poll")
+            logs.event(log, logging.WARNING, "poll.budget_spent", source=source.name,
+                       budget=budget, left=counts["skipped"])
         # Pages to try again: forget the validators, so no 304 hides their entries.
         retry = self._pages_pending > 0
         record = FetchRecord(
             source=source.name, started=started_at, status=response.status,
             duration=time.monotonic() - clock, new_entries=counts["new"],
-            updated_entries=counts["updated"], warning=feed.warning,
+            updated_entries=counts["updated"],
+            warning="; ".join(w for w in (feed.warning, over_budget) if w) or None,
             etag=None if retry else response.headers.get("ETag"),
             last_modified=None if retry else response.headers.get("Last-Modified"),
             # Entries left unprocessed must be seen again: no 304 next time.

@@ -2,17 +2,35 @@
 
 APScheduler runs one job per source with `max_instances=1` (never two polls of one source at
 once), `coalesce=True` (a machine that slept through five runs polls once, not five times) and
-jitter (sources with equal intervals do not all fire in the same second). SIGTERM and SIGINT
-set a stop flag: polls in progress finish the article in hand, record the fetch and exit; no
-new poll starts.
+jitter (sources with equal intervals do not all fire in the same second).
+
+Signals, handled in the main thread (the handlers only set flags):
+- SIGTERM and SIGINT: no new poll starts, polls in progress stop after the article in hand,
+  and the process exits within SHUTDOWN_GRACE seconds whatever is still running (a fetch that
+  may wait out its 30 s deadline, a long parse, a delivery). Ending it by force is safe
+  because every article is saved in one transaction and a source's validators only after its
+  whole feed: a poll cut short is redone next time, nothing half-written is left (the crash
+  test kills `run` at random and checks exactly this). Aborting each stage cooperatively
+  instead would need a hook in every blocking call, including CPU-bound ones that have none.
+- SIGHUP: reload sources.yaml and rules.yaml. The new files are validated first; an invalid
+  one is logged (`file:line` per problem) and the running configuration kept.
+
+The daemon records itself in the `daemon` table (pid, host, start, heartbeat) so `status`
+can tell whether one is running and a second `run` on the same database refuses to start.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import signal
+import socket
+import sqlite3
 import threading
-from datetime import datetime, timedelta
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -21,21 +39,130 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
 from .alert.sender import Sender
-from .config import Config, Source
+from .config import Config, RulesFile, Source, load
+from .errors import ConfigError, DaemonRunning
 from .fetch import Fetcher
 from .match import Matcher
 from .pipeline import Poller
-from .store import Store
+from .store import Store, utcnow
 
 log = logging.getLogger("monitor.scheduler")
-MAX_PARALLEL_POLLS = 4
+MAX_PARALLEL_POLLS = 16
+"""Poll worker threads. Polls mostly wait on the network, and the pool starts threads only as
+polls need them, so this is sized for one worker per source of a typical sources.yaml (the
+shipped one has 13): a source whose pages hang then delays no other. With more sources than
+workers all hanging at once, `fetch.poll_budget` bounds how long the others wait."""
 DELIVERY_INTERVAL = 5
 """Seconds between two looks at the alert outbox: alerts go out within seconds of the hits."""
+SHUTDOWN_GRACE = 3.0
+"""Seconds polls in hand get to finish after SIGTERM before the process exits anyway."""
+HEARTBEAT_INTERVAL = 5.0
+"""Seconds between two refreshes of the heartbeat in the `daemon` table."""
+STALE_AFTER = 30
+"""A heartbeat older than this (six missed beats) means the daemon that wrote it is gone or
+hung: another may take the database over."""
+HEARTBEAT_BUSY_MS = 2000
+"""The heartbeat waits at most this long for a busy database, so a long write elsewhere
+never holds the main thread (and with it signal handling) for the store's 30 s."""
 
 
 def jitter_for(interval: int) -> int:
     """A tenth of the interval, at most a minute."""
     return max(0, min(interval // 10, 60))
+
+
+def _trigger(source: Source) -> IntervalTrigger:
+    return IntervalTrigger(seconds=source.interval, jitter=jitter_for(source.interval))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class DaemonRecord:
+    """The `daemon` table's row: which process runs the daemon on this database."""
+
+    pid: int
+    host: str
+    started: str
+    heartbeat: str
+
+    def age(self) -> float:
+        """Seconds since the last heartbeat."""
+        beat = datetime.fromisoformat(self.heartbeat.replace("Z", "+00:00"))
+        return (datetime.now(UTC) - beat).total_seconds()
+
+    def alive(self) -> bool:
+        """Live: a recent heartbeat, and on this host a process that still exists (a daemon
+        killed with SIGKILL leaves its row behind; its pid tells at once that it is gone)."""
+        if self.age() > STALE_AFTER:
+            return False
+        return self.host != socket.gethostname() or _pid_alive(self.pid)
+
+
+def daemon_record(store: Store) -> DaemonRecord | None:
+    row = store.conn.execute("SELECT pid, host, started, heartbeat FROM daemon "
+                             "WHERE id = 1").fetchone()
+    return DaemonRecord(**dict(row)) if row else None
+
+
+class Registration:
+    """This process's claim on the database, held in the `daemon` table's single row.
+
+    It has its own connection with a short busy timeout: the heartbeat runs in the main thread,
+    which must stay free to handle signals."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.pid = os.getpid()
+        self.host = socket.gethostname()
+        self.started = utcnow()
+        self.store = Store(db_path)
+        self.store.conn.execute(f"PRAGMA busy_timeout = {HEARTBEAT_BUSY_MS}")
+
+    def claim(self) -> None:
+        """Take the row, unless a live daemon holds it (raises DaemonRunning)."""
+        with self.store.transaction():
+            holder = daemon_record(self.store)
+            if holder is not None and (holder.pid, holder.host) != (self.pid, self.host):
+                if holder.alive():
+                    raise DaemonRunning(self.db_path, holder.pid, holder.host, holder.started,
+                                        holder.heartbeat)
+                logs.event(log, logging.WARNING, "daemon.took_over", pid=holder.pid,
+                           host=holder.host, heartbeat=holder.heartbeat)
+            self.store.conn.execute(
+                "INSERT OR REPLACE INTO daemon (id, pid, host, started, heartbeat) "
+                "VALUES (1, ?, ?, ?, ?)", (self.pid, self.host, self.started, utcnow()))
+
+    def beat(self) -> None:
+        """Refresh the heartbeat. A row that is no longer ours (a user deleted it, or another
+        daemon took it over while this one was stopped for longer than STALE_AFTER) is
+        claimed again, which raises DaemonRunning if the other daemon is live."""
+        try:
+            updated = self.store.conn.execute(
+                "UPDATE daemon SET heartbeat = ? WHERE id = 1 AND pid = ? AND host = ?",
+                (utcnow(), self.pid, self.host)).rowcount
+            if not updated:
+                self.claim()
+        except sqlite3.Error as exc:  # busy or full: the next beat tries again
+            logs.event(log, logging.WARNING, "daemon.heartbeat_failed", error=str(exc))
+
+    def release(self) -> None:
+        try:
+            with self.store.transaction() as conn:
+                conn.execute("DELETE FROM daemon WHERE id = 1 AND pid = ? AND host = ?",
+                             (self.pid, self.host))
+        except sqlite3.Error as exc:  # the row goes stale and is taken over
+            logs.event(log, logging.WARNING, "daemon.release_failed", error=str(exc))
+        finally:
+            self.store.close()
 
 
 class Daemon:
@@ -44,60 +171,177 @@ class Daemon:
         self.db_path = db_path
         self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
+        self._wake = threading.Event()
+        """Set by a signal handler: the main loop has something to do now."""
+        self._reload_requested = False
+        self._loading: threading.Thread | None = None
+        self._loaded: queue.SimpleQueue[tuple[Config, Matcher] | None] = queue.SimpleQueue()
+        """What a reload's loader thread read: the new configuration, or None if invalid."""
+        self._running: set[str] = set()
+        """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
+        self._idle = threading.Condition()
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(MAX_PARALLEL_POLLS)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone="UTC",
         )
 
-    def _poll(self, source: Source) -> None:
-        if self.stop.is_set():
+    def _poll(self, name: str) -> None:
+        # Looked up at each run, so a reload's new URL or fetch settings apply to the next poll.
+        source = next((s for s in self.config.sources.sources if s.name == name), None)
+        if self.stop.is_set() or source is None:
             return
-        # SQLite connections and requests sessions stay in the thread that made them.
-        with Store(self.db_path) as store:
-            fetcher = Fetcher(self.config.sources.fetch)
-            try:
-                Poller(store, fetcher, self.matcher, stop=self.stop).poll(source)
-            finally:
-                fetcher.close()
+        with self._idle:
+            self._running.add(name)
+        try:
+            # SQLite connections and requests sessions stay in the thread that made them.
+            with Store(self.db_path) as store:
+                fetcher = Fetcher(self.config.sources.fetch)
+                try:
+                    Poller(store, fetcher, self.matcher, stop=self.stop).poll(source)
+                finally:
+                    fetcher.close()
+        finally:
+            with self._idle:
+                self._running.discard(name)
+                self._idle.notify_all()
 
     def _deliver(self) -> None:
         with Store(self.db_path) as store, Sender(store, self.config.rules) as sender:
             sender.deliver_due()
 
+    def _add_job(self, source: Source, first_run: datetime) -> None:
+        self.scheduler.add_job(self._poll, _trigger(source), args=[source.name], id=source.name,
+                               name=source.name, next_run_time=first_run)
+
     def schedule(self) -> list[Source]:
         enabled = [s for s in self.config.sources.sources if s.enabled]
         start = datetime.now().astimezone()
         for index, source in enumerate(enabled):
-            self.scheduler.add_job(
-                self._poll, IntervalTrigger(seconds=source.interval,
-                                            jitter=jitter_for(source.interval)),
-                args=[source], id=source.name, name=source.name,
-                # First polls right away, a second apart, rather than all at once.
-                next_run_time=start + timedelta(seconds=index))
+            # First polls right away, a second apart, rather than all at once.
+            self._add_job(source, start + timedelta(seconds=index))
         self.scheduler.add_job(self._deliver, IntervalTrigger(seconds=DELIVERY_INTERVAL),
                                id="deliver-alerts", name="deliver-alerts", next_run_time=start)
         return enabled
 
     def run(self) -> None:
-        with Store(self.db_path) as store:
-            store.sync_sources(self.config.sources.sources)
-            store.sync_rules(self.config.rules)
-        enabled = self.schedule()
-        previous = {sig: signal.signal(sig, self._on_signal)
-                    for sig in (signal.SIGTERM, signal.SIGINT)}
-        logs.event(log, logging.INFO, "daemon.start", sources=len(enabled),
-                   db=str(self.db_path))
-        self.scheduler.start()
+        """Run until SIGTERM or SIGINT. Returns within SHUTDOWN_GRACE seconds of the signal,
+        possibly with polls still running in worker threads: the caller ends the process."""
+        registration = Registration(self.db_path)
+        registration.claim()
         try:
-            while not self.stop.wait(timeout=1.0):
-                pass
+            with Store(self.db_path) as store:
+                store.sync_sources(self.config.sources.sources)
+                store.sync_rules(self.config.rules)
+            enabled = self.schedule()
+            previous = {sig: signal.signal(sig, self._on_signal)
+                        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+            logs.event(log, logging.INFO, "daemon.start", sources=len(enabled),
+                       db=str(self.db_path), pid=registration.pid)
+            self.scheduler.start()
+            try:
+                self._loop(registration)
+            finally:
+                abandoned = self._shutdown()
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
         finally:
-            self.scheduler.shutdown(wait=True)
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            logs.event(log, logging.INFO, "daemon.stop")
+            registration.release()
+        logs.event(log, logging.INFO, "daemon.stop",
+                   abandoned=",".join(abandoned) if abandoned else None)
+
+    def _loop(self, registration: Registration) -> None:
+        while True:
+            self._wake.wait(timeout=HEARTBEAT_INTERVAL)
+            self._wake.clear()
+            if self.stop.is_set():
+                return
+            if not self._loaded.empty():
+                self._loading = None
+                loaded = self._loaded.get()
+                if loaded is not None:
+                    self._apply(*loaded)
+            if self._reload_requested and self._loading is None:
+                self._reload_requested = False
+                self._loading = threading.Thread(target=self._load, name="reload", daemon=True)
+                self._loading.start()
+            registration.beat()
+
+    def _shutdown(self) -> list[str]:
+        """Stop scheduling, give polls in hand SHUTDOWN_GRACE seconds to finish their article,
+        and return the sources whose polls are still running."""
+        self.stop.set()
+        self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + SHUTDOWN_GRACE
+        with self._idle:
+            while self._running and (left := deadline - time.monotonic()) > 0:
+                self._idle.wait(left)
+            return sorted(self._running)
+
+    def _load(self) -> None:
+        """Read and check both files again, and build their matcher, in a thread of its own:
+        a large rules file takes seconds to compile, and the main thread must stay free to
+        act on SIGTERM. The main loop applies the result; an invalid file keeps what runs."""
+        logs.event(log, logging.INFO, "daemon.reloading", sources=str(self.config.sources_path),
+                   rules=str(self.config.rules_path))
+        loaded = None
+        try:
+            config = load(self.config.sources_path, self.config.rules_path)
+            loaded = (config, Matcher(config.rules))
+        except ConfigError as exc:
+            for problem in exc.problems:
+                logs.event(log, logging.ERROR, "daemon.reload_failed", problem=problem)
+            logs.event(log, logging.ERROR, "daemon.reload_refused", problems=len(exc.problems),
+                       kept="the running configuration")
+        except Exception as exc:  # a bug in building the matcher must not end the daemon
+            logs.event(log, logging.ERROR, "daemon.reload_refused",
+                       error=f"{type(exc).__name__}: {exc}", kept="the running configuration")
+        finally:
+            self._loaded.put(loaded)
+            self._wake.set()
+
+    def _apply(self, config: Config, matcher: Matcher) -> None:
+        """Switch to `config`: mirror it into the database, then start polling added (or
+        re-enabled) sources, stop removed (or disabled) ones, and move changed intervals.
+        Polls in progress finish with the configuration they started with."""
+        before = {s.name: s for s in self.config.sources.sources if s.enabled}
+        after = {s.name: s for s in config.sources.sources if s.enabled}
+        try:
+            with Store(self.db_path) as store:
+                store.sync_sources(config.sources.sources)
+                store.sync_rules(config.rules)
+        except sqlite3.Error as exc:  # locked or full: nothing switched, a later SIGHUP retries
+            logs.event(log, logging.ERROR, "daemon.reload_refused", error=str(exc),
+                       kept="the running configuration")
+            return
+        rules_changed = config.rules != self.config.rules
+        self.config, self.matcher = config, matcher
+        added = [name for name in after if name not in before]
+        removed = [name for name in before if name not in after]
+        changed = [name for name in after if name in before and after[name] != before[name]]
+        for name in removed:
+            self.scheduler.remove_job(name)
+        now = datetime.now().astimezone()
+        for index, name in enumerate(added):
+            self._add_job(after[name], now + timedelta(seconds=index))
+        for name in changed:
+            if after[name].interval != before[name].interval:
+                self.scheduler.reschedule_job(name, trigger=_trigger(after[name]))
+        self._reload_delivery(config.rules)
+        logs.event(log, logging.INFO, "daemon.reloaded", added=",".join(added) or None,
+                   removed=",".join(removed) or None, changed=",".join(changed) or None,
+                   rules_changed=rules_changed, sources=len(after))
+
+    def _reload_delivery(self, rules: RulesFile) -> None:
+        """The one place where delivery learns of new rules (targets added, fixed or removed).
+        The delivery job reads `self.config.rules` on every run, so running it now is enough:
+        alerts held for a target that was just fixed go out at once, not at the next tick."""
+        self.scheduler.modify_job("deliver-alerts", next_run_time=datetime.now().astimezone())
 
     def _on_signal(self, signum: int, _frame: object) -> None:
-        logs.event(log, logging.INFO, "daemon.stopping", signal=signal.Signals(signum).name)
-        self.stop.set()
+        if signum == signal.SIGHUP:
+            self._reload_requested = True
+        else:
+            logs.event(log, logging.INFO, "daemon.stopping", signal=signal.Signals(signum).name)
+            self.stop.set()
+        self._wake.set()

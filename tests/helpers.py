@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -132,3 +133,36 @@ def laughs(levels: int, item: str = "lol") -> str:
     out += [f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in
             zip(names, names[1:], strict=False)]
     return "".join(out)
+
+
+def count(db: Path, sql: str) -> int:
+    """One number from the database; 0 while the file or its tables do not exist yet."""
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+    finally:
+        conn.close()
+
+
+def start_daemon(opts: list[str], log: Path | None = None) -> subprocess.Popen:
+    """`run` in a child process; its stderr goes to `log` when given, so a test can read the
+    log while the daemon runs."""
+    stderr = log.open("w", encoding="utf-8") if log else subprocess.PIPE
+    try:
+        return subprocess.Popen([sys.executable, str(REPO / "run.py"), "run", *opts], cwd=REPO,
+                                stdout=subprocess.PIPE, stderr=stderr, text=True)
+    finally:
+        if log:
+            stderr.close()
+
+
+def stop_daemon(daemon: subprocess.Popen, within: float = 30) -> float:
+    """SIGTERM, then wait for the exit; returns the seconds it took."""
+    daemon.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    daemon.communicate(timeout=within)
+    return time.monotonic() - started

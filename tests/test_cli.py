@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.store import utcnow
 
 from helpers import REPO, RULES, article_page, invoke, write_config
 from httpserver import TestServer
@@ -77,12 +81,44 @@ def test_status_table(tmp_path: Path) -> None:
                                     "enabled": "false"}])
     invoke("poll", *opts)
     lines = invoke("status", *opts).output.splitlines()
-    assert lines[0].split() == ["source", "enabled", "last", "success", "last", "error",
-                                "failures", "articles", "next", "run"]
+    assert lines[0] == "daemon: not running"
+    # No daemon, so no "next run": nothing would run then.
+    assert lines[1].split() == ["source", "enabled", "last", "success", "last", "error",
+                                "failures", "articles"]
     alpha = next(line for line in lines if line.startswith("alpha"))
-    assert "never" in alpha and "connection refused" in alpha and alpha.split()[-3:-1] == ["1", "0"]
+    assert "never" in alpha and "connection refused" in alpha and alpha.split()[-2:] == ["1", "0"]
     beta = next(line for line in lines if line.startswith("beta"))
     assert beta.split()[1] == "no"
+    assert lines[-1] == "alerts: 0 pending, 0 dead"
+
+
+def test_status_shows_the_running_daemon_and_alert_counts(tmp_path: Path) -> None:
+    """A live daemon's row (here: this process, with a fresh heartbeat) shows as running with
+    the next runs; a row left by a daemon killed long ago does not. Alerts are counted by
+    status, pending and dead always."""
+    opts = write_config(tmp_path, [{"name": "alpha", "url": "http://127.0.0.1:9/a"}])
+    invoke("poll", *opts)
+    now = utcnow()
+    conn = sqlite3.connect(tmp_path / "monitor.db")
+    with conn:
+        conn.execute("INSERT INTO daemon VALUES (1, ?, ?, ?, ?)",
+                     (os.getpid(), socket.gethostname(), "2026-11-27T08:00:00Z", now))
+        conn.executemany(
+            "INSERT INTO alerts (id, alert, target, kind, status, due, next_attempt, queued, "
+            "created) VALUES (?, 'a', 'webhook:x', 'article', ?, ?, ?, ?, ?)",
+            [(f"msg_{i}", status, now, now, now, now)
+             for i, status in enumerate(["pending", "dead", "dead", "sent"])])
+    output = invoke("status", *opts).output
+    assert output.startswith(f"daemon: running (pid {os.getpid()} on {socket.gethostname()}, "
+                             f"since 2026-11-27T08:00:00Z, last heartbeat {now})\n")
+    assert "next run" in output.splitlines()[1]
+    assert output.endswith("alerts: 1 pending, 2 dead, 1 sent\n")
+    with conn:
+        conn.execute("UPDATE daemon SET heartbeat = '2026-01-01T00:00:00Z'")
+    conn.close()
+    output = invoke("status", *opts).output
+    assert output.startswith(f"daemon: not running (last seen: pid {os.getpid()} on ")
+    assert "next run" not in output
 
 
 ALL_PATHS = ("--sources", "--rules", "--db")
