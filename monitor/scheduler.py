@@ -15,12 +15,13 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
-from .alert.sender import Sender
+from .alert.dispatch import Dispatcher
 from .config import Config, Source
 from .fetch import Fetcher
 from .match import Matcher
@@ -29,8 +30,8 @@ from .store import Store
 
 log = logging.getLogger("monitor.scheduler")
 MAX_PARALLEL_POLLS = 4
-DELIVERY_INTERVAL = 5
-"""Seconds between two looks at the alert outbox: alerts go out within seconds of the hits."""
+DELIVERY_STOP_TIMEOUT = 5.0
+"""Seconds the delivery workers get to end on stop (sends in flight are cut at once)."""
 
 
 def jitter_for(interval: int) -> int:
@@ -61,10 +62,6 @@ class Daemon:
             finally:
                 fetcher.close()
 
-    def _deliver(self) -> None:
-        with Store(self.db_path) as store, Sender(store, self.config.rules) as sender:
-            sender.deliver_due()
-
     def schedule(self) -> list[Source]:
         enabled = [s for s in self.config.sources.sources if s.enabled]
         start = datetime.now().astimezone()
@@ -75,8 +72,6 @@ class Daemon:
                 args=[source], id=source.name, name=source.name,
                 # First polls right away, a second apart, rather than all at once.
                 next_run_time=start + timedelta(seconds=index))
-        self.scheduler.add_job(self._deliver, IntervalTrigger(seconds=DELIVERY_INTERVAL),
-                               id="deliver-alerts", name="deliver-alerts", next_run_time=start)
         return enabled
 
     def run(self) -> None:
@@ -88,11 +83,16 @@ class Daemon:
                     for sig in (signal.SIGTERM, signal.SIGINT)}
         logs.event(log, logging.INFO, "daemon.start", sources=len(enabled),
                    db=str(self.db_path))
+        # Alert delivery has its own threads, one per target, never the polls' pool.
+        dispatcher = Dispatcher(self.db_path, self.config.rules)
+        dispatcher.start()
+        self.scheduler.add_listener(lambda _event: dispatcher.wake(), EVENT_JOB_EXECUTED)
         self.scheduler.start()
         try:
             while not self.stop.wait(timeout=1.0):
                 pass
         finally:
+            dispatcher.stop(DELIVERY_STOP_TIMEOUT)
             self.scheduler.shutdown(wait=True)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

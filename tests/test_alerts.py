@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from monitor.alert.sender import Sender
+from monitor.alert.sender import deliver_due
 from monitor.config import load_rules
 from monitor.store import Store
 
@@ -18,6 +20,8 @@ from httpserver import TestServer
 from receivers import SmtpServer, WebhookReceiver
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+KINDS = {"yakutia-news-1": "webhook", "yakutia-news-2": "email"}
+"""The targets of `rules_yaml`, by their default names (alert name and position)."""
 
 
 def rules_yaml(webhook: str, smtp_port: int | None = None, mode: str = "immediate",
@@ -78,11 +82,11 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
     result = invoke("poll", *opts)
     assert "alerts: 2 sent" in result.output, result.output
     alerts = db_rows(tmp_path, "select * from alerts order by target")
-    assert [(a["target"].split(":")[0], a["status"], a["attempts"]) for a in alerts] == [
-        ("email", "sent", 1), ("webhook", "sent", 1)]
+    assert [(KINDS[a["target"]], a["status"], a["attempts"]) for a in alerts] == [
+        ("webhook", "sent", 1), ("email", "sent", 1)]
     (delivery,) = webhook_receiver.deliveries
     Webhook(SECRET).verify(delivery.body, delivery.headers)
-    assert delivery.headers["webhook-id"] == alerts[1]["id"]
+    assert delivery.headers["webhook-id"] == alerts[0]["id"]
     payload = delivery.json()
     assert payload["type"] == "alert.article" and payload["alert"] == "yakutia-news"
     (article,) = payload["articles"]
@@ -90,7 +94,7 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
     assert [(h["kind"], h["value"]) for h in article["hits"]] == [
         ("organisation", None), ("metric", 1.5e9), ("organisation", None)]
     (mail,) = smtp_server.messages
-    assert mail["Message-ID"] == f"<{alerts[0]['id']}@technopark-monitor>"
+    assert mail["Message-ID"] == f"<{alerts[1]['id']}@technopark-monitor>"
     assert "Технопарк «Якутия»" in mail["Subject"]
 
     # Re-polling the same feed, or the same article unchanged, alerts nobody again.
@@ -107,7 +111,7 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
                                                "млрд рублей.")]))
     assert "alerts: 2 sent" in invoke("poll", *opts).output
     assert len(webhook_receiver.deliveries) == 2
-    assert webhook_receiver.deliveries[1].headers["webhook-id"] != alerts[1]["id"]
+    assert webhook_receiver.deliveries[1].headers["webhook-id"] != alerts[0]["id"]
 
 
 class Clock:
@@ -127,9 +131,11 @@ def poll_without_delivery(opts: list[str], webhook_receiver: WebhookReceiver) ->
     invoke("poll", *opts)
 
 
-def sender(tmp_path: Path, clock: Clock) -> tuple[Sender, Store]:
-    store = Store(tmp_path / "monitor.db")
-    return Sender(store, load_rules(tmp_path / "rules.yaml"), clock=clock), store
+def sender(tmp_path: Path, clock: Clock) -> tuple[Callable[[], Counter], Store]:
+    """One-shot delivery of the test's outbox at the clock's time, and a store to look."""
+    rules = load_rules(tmp_path / "rules.yaml")
+    return (lambda: deliver_due(tmp_path / "monitor.db", rules, clock=clock),
+            Store(tmp_path / "monitor.db"))
 
 
 def test_target_down_then_up_same_id_on_every_attempt(
@@ -145,19 +151,19 @@ def test_target_down_then_up_same_id_on_every_attempt(
         first_retry = min(r["next_attempt"] for r in store.query("select * from alerts"))
         clock.now = datetime.fromisoformat(first_retry.replace("Z", "+00:00"))
         clock.advance(-0.5)
-        assert deliver.deliver_due() == {}  # not due yet: backoff
+        assert deliver() == {}  # not due yet: backoff
         clock.advance(3)
         # The webhook answers 503 with Retry-After: 120 and the mail server is still down:
         # both retry later, the webhook not before 120 s.
-        assert deliver.deliver_due() == {"retrying": 2}
-        (hook,) = store.query("select * from alerts where target like 'webhook:%'")
+        assert deliver() == {"retrying": 2}
+        (hook,) = store.query("select * from alerts where target = 'yakutia-news-1'")
         assert hook["attempts"] == 2 and hook["last_error"].startswith("HTTP 503")
         wait = (datetime.fromisoformat(hook["next_attempt"].replace("Z", "+00:00"))
                 - clock.now).total_seconds()
         assert wait >= 119
         smtp_server.start()
         clock.advance(130)
-        assert deliver.deliver_due() == {"sent": 2}
+        assert deliver() == {"sent": 2}
     ids = {d.headers["webhook-id"] for d in webhook_receiver.deliveries}
     assert ids == {hook["id"]} and len(webhook_receiver.deliveries) == 3
     (mail,) = smtp_server.messages
@@ -173,7 +179,7 @@ def test_webhook_status_handling(setup, tmp_path: Path, webhook_receiver: Webhoo
     result = invoke("poll", *opts)
     assert f"1 {outcome}" in result.output and "1 sent" in result.output  # email unaffected
     (hook,) = db_rows(tmp_path, "select status, last_error from alerts "
-                             "where target like 'webhook:%'")
+                             "where target = 'yakutia-news-1'")
     assert hook["status"] == ("pending" if outcome == "retrying" else "dead")
     assert hook["last_error"].startswith(f"HTTP {status}")
 
@@ -188,8 +194,8 @@ def test_gives_up_after_give_up_after(setup, tmp_path: Path,
     with store:
         for _ in range(70):  # 70 minutes of retries against a one-hour give-up
             clock.advance(61)
-            deliver.deliver_due()
-        (hook,) = store.query("select status, attempts from alerts where target like 'web%'")
+            deliver()
+        (hook,) = store.query("select status, attempts from alerts where target = 'yakutia-news-1'")
     assert hook["status"] == "dead" and 5 < hook["attempts"] < 50
 
 
@@ -216,7 +222,7 @@ def test_hourly_digest_groups_articles(setup, tmp_path: Path,
     clock.advance(3601)
     deliver, store = sender(tmp_path, clock)
     with store:
-        assert deliver.deliver_due() == {"sent": 4}
+        assert deliver() == {"sent": 4}
     (delivery,) = webhook_receiver.deliveries
     assert delivery.json()["type"] == "alert.digest"
     assert [a["title"] for a in delivery.json()["articles"]] == ["Новость 1", "Новость 2"]
@@ -312,7 +318,7 @@ def test_retry_by_id_requeues_only_that_alert(setup, tmp_path: Path,
     smtp_server.mailbox.refuse = "550 5.1.1 no such user"
     webhook_receiver.responses.append((410, {}))
     invoke("poll", *opts)
-    dead = {r["target"].split(":")[0]: r["id"]
+    dead = {KINDS[r["target"]]: r["id"]
             for r in db_rows(tmp_path, "select id, target from alerts where status = 'dead'")}
     assert set(dead) == {"email", "webhook"}
     smtp_server.mailbox.refuse = None
