@@ -15,7 +15,7 @@ from monitor.alert.sender import deliver_due
 from monitor.config import load_rules
 from monitor.store import Store
 
-from helpers import db_rows, invoke, rss, write_config
+from helpers import db_rows, invoke, rss, run_cli, write_config
 from httpserver import TestServer
 from receivers import SmtpServer, WebhookReceiver
 
@@ -329,3 +329,98 @@ def test_retry_by_id_requeues_only_that_alert(setup, tmp_path: Path,
     assert smtp_server.messages[-1]["Message-ID"] == f"<{dead['email']}@technopark-monitor>"
     usage = invoke("alerts", *opts, "retry")
     assert usage.exit_code == 2 and "give alert ids or --dead" in usage.output
+
+
+def test_alerts_send_sends_a_pending_alert_now_despite_its_backoff(
+        setup, tmp_path: Path, webhook_receiver: WebhookReceiver,
+        smtp_server: SmtpServer) -> None:
+    """After fixing a receiver, a user should not wait out the backoff."""
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((503, {"Retry-After": "1800"}))
+    invoke("poll", *opts)
+    (hook,) = db_rows(tmp_path, "select id, status from alerts where target = 'yakutia-news-1'")
+    assert hook["status"] == "pending"
+    assert "alerts:" not in invoke("poll", *opts).output  # backoff: half an hour
+    result = invoke("alerts", *opts, "send", hook["id"])
+    assert result.exit_code == 0 and result.output == f"{hook['id']}: sent\n", result.output
+    assert webhook_receiver.deliveries[-1].headers["webhook-id"] == hook["id"]
+    # Only pending alerts, and only known ids.
+    again = invoke("alerts", *opts, "send", hook["id"])
+    assert again.exit_code == 2 and f"not pending: {hook['id']}" in again.output
+    unknown = invoke("alerts", *opts, "send", "msg_nope")
+    assert unknown.exit_code == 2 and "no alert with id msg_nope" in unknown.output
+    assert "Example:" in invoke("alerts", "send", "--help").output
+
+
+def test_alerts_retry_refuses_a_sent_alert_unless_forced(
+        setup, tmp_path: Path, webhook_receiver: WebhookReceiver,
+        smtp_server: SmtpServer) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    invoke("poll", *opts)
+    (hook,) = db_rows(tmp_path, "select id from alerts where target = 'yakutia-news-1'")
+    refused = invoke("alerts", *opts, "retry", hook["id"])
+    assert refused.exit_code == 2 and f"already sent: {hook['id']}" in refused.output
+    assert "--force" in refused.output
+    assert db_rows(tmp_path, f"select status from alerts where id = '{hook['id']}'") == [
+        {"status": "sent"}]
+    forced = invoke("alerts", *opts, "retry", "--force", hook["id"])
+    assert forced.output == "1 alert queued again\n"
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    assert [d.headers["webhook-id"] for d in webhook_receiver.deliveries] == [hook["id"]] * 2
+    assert "Example" in invoke("alerts", "retry", "--help").output
+
+
+def test_webhook_url_never_shown_whole(tmp_path: Path, http_server: TestServer) -> None:
+    """Webhook URLs often carry a token: logs, alerts.last_error and the CLI show the host
+    and a short hash, never the path or query."""
+    from receivers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/hooks/T0KEN-path?token=S3CRET-query"
+    http_server.route("/feed.xml", rss([item(1, "Технопарк «Якутия» растёт.")]))
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}], rules=rules_yaml(url))
+    polled = run_cli("poll", *opts, timeout=60)
+    listing = run_cli("alerts", *opts, timeout=60)
+    (row,) = db_rows(tmp_path, "select target, last_error from alerts")
+    assert row["last_error"] == "connection refused" and row["target"] == "yakutia-news-1"
+    shown = polled.stdout + polled.stderr + listing.stdout + listing.stderr
+    assert "alert.retrying" in shown and "127.0.0.1" in shown
+    assert "T0KEN" not in shown and "S3CRET" not in shown
+    # A row of an older release, keyed by the whole URL, is listed with the URL redacted.
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set target = ?", (f"webhook:{url}",))
+    listed = invoke("alerts", *opts).output
+    assert "webhook:http://127.0.0.1:" in listed and "S3CRET" not in listed
+
+
+def test_webhook_reason_without_the_url() -> None:
+    """requests quotes the request's path and query in its exception texts."""
+    from monitor.alert.webhook import _scrub
+
+    url = "https://hooks.example.org/services/T0KEN?key=S3CRET"
+    reason = _scrub("request failed: HTTPSConnectionPool(host='hooks.example.org', port=443): "
+                    "Max retries exceeded with url: /services/T0KEN?key=S3CRET (Caused by X)",
+                    url)
+    assert "T0KEN" not in reason and "S3CRET" not in reason
+    assert "hooks.example.org" in reason
+
+
+def test_targets_have_stable_names(tmp_path: Path) -> None:
+    """Default names survive editing an address; explicit names must be unique."""
+    from monitor.errors import ConfigError
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(rules_yaml("https://hooks.example.org/a", 25, health=(
+        "health:\n  target:\n    webhook: https://hooks.example.org/h\n")), encoding="utf-8")
+    rules = load_rules(path)
+    assert [t.name for t in rules.alerts[0].targets] == ["yakutia-news-1", "yakutia-news-2"]
+    assert rules.health.target.name == "health"
+    path.write_text(rules_yaml("https://hooks.example.org/a", 25).replace(
+        "secret:", "name: ops\n        timeout: 10s\n        secret:").replace(
+        "- email: [analyst@example.org]", "- {name: ops, email: [analyst@example.org]}"),
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_rules(path)
+    assert refused.value.problems == [
+        "rules.yaml:23: alerts[0].targets[1].name: duplicate target name 'ops' (first used by "
+        "alerts[0].targets[0]; target names must be unique, the alerts table keys on them)"]
