@@ -41,7 +41,12 @@ worse than an error the user fixes once by configuring the final URL. 408, 429, 
 failures are the receiver's passing trouble and are retried (no sooner than its Retry-After);
 any other 4xx (410 Gone included) means the request itself is refused, and sending it again
 would only be refused again. Only the first 64 KiB of an error response are read, for the
-excerpt in the reason: the receiver's answer is not trusted to be small.
+excerpt in the reason: the receiver's answer is not trusted to be small. Nor is it trusted to
+be quick: the whole POST, connect to last byte, has one deadline (the target's `timeout`, else
+`delivery.webhook_timeout`), enforced by the sender's watchdog on every socket opened here.
+
+`hits` lists at most 50 hits per article (message.MAX_HITS); `hits_total` says how many the
+article has, and its `url` leads to the rest.
 """
 
 from __future__ import annotations
