@@ -424,3 +424,23 @@ def test_targets_have_stable_names(tmp_path: Path) -> None:
     assert refused.value.problems == [
         "rules.yaml:23: alerts[0].targets[1].name: duplicate target name 'ops' (first used by "
         "alerts[0].targets[0]; target names must be unique, the alerts table keys on them)"]
+
+
+def test_a_claim_whose_sender_died_runs_out(setup, tmp_path: Path,
+                                            webhook_receiver: WebhookReceiver) -> None:
+    """A row another sender holds is skipped until its lease runs out; then it is due again
+    (the sender died mid-send), and goes out with the same id."""
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((503, {}))
+    invoke("poll", *opts)
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set status = 'sending', next_attempt = '2000-01-01T00:00:00Z',"
+                     " lease_until = '2999-01-01T00:00:00Z' where target = 'yakutia-news-1'")
+    assert "alerts:" not in invoke("poll", *opts).output
+    assert invoke("alerts", *opts, "--status", "sending").output.count("yakutia-news-1") == 1
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set lease_until = '2000-01-01T00:00:00Z'")
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    (row,) = db_rows(tmp_path, "select * from alerts where target = 'yakutia-news-1'")
+    assert (row["status"], row["lease_until"]) == ("sent", None)
+    assert webhook_receiver.deliveries[-1].headers["webhook-id"] == row["id"]

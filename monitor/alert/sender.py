@@ -37,8 +37,9 @@ from .schedule import iso, next_attempt, parse_iso
 from .watchdog import Watchdog
 
 log = logging.getLogger("monitor.alert")
-LEASE_MARGIN = 60
-"""Seconds a claim outlives the send's deadline: time to record the outcome."""
+LEASE_MARGIN = 10
+"""Seconds a claim outlives the send's deadline: time to record the outcome. A sender killed
+mid-send holds its rows this much longer than the deadline; then they are due again."""
 NO_SMTP_DEADLINE = 1.0
 """An email target without smtp settings fails before it connects."""
 
