@@ -9,7 +9,10 @@ outbox rows. Every test here failed before its fix.
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,7 +20,7 @@ from pathlib import Path
 from monitor.alert.dispatch import Dispatcher
 from monitor.config import load_rules
 
-from helpers import alert_rules, db_rows, invoke, rss, run_cli, wait_for, write_config
+from helpers import REPO, alert_rules, db_rows, invoke, rss, run_cli, wait_for, write_config
 from httpserver import TestServer
 from receivers import SmtpServer, TrickleServer, WebhookReceiver, free_port
 
@@ -130,6 +133,35 @@ def test_daemon_delivery_one_slow_target_costs_only_its_own_alerts(
     # The send cut by stop() is given back: not counted as an attempt, not leased.
     assert all(r["lease_until"] is None for r in rows)
     assert sorted(r["attempts"] for r in rows if r["target"] == "yakutia-1") == [0, 0, 1]
+
+
+def test_sigterm_stops_the_daemon_mid_send(tmp_path: Path, http_server: TestServer,
+                                           webhook_receiver: WebhookReceiver) -> None:
+    """SIGTERM was ignored while a webhook trickled its answer; now the send is cut, the
+    daemon exits within seconds, and the alert is left to go out next time."""
+    slow = TrickleServer(TRICKLED_STATUS)
+    try:
+        opts = yakutia_feed(tmp_path, http_server, outbox_rules(
+            f"{{webhook: 'http://127.0.0.1:{slow.port}/hook'}}",  # default deadline: 30 s
+            f"{{webhook: '{webhook_receiver.url}'}}"))
+        daemon = subprocess.Popen([sys.executable, str(REPO / "run.py"), "run", *opts],
+                                  cwd=REPO, stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_for(lambda: slow.connections == 1 and webhook_receiver.deliveries,
+                            timeout=30)
+            time.sleep(1)  # the slow send is under way
+            stopping = time.monotonic()
+            daemon.send_signal(signal.SIGTERM)
+            _, stderr = daemon.communicate(timeout=30)
+            took = time.monotonic() - stopping
+        finally:
+            daemon.kill()
+    finally:
+        slow.close()
+    assert daemon.returncode == 0, stderr
+    assert took < 10, f"stopping took {took:.1f} s"
+    (row,) = db_rows(tmp_path, "select status, attempts from alerts where target = 'yakutia-1'")
+    assert row == {"status": "pending", "attempts": 0}
 
 
 def test_an_alert_for_a_deleted_article_is_dead_and_the_others_go_out(
