@@ -60,3 +60,14 @@ class DeliveryError(MonitorError):
         self.permanent = permanent
         self.retry_after = retry_after
         super().__init__(reason)
+
+
+class UnbuildableAlert(MonitorError):
+    """An alert row no message can be made from: its article was deleted (users delete rows
+    with sqlite-utils, which does not enforce foreign keys), or its detail is unreadable. The
+    row is given up with this reason; the others still go out."""
+
+    def __init__(self, alert_id: str, reason: str):
+        self.alert_id = alert_id
+        self.reason = reason
+        super().__init__(f"{alert_id}: {reason}")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import logs
 from ..config import RulesFile, Target
-from ..errors import DeliveryError
+from ..errors import DeliveryError, UnbuildableAlert
 from ..store import HEALTH_ALERT, Outbox, QueuedAlert, Store
 from . import email, webhook
 from .message import MAX_HITS, AlertArticle, AlertHit, AlertMessage, HealthEvent
@@ -72,10 +72,6 @@ def prepare(store: Store, rules: RulesFile, now: datetime) -> None:
     targets = targets_of(rules)
     outbox.adopt({t.describe(): name for name, t in targets.items()})
     outbox.orphans(list(targets), iso(now))
-
-
-class Unbuildable(Exception):
-    """An alert row a message cannot be made from (its article was deleted)."""
 
 
 @dataclass(frozen=True)
@@ -154,11 +150,12 @@ class Sender:
                     health = _health(row)
                 else:
                     articles.append(self._article(row))
-            except Unbuildable as exc:
-                self.outbox.failed([row.id], str(exc), None)
+            except UnbuildableAlert as exc:
+                self.outbox.failed([row.id], exc.reason, None)
                 counts["dead"] += 1
                 logs.event(log, logging.WARNING, "alert.dead", alert=row.alert,
-                           target=self.name, id=row.id, article=row.article_id, error=str(exc))
+                           target=self.name, id=row.id, article=row.article_id,
+                           error=exc.reason)
                 continue
             kept.append(row)
         if not kept:
@@ -172,8 +169,8 @@ class Sender:
         found = (self.outbox.article(row.article_id, MAX_HITS)
                  if row.article_id is not None else None)
         if found is None:
-            raise Unbuildable(f"article {row.article_id} no longer exists (deleted from the "
-                              "database): nothing to send")
+            raise UnbuildableAlert(row.id, f"article {row.article_id} no longer exists "
+                                   "(deleted from the database): nothing to send")
         article, hits, total = found
         return AlertArticle(
             id=article["id"], url=article["url"], title=article["title"],
@@ -238,8 +235,8 @@ def _health(row: QueuedAlert) -> HealthEvent:
         detail = json.loads(row.detail or "{}")
         return HealthEvent(row.source or "", detail.get("state", ""), detail.get("detail", ""))
     except (ValueError, AttributeError):
-        raise Unbuildable(f"health alert detail is not a JSON object: {row.detail!r:.80}") \
-            from None
+        raise UnbuildableAlert(row.id, "health alert detail is not a JSON object: "
+                               f"{row.detail!r:.80}") from None
 
 
 def deliver_due(db_path: Path, rules: RulesFile, *, clock: Clock = now_utc,
