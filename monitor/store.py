@@ -570,7 +570,9 @@ class Outbox:
         with self.store.transaction() as conn:
             return conn.execute(
                 "UPDATE alerts SET status = 'dead', lease_until = NULL, last_error = "
-                "'target ' || target || ' is no longer configured in rules.yaml' "
+                # An unmapped row of an older release names its webhook by URL: not shown.
+                "CASE WHEN target LIKE 'webhook:%' THEN 'its webhook target' "
+                "ELSE 'target ' || target END || ' is no longer configured in rules.yaml' "
                 f"WHERE target NOT IN ({','.join(f':t{i}' for i in range(len(targets)))}) "
                 f"AND {_DUE}", {"now": now, **{f"t{i}": t for i, t in enumerate(targets)}}
             ).rowcount

@@ -386,11 +386,18 @@ def test_webhook_url_never_shown_whole(tmp_path: Path, http_server: TestServer) 
     shown = polled.stdout + polled.stderr + listing.stdout + listing.stderr
     assert "alert.retrying" in shown and "127.0.0.1" in shown
     assert "T0KEN" not in shown and "S3CRET" not in shown
-    # A row of an older release, keyed by the whole URL, is listed with the URL redacted.
+    # A row of an older release, keyed by the whole URL, is listed with the URL redacted;
+    # once its target is gone from rules.yaml, the reason it is given up names no URL either.
     with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
-        conn.execute("update alerts set target = ?", (f"webhook:{url}",))
+        conn.execute("update alerts set target = ?", (f"webhook:{url}?old",))
     listed = invoke("alerts", *opts).output
     assert "webhook:http://127.0.0.1:" in listed and "S3CRET" not in listed
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set next_attempt = '2000-01-01T00:00:00Z'")
+    invoke("poll", *opts)
+    (row,) = db_rows(tmp_path, "select status, last_error from alerts")
+    assert row == {"status": "dead",
+                   "last_error": "its webhook target is no longer configured in rules.yaml"}
 
 
 def test_webhook_reason_without_the_url() -> None:
