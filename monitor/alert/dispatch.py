@@ -45,6 +45,16 @@ class _Worker:
                                        daemon=True)
 
     def _run(self) -> None:
+        while not self.watchdog.stopping:
+            try:
+                self._serve()
+            except Exception as exc:  # a locked or full database: the rows stay queued
+                logs.event(log, logging.ERROR, "alert.delivery_failed", target=self.target,
+                           error=f"{type(exc).__name__}: {exc}")
+                self.woken.wait(IDLE_SECONDS)
+                self.woken.clear()
+
+    def _serve(self) -> None:
         with (Store(self.db_path) as store,
               Sender(store, self.rules, self.target, clock=self.clock,
                      watchdog=self.watchdog) as sender):
@@ -52,26 +62,14 @@ class _Worker:
             resume_at: datetime | None = None
             while not self.watchdog.stopping:
                 if resume_at is None or self.clock() >= resume_at:
-                    resume_at = self._deliver(sender)
+                    resume_at = sender.deliver().resume_at
                 self.woken.wait(self._sleep(outbox, resume_at))
                 self.woken.clear()
-
-    def _deliver(self, sender: Sender) -> datetime | None:
-        try:
-            outcome = sender.deliver()
-        except Exception as exc:  # a locked or full database: the rows stay, try again later
-            logs.event(log, logging.ERROR, "alert.delivery_failed", target=self.target,
-                       error=f"{type(exc).__name__}: {exc}")
-            return None
-        return outcome.resume_at
 
     def _sleep(self, outbox: Outbox, resume_at: datetime | None) -> float:
         """Seconds until the target's next due row (not before `resume_at`), at most
         IDLE_SECONDS."""
-        try:
-            due = outbox.next_due(self.target)
-        except Exception:  # the next look at the database reports it
-            due = None
+        due = outbox.next_due(self.target)
         moments = [parse_iso(due)] if due else []
         if resume_at is not None:
             moments = [max([resume_at, *moments])]
