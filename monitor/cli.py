@@ -16,8 +16,8 @@ import click
 from tabulate import tabulate
 
 from . import __version__, logs
-from .alert.sender import Sender
-from .config import Config, SourcesFile, load, load_rules
+from .alert.sender import deliver_due
+from .config import Config, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
 from .errors import (
     ConfigError,
@@ -35,7 +35,7 @@ from .language import detect
 from .match import Hit, Matcher
 from .pipeline import Poller, PollResult
 from .scheduler import Daemon, DaemonRecord, daemon_record
-from .store import Outbox, Store
+from .store import Outbox, Store, utcnow
 
 DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_RULES = Path("rules.yaml")
@@ -168,8 +168,7 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
         results = _poll(store, config, chosen)
         for result in results:
             click.echo(_describe(result))
-        with Sender(store, config.rules) as sender:
-            delivered = sender.deliver_due()
+    delivered = deliver_due(db_path, config.rules)
     if delivered:
         click.echo("alerts: " + ", ".join(f"{n} {what}" for what, n in sorted(delivered.items())))
     if results and not any(r.ok for r in results):
@@ -197,22 +196,25 @@ def _describe(result: PollResult) -> str:
 
 @cli.group(invoke_without_command=True)
 @_paths
-@click.option("--status", "status_filter", type=click.Choice(["pending", "sent", "dead"]),
-              help="only alerts with this status")
+@click.option("--status", "status_filter",
+              type=click.Choice(["pending", "sending", "sent", "dead"]),
+              help="only alerts with this status ('sending': claimed by a sender right now)")
 @click.option("--limit", default=50, show_default=True, help="at most this many, newest first")
 @click.pass_context
 @_friendly_errors
 def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Path,
            status_filter: str | None, limit: int) -> None:
-    """List alerts in the outbox: pending, sent or dead (given up), with their last error.
+    """List alerts in the outbox: pending, sending, sent or dead (given up), with their
+    target's name and last error.
 
     \b
     Examples:
         technopark-monitor alerts --status dead
         technopark-monitor alerts retry msg_3f2a... msg_9b1c...
         technopark-monitor alerts retry --dead
+        technopark-monitor alerts send msg_3f2a...
     """
-    ctx.obj = {**(ctx.obj or {}), "db_path": db_path}
+    ctx.obj = {**(ctx.obj or {}), "db_path": db_path, "rules_path": rules_path}
     if ctx.invoked_subcommand is not None:
         return
     with Store.existing(db_path) as store:
@@ -224,31 +226,89 @@ def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Pa
     if not rows:
         click.echo("no alerts")
         return
-    click.echo(tabulate([[r["id"], r["alert"], r["target"], r["status"], r["attempts"],
+    click.echo(tabulate([[r["id"], r["alert"], _target(r["target"]), r["status"], r["attempts"],
                           r["next_attempt"] if r["status"] == "pending" else r["sent"] or "",
                           (r["last_error"] or "")[:60], (r["title"] or "")[:50]] for r in rows],
                         headers=["id", "alert", "target", "status", "attempts", "next/sent",
                                  "last error", "article"]))
 
 
+def _target(stored: str) -> str:
+    """A target as the CLI shows it: its name; a row from before target names holds the
+    target's description, whose webhook URL is shown only as host and hash."""
+    kind, _, where = stored.partition(":")
+    return f"webhook:{redact_url(where)}" if kind == "webhook" and where else stored
+
+
+def _known(outbox: Outbox, ids: tuple[str, ...]) -> dict[str, str]:
+    """The status of each alert id; unknown ids are a usage error."""
+    statuses = outbox.statuses(ids)
+    unknown = [i for i in ids if i not in statuses]
+    if unknown:
+        raise click.BadParameter(f"no alert with id {', '.join(unknown)}", param_hint="ID")
+    return statuses
+
+
 @alerts.command("retry")
 @click.argument("ids", nargs=-1, metavar="ID...")
 @click.option("--dead", is_flag=True, help="requeue every dead alert")
+@click.option("--force", is_flag=True, help="also requeue alerts already sent (the receiver "
+              "gets them again, with the same id)")
 @click.pass_context
 @_friendly_errors
-def alerts_retry(ctx: click.Context, ids: tuple[str, ...], dead: bool) -> None:
+def alerts_retry(ctx: click.Context, ids: tuple[str, ...], dead: bool, force: bool) -> None:
     """Queue alerts again (the given ones, or every dead one). They keep their ids, so a
-    receiver that already has one can drop the repeat.
+    receiver that already has one can drop the repeat. An alert already sent is refused
+    unless --force.
 
     \b
-    Example:
+    Examples:
         technopark-monitor alerts retry --dead
+        technopark-monitor alerts retry --force msg_3f2a...
     """
     if bool(ids) == dead:
         raise click.UsageError("give alert ids or --dead, not both")
     with Store.existing(ctx.obj["db_path"]) as store:
-        count = Outbox(store).requeue(ids, dead=dead)
+        outbox = Outbox(store)
+        if ids:
+            sent = [i for i, status in _known(outbox, ids).items() if status == "sent"]
+            if sent and not force:
+                raise click.UsageError(f"already sent: {', '.join(sent)} (add --force to send "
+                                       "again)")
+        count = outbox.requeue(ids, dead=dead)
     click.echo(f"{count} alert{'s' if count != 1 else ''} queued again")
+
+
+@alerts.command("send")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.pass_context
+@_friendly_errors
+def alerts_send(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Send pending alerts now, without waiting out their retry backoff or digest time (after
+    fixing a receiver, say). Whatever else is due for their targets goes out too. Only
+    pending alerts: queue dead or sent ones again with `alerts retry` first.
+
+    \b
+    Example:
+        technopark-monitor alerts send msg_3f2a... msg_9b1c...
+    """
+    _setup_logs("warning")
+    rules = load_rules(ctx.obj["rules_path"])
+    db_path = ctx.obj["db_path"]
+    with Store.existing(db_path) as store:
+        outbox = Outbox(store)
+        not_pending = [i for i, status in _known(outbox, ids).items() if status != "pending"]
+        if not_pending:
+            raise click.UsageError(f"not pending: {', '.join(not_pending)} (`alerts retry` "
+                                   "queues dead or sent alerts again)")
+        outbox.expedite(ids, utcnow())
+    deliver_due(db_path, rules)
+    with Store.existing(db_path) as store:
+        statuses = Outbox(store).statuses(ids)
+    for alert_id in ids:
+        click.echo(f"{alert_id}: {statuses[alert_id]}")
+    if any(status != "sent" for status in statuses.values()):
+        sys.exit(1)  # `alerts --status pending` shows why (last error)
 
 
 @cli.command()
@@ -443,8 +503,7 @@ def demo(rules_path: Path, db_path: Path) -> None:
         with _open_store(db_path, config) as store:
             for result in _poll(store, config, config.sources.sources):
                 click.echo(f"  {_describe(result)}")
-            with Sender(store, config.rules) as sender:
-                sender.deliver_due()
+            deliver_due(db_path, config.rules)
             rows = store.query(
                 "SELECT * FROM hits_view ORDER BY source, published, article_id, id")
     click.echo()

@@ -346,11 +346,20 @@ TimeZone = Annotated[str, BeforeValidator(_timezone)]
 
 
 class Target(_Strict):
-    """Where an alert goes: `email: [addresses]`, or `webhook: URL` with an optional secret."""
+    """Where an alert goes: `email: [addresses]`, or `webhook: URL` with an optional secret.
 
+    `name` is what the `alerts` table records, so pending alerts follow the target when its
+    address changes (a new webhook URL, one more recipient). Left out, it is
+    `<alert name>-<position>` (from 1) for an alert's targets and `health` for the health
+    target."""
+
+    name: Ident = ""
+    """Filled in while validating the alert or health section it belongs to."""
     email: list[Email] | None = None
     webhook: Url | None = None
     secret: Secret | None = None
+    timeout: Seconds | None = None
+    """Webhook only: the total time one POST may take; default `delivery.webhook_timeout`."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Target:
@@ -360,11 +369,34 @@ class Target(_Strict):
             raise PydanticCustomError("target", "`email` needs at least one address")
         if self.secret is not None and self.webhook is None:
             raise PydanticCustomError("target", "`secret` goes with `webhook`")
+        if self.timeout is not None and self.webhook is None:
+            raise PydanticCustomError("target", "`timeout` goes with `webhook` (an email "
+                                      "target uses `smtp.timeout`)")
         return self
 
     def describe(self) -> str:
-        """How the target is named in the `alerts` table."""
+        """How releases before target names keyed the target in the `alerts` table (it holds
+        the webhook URL, so it is never shown or logged: see `label`)."""
         return f"webhook:{self.webhook}" if self.webhook else "email:" + ",".join(self.email)
+
+    def label(self) -> str:
+        """The target for logs and the CLI: its name, and the webhook's host and a short hash
+        of its URL (webhook URLs often carry a secret token), or the email addresses."""
+        where = redact_url(self.webhook) if self.webhook else ",".join(self.email or [])
+        return f"{self.name} ({where})"
+
+
+def redact_url(url: str) -> str:
+    """'https://hooks.example.org/…#3f2a9c1e': enough to tell URLs apart, nothing of a token
+    in their path or query."""
+    parts = urlsplit(url)
+    digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/…#{digest}"
+
+
+def _named(targets: list[Target], prefix: str) -> list[Target]:
+    return [t if t.name else t.model_copy(update={"name": f"{prefix}-{i}"})
+            for i, t in enumerate(targets, 1)]
 
 
 class Alert(Selection):
@@ -374,6 +406,12 @@ class Alert(Selection):
     at: Clock = "09:00"
     """For `daily`: when the digest goes out, in `timezone`."""
     timezone: TimeZone = "UTC"
+
+    @model_validator(mode="after")
+    def _default_target_names(self) -> Alert:
+        # Frozen model: the default names are filled in once, here, while validating.
+        object.__setattr__(self, "targets", _named(self.targets, self.name))
+        return self
 
 
 class SmtpSettings(_Strict):
@@ -385,6 +423,7 @@ class SmtpSettings(_Strict):
     security: Literal["starttls", "ssl", "none"] = "starttls"
     from_address: Email
     timeout: float = Field(30.0, gt=0)
+    """Seconds one message may take in all: connect, TLS, login and sending."""
 
 
 class HealthSettings(_Strict):
@@ -393,14 +432,23 @@ class HealthSettings(_Strict):
     target: Target
     failures: int = Field(3, ge=1)
 
+    @model_validator(mode="after")
+    def _default_target_name(self) -> HealthSettings:
+        if not self.target.name:
+            object.__setattr__(self, "target", self.target.model_copy(update={"name": "health"}))
+        return self
+
 
 class DeliverySettings(_Strict):
     """Retries: exponential backoff from `retry_base`, never longer than `retry_max` between
-    attempts, and given up (status dead) once `give_up_after` has passed since the first."""
+    attempts, and given up (status dead) once `give_up_after` has passed since the first.
+    `webhook_timeout` bounds one webhook POST from connect to the end of the response (an
+    email's bound is `smtp.timeout`), so a receiver trickling its answer cannot hold delivery."""
 
     retry_base: Seconds = 30
     retry_max: Seconds = 3600
     give_up_after: Seconds = 86400
+    webhook_timeout: Seconds = 30
 
 
 class RulesFile(_Strict):
@@ -737,13 +785,25 @@ def _rules_references(rules: RulesFile) -> list[tuple[Loc, str]]:
                 value = getattr(node, kind)
                 if value is not None and value not in ids:
                     problems.append(((*loc, kind), _unknown(kind, value, ids)))
+    targets = [(("alerts", a, "targets", t), target) for a, alert in enumerate(rules.alerts)
+               for t, target in enumerate(alert.targets)]
+    if rules.health is not None:
+        targets.append((("health", "target"), rules.health.target))
     if rules.smtp is None:
-        targets = [(("alerts", a, "targets", t), target) for a, alert in enumerate(rules.alerts)
-                   for t, target in enumerate(alert.targets)]
-        if rules.health is not None:
-            targets.append((("health", "target"), rules.health.target))
         problems += [((*loc, "email"), "email targets need an smtp: section")
                      for loc, target in targets if target.email is not None]
+    # Two default names clash only when two alerts share a name, which is reported already.
+    defaulted = {("alerts", a, "targets", t) for a, alert in enumerate(rules.alerts)
+                 for t, target in enumerate(alert.targets)
+                 if target.name == f"{alert.name}-{t + 1}"}
+    first: dict[str, Loc] = {}
+    for loc, target in targets:
+        if target.name not in first:
+            first[target.name] = loc
+        elif loc not in defaulted or first[target.name] not in defaulted:
+            problems.append(((*loc, "name"), f"duplicate target name {target.name!r} (first "
+                             f"used by {format_loc(first[target.name])}; target names must be "
+                             "unique, the alerts table keys on them)"))
     return problems
 
 

@@ -94,3 +94,14 @@ class DaemonRunning(MonitorError):
         super().__init__(f"{path}: a daemon is already running on this database (pid {pid} on "
                          f"{host}, since {started}, last heartbeat {heartbeat}); stop it "
                          "first, or use another --db")
+
+
+class UnbuildableAlert(MonitorError):
+    """An alert row no message can be made from: its article was deleted (users delete rows
+    with sqlite-utils, which does not enforce foreign keys), or its detail is unreadable. The
+    row is given up with this reason; the others still go out."""
+
+    def __init__(self, alert_id: str, reason: str):
+        self.alert_id = alert_id
+        self.reason = reason
+        super().__init__(f"{alert_id}: {reason}")

@@ -22,7 +22,8 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -273,6 +274,20 @@ class _Current(threading.local):
 _current = _Current()
 
 
+@contextmanager
+def guarded(url: str, deadline: float, trusted: Collection[Origin],
+            context: str) -> Iterator[None]:
+    """Requests this thread makes meanwhile, through this module's connection classes, may
+    reach only public addresses and `trusted` origins, and wait for response headers no later
+    than `deadline` (monotonic). `Fetcher.get` uses it for every hop; senders of their own
+    requests (webhooks) use it around theirs."""
+    _current.policy = _Policy(url, deadline, frozenset(trusted), context)
+    try:
+        yield
+    finally:
+        _current.policy = _OUTSIDE
+
+
 def _shutdown(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked recv; close() would not
@@ -457,11 +472,11 @@ class Fetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(url, f"deadline of {self.settings.timeout:g}s exceeded")
-        _current.policy = policy
         try:
-            return self.session.get(
-                url, headers=headers, stream=True, allow_redirects=False,
-                timeout=(min(self.settings.connect_timeout, remaining), remaining))
+            with guarded(url, deadline, policy.trusted, policy.context):
+                return self.session.get(
+                    url, headers=headers, stream=True, allow_redirects=False,
+                    timeout=(min(self.settings.connect_timeout, remaining), remaining))
         except requests.exceptions.ConnectTimeout:
             raise FetchError(url, "connect timeout") from None
         except requests.exceptions.Timeout:
@@ -471,8 +486,6 @@ class Fetcher:
                 raise FetchError(url, f"deadline of {self.settings.timeout:g}s exceeded "
                                       "while waiting for the response headers") from None
             raise FetchError(url, f"connection failed: {_short(exc)}") from None
-        finally:
-            _current.policy = _OUTSIDE
 
     def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         cap = self.settings.max_bytes

@@ -236,7 +236,7 @@ class Poller:
             return []
         found = occurrences(analysis)
         now = datetime.now(UTC)
-        return [Outgoing(alert.name, tuple(t.describe() for t in alert.targets),
+        return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
                          "article" if alert.mode == "immediate" else "digest",
                          iso(due(alert, now)))
                 for alert in self.matcher.rules.alerts
@@ -246,7 +246,7 @@ class Poller:
         health = self.matcher.rules.health
         if health is None:
             return None
-        return HealthPolicy(health.target.describe(), health.failures, source.stale_after)
+        return HealthPolicy(health.target.name, health.failures, source.stale_after)
 
     def _page(self, source: Source, link: str, trusted: frozenset[Origin]) -> Page | str:
         """The article page, or why there is none (stored as `articles.page_error`)."""

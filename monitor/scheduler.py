@@ -15,6 +15,9 @@ Signals, handled in the main thread (the handlers only set flags):
 - SIGHUP: reload sources.yaml and rules.yaml. The new files are validated first; an invalid
   one is logged (`file:line` per problem) and the running configuration kept.
 
+Alert delivery runs beside the polls, never in their pool: a `Dispatcher` with one worker
+thread per target (alert/dispatch.py), woken whenever a poll finishes.
+
 The daemon records itself in the `daemon` table (pid, host, start, heartbeat) so `status`
 can tell whether one is running and a second `run` on the same database refuses to start.
 """
@@ -33,12 +36,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
-from .alert.sender import Sender
+from .alert.dispatch import Dispatcher
 from .config import Config, RulesFile, Source, load
 from .errors import ConfigError, DaemonRunning
 from .fetch import Fetcher
@@ -52,10 +56,11 @@ MAX_PARALLEL_POLLS = 16
 polls need them, so this is sized for one worker per source of a typical sources.yaml (the
 shipped one has 13): a source whose pages hang then delays no other. With more sources than
 workers all hanging at once, `fetch.poll_budget` bounds how long the others wait."""
-DELIVERY_INTERVAL = 5
-"""Seconds between two looks at the alert outbox: alerts go out within seconds of the hits."""
 SHUTDOWN_GRACE = 3.0
 """Seconds polls in hand get to finish after SIGTERM before the process exits anyway."""
+DELIVERY_STOP_TIMEOUT = 2.0
+"""Seconds the delivery workers get to end on stop or reload (sends in flight are cut at once
+and their rows given back unsent)."""
 HEARTBEAT_INTERVAL = 5.0
 """Seconds between two refreshes of the heartbeat in the `daemon` table."""
 STALE_AFTER = 30
@@ -73,6 +78,11 @@ def jitter_for(interval: int) -> int:
 
 def _trigger(source: Source) -> IntervalTrigger:
     return IntervalTrigger(seconds=source.interval, jitter=jitter_for(source.interval))
+
+
+def _delivery_rules(rules: RulesFile) -> tuple:
+    """What delivery depends on: a reload that changes none of it keeps the workers."""
+    return (rules.alerts, rules.smtp, rules.health, rules.delivery)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -180,6 +190,8 @@ class Daemon:
         self._running: set[str] = set()
         """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
         self._idle = threading.Condition()
+        self.dispatcher: Dispatcher | None = None
+        """Alert delivery, started by `run` and replaced when a reload changes the targets."""
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(MAX_PARALLEL_POLLS)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -206,10 +218,6 @@ class Daemon:
                 self._running.discard(name)
                 self._idle.notify_all()
 
-    def _deliver(self) -> None:
-        with Store(self.db_path) as store, Sender(store, self.config.rules) as sender:
-            sender.deliver_due()
-
     def _add_job(self, source: Source, first_run: datetime) -> None:
         self.scheduler.add_job(self._poll, _trigger(source), args=[source.name], id=source.name,
                                name=source.name, next_run_time=first_run)
@@ -220,8 +228,6 @@ class Daemon:
         for index, source in enumerate(enabled):
             # First polls right away, a second apart, rather than all at once.
             self._add_job(source, start + timedelta(seconds=index))
-        self.scheduler.add_job(self._deliver, IntervalTrigger(seconds=DELIVERY_INTERVAL),
-                               id="deliver-alerts", name="deliver-alerts", next_run_time=start)
         return enabled
 
     def run(self) -> None:
@@ -238,6 +244,10 @@ class Daemon:
                         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
             logs.event(log, logging.INFO, "daemon.start", sources=len(enabled),
                        db=str(self.db_path), pid=registration.pid)
+            # Alert delivery has its own threads, one per target, never the polls' pool; a
+            # finished poll wakes them, so its alerts go out at once.
+            self._reload_delivery(self.config.rules)
+            self.scheduler.add_listener(self._wake_delivery, EVENT_JOB_EXECUTED)
             self.scheduler.start()
             try:
                 self._loop(registration)
@@ -268,11 +278,14 @@ class Daemon:
             registration.beat()
 
     def _shutdown(self) -> list[str]:
-        """Stop scheduling, give polls in hand SHUTDOWN_GRACE seconds to finish their article,
-        and return the sources whose polls are still running."""
+        """Stop scheduling and delivery (sends in flight are cut, their rows given back), give
+        polls in hand SHUTDOWN_GRACE seconds to finish their article, and return the sources
+        whose polls are still running."""
         self.stop.set()
         self.scheduler.shutdown(wait=False)
         deadline = time.monotonic() + SHUTDOWN_GRACE
+        if self.dispatcher is not None:
+            self.dispatcher.stop(min(DELIVERY_STOP_TIMEOUT, SHUTDOWN_GRACE))
         with self._idle:
             while self._running and (left := deadline - time.monotonic()) > 0:
                 self._idle.wait(left)
@@ -333,10 +346,21 @@ class Daemon:
                    rules_changed=rules_changed, sources=len(after))
 
     def _reload_delivery(self, rules: RulesFile) -> None:
-        """The one place where delivery learns of new rules (targets added, fixed or removed).
-        The delivery job reads `self.config.rules` on every run, so running it now is enough:
-        alerts held for a target that was just fixed go out at once, not at the next tick."""
-        self.scheduler.modify_job("deliver-alerts", next_run_time=datetime.now().astimezone())
+        """The one place where delivery learns of new rules (targets added, fixed or removed):
+        a new set of workers replaces the old, so alerts held for a target that was just fixed
+        go out at once. A send the old workers had in flight is cut and its rows go out again
+        under the same ids."""
+        old = self.dispatcher
+        if old is not None and _delivery_rules(old.rules) == _delivery_rules(rules):
+            return
+        if old is not None:
+            old.stop(DELIVERY_STOP_TIMEOUT)
+        self.dispatcher = Dispatcher(self.db_path, rules)
+        self.dispatcher.start()
+
+    def _wake_delivery(self, _event: object) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.wake()
 
     def _on_signal(self, signum: int, _frame: object) -> None:
         if signum == signal.SIGHUP:

@@ -263,7 +263,7 @@ class HealthPolicy:
 
 @dataclass(frozen=True)
 class QueuedAlert:
-    """A row of the `alerts` outbox that is due."""
+    """A row of the `alerts` outbox, claimed for sending."""
 
     id: str
     alert: str
@@ -275,6 +275,7 @@ class QueuedAlert:
     attempts: int
     queued: str
     batch: str | None
+    created: str
 
 
 @dataclass(frozen=True)
@@ -510,60 +511,137 @@ class Store:
 
 
 class Outbox:
-    """The `alerts` table as the sender sees it. Each update is its own short transaction, so
-    a crash between sending and recording means one repeat, with the same id, never a loss."""
+    """The `alerts` table as the senders see it. Each update is its own short transaction, so
+    a crash between sending and recording means one repeat, with the same id, never a loss.
+
+    A sender claims a message's rows before sending them (status 'sending' with a lease), in
+    one statement, so a second process (`poll` from cron while `run` is up) skips them; a
+    sender that dies leaves a lease that runs out, and the rows are due again."""
 
     def __init__(self, store: Store):
         self.store = store
 
-    def due(self, now: str, limit: int = 500) -> list[QueuedAlert]:
+    def claim(self, target: str, now: str, lease_until: str) -> list[QueuedAlert]:
+        """Claim the rows of `target`'s next due message: the oldest due row, and with a
+        digest row every due row of the same digest (given a batch id, so every attempt sends
+        the same set under the same id). Empty when nothing of the target is due."""
         rows = self.store.conn.execute(
-            "SELECT id, alert, target, kind, article_id, source, detail, attempts, queued, batch "
-            "FROM alerts WHERE status = 'pending' AND next_attempt <= ? AND due <= ? "
-            "ORDER BY created, article_id, id LIMIT ?", (now, now, limit)).fetchall()
-        return [QueuedAlert(**dict(row)) for row in rows]
+            "WITH first AS (SELECT id, alert, kind, batch FROM alerts "
+            f"  WHERE target = :target AND {_DUE} ORDER BY created, article_id, id LIMIT 1) "
+            "UPDATE alerts SET status = 'sending', lease_until = :lease, "
+            "  batch = CASE WHEN kind = 'digest' THEN coalesce(batch, "
+            "    'dig_' || substr((SELECT id FROM first), 5)) END "
+            f"WHERE target = :target AND {_DUE} AND (id = (SELECT id FROM first) OR ("
+            "  kind = 'digest' AND (SELECT kind FROM first) = 'digest' "
+            "  AND alert = (SELECT alert FROM first) AND batch IS (SELECT batch FROM first))) "
+            "RETURNING id, alert, target, kind, article_id, source, detail, attempts, queued, "
+            "batch, created",
+            {"target": target, "now": now, "lease": lease_until}).fetchall()
+        alerts = [QueuedAlert(**dict(row)) for row in rows]
+        return sorted(alerts, key=lambda a: (a.created, a.article_id or 0, a.id))
 
-    def claim(self, ids: Sequence[str], batch: str) -> None:
-        """Fix which rows a digest message carries, so every attempt sends the same set under
-        the same id."""
-        with self.store.transaction() as conn:
-            conn.executemany("UPDATE alerts SET batch = ? WHERE id = ? AND batch IS NULL",
-                             [(batch, i) for i in ids])
+    def next_due(self, target: str) -> str | None:
+        """When `target` next has something to send (a lease running out included)."""
+        row = self.store.conn.execute(
+            "SELECT min(CASE WHEN status = 'pending' THEN max(next_attempt, due) "
+            "ELSE lease_until END) FROM alerts WHERE target = ? AND status IN "
+            "('pending', 'sending')", (target,)).fetchone()
+        return row[0]
 
     def sent(self, ids: Sequence[str], when: str) -> None:
         with self.store.transaction() as conn:
             conn.executemany(
                 "UPDATE alerts SET status = 'sent', sent = ?, attempts = attempts + 1, "
-                "last_error = NULL WHERE id = ?", [(when, i) for i in ids])
+                "last_error = NULL, lease_until = NULL WHERE id = ?", [(when, i) for i in ids])
 
     def failed(self, ids: Sequence[str], error: str, next_attempt: str | None) -> None:
         """Record a failed attempt: retry at `next_attempt`, or give up (dead) when None."""
         with self.store.transaction() as conn:
             conn.executemany(
-                "UPDATE alerts SET attempts = attempts + 1, last_error = ?, "
+                "UPDATE alerts SET attempts = attempts + 1, last_error = ?, lease_until = NULL, "
                 "status = CASE WHEN ? IS NULL THEN 'dead' ELSE 'pending' END, "
                 "next_attempt = coalesce(?, next_attempt) WHERE id = ?",
                 [(error, next_attempt, next_attempt, i) for i in ids])
+
+    def release(self, ids: Sequence[str], not_before: str | None = None) -> None:
+        """Give claimed rows back unsent, without counting an attempt (the sender is stopping,
+        or their target just failed and will not be tried again before `not_before`)."""
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET status = 'pending', lease_until = NULL, "
+                "next_attempt = max(next_attempt, coalesce(?, next_attempt)) "
+                "WHERE id = ? AND status = 'sending'", [(not_before, i) for i in ids])
+
+    def adopt(self, names: dict[str, str]) -> int:
+        """Re-key rows written before targets had names (`alerts.target` held the target's
+        description, e.g. 'webhook:https://...') to the target's name, so they are delivered
+        after an upgrade. `names` maps a description to a name."""
+        with self.store.transaction() as conn:
+            return sum(conn.execute("UPDATE alerts SET target = ? WHERE target = ?",
+                                    (name, description)).rowcount
+                       for description, name in names.items())
+
+    def orphans(self, targets: Sequence[str], now: str) -> int:
+        """Give up the unsent rows of targets no longer in rules.yaml: nobody would send them.
+        `alerts retry` brings them back once a target of that name is configured again."""
+        with self.store.transaction() as conn:
+            return conn.execute(
+                "UPDATE alerts SET status = 'dead', lease_until = NULL, last_error = "
+                # An unmapped row of an older release names its webhook by URL: not shown.
+                "CASE WHEN target LIKE 'webhook:%' THEN 'its webhook target' "
+                "ELSE 'target ' || target END || ' is no longer configured in rules.yaml' "
+                f"WHERE target NOT IN ({','.join(f':t{i}' for i in range(len(targets)))}) "
+                f"AND {_DUE}", {"now": now, **{f"t{i}": t for i, t in enumerate(targets)}}
+            ).rowcount
+
+    def expedite(self, ids: Sequence[str], now: str) -> list[str]:
+        """Make pending alerts due now, whatever their backoff or digest time; returns the
+        targets they go to."""
+        marks = ",".join("?" * len(ids))
+        with self.store.transaction() as conn:
+            conn.execute(f"UPDATE alerts SET next_attempt = ?, due = ? WHERE id IN ({marks}) "
+                         "AND status = 'pending'", [now, now, *ids])
+            return [row[0] for row in conn.execute(
+                f"SELECT DISTINCT target FROM alerts WHERE id IN ({marks}) "
+                "AND status = 'pending'", list(ids))]
+
+    def statuses(self, ids: Sequence[str]) -> dict[str, str]:
+        rows = self.store.conn.execute(
+            f"SELECT id, status FROM alerts WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+        return {row["id"]: row["status"] for row in rows}
 
     def requeue(self, ids: Sequence[str] = (), *, dead: bool = False) -> int:
         """Send again: the given alerts, or every dead one. They keep their ids."""
         now = utcnow()
         with self.store.transaction() as conn:
             where, params = ("status = 'dead'", []) if dead else (
-                f"id IN ({','.join('?' * len(ids))}) AND status != 'pending'", list(ids))
+                f"id IN ({','.join('?' * len(ids))}) AND status NOT IN ('pending', 'sending')",
+                list(ids))
             return conn.execute(
                 f"UPDATE alerts SET status = 'pending', next_attempt = ?, queued = ? "
                 f"WHERE {where}", [now, now, *params]).rowcount
 
-    def article(self, article_id: int) -> tuple[dict, list[dict]]:
-        article = self.store.query(
+    def article(self, article_id: int, max_hits: int) -> tuple[dict, list[dict], int] | None:
+        """The article, its first `max_hits` hits and how many it has; None if it was
+        deleted (users delete rows with sqlite-utils, which does not enforce foreign keys)."""
+        found = self.store.query(
             "SELECT id, url, title, source, language, published FROM articles WHERE id = ?",
-            (article_id,))[0]
+            (article_id,))
+        if not found:
+            return None
         hits = self.store.query(
             "SELECT kind, organisation, organisation_name, metric, metric_name, value, unit, "
-            "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? ORDER BY id",
-            (article_id,))
-        return article, hits
+            "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? ORDER BY id "
+            "LIMIT ?", (article_id, max_hits))
+        total = self.store.conn.execute("SELECT count(*) FROM hits WHERE article_id = ?",
+                                        (article_id,)).fetchone()[0]
+        return found[0], hits, total
+
+
+_DUE = ("((status = 'pending' AND next_attempt <= :now AND due <= :now) "
+        "OR (status = 'sending' AND lease_until <= :now))")
+"""A row to send now: pending and past its backoff and digest time, or claimed by a sender
+whose lease ran out (it died mid-send)."""
 
 
 def _hit_key(hit: Hit) -> str:

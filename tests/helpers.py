@@ -59,6 +59,13 @@ def article_page(title: str, *paragraphs: str, lang: str = "ru") -> str:
 
 def webhook_alert_rules(url: str, extra: str = "") -> str:
     """rules.yaml with one organisation and an immediate alert on it to a webhook."""
+    return alert_rules(f"webhook: {url}", extra=extra)
+
+
+def alert_rules(*targets: str, extra: str = "") -> str:
+    """rules.yaml with one organisation and an immediate alert `yakutia` on it to `targets`
+    (each a YAML flow mapping or `key: value` line), then `extra` sections."""
+    listed = "".join(f"\n      - {target}" for target in targets)
     return f"""\
 organisations:
   - id: technopark-yakutia
@@ -66,8 +73,7 @@ organisations:
 alerts:
   - name: yakutia
     when: {{organisation: technopark-yakutia}}
-    targets:
-      - webhook: {url}
+    targets:{listed}
 {extra}"""
 
 

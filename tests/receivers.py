@@ -67,6 +67,7 @@ class SmtpServer:
 class Delivery:
     headers: dict[str, str]
     body: bytes
+    received: float = field(default_factory=time.monotonic)
 
     def json(self) -> dict:
         return json.loads(self.body)
@@ -115,3 +116,42 @@ class WebhookReceiver:
         self.server.shutdown()
         self.server.server_close()
 
+
+
+class TrickleServer:
+    """A raw TCP server on 127.0.0.1 that answers every connection with `payload`, one byte
+    every `interval` seconds: a webhook receiver trickling its status line, or a mail server
+    trickling its banner. Each byte restarts a socket's read timeout, so only a total deadline
+    ends the wait. Bounded: `payload` is sent once per connection, then the connection closes."""
+
+    def __init__(self, payload: bytes, interval: float = 1.0, port: int = 0) -> None:
+        self.payload = payload
+        self.interval = interval
+        self.connections = 0
+        self.closed = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", port))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn:
+            for byte in self.payload:
+                if self.closed.wait(self.interval):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:  # the client gave up
+                    return
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()

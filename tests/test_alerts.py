@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from monitor.alert.sender import Sender
+from monitor.alert.sender import deliver_due
 from monitor.config import load_rules
 from monitor.store import Store
 
-from helpers import db_rows, invoke, rss, write_config
+from helpers import db_rows, invoke, rss, run_cli, write_config
 from httpserver import TestServer
 from receivers import SmtpServer, WebhookReceiver
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+KINDS = {"yakutia-news-1": "webhook", "yakutia-news-2": "email"}
+"""The targets of `rules_yaml`, by their default names (alert name and position)."""
 
 
 def rules_yaml(webhook: str, smtp_port: int | None = None, mode: str = "immediate",
@@ -78,11 +82,11 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
     result = invoke("poll", *opts)
     assert "alerts: 2 sent" in result.output, result.output
     alerts = db_rows(tmp_path, "select * from alerts order by target")
-    assert [(a["target"].split(":")[0], a["status"], a["attempts"]) for a in alerts] == [
-        ("email", "sent", 1), ("webhook", "sent", 1)]
+    assert [(KINDS[a["target"]], a["status"], a["attempts"]) for a in alerts] == [
+        ("webhook", "sent", 1), ("email", "sent", 1)]
     (delivery,) = webhook_receiver.deliveries
     Webhook(SECRET).verify(delivery.body, delivery.headers)
-    assert delivery.headers["webhook-id"] == alerts[1]["id"]
+    assert delivery.headers["webhook-id"] == alerts[0]["id"]
     payload = delivery.json()
     assert payload["type"] == "alert.article" and payload["alert"] == "yakutia-news"
     (article,) = payload["articles"]
@@ -90,7 +94,7 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
     assert [(h["kind"], h["value"]) for h in article["hits"]] == [
         ("organisation", None), ("metric", 1.5e9), ("organisation", None)]
     (mail,) = smtp_server.messages
-    assert mail["Message-ID"] == f"<{alerts[0]['id']}@technopark-monitor>"
+    assert mail["Message-ID"] == f"<{alerts[1]['id']}@technopark-monitor>"
     assert "Технопарк «Якутия»" in mail["Subject"]
 
     # Re-polling the same feed, or the same article unchanged, alerts nobody again.
@@ -107,7 +111,7 @@ def test_one_alert_per_article_listing_its_hits_to_every_target(
                                                "млрд рублей.")]))
     assert "alerts: 2 sent" in invoke("poll", *opts).output
     assert len(webhook_receiver.deliveries) == 2
-    assert webhook_receiver.deliveries[1].headers["webhook-id"] != alerts[1]["id"]
+    assert webhook_receiver.deliveries[1].headers["webhook-id"] != alerts[0]["id"]
 
 
 class Clock:
@@ -127,9 +131,11 @@ def poll_without_delivery(opts: list[str], webhook_receiver: WebhookReceiver) ->
     invoke("poll", *opts)
 
 
-def sender(tmp_path: Path, clock: Clock) -> tuple[Sender, Store]:
-    store = Store(tmp_path / "monitor.db")
-    return Sender(store, load_rules(tmp_path / "rules.yaml"), clock=clock), store
+def sender(tmp_path: Path, clock: Clock) -> tuple[Callable[[], Counter], Store]:
+    """One-shot delivery of the test's outbox at the clock's time, and a store to look."""
+    rules = load_rules(tmp_path / "rules.yaml")
+    return (lambda: deliver_due(tmp_path / "monitor.db", rules, clock=clock),
+            Store(tmp_path / "monitor.db"))
 
 
 def test_target_down_then_up_same_id_on_every_attempt(
@@ -145,19 +151,19 @@ def test_target_down_then_up_same_id_on_every_attempt(
         first_retry = min(r["next_attempt"] for r in store.query("select * from alerts"))
         clock.now = datetime.fromisoformat(first_retry.replace("Z", "+00:00"))
         clock.advance(-0.5)
-        assert deliver.deliver_due() == {}  # not due yet: backoff
+        assert deliver() == {}  # not due yet: backoff
         clock.advance(3)
         # The webhook answers 503 with Retry-After: 120 and the mail server is still down:
         # both retry later, the webhook not before 120 s.
-        assert deliver.deliver_due() == {"retrying": 2}
-        (hook,) = store.query("select * from alerts where target like 'webhook:%'")
+        assert deliver() == {"retrying": 2}
+        (hook,) = store.query("select * from alerts where target = 'yakutia-news-1'")
         assert hook["attempts"] == 2 and hook["last_error"].startswith("HTTP 503")
         wait = (datetime.fromisoformat(hook["next_attempt"].replace("Z", "+00:00"))
                 - clock.now).total_seconds()
         assert wait >= 119
         smtp_server.start()
         clock.advance(130)
-        assert deliver.deliver_due() == {"sent": 2}
+        assert deliver() == {"sent": 2}
     ids = {d.headers["webhook-id"] for d in webhook_receiver.deliveries}
     assert ids == {hook["id"]} and len(webhook_receiver.deliveries) == 3
     (mail,) = smtp_server.messages
@@ -173,7 +179,7 @@ def test_webhook_status_handling(setup, tmp_path: Path, webhook_receiver: Webhoo
     result = invoke("poll", *opts)
     assert f"1 {outcome}" in result.output and "1 sent" in result.output  # email unaffected
     (hook,) = db_rows(tmp_path, "select status, last_error from alerts "
-                             "where target like 'webhook:%'")
+                             "where target = 'yakutia-news-1'")
     assert hook["status"] == ("pending" if outcome == "retrying" else "dead")
     assert hook["last_error"].startswith(f"HTTP {status}")
 
@@ -188,8 +194,8 @@ def test_gives_up_after_give_up_after(setup, tmp_path: Path,
     with store:
         for _ in range(70):  # 70 minutes of retries against a one-hour give-up
             clock.advance(61)
-            deliver.deliver_due()
-        (hook,) = store.query("select status, attempts from alerts where target like 'web%'")
+            deliver()
+        (hook,) = store.query("select status, attempts from alerts where target = 'yakutia-news-1'")
     assert hook["status"] == "dead" and 5 < hook["attempts"] < 50
 
 
@@ -216,7 +222,7 @@ def test_hourly_digest_groups_articles(setup, tmp_path: Path,
     clock.advance(3601)
     deliver, store = sender(tmp_path, clock)
     with store:
-        assert deliver.deliver_due() == {"sent": 4}
+        assert deliver() == {"sent": 4}
     (delivery,) = webhook_receiver.deliveries
     assert delivery.json()["type"] == "alert.digest"
     assert [a["title"] for a in delivery.json()["articles"]] == ["Новость 1", "Новость 2"]
@@ -312,7 +318,7 @@ def test_retry_by_id_requeues_only_that_alert(setup, tmp_path: Path,
     smtp_server.mailbox.refuse = "550 5.1.1 no such user"
     webhook_receiver.responses.append((410, {}))
     invoke("poll", *opts)
-    dead = {r["target"].split(":")[0]: r["id"]
+    dead = {KINDS[r["target"]]: r["id"]
             for r in db_rows(tmp_path, "select id, target from alerts where status = 'dead'")}
     assert set(dead) == {"email", "webhook"}
     smtp_server.mailbox.refuse = None
@@ -323,3 +329,125 @@ def test_retry_by_id_requeues_only_that_alert(setup, tmp_path: Path,
     assert smtp_server.messages[-1]["Message-ID"] == f"<{dead['email']}@technopark-monitor>"
     usage = invoke("alerts", *opts, "retry")
     assert usage.exit_code == 2 and "give alert ids or --dead" in usage.output
+
+
+def test_alerts_send_sends_a_pending_alert_now_despite_its_backoff(
+        setup, tmp_path: Path, webhook_receiver: WebhookReceiver,
+        smtp_server: SmtpServer) -> None:
+    """After fixing a receiver, a user should not wait out the backoff."""
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((503, {"Retry-After": "1800"}))
+    invoke("poll", *opts)
+    (hook,) = db_rows(tmp_path, "select id, status from alerts where target = 'yakutia-news-1'")
+    assert hook["status"] == "pending"
+    assert "alerts:" not in invoke("poll", *opts).output  # backoff: half an hour
+    result = invoke("alerts", *opts, "send", hook["id"])
+    assert result.exit_code == 0 and result.output == f"{hook['id']}: sent\n", result.output
+    assert webhook_receiver.deliveries[-1].headers["webhook-id"] == hook["id"]
+    # Only pending alerts, and only known ids.
+    again = invoke("alerts", *opts, "send", hook["id"])
+    assert again.exit_code == 2 and f"not pending: {hook['id']}" in again.output
+    unknown = invoke("alerts", *opts, "send", "msg_nope")
+    assert unknown.exit_code == 2 and "no alert with id msg_nope" in unknown.output
+    assert "Example:" in invoke("alerts", "send", "--help").output
+
+
+def test_alerts_retry_refuses_a_sent_alert_unless_forced(
+        setup, tmp_path: Path, webhook_receiver: WebhookReceiver,
+        smtp_server: SmtpServer) -> None:
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    invoke("poll", *opts)
+    (hook,) = db_rows(tmp_path, "select id from alerts where target = 'yakutia-news-1'")
+    refused = invoke("alerts", *opts, "retry", hook["id"])
+    assert refused.exit_code == 2 and f"already sent: {hook['id']}" in refused.output
+    assert "--force" in refused.output
+    assert db_rows(tmp_path, f"select status from alerts where id = '{hook['id']}'") == [
+        {"status": "sent"}]
+    forced = invoke("alerts", *opts, "retry", "--force", hook["id"])
+    assert forced.output == "1 alert queued again\n"
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    assert [d.headers["webhook-id"] for d in webhook_receiver.deliveries] == [hook["id"]] * 2
+    assert "Example" in invoke("alerts", "retry", "--help").output
+
+
+def test_webhook_url_never_shown_whole(tmp_path: Path, http_server: TestServer) -> None:
+    """Webhook URLs often carry a token: logs, alerts.last_error and the CLI show the host
+    and a short hash, never the path or query."""
+    from receivers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/hooks/T0KEN-path?token=S3CRET-query"
+    http_server.route("/feed.xml", rss([item(1, "Технопарк «Якутия» растёт.")]))
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                    "fetch_article": "false"}], rules=rules_yaml(url))
+    polled = run_cli("poll", *opts, timeout=60)
+    listing = run_cli("alerts", *opts, timeout=60)
+    (row,) = db_rows(tmp_path, "select target, last_error from alerts")
+    assert row["last_error"] == "connection refused" and row["target"] == "yakutia-news-1"
+    shown = polled.stdout + polled.stderr + listing.stdout + listing.stderr
+    assert "alert.retrying" in shown and "127.0.0.1" in shown
+    assert "T0KEN" not in shown and "S3CRET" not in shown
+    # A row of an older release, keyed by the whole URL, is listed with the URL redacted;
+    # once its target is gone from rules.yaml, the reason it is given up names no URL either.
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set target = ?", (f"webhook:{url}?old",))
+    listed = invoke("alerts", *opts).output
+    assert "webhook:http://127.0.0.1:" in listed and "S3CRET" not in listed
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set next_attempt = '2000-01-01T00:00:00Z'")
+    invoke("poll", *opts)
+    (row,) = db_rows(tmp_path, "select status, last_error from alerts")
+    assert row == {"status": "dead",
+                   "last_error": "its webhook target is no longer configured in rules.yaml"}
+
+
+def test_webhook_reason_without_the_url() -> None:
+    """requests quotes the request's path and query in its exception texts."""
+    from monitor.alert.webhook import _scrub
+
+    url = "https://hooks.example.org/services/T0KEN?key=S3CRET"
+    reason = _scrub("request failed: HTTPSConnectionPool(host='hooks.example.org', port=443): "
+                    "Max retries exceeded with url: /services/T0KEN?key=S3CRET (Caused by X)",
+                    url)
+    assert "T0KEN" not in reason and "S3CRET" not in reason
+    assert "hooks.example.org" in reason
+
+
+def test_targets_have_stable_names(tmp_path: Path) -> None:
+    """Default names survive editing an address; explicit names must be unique."""
+    from monitor.errors import ConfigError
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(rules_yaml("https://hooks.example.org/a", 25, health=(
+        "health:\n  target:\n    webhook: https://hooks.example.org/h\n")), encoding="utf-8")
+    rules = load_rules(path)
+    assert [t.name for t in rules.alerts[0].targets] == ["yakutia-news-1", "yakutia-news-2"]
+    assert rules.health.target.name == "health"
+    path.write_text(rules_yaml("https://hooks.example.org/a", 25).replace(
+        "secret:", "name: ops\n        timeout: 10s\n        secret:").replace(
+        "- email: [analyst@example.org]", "- {name: ops, email: [analyst@example.org]}"),
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_rules(path)
+    assert refused.value.problems == [
+        "rules.yaml:23: alerts[0].targets[1].name: duplicate target name 'ops' (first used by "
+        "alerts[0].targets[0]; target names must be unique, the alerts table keys on them)"]
+
+
+def test_a_claim_whose_sender_died_runs_out(setup, tmp_path: Path,
+                                            webhook_receiver: WebhookReceiver) -> None:
+    """A row another sender holds is skipped until its lease runs out; then it is due again
+    (the sender died mid-send), and goes out with the same id."""
+    opts = setup([item(1, "Технопарк «Якутия» растёт.")])
+    webhook_receiver.responses.append((503, {}))
+    invoke("poll", *opts)
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set status = 'sending', next_attempt = '2000-01-01T00:00:00Z',"
+                     " lease_until = '2999-01-01T00:00:00Z' where target = 'yakutia-news-1'")
+    assert "alerts:" not in invoke("poll", *opts).output
+    assert invoke("alerts", *opts, "--status", "sending").output.count("yakutia-news-1") == 1
+    with Store(tmp_path / "monitor.db") as store, store.transaction() as conn:
+        conn.execute("update alerts set lease_until = '2000-01-01T00:00:00Z'")
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    (row,) = db_rows(tmp_path, "select * from alerts where target = 'yakutia-news-1'")
+    assert (row["status"], row["lease_until"]) == ("sent", None)
+    assert webhook_receiver.deliveries[-1].headers["webhook-id"] == row["id"]

@@ -2,8 +2,10 @@
 
 After every kill the database passes `PRAGMA integrity_check`; at the end every article is
 stored, every alert row was delivered, and a delivery that happened twice (the kill came
-between sending and recording) carries the same id both times. CRASH_RUNS sets the number of
-runs (`make crash` runs 300).
+between sending and recording) carries the same id both times. A run killed mid-send leaves
+its alert claimed until the claim's lease runs out (the send's deadline and a margin); the
+restarts at the end come after that. CRASH_RUNS sets the number of runs (`make crash` runs
+300).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from monitor.alert.sender import LEASE_MARGIN
+
 from helpers import REPO, rss, webhook_alert_rules, write_config
 from httpserver import TestServer
 from receivers import WebhookReceiver
 
 RUNS = int(os.environ.get("CRASH_RUNS", "50"))
+WEBHOOK_TIMEOUT = 2
 
 
 def poll(opts: list[str]) -> subprocess.Popen:
@@ -43,7 +48,8 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path, http_server: Te
     rng = random.Random(20261122)
     opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
                                     "fetch_article": "false"}],
-                        rules=webhook_alert_rules(webhook_receiver.url))
+                        rules=webhook_alert_rules(webhook_receiver.url, extra=(
+                            f"delivery:\n  webhook_timeout: {WEBHOOK_TIMEOUT}s\n")))
     db = tmp_path / "monitor.db"
     items = []
 
@@ -69,6 +75,7 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path, http_server: Te
             assert integrity(db) == "ok", f"run {n}"
     assert kills >= RUNS // 3, f"only {kills} of {RUNS} runs were killed mid-way"
 
+    time.sleep(WEBHOOK_TIMEOUT + LEASE_MARGIN)  # the claims of killed senders run out
     for _ in range(3):  # the restarts that pick everything up
         assert poll(opts).wait(timeout=120) == 0
     conn = sqlite3.connect(db)

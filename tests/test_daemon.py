@@ -156,7 +156,7 @@ def test_daemon_delivers_alerts_continuously(tmp_path: Path, http_server: TestSe
 
 def test_each_source_on_its_own_interval_with_jitter() -> None:
     """One job per enabled source with its interval and up to a tenth of it (at most a minute)
-    of jitter; one delivery job for the alert outbox."""
+    of jitter. Alert delivery is not among them: it has its own threads (alert/dispatch.py)."""
     from monitor.config import load
     from monitor.scheduler import Daemon
 
@@ -164,7 +164,7 @@ def test_each_source_on_its_own_interval_with_jitter() -> None:
     daemon = Daemon(config, Path("unused.db"))
     enabled = daemon.schedule()
     jobs = {job.id: job for job in daemon.scheduler.get_jobs()}
-    assert set(jobs) == {s.name for s in enabled} | {"deliver-alerts"}
+    assert set(jobs) == {s.name for s in enabled}
     for source in enabled:
         trigger = jobs[source.name].trigger
         assert trigger.interval.total_seconds() == source.interval

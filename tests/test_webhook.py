@@ -198,6 +198,7 @@ def test_delivery_is_signed_json_that_standard_webhooks_verifies(receiver, sessi
                 "snippet": "В 2024 году резиденты «Сколково» привлекли 1,5 млрд рублей "
                            "инвестиций.",
             }],
+            "hits_total": 1,
         }],
         "health": None,
     }

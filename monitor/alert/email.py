@@ -34,6 +34,7 @@ from ..config import SmtpSettings
 from ..errors import DeliveryError
 from ..logs import event
 from .message import AlertArticle, AlertHit, AlertMessage, HealthEvent
+from .watchdog import track
 
 log = logging.getLogger("monitor.alert.email")
 
@@ -191,7 +192,17 @@ def _article_text(article: AlertArticle) -> list[str]:
         lines.append(f"  * {one_line(_hit_label(hit))}")
         if hit.snippet:
             lines.append(f"    “{one_line(hit.snippet)}”")
+    if article.more_hits:
+        link = f": {one_line(article.url)}" if article.url else ""
+        lines.append(f"  … {_more_hits(article)}{link}")
     return lines
+
+
+def _more_hits(article: AlertArticle) -> str:
+    """'and 39,951 more hits (40,001 in all) in the article'."""
+    more = article.more_hits
+    return (f"and {more:,} more hit{'s' if more != 1 else ''} ({article.total_hits:,} in all) "
+            "in the article")
 
 
 def _article_html(article: AlertArticle) -> str:
@@ -205,6 +216,8 @@ def _article_html(article: AlertArticle) -> str:
         + (f"<br><q>{_highlight(hit.snippet, hit.matched)}</q>" if hit.snippet else "")
         + "</li>"
         for hit in article.hits)
+    if article.more_hits:
+        hits += f"<li>… {_link(article.url, _more_hits(article))}</li>"
     return (f"<h2>{_e(article.title) or '(untitled)'}</h2>\n<p>{' · '.join(meta)}</p>\n"
             + (f"<ul>{hits}</ul>\n" if hits else ""))
 
@@ -318,6 +331,21 @@ def _reply(code: int, text: bytes | str) -> str:
     return _truncate(one_line(f"{code} {text}"), _REASON_LIMIT)
 
 
+class _SMTP(smtplib.SMTP):
+    """An SMTP client whose socket is under the sending thread's watchdog (watchdog.py), so
+    `smtp.timeout` bounds the whole conversation, not each read: a server trickling its banner
+    one byte at a time is cut off at the deadline."""
+
+    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+        sock = super()._get_socket(host, port, timeout)
+        track(sock)
+        return sock
+
+
+class _SMTPSSL(smtplib.SMTP_SSL, _SMTP):
+    """Implicit TLS: the raw socket is tracked (by `_SMTP`) before the handshake starts."""
+
+
 def send(msg: EmailMessage, smtp: SmtpSettings, recipients: list[str]) -> None:
     """Deliver `msg` to `recipients` (the envelope; the To header is not read).
 
@@ -329,10 +357,10 @@ def send(msg: EmailMessage, smtp: SmtpSettings, recipients: list[str]) -> None:
     username = os.environ.get(USERNAME_ENV)
     password = os.environ.get(PASSWORD_ENV)
     try:
-        client = (smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout,
-                                   context=ssl.create_default_context())
+        client = (_SMTPSSL(smtp.host, smtp.port, timeout=smtp.timeout,
+                           context=ssl.create_default_context())
                   if smtp.security == "ssl"
-                  else smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout))
+                  else _SMTP(smtp.host, smtp.port, timeout=smtp.timeout))
         try:
             if smtp.security == "starttls":
                 client.starttls(context=ssl.create_default_context())

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_HITS = 50
+"""Hits a message carries per article. An article can have tens of thousands (a 1 MB page
+listing figures gave 40,001): listing them all made a 21.7 MB email that mail servers refuse.
+The message says how many more there are and links the article."""
+
 
 @dataclass(frozen=True)
 class AlertHit:
@@ -33,6 +38,18 @@ class AlertArticle:
     language: str | None
     published: str | None
     hits: tuple[AlertHit, ...]
+    """The first MAX_HITS hits, in the order they occur."""
+    hits_total: int | None = None
+    """How many hits the article has in all; None when `hits` are all of them."""
+
+    @property
+    def total_hits(self) -> int:
+        return len(self.hits) if self.hits_total is None else self.hits_total
+
+    @property
+    def more_hits(self) -> int:
+        """Hits the article has beyond those the message carries."""
+        return self.total_hits - len(self.hits)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,17 @@
 """Delivering the outbox: every due alert row, by email or webhook, retried until it is sent
 or given up.
 
-Messages are built from the database in the calling thread (SQLite connections stay in their
-thread); only the network work runs in a thread per target, so a mail server timing out never
-delays a webhook. Outcomes are written back one short transaction at a time: if the process
-dies between a delivery and its record, the alert is sent again with the same id, and the
-receiver can drop the repeat.
+Each target is delivered on its own, by a `Sender` in a thread of its own with its own SQLite
+connection and HTTP session: a slow or dead target costs only its own alerts. A sender claims
+one message's rows at a time (so a second process skips them), sends it under a total deadline
+(watchdog.py) and records the outcome, one short transaction at a time: if the process dies
+between a delivery and its record, the claim's lease runs out and the alert is sent again with
+the same id, and the receiver can drop the repeat. When a target fails in a way that may pass
+(timeout, refused connection, 5xx), its other due messages wait for that message's retry
+instead of each costing another deadline now.
+
+`deliver_due` is the one-shot form (`poll`, `demo`): every target in parallel, returning when
+each is done; the daemon keeps one worker per target running (dispatch.py).
 """
 
 from __future__ import annotations
@@ -13,153 +19,253 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections import Counter, defaultdict
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
-
-import requests
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from .. import logs
 from ..config import RulesFile, Target
-from ..errors import DeliveryError
+from ..errors import DeliveryError, UnbuildableAlert
 from ..store import HEALTH_ALERT, Outbox, QueuedAlert, Store
 from . import email, webhook
-from .message import AlertArticle, AlertHit, AlertMessage, HealthEvent
+from .message import MAX_HITS, AlertArticle, AlertHit, AlertMessage, HealthEvent
 from .schedule import iso, next_attempt, parse_iso
+from .watchdog import Watchdog
 
 log = logging.getLogger("monitor.alert")
-MAX_TARGET_THREADS = 8
+LEASE_MARGIN = 10
+"""Seconds a claim outlives the send's deadline: time to record the outcome. A sender killed
+mid-send holds its rows this much longer than the deadline; then they are due again."""
+NO_SMTP_DEADLINE = 1.0
+"""An email target without smtp settings fails before it connects."""
+
+Clock = Callable[[], datetime]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def targets_of(rules: RulesFile) -> dict[str, Target]:
+    """Every configured target by name (the health target included)."""
+    targets = {t.name: t for alert in rules.alerts for t in alert.targets}
+    if rules.health is not None:
+        targets[rules.health.target.name] = rules.health.target
+    return targets
+
+
+def deadline_of(target: Target, rules: RulesFile) -> float:
+    """Seconds one send to `target` may take in all."""
+    if target.webhook:
+        return float(target.timeout or rules.delivery.webhook_timeout)
+    return rules.smtp.timeout if rules.smtp else NO_SMTP_DEADLINE
+
+
+def prepare(store: Store, rules: RulesFile, now: datetime) -> None:
+    """Before delivering: rows keyed by a target's old description string get its name, and
+    unsent rows of targets no longer configured are given up with that reason."""
+    outbox = Outbox(store)
+    targets = targets_of(rules)
+    outbox.adopt({t.describe(): name for name, t in targets.items()})
+    outbox.orphans(list(targets), iso(now))
 
 
 @dataclass(frozen=True)
 class Job:
-    target: str
     rows: tuple[QueuedAlert, ...]
-    message: AlertMessage | None
-    """None when the job cannot be built (its target is no longer configured)."""
+    message: AlertMessage
 
 
-def targets_of(rules: RulesFile) -> dict[str, Target]:
-    targets = {t.describe(): t for alert in rules.alerts for t in alert.targets}
-    if rules.health is not None:
-        targets[rules.health.target.describe()] = rules.health.target
-    return targets
+@dataclass(frozen=True)
+class Outcome:
+    counts: Counter
+    """Alert rows 'sent', 'retrying', 'dead' or 'released' (given back unsent)."""
+    resume_at: datetime | None
+    """When the target failed in a passing way: do not try it again before this."""
 
 
 class Sender:
-    def __init__(self, store: Store, rules: RulesFile, session: requests.Session | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 rng: random.Random | None = None):
+    """Delivers one target's alerts from the thread that made it."""
+
+    def __init__(self, store: Store, rules: RulesFile, target: str, *,
+                 clock: Clock = now_utc, rng: random.Random | None = None,
+                 watchdog: Watchdog | None = None):
         self.outbox = Outbox(store)
         self.rules = rules
-        self.targets = targets_of(rules)
-        self._own_session = session is None
-        self.session = session or requests.Session()
+        self.name = target
+        self.target = targets_of(rules)[target]
+        self.deadline = deadline_of(self.target, rules)
+        self.session = webhook.session()
         self.clock = clock
         self.rng = rng or random.Random()
+        self.watchdog = watchdog or Watchdog()
 
     def __enter__(self) -> Sender:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._own_session:
-            self.session.close()
+        self.session.close()
 
-    def deliver_due(self) -> Counter:
-        """Send what is due now. Returns counts of 'sent', 'retrying' and 'dead' alert rows."""
-        jobs = self._jobs(self.outbox.due(iso(self.clock())))
-        by_target: dict[str, list[Job]] = defaultdict(list)
-        for job in jobs:
-            by_target[job.target].append(job)
+    def deliver(self) -> Outcome:
+        """Send the target's due messages, oldest first, until none is due, the target fails
+        in a way that may pass (the rest wait for its retry), or the sender stops."""
         counts: Counter = Counter()
-        if not by_target:
-            return counts
-        with ThreadPoolExecutor(min(len(by_target), MAX_TARGET_THREADS)) as pool:
-            results = pool.map(self._deliver_all, by_target.values())
-            for outcomes in results:
-                for job, error in outcomes:
-                    counts[self._record(job, error)] += len(job.rows)
-        return counts
+        while not self.watchdog.stopping:
+            now = self.clock()
+            rows = self.outbox.claim(self.name, iso(now), iso(now + timedelta(
+                seconds=self.deadline + LEASE_MARGIN)))
+            if not rows:
+                break
+            job = self._job(rows, counts)
+            if job is None:
+                continue
+            error = self._send(job.message)
+            if error is not None and self.watchdog.stopping:
+                self.outbox.release([row.id for row in job.rows])
+                counts["released"] += len(job.rows)
+                break
+            outcome, retry_at = self._record(job, error)
+            counts[outcome] += len(job.rows)
+            if error is not None and not error.permanent:
+                return Outcome(counts, retry_at or self.clock() + timedelta(
+                    seconds=self.rules.delivery.retry_base))
+        return Outcome(counts, None)
 
     # ----------------------------------------------------------------- building
 
-    def _jobs(self, rows: list[QueuedAlert]) -> list[Job]:
-        jobs = []
-        digests: dict[tuple[str, str, str | None], list[QueuedAlert]] = defaultdict(list)
+    def _job(self, rows: list[QueuedAlert], counts: Counter) -> Job | None:
+        """The message for claimed rows. A row that cannot be built is given up with its
+        reason (the others go out); None when no row is left."""
+        first = rows[0]
+        kept: list[QueuedAlert] = []
+        articles: list[AlertArticle] = []
+        health = None
         for row in rows:
-            if row.kind == "digest":
-                digests[(row.alert, row.target, row.batch)].append(row)
-            else:
-                jobs.append(Job(row.target, (row,), self._message(row.id, row.alert, row.kind,
-                                                                  (row,))))
-        for (alert, target, batch), group in digests.items():
-            batch = batch or f"dig_{group[0].id.removeprefix('msg_')}"
-            self.outbox.claim([r.id for r in group], batch)
-            jobs.append(Job(target, tuple(group),
-                            self._message(batch, alert, "digest", tuple(group))))
-        return [job if job.target in self.targets else Job(job.target, job.rows, None)
-                for job in jobs]
-
-    def _message(self, message_id: str, alert: str, kind: str,
-                 rows: tuple[QueuedAlert, ...]) -> AlertMessage:
-        created = iso(self.clock())
-        if kind == "health":
-            detail = json.loads(rows[0].detail or "{}")
-            return AlertMessage(message_id, HEALTH_ALERT, "health", created, health=HealthEvent(
-                rows[0].source or "", detail.get("state", ""), detail.get("detail", "")))
-        articles = []
-        for row in rows:
-            if row.article_id is None:
+            try:
+                if row.kind == "health":
+                    health = _health(row)
+                else:
+                    articles.append(self._article(row))
+            except UnbuildableAlert as exc:
+                self.outbox.failed([row.id], exc.reason, None)
+                counts["dead"] += 1
+                logs.event(log, logging.WARNING, "alert.dead", alert=row.alert,
+                           target=self.name, id=row.id, article=row.article_id,
+                           error=exc.reason)
                 continue
-            article, hits = self.outbox.article(row.article_id)
-            articles.append(AlertArticle(
-                id=article["id"], url=article["url"], title=article["title"],
-                source=article["source"], language=article["language"],
-                published=article["published"], hits=tuple(AlertHit(**h) for h in hits)))
-        return AlertMessage(message_id, alert, kind, created, articles=tuple(articles))
+            kept.append(row)
+        if not kept:
+            return None
+        message_id = first.batch if first.kind == "digest" and first.batch else first.id
+        alert = HEALTH_ALERT if first.kind == "health" else first.alert
+        return Job(tuple(kept), AlertMessage(message_id, alert, first.kind, iso(self.clock()),
+                                             articles=tuple(articles), health=health))
+
+    def _article(self, row: QueuedAlert) -> AlertArticle:
+        found = (self.outbox.article(row.article_id, MAX_HITS)
+                 if row.article_id is not None else None)
+        if found is None:
+            raise UnbuildableAlert(row.id, f"article {row.article_id} no longer exists "
+                                   "(deleted from the database): nothing to send")
+        article, hits, total = found
+        return AlertArticle(
+            id=article["id"], url=article["url"], title=article["title"],
+            source=article["source"], language=article["language"],
+            published=article["published"], hits=tuple(AlertHit(**h) for h in hits),
+            hits_total=total)
 
     # ----------------------------------------------------------------- sending
 
-    def _deliver_all(self, jobs: list[Job]) -> list[tuple[Job, DeliveryError | None]]:
-        return [(job, self._deliver(job)) for job in jobs]
-
-    def _deliver(self, job: Job) -> DeliveryError | None:
-        if job.message is None:
-            return DeliveryError(f"target {job.target} is no longer configured", permanent=True)
-        target = self.targets[job.target]
+    def _send(self, message: AlertMessage) -> DeliveryError | None:
+        """Send under the watchdog; a send it cut off is a transient failure. (So is one that
+        failed at its deadline: fetch's connection classes may cut the wait for the response
+        headers a moment before the watchdog fires.)"""
+        started = time.monotonic()
         try:
-            if target.webhook:
-                webhook.deliver(job.message, target, self.session)
-            else:
-                smtp = self.rules.smtp
-                if smtp is None:
-                    raise DeliveryError("no smtp settings in rules.yaml", permanent=True)
-                recipients = list(target.email or [])
-                email.send(email.render(job.message, smtp.from_address, recipients), smtp,
-                           recipients)
+            with self.watchdog.guard(self.deadline):
+                self._transmit(message)
         except DeliveryError as exc:
-            return exc
+            if self.watchdog.cut is None and time.monotonic() - started < self.deadline:
+                return exc
+            reason = ("cut off: the sender is stopping" if self.watchdog.cut == "stopping"
+                      else f"timed out: the send took longer than {self.deadline:g} s")
+            return DeliveryError(reason, permanent=False)
         return None
 
-    def _record(self, job: Job, error: DeliveryError | None) -> str:
+    def _transmit(self, message: AlertMessage) -> None:
+        target = self.target
+        if target.webhook:
+            webhook.deliver(message, target, self.session, self.deadline)
+            return
+        smtp = self.rules.smtp
+        if smtp is None:
+            raise DeliveryError("no smtp settings in rules.yaml", permanent=True)
+        recipients = list(target.email or [])
+        email.send(email.render(message, smtp.from_address, recipients), smtp, recipients)
+
+    def _record(self, job: Job, error: DeliveryError | None) -> tuple[str, datetime | None]:
+        """Write the outcome; returns it ('sent', 'retrying' or 'dead') and the retry time."""
         ids = [row.id for row in job.rows]
+        first = job.rows[0]
         now = self.clock()
-        message_id = job.message.id if job.message else ids[0]
         if error is None:
             self.outbox.sent(ids, iso(now))
-            logs.event(log, logging.INFO, "alert.sent", alert=job.rows[0].alert,
-                       target=job.target, id=message_id, article=job.rows[0].article_id)
-            return "sent"
+            logs.event(log, logging.INFO, "alert.sent", alert=first.alert, target=self.name,
+                       to=self.target.label(), id=job.message.id, article=first.article_id)
+            return "sent", None
         retry_at = None
         if not error.permanent:
-            attempts = job.rows[0].attempts + 1
-            retry_at = next_attempt(attempts, now, parse_iso(job.rows[0].queued),
+            retry_at = next_attempt(first.attempts + 1, now, parse_iso(first.queued),
                                     self.rules.delivery, error.retry_after, self.rng)
         self.outbox.failed(ids, error.reason, iso(retry_at) if retry_at else None)
         outcome = "retrying" if retry_at else "dead"
-        logs.event(log, logging.WARNING, f"alert.{outcome}", alert=job.rows[0].alert,
-                   target=job.target, id=message_id, error=error.reason,
+        logs.event(log, logging.WARNING, f"alert.{outcome}", alert=first.alert,
+                   target=self.name, to=self.target.label(), id=job.message.id,
+                   article=first.article_id, error=error.reason,
                    next_attempt=iso(retry_at) if retry_at else None)
-        return outcome
+        return outcome, retry_at
+
+
+def _health(row: QueuedAlert) -> HealthEvent:
+    try:
+        detail = json.loads(row.detail or "{}")
+        return HealthEvent(row.source or "", detail.get("state", ""), detail.get("detail", ""))
+    except (ValueError, AttributeError):
+        raise UnbuildableAlert(row.id, "health alert detail is not a JSON object: "
+                               f"{row.detail!r:.80}") from None
+
+
+def deliver_due(db_path: Path, rules: RulesFile, *, clock: Clock = now_utc,
+                rng: random.Random | None = None) -> Counter:
+    """Send what is due now to every target in parallel, each from its own thread with its
+    own connection; returns when each target is done (every send is bounded by its deadline,
+    and a target failing in a passing way stops at its first failure). Counts alert rows
+    'sent', 'retrying' and 'dead'."""
+    with Store(db_path) as store:
+        prepare(store, rules, clock())
+    totals: Counter = Counter()
+    lock = threading.Lock()
+
+    def one(name: str) -> None:
+        try:
+            with (Store(db_path) as store,
+                  Sender(store, rules, name, clock=clock, rng=rng) as sender):
+                outcome = sender.deliver()
+        except Exception as exc:  # e.g. a locked or full database: the rows stay queued
+            logs.event(log, logging.ERROR, "alert.delivery_failed", target=name,
+                       error=f"{type(exc).__name__}: {exc}")
+            return
+        with lock:
+            totals.update(outcome.counts)
+
+    threads = [threading.Thread(target=one, args=(name,), name=f"deliver-{name}", daemon=True)
+               for name in targets_of(rules)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return totals

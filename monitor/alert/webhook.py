@@ -23,7 +23,8 @@ The body is UTF-8 JSON. Its shape:
                    "organisation_name": "Сколково", "metric": "investment",
                    "metric_name": "Инвестиции", "value": 1500000000.0, "unit": "RUB",
                    "qualifier": null, "year": 2024, "matched": "1,5 млрд рублей",
-                   "snippet": "..."}]}
+                   "snippet": "..."}],
+         "hits_total": 1}                # all the article's hits; "hits" lists the first 50
       ],
       "health": null                     # or {"source": "rbc", "state": "failing" | "stale"
                                          #     | "recovered", "detail": "HTTP 503"}
@@ -40,7 +41,12 @@ worse than an error the user fixes once by configuring the final URL. 408, 429, 
 failures are the receiver's passing trouble and are retried (no sooner than its Retry-After);
 any other 4xx (410 Gone included) means the request itself is refused, and sending it again
 would only be refused again. Only the first 64 KiB of an error response are read, for the
-excerpt in the reason: the receiver's answer is not trusted to be small.
+excerpt in the reason: the receiver's answer is not trusted to be small. Nor is it trusted to
+be quick: the whole POST, connect to last byte, has one deadline (the target's `timeout`, else
+`delivery.webhook_timeout`), enforced by the sender's watchdog on every socket opened here.
+
+`hits` lists at most 50 hits per article (message.MAX_HITS); `hits_total` says how many the
+article has, and its `url` leads to the rest.
 """
 
 from __future__ import annotations
@@ -54,15 +60,20 @@ import time
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
-from ..config import Target
-from ..errors import DeliveryError
+from .. import fetch
+from ..config import Target, redact_url
+from ..errors import DeliveryError, FetchError
 from ..fetch import USER_AGENT
 from .message import AlertArticle, AlertHit, AlertMessage
+from .watchdog import track
 
 SECRET_PREFIX = "whsec_"
+CONNECT_TIMEOUT = 10.0
 MAX_RESPONSE_BYTES = 64 * 1024
 MAX_RETRY_AFTER = 24 * 3600.0
 EXCERPT_CHARS = 200
@@ -96,6 +107,7 @@ def _article(article: AlertArticle) -> dict[str, Any]:
         "language": article.language,
         "published": article.published,
         "hits": [_hit(hit) for hit in article.hits],
+        "hits_total": article.total_hits,
     }
 
 
@@ -127,13 +139,62 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
+class _Watched:
+    """A connection whose socket is under the sending thread's watchdog (see watchdog.py), from
+    the TCP connect on, so the TLS handshake and every read are cut at the send's deadline; a
+    pooled connection is put under the guard of each request it carries."""
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        sock = super()._new_conn()  # type: ignore[misc]
+        track(sock)
+        return sock
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if getattr(self, "sock", None) is not None:
+            track(self.sock)  # type: ignore[attr-defined]
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPConnection(_Watched, fetch._HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, fetch._HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(fetch._Adapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+def session() -> requests.Session:
+    """A session for webhooks: fetch's connection classes (the headers wait is bounded by the
+    request's deadline), with every socket under the sender's watchdog."""
+    made = requests.Session()
+    for scheme in ("http://", "https://"):
+        made.mount(scheme, _Adapter())
+    return made
+
+
 def deliver(message: AlertMessage, target: Target, session: requests.Session,
             timeout: float = 30.0) -> None:
-    """POST `message` to the target's webhook. Returns on a 2xx; raises DeliveryError otherwise,
-    `permanent` when sending it again cannot help."""
+    """POST `message` to the target's webhook within `timeout` seconds in all (use a session
+    from `session()`, under a `Watchdog.guard`). Returns on a 2xx; raises DeliveryError
+    otherwise, `permanent` when sending it again cannot help. The reason never holds the URL,
+    which often carries a secret token."""
     url = target.webhook
     if url is None:
-        raise ValueError(f"not a webhook target: {target.describe()}")
+        raise ValueError(f"not a webhook target: {target.name}")
     data = body(message)
     timestamp = int(time.time())
     headers = {
@@ -145,12 +206,26 @@ def deliver(message: AlertMessage, target: Target, session: requests.Session,
     if target.secret is not None:
         headers["webhook-signature"] = sign(target.secret, message.id, timestamp, data)
     try:
-        response = session.post(url, data=data, headers=headers, timeout=timeout,
-                                allow_redirects=False, stream=True)
+        origin = fetch.Origin.of(url)
+    except FetchError as exc:
+        raise DeliveryError(_scrub(exc.reason, url), permanent=True) from None
+    try:
+        # The user configured this URL: its own origin is trusted, private or not.
+        with fetch.guarded(url, time.monotonic() + timeout, {origin}, "webhook target"):
+            response = session.post(url, data=data, headers=headers, allow_redirects=False,
+                                    stream=True, timeout=(min(CONNECT_TIMEOUT, timeout), timeout))
     except requests.exceptions.RequestException as exc:
-        raise DeliveryError(_network_reason(exc), permanent=False) from None
+        raise DeliveryError(_scrub(_network_reason(exc), url), permanent=False) from None
     with response:
         _check(response)
+
+
+def _scrub(reason: str, url: str) -> str:
+    """`reason` without the URL or its path and query (requests' messages quote them)."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    reason = reason.replace(url, redact_url(url))
+    return reason.replace(target, "/…") if len(target) > 1 else reason
 
 
 def _check(response: requests.Response) -> None:
