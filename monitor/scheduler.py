@@ -43,12 +43,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
 from .alert.dispatch import Dispatcher
+from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
 from .errors import ConfigError, DaemonRunning
 from .fetch import Fetcher
 from .match import Matcher
 from .pipeline import Poller
-from .store import Store, utcnow
+from .store import Outbox, Store, utcnow
 
 log = logging.getLogger("monitor.scheduler")
 MAX_PARALLEL_POLLS = 16
@@ -347,14 +348,18 @@ class Daemon:
 
     def _reload_delivery(self, rules: RulesFile) -> None:
         """The one place where delivery learns of new rules (targets added, fixed or removed):
-        a new set of workers replaces the old, so alerts held for a target that was just fixed
-        go out at once. A send the old workers had in flight is cut and its rows go out again
-        under the same ids."""
+        a new set of workers replaces the old, and alerts waiting out a backoff for a target
+        whose address was just edited go out at once. A send the old workers had in flight is
+        cut and its rows go out again under the same ids."""
         old = self.dispatcher
         if old is not None and _delivery_rules(old.rules) == _delivery_rules(rules):
             return
         if old is not None:
             old.stop(DELIVERY_STOP_TIMEOUT)
+            before, after = targets_of(old.rules), targets_of(rules)
+            edited = [name for name in after if name in before and before[name] != after[name]]
+            with Store(self.db_path) as store:
+                Outbox(store).retry_now(edited, utcnow())
         self.dispatcher = Dispatcher(self.db_path, rules)
         self.dispatcher.start()
 

@@ -605,6 +605,18 @@ class Outbox:
                 f"SELECT DISTINCT target FROM alerts WHERE id IN ({marks}) "
                 "AND status = 'pending'", list(ids))]
 
+    def retry_now(self, targets: Sequence[str], now: str) -> int:
+        """Pending rows of these targets wait out no backoff: their address or settings were
+        just changed, so the failures that earned the backoff say nothing of the new ones.
+        (A digest still waits for its time.)"""
+        if not targets:
+            return 0
+        marks = ",".join("?" * len(targets))
+        with self.store.transaction() as conn:
+            return conn.execute(f"UPDATE alerts SET next_attempt = ? WHERE status = 'pending' "
+                                f"AND next_attempt > ? AND target IN ({marks})",
+                                [now, now, *targets]).rowcount
+
     def statuses(self, ids: Sequence[str]) -> dict[str, str]:
         rows = self.store.conn.execute(
             f"SELECT id, status FROM alerts WHERE id IN ({','.join('?' * len(ids))})", list(ids))

@@ -26,6 +26,7 @@ from helpers import (
     REPO,
     article_page,
     count,
+    db_rows,
     invoke,
     rss,
     start_daemon,
@@ -399,3 +400,35 @@ def test_poll_budget_is_a_duration_with_a_unit(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"sources.yaml:2: fetch.poll_budget: expected a "
                                           "duration"):
         load_sources(path)
+
+
+def test_sighup_with_a_fixed_webhook_url_sends_the_held_alert_at_once(
+        tmp_path: Path, http_server: TestServer, webhook_receiver) -> None:
+    """A webhook URL that is wrong (nothing listens there) holds the alert in a long backoff;
+    editing the URL and sending SIGHUP delivers it within seconds, under the same target name
+    and the same alert id, without waiting out the backoff."""
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead_url = f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+    http_server.route("/feed.xml", rss([{"guid": "a", "title": "Технопарк «Якутия» растёт",
+                                         "link": "http://x.invalid/a"}]))
+    slow_retry = "delivery:\n  retry_base: 1h\n"
+    source = [{"name": "feed", "url": http_server.url("/feed.xml"), "interval": "1h",
+               "fetch_article": "false"}]
+    opts = write_config(tmp_path, source, rules=webhook_alert_rules(dead_url, slow_retry))
+    db, log = tmp_path / "monitor.db", tmp_path / "daemon.log"
+    daemon = start_daemon(opts, log)
+    try:
+        assert wait_for(lambda: count(db, "select count(*) from alerts where attempts >= 1 "
+                                          "and status = 'pending'") == 1), log.read_text()
+        write_config(tmp_path, source, rules=webhook_alert_rules(webhook_receiver.url,
+                                                                 slow_retry))
+        daemon.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: len(webhook_receiver.deliveries) == 1, timeout=15), \
+            log.read_text()
+        stop_daemon(daemon)
+    finally:
+        daemon.kill()
+    rows = db_rows(tmp_path, "select id, target, status from alerts")
+    assert rows == [{"id": webhook_receiver.deliveries[0].headers["webhook-id"],
+                     "target": "yakutia-1", "status": "sent"}]
