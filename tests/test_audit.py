@@ -213,12 +213,17 @@ def test_no_feed_link_reaches_a_canary(tmp_path: Path, http_server: TestServer,
     assert "hostile: 27 new" in result.output, result.output
     assert "moved: failed: refused: 127.0.0.2 is a loopback address" in result.output
     stored = {row["guid"]: row for row in db_rows(
-        tmp_path, "select guid, extracted_from, text from articles")}
+        tmp_path, "select guid, extracted_from, page_error, text from articles")}
     assert set(stored) == set(links) | {"ok"}
-    assert stored["ok"]["extracted_from"] == "page"
+    assert stored["ok"]["extracted_from"] == "page" and stored["ok"]["page_error"] is None
     for name in links:
         assert stored[name]["extracted_from"] == "feed", name
         assert f"Text of {name} from the feed." in stored[name]["text"]
+        # Why the page was not read is stored with the article, for sqlite-utils to show.
+        assert stored[name]["page_error"].startswith(("refused: ", "malformed link")), \
+            (name, stored[name]["page_error"])
+    assert stored["metadata"]["page_error"] == \
+        "refused: 169.254.169.254 is a link-local address (link from feed)"
 
 
 def test_rebinding_name_is_checked_on_the_address_connected(http_server: TestServer,
