@@ -216,6 +216,14 @@ class SourcesFile(_Strict):
 # --------------------------------------------------------------------------- rules.yaml
 
 
+OrganisationKind = Literal["technopark", "it_park", "sez", "sez_site", "industrial_park",
+                           "innovation_centre", "science_centre", "fund",
+                           "development_institution", "association", "ministry", "university",
+                           "other"]
+"""sez: a special economic zone; sez_site: one site of a zone (Технополис «Москва»'s Руднево);
+science_centre: a world-class scientific-educational centre (НОЦ)."""
+
+
 class Organisation(_Strict):
     id: Ident
     name: PhraseText
@@ -225,6 +233,12 @@ class Organisation(_Strict):
     """Matched case-sensitively as written (НОЦ, АСИ, NTI): lower-case they are common words."""
     exclude: StrList = []
     """Phrases that cancel a match of this organisation in the same sentence."""
+    kind: OrganisationKind | None = None
+    """What it is: with `place`, a descriptive mention ("the special economic zone in the
+    Tomsk Region", "технопарк в Нижнекамске") resolves to the one registered organisation of
+    that kind and place."""
+    place: StrList = []
+    """The city or region it is in, as the press writes it (matched like aliases)."""
 
 
 UnitClass = Literal["RUB", "money", "count", "m2", "percent"]
@@ -234,6 +248,10 @@ class Metric(_Strict):
     id: Ident
     name: Text
     keywords: dict[Language, StrList]
+    """Words that name the figure, nouns or verbs ("выручка", "earned", "gesteckt")."""
+    nouns: dict[Language, StrList] = {}
+    """The nouns this metric counts: a number that quantifies one of them is this metric's
+    figure without a keyword ("547 компаний", "19.5 thousand working places")."""
     unit: UnitClass
     """What the value must be: RUB (rubles only), money (any currency), count (a bare number or
     people), m2 (area), percent."""
