@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench bench-extraction crash clean
+.PHONY: demo test run lint bench bench-extraction bench-accuracy crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: $(STAMP)
 
 bench-extraction: $(STAMP)
 	$(BIN)/python -m bench.extraction
+
+# How well the shipped rules read labelled press (bench/press/ and ../shared/seeds/).
+bench-accuracy: $(STAMP)
+	$(BIN)/python -m bench.accuracy
 
 # The crash test with many more kills than `make test` runs.
 crash: $(STAMP)
