@@ -14,6 +14,7 @@ a URL (`http://[oops/x`), which keeps its entry but not the link.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import json
 import re
@@ -30,10 +31,12 @@ from .errors import ParseError
 AUTHOR_MAX_CHARS = 512
 """Longest author-like text handed to feedparser. An e-mail address is at most 254 octets;
 the rest leaves room for a display name. Nothing we store reads authors."""
-_AUTHOR_TEXT = re.compile(
-    r"(<(?:[\w.-]+:)?(?:author|creator|managingEditor|webMaster|publisher|contributor|owner"
-    r"|name|email)\b[^>]*(?<!/)>)((?:[^<]+|<!\[CDATA\[.*?\]\]>)+)", re.IGNORECASE | re.DOTALL)
+_AUTHOR_OPEN = re.compile(
+    r"<((?:[\w.-]+:)?(?:author|creator|managingEditor|webMaster|publisher|contributor|owner"
+    r"|name|email))\b[^>]*(?<!/)>", re.IGNORECASE)
+_ENTRY_END = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_MARKUP = re.compile(r"<!--.*?-->|<\?.*?\?>|<[^>]*>", re.DOTALL)
 _PARTIAL_ENTITY = re.compile(r"&[^;<]{0,32}$")
 
 
@@ -88,7 +91,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
     """Parse a fetched feed. Raises ParseError when the document yields no usable feed."""
     if _looks_like_json(body, content_type):
         return _parse_json_feed(body, url)
-    document = _AUTHOR_TEXT.sub(_cap_author, decode(body, content_type))
+    document = _cap_authors(decode(body, content_type))
     # No content-location: feedparser would resolve a plain guid such as "n1" against it, and
     # an article's identity must not change when its feed moves. Links are resolved below.
     media_type = (content_type or "application/xml").split(";")[0].strip()
@@ -193,11 +196,41 @@ def _link(base: str, link: object) -> tuple[str | None, str | None]:
     return resolved, None
 
 
-def _cap_author(match: re.Match[str]) -> str:
-    """Cut an author-like element's text to AUTHOR_MAX_CHARS, keeping the XML well-formed:
-    CDATA becomes escaped text and no entity is cut in half."""
-    text = match.group(2)
-    if len(text) <= AUTHOR_MAX_CHARS:
-        return match.group(0)
-    text = _CDATA.sub(lambda m: escape(m.group(1), quote=False), text)[:AUTHOR_MAX_CHARS]
-    return match.group(1) + _PARTIAL_ENTITY.sub("", text) + "…"
+def _cap_authors(document: str) -> str:
+    """Every author-like element whose content is longer than AUTHOR_MAX_CHARS, cut to that
+    much of its text, keeping the XML well-formed.
+
+    The whole element is cut, from its start tag to its end tag (or, when it has none, to the
+    end of its item), whatever it holds: comments, processing instructions, CDATA and nested
+    tags all end up in the one text feedparser runs its pattern over, so cutting only the
+    first run of text let `<author><!---->` followed by 100 KB through. The text that is kept
+    has its markup removed, CDATA escaped, and no entity cut in half. Ends are found by
+    bisecting positions collected once, so a feed of many unclosed elements stays linear."""
+    ends: dict[str, list[int]] = {}
+    entry_ends = [m.start() for m in _ENTRY_END.finditer(document)]
+    out: list[str] = []
+    done = 0
+    for start in _AUTHOR_OPEN.finditer(document):
+        if start.start() < done:
+            continue  # inside an element already cut
+        name = start.group(1)
+        if name not in ends:
+            close = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE)
+            ends[name] = [m.start() for m in close.finditer(document)]
+        inner = start.end()
+        end = _first_after(ends[name], inner)
+        if end is None:
+            end = _first_after(entry_ends, inner) or len(document)
+        if end - inner <= AUTHOR_MAX_CHARS:
+            continue
+        text = _CDATA.sub(lambda m: escape(m.group(1), quote=False), document[inner:end])
+        text = _MARKUP.sub("", text).replace("<", "")[:AUTHOR_MAX_CHARS]
+        out += [document[done:inner], _PARTIAL_ENTITY.sub("", text), "…"]
+        done = end
+    out.append(document[done:])
+    return "".join(out)
+
+
+def _first_after(positions: list[int], offset: int) -> int | None:
+    index = bisect.bisect_left(positions, offset)
+    return positions[index] if index < len(positions) else None
