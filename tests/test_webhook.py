@@ -23,7 +23,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from monitor.alert.message import AlertArticle, AlertHit, AlertMessage, HealthEvent
 from monitor.alert.webhook import body, deliver, payload, sign
-from monitor.config import Target
+from monitor.config import Target, redact_url
 from monitor.errors import DeliveryError
 from monitor.fetch import USER_AGENT
 
@@ -323,10 +323,14 @@ def test_400_reason_has_a_one_line_body_excerpt(receiver, session):
 
 
 def test_redirect_is_permanent_and_not_followed(receiver, session):
-    elsewhere = receiver.url.replace("/hook", "/moved")
+    # The common http -> https misconfiguration: the Location repeats the secret path, which
+    # must not reach last_error or the logs (found by review).
+    elsewhere = receiver.url.replace("http://", "https://").replace("/hook", "/T000/SECRET")
     error = _fail(receiver, session, Reply(301, headers={"Location": elsewhere}))
     assert error.permanent
-    assert error.reason == f"HTTP 301 redirect to {elsewhere}: configure the final URL"
+    assert error.reason == (f"HTTP 301 redirect to {redact_url(elsewhere)}: configure the "
+                            "final URL")
+    assert "SECRET" not in error.reason and "/…#" in error.reason
     assert len(receiver.received) == 1
 
 

@@ -233,8 +233,10 @@ def _check(response: requests.Response) -> None:
     if 200 <= status < 300:
         return
     if 300 <= status < 400:
-        location = _one_line(response.headers.get("Location") or "(no Location header)")
-        raise DeliveryError(f"HTTP {status} redirect to {location}: configure the final URL",
+        # The Location usually repeats the secret path (http -> https): shown redacted.
+        location = response.headers.get("Location")
+        where = redact_url(_one_line(location)) if location else "(no Location header)"
+        raise DeliveryError(f"HTTP {status} redirect to {where}: configure the final URL",
                             permanent=True)
     excerpt = _excerpt(response)
     reason = f"HTTP {status}: {excerpt}" if excerpt else f"HTTP {status}"
