@@ -51,13 +51,16 @@ class SchemaError(MonitorError):
 
 
 class DatabaseNotFound(MonitorError):
-    """A read-only command was given a database path that does not exist. Creating an empty
-    database there would hide the typo behind "never polled" and "no alerts"."""
+    """A read-only command was given a database path that does not exist, or a file that is
+    not a technopark-monitor database. Creating (or adding our tables to) a database there
+    would hide the typo behind "never polled" and "no alerts", and change someone's file."""
 
-    def __init__(self, path: object):
+    def __init__(self, path: object, reason: str | None = None):
         self.path = path
-        super().__init__(f"{path}: no such database (run `technopark-monitor poll` or `run` "
-                         "to create one, or pass --db with the right path)")
+        problem = f"not a technopark-monitor database ({reason})" if reason else \
+            "no such database"
+        super().__init__(f"{path}: {problem} (run `technopark-monitor poll` or `run` to "
+                         "create one, or pass --db with the right path)")
 
 
 class DeliveryError(MonitorError):

@@ -336,9 +336,24 @@ class Store:
 
     @classmethod
     def existing(cls, path: str | Path) -> Store:
-        """Open a database that must already exist (read-only commands: status, alerts)."""
+        """Open a database that must already exist and be ours (read-only commands: status,
+        alerts). It is looked at read-only first: an empty file or another program's SQLite
+        database is refused untouched, not given our tables."""
         if not Path(path).is_file():
             raise DatabaseNotFound(path)
+        try:
+            probe = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                version = probe.execute("PRAGMA user_version").fetchone()[0]
+                ours = probe.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                     "AND name IN ('sources', 'articles', 'hits')").fetchone()[0]
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseNotFound(path, str(exc)) from None
+        if version == 0 or ours != 3:
+            raise DatabaseNotFound(path, "it has none of its tables" if not ours
+                                   else "some of its tables are missing")
         return cls(path)
 
     def close(self) -> None:

@@ -175,3 +175,27 @@ def test_run_py_works_from_an_interpreter_without_the_dependencies() -> None:
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("technopark-monitor, version")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all\n", "other-sqlite"])
+def test_read_only_commands_refuse_a_file_that_is_not_a_monitor_database(
+        tmp_path: Path, content: bytes | str) -> None:
+    """An empty file, a text file or another program's SQLite database is refused and left
+    exactly as it was (found by review: `status` gave an empty file our tables)."""
+    opts = write_config(tmp_path, [{"name": "alpha", "url": "http://127.0.0.1:9/a"}])
+    other = tmp_path / "other.db"
+    if content == "other-sqlite":
+        conn = sqlite3.connect(other)
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.commit()
+        conn.close()
+    else:
+        other.write_bytes(content)
+    before = other.read_bytes()
+    for args in (["status"], ["alerts"]):
+        result = CliRunner().invoke(cli, [*args, *opts, "--db", str(other)])
+        assert result.exit_code == 2, result.output
+        assert f"{other}: not a technopark-monitor database" in result.output
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("other")) == \
+        ["other.db"]
