@@ -67,9 +67,9 @@ HEARTBEAT_INTERVAL = 5.0
 STALE_AFTER = 30
 """A heartbeat older than this (six missed beats) means the daemon that wrote it is gone or
 hung: another may take the database over."""
-HEARTBEAT_BUSY_MS = 2000
-"""The heartbeat waits at most this long for a busy database, so a long write elsewhere
-never holds the main thread (and with it signal handling) for the store's 30 s."""
+MAIN_THREAD_BUSY_MS = 2000
+"""The main thread (heartbeat, applying a reload) waits at most this long for a busy
+database, so a long write elsewhere never holds signal handling for the store's 30 s."""
 
 
 def jitter_for(interval: int) -> int:
@@ -135,8 +135,7 @@ class Registration:
         self.pid = os.getpid()
         self.host = socket.gethostname()
         self.started = utcnow()
-        self.store = Store(db_path)
-        self.store.conn.execute(f"PRAGMA busy_timeout = {HEARTBEAT_BUSY_MS}")
+        self.store = Store(db_path, busy_timeout_ms=MAIN_THREAD_BUSY_MS)
 
     def claim(self) -> None:
         """Take the row, unless a live daemon holds it (raises DaemonRunning)."""
@@ -321,7 +320,7 @@ class Daemon:
         before = {s.name: s for s in self.config.sources.sources if s.enabled}
         after = {s.name: s for s in config.sources.sources if s.enabled}
         try:
-            with Store(self.db_path) as store:
+            with Store(self.db_path, busy_timeout_ms=MAIN_THREAD_BUSY_MS) as store:
                 store.sync_sources(config.sources.sources)
                 store.sync_rules(config.rules)
         except sqlite3.Error as exc:  # locked or full: nothing switched, a later SIGHUP retries
@@ -358,10 +357,14 @@ class Daemon:
             old.stop(DELIVERY_STOP_TIMEOUT)
             before, after = targets_of(old.rules), targets_of(rules)
             edited = [name for name in after if name in before and before[name] != after[name]]
-            with Store(self.db_path) as store:
-                Outbox(store).retry_now(edited, utcnow())
+            try:
+                with Store(self.db_path, busy_timeout_ms=MAIN_THREAD_BUSY_MS) as store:
+                    Outbox(store).retry_now(edited, utcnow())
+            except sqlite3.Error as exc:  # they wait out their backoff instead
+                logs.event(log, logging.WARNING, "delivery.retry_now_failed", error=str(exc),
+                           targets=",".join(edited))
         self.dispatcher = Dispatcher(self.db_path, rules)
-        self.dispatcher.start()
+        self.dispatcher.start(busy_timeout_ms=MAIN_THREAD_BUSY_MS)
 
     def _wake_delivery(self, _event: object) -> None:
         if self.dispatcher is not None:

@@ -432,3 +432,28 @@ def test_sighup_with_a_fixed_webhook_url_sends_the_held_alert_at_once(
     rows = db_rows(tmp_path, "select id, target, status from alerts")
     assert rows == [{"id": webhook_receiver.deliveries[0].headers["webhook-id"],
                      "target": "yakutia-1", "status": "sent"}]
+
+
+def test_sigterm_is_prompt_after_a_sighup_on_a_locked_database(tmp_path: Path,
+                                                               http_server: TestServer) -> None:
+    """Applying a reload writes to the database from the main thread; while another process
+    holds the write lock that wait is short, so SIGTERM still stops the daemon in seconds
+    (found by review: 31 s, the store's whole busy timeout)."""
+    daemon, _ = start_on_one_feed(tmp_path, http_server, "1h")
+    log = tmp_path / "daemon.log"
+    lock = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+        text = (tmp_path / "sources.yaml").read_text(encoding="utf-8")
+        (tmp_path / "sources.yaml").write_text(
+            text.replace("interval: 1h", "interval: 2h"), encoding="utf-8")
+        daemon.send_signal(signal.SIGHUP)
+        # The main thread gives up on the lock within seconds (before: the store's 30 s).
+        assert wait_for(lambda: "daemon.reload_refused" in log.read_text(), timeout=20), \
+            log.read_text()
+        took = stop_daemon(daemon, within=30)
+    finally:
+        lock.close()
+        daemon.kill()
+    assert took < 8, log.read_text()
+    assert daemon.returncode == 0

@@ -15,6 +15,7 @@ next time, never lost.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from datetime import datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from .. import logs
 from ..config import RulesFile
-from ..store import Outbox, Store
+from ..store import BUSY_TIMEOUT_MS, Outbox, Store
 from .schedule import parse_iso
 from .sender import Clock, Sender, now_utc, prepare, targets_of
 from .watchdog import Watchdog
@@ -89,9 +90,15 @@ class Dispatcher:
         self.clock = clock
         self.workers = [_Worker(db_path, rules, name, clock) for name in targets_of(rules)]
 
-    def start(self) -> None:
-        with Store(self.db_path) as store:
-            prepare(store, self.rules, self.clock())
+    def start(self, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        """Start the workers, after mapping old rows to target names (`prepare`). A locked
+        or full database skips that step, logged, rather than delay or stop the start: it is
+        done again at the next start."""
+        try:
+            with Store(self.db_path, busy_timeout_ms=busy_timeout_ms) as store:
+                prepare(store, self.rules, self.clock())
+        except sqlite3.Error as exc:
+            logs.event(log, logging.WARNING, "delivery.prepare_failed", error=str(exc))
         for worker in self.workers:
             worker.thread.start()
         logs.event(log, logging.INFO, "delivery.start", targets=len(self.workers))
