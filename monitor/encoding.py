@@ -8,8 +8,10 @@ nothing matches. So we decide, in this order:
    (and, for HTML pages, `<meta charset>`), when the bytes decode under it;
 2. UTF-8, the encoding of nearly every feed: strictly, or with the bad bytes replaced when only
    a few are bad (one broken byte must not cost a feed its text);
-3. a statistical detector (charset-normalizer), for undeclared legacy encodings;
-4. UTF-8 with replacement, when even the detector has no answer.
+3. for bytes that are mostly Cyrillic letters, cp1251 or koi8-r (see `_cyrillic`): a
+   detector guesses wrong on short texts (a feed titled «Сколково» came out as box drawing);
+4. a statistical detector (charset-normalizer), for other undeclared legacy encodings;
+5. UTF-8 with replacement, when even the detector has no answer.
 """
 
 from __future__ import annotations
@@ -82,8 +84,38 @@ def decode(body: bytes, content_type: str | None = None, *, html: bool = False) 
     bad = replaced.count("\ufffd") - body.count("\ufffd".encode())
     if bad <= BAD_BYTES_TOLERATED * len(body.translate(None, _ASCII)):
         return replaced
+    cyrillic = _cyrillic(body)
+    if cyrillic is not None:
+        return body.decode(cyrillic, "replace")
     best = charset_normalizer.from_bytes(body).best()
     return str(best) if best is not None else replaced
+
+
+_LATIN_LETTERS = bytes(range(0x41, 0x5B)) + bytes(range(0x61, 0x7B))
+_NOT_HIGH = bytes(range(0xC0))
+_NOT_UPPER_HALF = bytes(range(0xE0))
+_MARKUP = re.compile(rb"<[^<>]*>")
+CYRILLIC_SHARE = 0.3
+"""Bytes 0xC0-0xFF must be at least this share of the letters for a text to count as Cyrillic
+in a single-byte encoding. German or French in Latin-1 has a few per cent (ä, é, ß), Russian
+well over half."""
+
+
+def _cyrillic(body: bytes) -> str | None:
+    """cp1251 or koi8-r for undeclared bytes that are mostly Cyrillic letters, else None.
+
+    Both encodings put the Cyrillic letters in 0xC0-0xFF, lower case in the upper half
+    (0xE0-0xFF) in cp1251 and in the lower half in koi8-r; running text is mostly lower case,
+    so the half that holds most of those bytes tells the two apart, on a single word too.
+    (Greek and other non-Latin single-byte encodings are not told apart from these: such a
+    feed must declare its charset.)"""
+    text = _MARKUP.sub(b" ", body)  # the letters of tag names are not the document's text
+    high = len(text.translate(None, _NOT_HIGH))
+    latin = len(text) - len(text.translate(None, _LATIN_LETTERS))
+    if high < 3 or high < CYRILLIC_SHARE * (high + latin):
+        return None
+    upper_half = len(text.translate(None, _NOT_UPPER_HALF))
+    return "cp1251" if upper_half * 2 >= high else "koi8-r"
 
 
 def as_utf8_xml(text: str) -> bytes:

@@ -29,6 +29,7 @@ from click.testing import CliRunner
 from monitor.alert.dispatch import Dispatcher
 from monitor.cli import cli
 from monitor.config import Source, load, load_rules, load_sources
+from monitor.encoding import decode
 from monitor.errors import ConfigError, FetchError
 from monitor.fetch import Fetcher, Origin
 from monitor.parse import parse_feed
@@ -450,6 +451,24 @@ def _one_bad_byte(feed: str) -> bytes:
     data = feed.encode("utf-8")
     cut = data.index("Новый".encode())
     return data[:cut] + b"\xff" + data[cut:]
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])
+@pytest.mark.parametrize("text", ["Сколково", "Сколково растет", "Технопарк \"Якутия\": итоги"])
+def test_short_undeclared_russian_text_is_read(encoding: str, text: str) -> None:
+    """A detector guesses wrong on a few words (review: «Сколково» came out as «╤ъюыъютю»);
+    the letters' byte ranges tell cp1251 and koi8-r apart even then."""
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+            f"<title>{text}</title><description>{text}</description></item></channel></rss>")
+    assert decode(feed.encode(encoding), "text/xml") == feed
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Die Gesamtfläche des Technoparks beträgt 5.000 Quadratmeter; Größe zählt.", "latin-1"),
+    ("„Größer als geplant“: 38 Mieter im Technologiepark Jakutien.", "cp1252"),
+])
+def test_undeclared_latin_text_is_not_taken_for_cyrillic(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding), "text/plain") == text
 
 
 @pytest.mark.parametrize("body, content_type", [
