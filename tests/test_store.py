@@ -9,7 +9,7 @@ import pytest
 
 from monitor import store as store_module
 from monitor.errors import SchemaError
-from monitor.store import SCHEMA_VERSION, Store
+from monitor.store import SCHEMA_VERSION, Outbox, Store
 
 from helpers import invoke, rss, write_config
 from httpserver import TestServer
@@ -111,3 +111,28 @@ def test_release_one_database_opens_with_its_hits(tmp_path: Path) -> None:
         assert row == {"rule": "o", "qualifier": None, "year": None, "metric_name": None,
                        "title": "T"}
         assert "metrics" in store.db.table_names()
+
+
+def test_a_sender_that_outlived_its_lease_does_not_overwrite_the_next_claim(
+        tmp_path: Path) -> None:
+    """Sender A claims a row, stalls past its lease; sender B claims it again and sends it.
+    A's late outcome changes nothing: the row stays sent (found by review: it could be set
+    back to pending or dead, for a repeat or a wrong status)."""
+    store = Store(tmp_path / "monitor.db")
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO alerts (id, alert, target, kind, due, next_attempt, queued, "
+                     "created) VALUES ('msg_1', 'a', 't', 'health', '2026-01-01T00:00:00Z', "
+                     "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    outbox = Outbox(store)
+    lease_a = "2026-01-01T00:01:00Z"
+    assert [r.id for r in outbox.claim("t", "2026-01-01T00:00:00Z", lease_a)] == ["msg_1"]
+    assert outbox.claim("t", "2026-01-01T00:00:30Z", "2026-01-01T00:01:30Z") == []  # held
+    lease_b = "2026-01-01T00:03:00Z"
+    assert [r.id for r in outbox.claim("t", "2026-01-01T00:02:00Z", lease_b)] == ["msg_1"]
+    assert outbox.sent(["msg_1"], "2026-01-01T00:02:05Z", lease_b) == 1
+    assert outbox.failed(["msg_1"], "timed out", None, lease_a) == 0
+    assert outbox.release(["msg_1"], lease_a) == 0
+    (row,) = store.query("SELECT status, attempts, last_error, sent FROM alerts")
+    store.close()
+    assert row == {"status": "sent", "attempts": 1, "last_error": None,
+                   "sent": "2026-01-01T00:02:05Z"}

@@ -116,19 +116,19 @@ class Sender:
         counts: Counter = Counter()
         while not self.watchdog.stopping:
             now = self.clock()
-            rows = self.outbox.claim(self.name, iso(now), iso(now + timedelta(
-                seconds=self.deadline + LEASE_MARGIN)))
+            lease = iso(now + timedelta(seconds=self.deadline + LEASE_MARGIN))
+            rows = self.outbox.claim(self.name, iso(now), lease)
             if not rows:
                 break
-            job = self._job(rows, counts)
+            job = self._job(rows, lease, counts)
             if job is None:
                 continue
             error = self._send(job.message)
             if error is not None and self.watchdog.stopping:
-                self.outbox.release([row.id for row in job.rows])
+                self.outbox.release([row.id for row in job.rows], lease)
                 counts["released"] += len(job.rows)
                 break
-            outcome, retry_at = self._record(job, error)
+            outcome, retry_at = self._record(job, lease, error)
             counts[outcome] += len(job.rows)
             if error is not None and not error.permanent:
                 return Outcome(counts, retry_at or self.clock() + timedelta(
@@ -137,7 +137,7 @@ class Sender:
 
     # ----------------------------------------------------------------- building
 
-    def _job(self, rows: list[QueuedAlert], counts: Counter) -> Job | None:
+    def _job(self, rows: list[QueuedAlert], lease: str, counts: Counter) -> Job | None:
         """The message for claimed rows. A row that cannot be built is given up with its
         reason (the others go out); None when no row is left."""
         first = rows[0]
@@ -151,7 +151,7 @@ class Sender:
                 else:
                     articles.append(self._article(row))
             except UnbuildableAlert as exc:
-                self.outbox.failed([row.id], exc.reason, None)
+                self.outbox.failed([row.id], exc.reason, None, lease)
                 counts["dead"] += 1
                 logs.event(log, logging.WARNING, "alert.dead", alert=row.alert,
                            target=self.name, id=row.id, article=row.article_id,
@@ -207,13 +207,15 @@ class Sender:
         recipients = list(target.email or [])
         email.send(email.render(message, smtp.from_address, recipients), smtp, recipients)
 
-    def _record(self, job: Job, error: DeliveryError | None) -> tuple[str, datetime | None]:
+    def _record(self, job: Job, lease: str,
+                error: DeliveryError | None) -> tuple[str, datetime | None]:
         """Write the outcome; returns it ('sent', 'retrying' or 'dead') and the retry time."""
         ids = [row.id for row in job.rows]
         first = job.rows[0]
         now = self.clock()
         if error is None:
-            self.outbox.sent(ids, iso(now))
+            if not self.outbox.sent(ids, iso(now), lease):
+                self._claim_lost(job, "sent")
             logs.event(log, logging.INFO, "alert.sent", alert=first.alert, target=self.name,
                        to=self.target.label(), id=job.message.id, article=first.article_id)
             return "sent", None
@@ -221,13 +223,22 @@ class Sender:
         if not error.permanent:
             retry_at = next_attempt(first.attempts + 1, now, parse_iso(first.queued),
                                     self.rules.delivery, error.retry_after, self.rng)
-        self.outbox.failed(ids, error.reason, iso(retry_at) if retry_at else None)
+        if not self.outbox.failed(ids, error.reason, iso(retry_at) if retry_at else None,
+                                  lease):
+            self._claim_lost(job, "failed")
         outcome = "retrying" if retry_at else "dead"
         logs.event(log, logging.WARNING, f"alert.{outcome}", alert=first.alert,
                    target=self.name, to=self.target.label(), id=job.message.id,
                    article=first.article_id, error=error.reason,
                    next_attempt=iso(retry_at) if retry_at else None)
         return outcome, retry_at
+
+
+    def _claim_lost(self, job: Job, outcome: str) -> None:
+        """The lease ran out before the outcome was written, and another sender has the rows
+        now: its outcome stands (a receiver may get this message twice, under one id)."""
+        logs.event(log, logging.WARNING, "alert.claim_lost", target=self.name,
+                   id=job.message.id, outcome=outcome)
 
 
 def _health(row: QueuedAlert) -> HealthEvent:
