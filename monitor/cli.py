@@ -301,8 +301,8 @@ def alerts_send(ctx: click.Context, ids: tuple[str, ...]) -> None:
         if not_pending:
             raise click.UsageError(f"not pending: {', '.join(not_pending)} (`alerts retry` "
                                    "queues dead or sent alerts again)")
-        outbox.expedite(ids, utcnow())
-    deliver_due(db_path, rules)
+        targets = outbox.expedite(ids, utcnow())
+    deliver_due(db_path, rules, only=targets)
     with Store.existing(db_path) as store:
         statuses = Outbox(store).statuses(ids)
     for alert_id in ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -341,9 +342,16 @@ def test_alerts_send_sends_a_pending_alert_now_despite_its_backoff(
     (hook,) = db_rows(tmp_path, "select id, status from alerts where target = 'yakutia-news-1'")
     assert hook["status"] == "pending"
     assert "alerts:" not in invoke("poll", *opts).output  # backoff: half an hour
+    # Another target's due alert is not this command's business (found by review).
+    emails = len(smtp_server.messages)
+    with sqlite3.connect(tmp_path / "monitor.db") as conn:
+        conn.execute("UPDATE alerts SET status = 'pending' WHERE target != 'yakutia-news-1'")
     result = invoke("alerts", *opts, "send", hook["id"])
     assert result.exit_code == 0 and result.output == f"{hook['id']}: sent\n", result.output
     assert webhook_receiver.deliveries[-1].headers["webhook-id"] == hook["id"]
+    assert len(smtp_server.messages) == emails
+    assert db_rows(tmp_path, "select status from alerts where target != 'yakutia-news-1'") == \
+        [{"status": "pending"}]
     # Only pending alerts, and only known ids.
     again = invoke("alerts", *opts, "send", hook["id"])
     assert again.exit_code == 2 and f"not pending: {hook['id']}" in again.output

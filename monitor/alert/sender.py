@@ -22,7 +22,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -251,11 +251,12 @@ def _health(row: QueuedAlert) -> HealthEvent:
 
 
 def deliver_due(db_path: Path, rules: RulesFile, *, clock: Clock = now_utc,
-                rng: random.Random | None = None) -> Counter:
-    """Send what is due now to every target in parallel, each from its own thread with its
-    own connection; returns when each target is done (every send is bounded by its deadline,
-    and a target failing in a passing way stops at its first failure). Counts alert rows
-    'sent', 'retrying' and 'dead'."""
+                rng: random.Random | None = None,
+                only: Sequence[str] | None = None) -> Counter:
+    """Send what is due now to every target (or the targets named in `only`) in parallel,
+    each from its own thread with its own connection; returns when each target is done (every
+    send is bounded by its deadline, and a target failing in a passing way stops at its first
+    failure). Counts alert rows 'sent', 'retrying' and 'dead'."""
     with Store(db_path) as store:
         prepare(store, rules, clock())
     totals: Counter = Counter()
@@ -274,7 +275,7 @@ def deliver_due(db_path: Path, rules: RulesFile, *, clock: Clock = now_utc,
             totals.update(outcome.counts)
 
     threads = [threading.Thread(target=one, args=(name,), name=f"deliver-{name}", daemon=True)
-               for name in targets_of(rules)]
+               for name in targets_of(rules) if only is None or name in only]
     for thread in threads:
         thread.start()
     for thread in threads:
