@@ -174,6 +174,9 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
     ("Выручка резидентов томской особой экономической зоны выросла.", "ru", "sez-tomsk"),
     ("Шестым в списке стоит «ВИЗБАС».", "ru", "technopark-vizbas"),
     ("The Industrial Development Fund lends to companies.", "en", "frp"),
+    ("Совещание прошло в Минкомсвязи России.", "ru", "mintsifry"),
+    ("Резиденты ПВТ Кыргызстана растут.", "ru", "kyrgyz-hi-tech-park"),
+    ("Резидентами ПВТ стали 50 компаний.", "ru", "belarus-hi-tech-park"),
 ])
 def test_the_press_forms_find_the_right_organisation(matcher: Matcher, text: str, language: str,
                                                      expected: str) -> None:
