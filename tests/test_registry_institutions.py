@@ -177,6 +177,8 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
     ("Совещание прошло в Минкомсвязи России.", "ru", "mintsifry"),
     ("Резиденты ПВТ Кыргызстана растут.", "ru", "kyrgyz-hi-tech-park"),
     ("Резидентами ПВТ стали 50 компаний.", "ru", "belarus-hi-tech-park"),
+    ("Фонд развития промышленности Московской области выдал займы.", "ru", "frp-mosregion"),
+    ("Фонд развития промышленности выдал займы.", "ru", "frp"),
 ])
 def test_the_press_forms_find_the_right_organisation(matcher: Matcher, text: str, language: str,
                                                      expected: str) -> None:
