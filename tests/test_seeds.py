@@ -49,7 +49,6 @@ KNOWN_MISSES = {
     "002 figure 1000 count",
     "002 figure 70000 count",
     "002 figure 120000000000 RUB",
-    "003 organisation Ассоциация кластеров, технопарков и ОЭЗ России",
     "003 figure 31000000000 RUB",
     "003 figure 160000000000 RUB",
     "003 figure 840 count",
@@ -59,7 +58,6 @@ KNOWN_MISSES = {
     "003 figure 18000000000 RUB",
     "003 figure 30100000000 RUB",
     "004 organisation ОЭЗ «Томск»",
-    "004 organisation Фонд содействия инновациям",
     "004 figure 66000000000 RUB",
     "004 no forbidden value",
 }
