@@ -796,6 +796,8 @@ def _rules_references(rules: RulesFile) -> list[tuple[Loc, str]]:
 
 
 def _read(path: Path, name: str | None = None) -> str:
+    """The file's text; `name` is how messages call it (an included file by its path from
+    rules.yaml's folder)."""
     name = name or path.name
     try:
         return path.read_text(encoding="utf-8")
@@ -963,9 +965,8 @@ def _include(places: _Places, problems: list[_Sorted]) -> Any:
     file, a file included twice and an include cycle are refused at the `include` line that
     names them; the problems of every file read are reported together."""
     root = places.files[0]
-    names = {root.path.resolve(): root.name}
-    """Every file read, by its resolved path: its name in messages."""
-    included_at: dict[Path, str] = {}
+    names = {root.path.resolve(): root.name}  # every file read (resolved): its name in messages
+    included_at: dict[Path, str] = {}  # every included file: the file:line that includes it
 
     def visit(number: int, chain: tuple[Path, ...]) -> None:
         file = places.files[number]
