@@ -470,6 +470,10 @@ class DeliverySettings(_Strict):
 
 
 class RulesFile(_Strict):
+    include: list[Text] = []
+    """Files whose `organisations` and `metrics` join this file's (paths relative to it): the
+    starter registry ships as such files, so a user extends it by adding a file and replaces
+    part of it by dropping a line. After loading, `organisations` and `metrics` hold them all."""
     organisations: list[Organisation]
     metrics: list[Metric] = []
     alerts: list[Alert] = []
@@ -739,40 +743,6 @@ def _message(error: dict[str, Any]) -> str:
     return _MESSAGES.get(error["type"]) or error["msg"].replace("Input should be", "must be")
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"{path}: file not found"]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"{path.name}:1: not UTF-8 text ({exc.reason})"]) from None
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-
-
-def _duplicates(data: Any, list_keys: tuple[str, ...], attr: str, filename: str,
-                lines: dict[Loc, int]) -> list[Problem]:
-    """Duplicate ids, checked on the raw data so they are reported with every other problem.
-    Ids are unique across all the lists named (an organisation and a metric share the `rule`
-    column of hits, so they must not share an id)."""
-    seen: dict[str, str] = {}
-    problems = []
-    for list_key in list_keys:
-        items = data.get(list_key) if isinstance(data, dict) else None
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            value = item.get(attr) if isinstance(item, dict) else None
-            if not isinstance(value, str):
-                continue
-            if value in seen:
-                loc = (list_key, i, attr)
-                line = _line_for(loc, lines)
-                problems.append((line, f"{filename}:{line}: {format_loc(loc)}: duplicate "
-                                       f"{attr} {value!r} (first used by {seen[value]})"))
-            else:
-                seen[value] = f"{list_key}[{i}]"
-    return problems
-
-
 def _walk(condition: Condition, loc: Loc) -> Iterator[tuple[Condition, Loc]]:
     """Every node of a condition with its location (`not` as written in the file)."""
     yield condition, loc
@@ -825,48 +795,242 @@ def _rules_references(rules: RulesFile) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, ...]],
-               check: Callable[[Any, dict[Loc, int]], list[tuple[Loc, str]]] | None = None
-               ) -> Any:
-    """Parse and validate one file. `unique` maps an attribute to the lists whose items it must
-    tell apart; `check` runs on a file that validated (with the lines of its values), returning
-    (loc, message) problems."""
-    filename = path.name
-    data, lines, problems = _compose(_read(path), filename)
-    if data is None:  # empty file, or only comments
-        data = {}
-    parsed = None
+def _read(path: Path, name: str | None = None) -> str:
+    """The file's text; `name` is how messages call it (an included file by its path from
+    rules.yaml's folder)."""
+    name = name or path.name
     try:
-        parsed = model.model_validate(data, context=FROM_FILE)
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{name}:1: not UTF-8 text ({exc.reason})"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+
+
+@dataclass
+class _File:
+    """One file of the configuration as read: its name in messages, its data, and the line of
+    every key and item."""
+
+    name: str
+    path: Path
+    data: Any
+    lines: dict[Loc, int]
+
+
+_Sorted = tuple[tuple[int, int], str]
+"""((file number, line), message): problems are printed file by file, line by line."""
+
+_MERGED = ("organisations", "metrics")
+"""The lists an included file adds to: items of several files become one list."""
+
+
+class _Places:
+    """Where each value of the merged configuration was written. The organisations and metrics
+    of included files are appended to the including file's lists and validated together, so the
+    matcher sees one registry; a problem found there is reported at the file, line and position
+    (`organisations[3]`) its writer sees, not at an index of the merged list."""
+
+    def __init__(self, root: _File):
+        self.files = [root]
+        self.items: dict[str, list[tuple[int, int]]] = {}
+        """merged list -> (file number, index in that file) of each of its items."""
+
+    def place(self, loc: Loc) -> tuple[int, Loc, int]:
+        """(file number, the loc in that file, its line)."""
+        items = self.items.get(str(loc[0])) if loc else None
+        if items and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(items):
+            number, index = items[loc[1]]
+            local: Loc = (loc[0], index, *loc[2:])
+        else:
+            number, local = 0, loc
+        return number, local, _line_for(local, self.files[number].lines)
+
+    def problem(self, loc: Loc, message: str) -> _Sorted:
+        number, local, line = self.place(loc)
+        return (number, line), f"{self.files[number].name}:{line}: {format_loc(local)}: {message}"
+
+    def reference(self, loc: Loc, seen_from: Loc) -> tuple[str, str]:
+        """How a problem at `seen_from` names the item holding `loc`: (`organisations[3]` as
+        in its file, and `loc`'s line: 'line 3' in the same file, 'registry/it-parks.yaml:3'
+        in another)."""
+        number, local, line = self.place(loc)
+        where = f"line {line}" if number == self.place(seen_from)[0] else \
+            f"{self.files[number].name}:{line}"
+        return format_loc(local[:2]), where
+
+
+def _duplicates(data: Any, list_keys: tuple[str, ...], attr: str, places: _Places
+                ) -> list[_Sorted]:
+    """Duplicate ids, checked on the raw data so they are reported with every other problem.
+    Ids are unique across all the lists named (an organisation and a metric share the `rule`
+    column of hits, so they must not share an id) and across included files."""
+    seen: dict[str, Loc] = {}
+    problems = []
+    for list_key in list_keys:
+        items = data.get(list_key) if isinstance(data, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get(attr) if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            loc = (list_key, i, attr)
+            if value in seen:
+                first, where = places.reference(seen[value], loc)
+                elsewhere = "" if where.startswith("line ") else f" in {where}"
+                problems.append(places.problem(
+                    loc, f"duplicate {attr} {value!r} (first used by {first}{elsewhere})"))
+            else:
+                seen[value] = loc
+    return problems
+
+
+def _validation_problems(model: type[BaseModel], data: Any, places: _Places
+                         ) -> tuple[Any, list[_Sorted]]:
+    """The validated model (None if invalid) and its problems, each at the file and line of
+    the value at fault."""
+    try:
+        return model.model_validate(data, context=FROM_FILE), []
     except ValidationError as exc:
-        for error in exc.errors():
-            # Drop pydantic's "[key]" marker: a bad dict key is reported at the key itself.
-            loc = tuple(part for part in error["loc"] if part != "[key]")
-            # A wrong type at a mapping value reports the loc of the value itself; an unknown
-            # key reports the key. Both have a line in `lines`.
-            line = _line_for(loc, lines)
-            problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {_message(error)}"))
-    for attr, list_keys in unique.items():
-        problems += _duplicates(data, list_keys, attr, filename, lines)
-    if parsed is not None and check is not None:
-        for loc, message in check(parsed, lines):
-            line = _line_for(loc, lines)
-            problems.append((line, f"{filename}:{line}: {format_loc(loc)}: {message}"))
+        # Drop pydantic's "[key]" marker: a bad dict key is reported at the key itself. A wrong
+        # type at a mapping value reports the loc of the value itself; an unknown key reports
+        # the key. Both have a line.
+        return None, [places.problem(tuple(part for part in error["loc"] if part != "[key]"),
+                                     _message(error)) for error in exc.errors()]
+
+
+def _raise(problems: list[_Sorted]) -> None:
     if problems:
         problems.sort(key=lambda p: p[0])  # stable: same-line problems keep their order
         raise ConfigError([text for _, text in problems])
+
+
+def _compose_file(path: Path, name: str) -> tuple[_File, list[_Sorted]]:
+    """Read and parse one file; its YAML problems carry file number 0 (see `_renumber`)."""
+    data, lines, problems = _compose(_read(path, name), name)
+    return _File(name, path, {} if data is None else data, lines), \
+        [((0, line), text) for line, text in problems]
+
+
+def _renumber(problems: list[_Sorted], number: int) -> list[_Sorted]:
+    return [((number, line), text) for (_, line), text in problems]
+
+
+Check = Callable[[Any, _Places], list[tuple[Loc, str]]]
+
+
+def _load_file(model: type[BaseModel], path: Path, unique: dict[str, tuple[str, ...]],
+               check: Check | None = None, include: bool = False) -> Any:
+    """Parse and validate one file, and with `include` the files it includes (see `_include`).
+    `unique` maps an attribute to the lists whose items it must tell apart; `check` runs on
+    a configuration that validated (with the places of its values), returning (loc, message)
+    problems."""
+    root, problems = _compose_file(path, path.name)
+    places = _Places(root)
+    data = _include(places, problems) if include else root.data
+    parsed, invalid = _validation_problems(model, data, places)
+    problems += invalid
+    for attr, list_keys in unique.items():
+        problems += _duplicates(data, list_keys, attr, places)
+    if parsed is not None and check is not None:
+        problems += [places.problem(loc, message) for loc, message in check(parsed, places)]
+    _raise(problems)
     return parsed
+
+
+class _IncludedFile(_Strict):
+    """What an included file may hold. Alerts and settings stay in the including rules.yaml: a
+    registry file is swapped or shared, and must not change where alerts go."""
+
+    include: list[Text] = []
+    organisations: list[Any] = []
+    metrics: list[Any] = []
+
+
+def _display_name(path: Path, root: Path) -> str:
+    """An included file's name in messages: its path from the root file's folder, so two
+    `companies.yaml` in different folders are told apart."""
+    try:
+        return path.relative_to(root.resolve().parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _include(places: _Places, problems: list[_Sorted]) -> Any:
+    """Read the files the root file includes (and those they include, depth first) into
+    `places`, and return the root's data with their organisations and metrics appended.
+
+    Paths are relative to the including file (an absolute path is taken as it is). A missing
+    file, a file included twice and an include cycle are refused at the `include` line that
+    names them; the problems of every file read are reported together."""
+    root = places.files[0]
+    names = {root.path.resolve(): root.name}  # every file read (resolved): its name in messages
+    included_at: dict[Path, str] = {}  # every included file: the file:line that includes it
+
+    def visit(number: int, chain: tuple[Path, ...]) -> None:
+        file = places.files[number]
+        entries = file.data.get("include") if isinstance(file.data, dict) else None
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, str) or not entry.strip():
+                continue  # reported by validation
+            loc = ("include", i)
+            line = _line_for(loc, file.lines)
+            path = (file.path.parent / entry).resolve()
+            refused = None
+            if path in chain:
+                cycle = [names[p] for p in chain[chain.index(path):]]
+                refused = f"include cycle: {' -> '.join([*cycle, names[path]])}"
+            elif path in names:
+                refused = f"{entry!r} is included twice (also at {included_at[path]})"
+            elif not path.exists():
+                refused = f"no such file {entry!r} (looked for {path})"
+            elif not path.is_file():
+                refused = f"{entry!r} is not a file ({path})"
+            if refused:
+                problems.append(((number, line),
+                                 f"{file.name}:{line}: {format_loc(loc)}: {refused}"))
+                continue
+            names[path] = _display_name(path, root.path)
+            included_at[path] = f"{file.name}:{line}"
+            child_number = len(places.files)
+            try:
+                child, child_problems = _compose_file(path, names[path])
+            except ConfigError as exc:  # not UTF-8, or not YAML
+                problems.extend(((child_number, 1), text) for text in exc.problems)
+                continue
+            places.files.append(child)
+            problems.extend(_renumber(child_problems, child_number))
+            shape = _validation_problems(_IncludedFile, child.data, _Places(child))[1]
+            problems.extend(_renumber(shape, child_number))
+            visit(child_number, (*chain, path))
+
+    visit(0, (root.path.resolve(),))
+    if not isinstance(root.data, dict):
+        return root.data  # reported by validation
+    merged = dict(root.data)
+    for key in _MERGED:
+        if key in merged and not isinstance(merged[key], list):
+            continue  # the root's own list is malformed: reported by validation
+        lists = [(number, file.data[key]) for number, file in enumerate(places.files)
+                 if isinstance(file.data, dict) and isinstance(file.data.get(key), list)]
+        if lists:
+            merged[key] = [item for _, items in lists for item in items]
+            places.items[key] = [(number, i) for number, items in lists
+                                 for i in range(len(items))]
+    return merged
 
 
 def load_sources(path: Path) -> SourcesFile:
     return _load_file(SourcesFile, path, {"name": ("sources",)})
 
 
-def _shared_names(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, str]]:
+def _shared_names(rules: RulesFile, places: _Places) -> list[tuple[Loc, str]]:
     """Names, aliases and abbreviations that two organisations share: a text mentioning one
     would be credited to both, or to the wrong one. Names and aliases are compared as the
     matcher compares them (the forms of their words, in every Latin variant), so "Технопарк
-    «Якутия»" and "технопарка Якутия" clash; abbreviations as written."""
+    «Якутия»" and "технопарка Якутия" clash; abbreviations as written. Included files count:
+    a registry file may not claim an alias of rules.yaml or of another registry file."""
     rule_forms = rules.word_forms()
     seen: dict[tuple[str, tuple[str, ...]], tuple[int, Loc]] = {}
     problems: list[tuple[Loc, str]] = []
@@ -883,8 +1047,8 @@ def _shared_names(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, st
                      else rule_forms.phrase(text, variant)) for variant in variants]
             other = next((seen[k] for k in keys if k in seen and seen[k][0] != o), None)
             if other is not None:
-                problems.append((loc, f"{kind} {text!r} is also used by organisations"
-                                      f"[{other[0]}] (line {_line_for(other[1], lines)})"))
+                where, line = places.reference(other[1], loc)
+                problems.append((loc, f"{kind} {text!r} is also used by {where} ({line})"))
             for k in keys:
                 seen.setdefault(k, (o, loc))
     return problems
@@ -897,15 +1061,16 @@ def _rule_forms_file(path: Path) -> Path:
 
 
 def load_rules(path: Path) -> RulesFile:
-    """Load and check rules.yaml; the word forms of its rules come from the cache when they
-    are there (`RuleForms`), and travel with the result to the matcher."""
+    """Load and check rules.yaml and the files it includes; the word forms of their rules
+    come from the cache when they are there (`RuleForms`), and travel with the result to the
+    matcher."""
 
-    def check(rules: RulesFile, lines: dict[Loc, int]) -> list[tuple[Loc, str]]:
+    def check(rules: RulesFile, places: _Places) -> list[tuple[Loc, str]]:
         rules._forms = RuleForms.of(rules.phrases(), _rule_forms_file(path))
-        return _rules_references(rules) + _shared_names(rules, lines)
+        return _rules_references(rules) + _shared_names(rules, places)
 
     return _load_file(RulesFile, path, {"id": ("organisations", "metrics"), "name": ("alerts",)},
-                      check)
+                      check, include=True)
 
 
 def load(sources_path: Path, rules_path: Path) -> Config:

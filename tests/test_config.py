@@ -1109,3 +1109,197 @@ def test_unwritable_cache_directory_just_means_no_cache(tmp_path, monkeypatch):
     rules = load_rules(write(tmp_path, "rules.yaml", VALID_RULES))
     assert rules.word_forms().table["en"]["skolkovo"] == ("skolkovo",)
     assert blocker.read_text(encoding="utf-8") == ""
+
+
+# --------------------------------------------------------------------------- include
+
+
+def write_tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    """Write several files (paths relative to tmp_path); returns the first one's path."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        write(tmp_path, name, text)
+    return tmp_path / next(iter(files))
+
+
+def include_problems(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_rules(write_tree(tmp_path, files))
+    return info.value.problems
+
+
+PARKS = """\
+organisations:
+  - id: technopark-idea
+    name: Технопарк «Идея»
+    kind: technopark
+    place: [Казань]
+metrics:
+  - id: jobs
+    name: Рабочие места
+    keywords:
+      ru: [рабочее место]
+    unit: count
+"""
+
+
+def test_included_organisations_and_metrics_join_the_including_files(tmp_path):
+    rules = load_rules(write_tree(tmp_path, {
+        "rules.yaml": """\
+            include: [registry/parks.yaml, registry/more/it.yaml]
+            organisations:
+              - id: skolkovo
+                name: Skolkovo
+            """,
+        "registry/parks.yaml": PARKS,
+        # Paths are relative to the including file; an included file may include too.
+        "registry/more/it.yaml": """\
+            include: [../../extra.yaml]
+            organisations:
+              - id: it-park-kazan
+                name: IT-парк Казани
+            """,
+        "extra.yaml": """\
+            organisations:
+              - id: it-park-chelny
+                name: IT-парк Набережных Челнов
+            """,
+    }))
+    assert [o.id for o in rules.organisations] == [
+        "skolkovo", "technopark-idea", "it-park-kazan", "it-park-chelny"]
+    assert [m.id for m in rules.metrics] == ["jobs"]
+    assert rules.organisations[1].place == ["Казань"]
+    # The word forms of included rules reach the matcher (and its cache) like the root's.
+    assert rules.word_forms().phrase("IT-парк Казани", "en") == ("it", "парк", "казань")
+
+
+def test_rules_made_only_of_includes_load_and_an_absolute_path_is_taken_as_it_is(tmp_path):
+    parks = write_tree(tmp_path, {"registry/parks.yaml": PARKS})
+    rules = load_rules(write(tmp_path, "rules.yaml", f"include: ['{parks}']\n"))
+    assert [o.id for o in rules.organisations] == ["technopark-idea"]
+
+
+def test_a_problem_in_an_included_file_names_that_file_and_its_own_positions(tmp_path):
+    assert include_problems(tmp_path, {
+        "rules.yaml": """\
+            include:
+              - registry/parks.yaml
+            organisations:
+              - id: skolkovo
+                name: Skolkovo
+                aliases:
+                  en: Skolkovo Foundation
+            """,
+        "registry/parks.yaml": """\
+            organisations:
+              - id: technopark-idea
+                name: Технопарк «Идея»
+              - id: it-park-kazan
+                name: IT-парк Казани
+                aliases:
+                  en: [IT Park Kazan, ""]
+                kind: park
+            """,
+    }) == [
+        "rules.yaml:7: organisations[0].aliases.en: expected a list of strings",
+        "registry/parks.yaml:7: organisations[1].aliases.en: strings in this list must not "
+        "be empty",
+        "registry/parks.yaml:8: organisations[1].kind: must be 'technopark', 'it_park', "
+        "'sez', 'sez_site', 'industrial_park', 'innovation_centre', 'science_centre', "
+        "'fund', 'development_institution', 'association', 'ministry', 'university' or "
+        "'other'",
+    ]
+
+
+def test_ids_and_aliases_shared_across_files_are_refused_naming_both_files(tmp_path):
+    assert include_problems(tmp_path, {
+        "rules.yaml": """\
+            include: [registry/a.yaml, registry/b.yaml]
+            organisations:
+              - id: technopark-yakutia
+                name: Технопарк «Якутия»
+            """,
+        "registry/a.yaml": """\
+            organisations:
+              - id: technopark-idea
+                name: Технопарк «Идея»
+              - id: technopark-yakutia
+                name: Якутский технопарк
+            """,
+        "registry/b.yaml": """\
+            organisations:
+              - id: yakutia-2
+                name: Другой
+                aliases:
+                  ru: [технопарка Якутия, технопарк Идея]
+            """,
+    }) == [
+        "registry/a.yaml:4: organisations[1].id: duplicate id 'technopark-yakutia' (first "
+        "used by organisations[0] in rules.yaml:3)",
+        "registry/b.yaml:5: organisations[0].aliases.ru[0]: alias 'технопарка Якутия' is "
+        "also used by organisations[0] (rules.yaml:4)",
+        "registry/b.yaml:5: organisations[0].aliases.ru[1]: alias 'технопарк Идея' is also "
+        "used by organisations[0] (registry/a.yaml:3)",
+    ]
+
+
+def test_missing_twice_included_directory_and_cyclic_includes_are_refused_at_their_line(
+        tmp_path):
+    assert include_problems(tmp_path, {
+        "rules.yaml": """\
+            include:
+              - registry/a.yaml
+              - registry/missing.yaml
+              - registry
+              - ./registry/a.yaml
+            organisations: []
+            """,
+        "registry/a.yaml": """\
+            include: [b.yaml]
+            """,
+        "registry/b.yaml": """\
+            include: [../rules.yaml]
+            """,
+    }) == [
+        f"rules.yaml:3: include[1]: no such file 'registry/missing.yaml' (looked for "
+        f"{tmp_path / 'registry' / 'missing.yaml'})",
+        f"rules.yaml:4: include[2]: 'registry' is not a file ({tmp_path / 'registry'})",
+        "rules.yaml:5: include[3]: './registry/a.yaml' is included twice (also at "
+        "rules.yaml:2)",
+        "registry/b.yaml:1: include[0]: include cycle: rules.yaml -> registry/a.yaml -> "
+        "registry/b.yaml -> rules.yaml",
+    ]
+
+
+def test_an_included_file_holds_only_organisations_metrics_and_includes(tmp_path):
+    assert include_problems(tmp_path, {
+        "rules.yaml": """\
+            include: [registry/a.yaml, registry/b.yaml, 5]
+            organisations: []
+            """,
+        "registry/a.yaml": """\
+            organisations: []
+            alerts: []
+            """,
+        "registry/b.yaml": """\
+            organisations: {id: x}
+            metrics:
+              - [not, a, metric]
+            """,
+    }) == [
+        "rules.yaml:1: include[2]: expected a string (put the value in quotes)",
+        "registry/a.yaml:2: alerts: unknown field",
+        "registry/b.yaml:1: organisations: expected a list",
+        "registry/b.yaml:3: metrics[0]: expected a mapping",
+    ]
+
+
+def test_yaml_and_encoding_errors_of_an_included_file_name_it(tmp_path):
+    write_tree(tmp_path, {"registry/bad.yaml": "organisations: [\n"})
+    (tmp_path / "registry" / "latin1.yaml").write_bytes("name: Gr\xfcn\n".encode("latin-1"))
+    problems = include_problems(tmp_path, {"rules.yaml": """\
+        include: [registry/bad.yaml, registry/latin1.yaml]
+        organisations: []
+        """})
+    assert [p.split(": ")[0] for p in problems] == ["registry/bad.yaml:2", "registry/latin1.yaml:1"]
+    assert "invalid YAML" in problems[0] and "not UTF-8" in problems[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -66,7 +67,8 @@ def test_demo_works_with_no_network_beyond_loopback(tmp_path: Path) -> None:
 
 
 def users_rules(tmp_path: Path, webhook_url: str) -> Path:
-    """The shipped rules with the user's own alert, health target and mail server added."""
+    """The shipped rules with the user's own alert, health target and mail server added (and
+    the registry files they include, copied beside them)."""
     text = (REPO / "rules.yaml").read_text(encoding="utf-8").replace("alerts: []\n", f"""\
 alerts:
   - name: my-revenue
@@ -85,6 +87,7 @@ smtp:
 """)
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
     return path
 
 
