@@ -52,6 +52,11 @@ def test_the_shipped_rules_include_every_registry_file_and_load_them_all(rules) 
     assert len(ids) == len(set(ids))
 
 
+def test_the_starter_registry_covers_the_field(rules) -> None:
+    """Issue 8: at least 250 organisations, rules.yaml's own and the files it includes."""
+    assert len(rules.organisations) >= 250
+
+
 @pytest.mark.parametrize("filename", REGISTRY)
 def test_each_registry_file_keeps_its_organisations(filename: str) -> None:
     assert len(own_ids(filename)) >= MINIMUM[filename]

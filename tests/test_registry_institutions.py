@@ -1,22 +1,16 @@
 """The starter registry, part 2 (registry/sez.yaml, moscow.yaml, institutions.yaml,
-foreign.yaml): the files load together with rules.yaml's own organisations, say what each
-organisation is and where, and find the organisations as the press writes them, including the
-spellings the seed articles use (a former ministry name, a transliteration variant, an
-inflected Russian name inside a parenthesis).
-
-The files are merged into one temporary rules file here, so the config's own checks (unknown
-fields, duplicate ids, names or aliases shared by two organisations) run on the whole
-registry."""
+foreign.yaml): rules.yaml includes them, they say what each organisation is and where, and
+find the organisations as the press writes them, including the spellings the seed articles use
+(a former ministry name, a transliteration variant, an inflected Russian name inside a
+parenthesis). That no two organisations share an alias across files is the loader's own check
+(tests/test_registry.py, tests/test_config.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 import yaml
 
 from monitor.config import RulesFile, load_rules
-from monitor.errors import ConfigError
 from monitor.match import Matcher
 
 from helpers import REPO
@@ -36,21 +30,9 @@ def registry_entries(name: str) -> list[dict]:
     return yaml.safe_load((REPO / "registry" / f"{name}.yaml").read_text("utf-8"))["organisations"]
 
 
-def merged_rules(directory: Path, extra: list[dict] = ()) -> RulesFile:
-    """rules.yaml with the organisations of the four files (and `extra`) appended, loaded from
-    a temporary file by the real loader."""
-    data = yaml.safe_load((REPO / "rules.yaml").read_text("utf-8"))
-    for name in FILES:
-        data["organisations"] += registry_entries(name)
-    data["organisations"] += list(extra)
-    path = directory / "rules.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    return load_rules(path)
-
-
 @pytest.fixture(scope="module")
-def rules(tmp_path_factory) -> RulesFile:
-    return merged_rules(tmp_path_factory.mktemp("registry"))
+def rules() -> RulesFile:
+    return load_rules(REPO / "rules.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -62,23 +44,16 @@ def found(matcher: Matcher, text: str, language: str | None = None) -> set[str]:
     return {h.organisation for h in matcher.match(text, language) if h.kind == "organisation"}
 
 
-def test_the_files_load_with_the_rules_own_organisations(rules: RulesFile) -> None:
-    own = yaml.safe_load((REPO / "rules.yaml").read_text("utf-8"))["organisations"]
-    added = sum(len(registry_entries(name)) for name in FILES)
-    assert added >= 130
-    assert len(rules.organisations) == len(own) + added
+def test_the_rules_include_the_files_and_load_them(rules: RulesFile) -> None:
+    ids = {o.id for o in rules.organisations}
+    for name in FILES:
+        assert f"registry/{name}.yaml" in rules.include
+        assert {e["id"] for e in registry_entries(name)} <= ids, name
+    assert sum(len(registry_entries(name)) for name in FILES) >= 130
     assert len(registry_entries("sez")) >= 25
     assert len(registry_entries("moscow")) >= 25
     assert len(registry_entries("institutions")) >= 60
     assert len(registry_entries("foreign")) >= 10
-
-
-def test_an_alias_shared_with_the_rules_is_refused(tmp_path: Path) -> None:
-    """The check the registry relies on: a second organisation with an inflected form of an
-    existing alias does not load."""
-    twin = {"id": "twin", "name": "Двойник", "aliases": {"ru": ["технопарка «Родина»"]}}
-    with pytest.raises(ConfigError, match="also used by"):
-        merged_rules(tmp_path, [twin])
 
 
 @pytest.mark.parametrize("name", FILES)
