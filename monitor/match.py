@@ -14,14 +14,16 @@ mentioned organisation.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick
 
 from .config import RulesFile
-from .morph import LATIN_LANGUAGES, forms, latin_variant
+from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
+from .morph import COMPOUND_PART, LATIN_LANGUAGES, compound_part, forms, latin_variant, modifies
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
 from .tokens import Layout, words
@@ -29,7 +31,7 @@ from .tokens import Layout, words
 SNIPPET_MAX = 400
 SEP = "\x1f"
 HIT_FIELDS = ("kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
-              "end", "snippet", "qualifier", "year")
+              "end", "snippet", "qualifier", "year", "mentions")
 """The fields of a hit as users see them (`check --json`, the `hits` table)."""
 
 
@@ -50,9 +52,14 @@ class Hit:
     end: int
     snippet: str
     qualifier: str | None = None
-    """more_than, at_least, almost, about, up_to, less_than."""
+    """more_than, at_least, almost, about, up_to, less_than; previous for the earlier value
+    of a comparison ("from 75.8 to 90 billion")."""
     year: int | None = None
-    """The year the sentence names, if any."""
+    """The year named nearest the figure in its clause, else the first its sentence names."""
+    mentions: int = 1
+    """How many times the text states this fact (title and body, repeats)."""
+    why: str = field(default="", compare=False, repr=False)
+    """For `check --explain`: what gave a figure its metric, unit and role."""
     sentence: int = field(default=0, compare=False, repr=False)
     token: int = field(default=0, compare=False, repr=False)
 
@@ -65,7 +72,7 @@ class Pattern:
     """One thing the rules look for, as the automaton sees it."""
 
     kind: str
-    """organisation, metric, exclude or term."""
+    """organisation, metric (a keyword), noun (a noun a metric counts), exclude or term."""
     rule: str
     written: str
     language: str | None
@@ -125,6 +132,9 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
         for language, keywords in metric.keywords.items():
             for keyword in keywords:
                 add("metric", metric.id, keyword, language)
+        for language, nouns in metric.nouns.items():
+            for noun in nouns:
+                add("noun", metric.id, noun, language)
     for term in terms:
         add("term", term, term, None)
     return out
@@ -154,13 +164,23 @@ class Matcher:
         self._automata: dict[str, ahocorasick.Automaton] = {}
         self.vocabulary: set[str] = set()
         self._longest_pattern = 1
+        compound_parts: set[str] = set()
         for variant in LATIN_LANGUAGES:
             keyed: dict[str, list[Pattern]] = defaultdict(list)
             for pattern in _patterns(rules, terms, variant):
                 keyed[_key(pattern.forms)].append(pattern)
                 self.vocabulary.update(pattern.forms)
                 self._longest_pattern = max(self._longest_pattern, len(pattern.forms))
+                if variant == "de" and pattern.kind in ("metric", "noun") and \
+                        pattern.language == "de" and len(pattern.forms) == 1:
+                    compound_parts.add(pattern.forms[0])
             self._automata[variant] = _automaton(keyed)
+        self._compound_parts = frozenset(compound_parts)
+        """The stems of single German keywords and nouns, found inside compounds."""
+        self._measures = frozenset(GERMAN_MEASURES)
+        self._references = {forms(word.lower(), latin_variant(language))[0]
+                            for language, references in REFERENCES.items()
+                            for word in references}
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -179,7 +199,11 @@ class Matcher:
         picked = self._pick_cache.get(key)
         if picked is None:
             candidates = forms(word, variant)
-            picked = tuple(f for f in candidates if f in self.vocabulary) or candidates[:1]
+            picked = tuple(f for f in candidates if f in self.vocabulary)
+            if not picked and variant == "de" and len(word) >= 2 * COMPOUND_PART:
+                part = compound_part(word, self._compound_parts, self._measures, GERMAN_LINKS)
+                picked = (part,) if part else ()
+            picked = picked or candidates[:1]
             if len(self._pick_cache) < 500_000:
                 self._pick_cache[key] = picked
         return picked
@@ -197,10 +221,12 @@ class Matcher:
         found += _scan(self._abbreviations, [t.text for t in layout.tokens])
         organisations = self._organisations(layout, found)
         keywords = _longest([f for f in found if f.pattern.kind == "metric"])
+        nouns = _longest([f for f in found if f.pattern.kind == "noun"])
         terms = [f for f in found if f.pattern.kind == "term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
-        metric_hits = self._metric_hits(layout, language, keywords, organisations)
+        metric_hits = self._metric_hits(layout, language, keywords, nouns, organisations,
+                                        word_forms)
         fired += metric_hits
         fired.sort(key=lambda pair: (pair[0].start, pair[0].kind != "organisation"))
         return Analysis(text, language, layout, word_forms, [h for h, _ in fired], terms, fired)
@@ -242,57 +268,230 @@ class Matcher:
     # ----------------------------------------------------------------- metrics
 
     def _metric_hits(self, layout: Layout, language: str | None, keywords: list[Found],
-                     organisations: list[Found]) -> list[tuple[Hit, list[Found]]]:
-        if not keywords or not layout.tokens:
+                     nouns: list[Found], organisations: list[Found],
+                     word_forms: list[str]) -> list[tuple[Hit, list[Found]]]:
+        """Every figure of the text, typed in this order of trust: by the noun it counts
+        ("547 компаний"), by a keyword of its sentence (nearest first, own clause first), by
+        the figure of the sentence before it in the paragraph when the sentence refers back
+        ("их число выросло до 86") or leaves the unit to it ("прогноз — 10,8 млрд")."""
+        if not (keywords or nouns) or not layout.tokens:
             return []
         text = layout.text
+        quantities = [q for q in read_quantities(text, language) if _reportable(q)]
+        if not quantities:
+            return []
+        figures = [self._figure(layout, q) for q in quantities]
+        _imply_rubles(figures)
+        typed: dict[int, tuple[str, Found, str]] = {}
+        """quantity index -> (metric id, the words that named it, why)."""
+        noun_at = {noun.first: noun for noun in nouns}
+        for index, figure in enumerate(figures):
+            noun = self._counted_noun(layout, figure, noun_at, latin_variant(language))
+            if noun is not None:
+                typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
+        self._pair_keywords(layout, figures, keywords, typed)
+        self._previous_sentence(layout, figures, typed, self._referring(layout, word_forms))
+        years = _years(layout, find_years(text, language))
+        mentions = Counter(f.pattern.rule for f in organisations)
+        out = []
+        for index, figure in enumerate(figures):
+            if index not in typed:
+                continue
+            metric, found, why = typed[index]
+            if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
+                    and found.pattern.kind != "noun":
+                continue  # a year is never a value, whatever the numbers reader made of it
+            organisation = _organisation_for(layout, figure.first, figure.sentence,
+                                             organisations, mentions)
+            out.append((self._metric_hit(layout, figure, metric, organisation,
+                                         years.year(figure), why), [found]))
+        return _once_per_fact(out)
+
+    def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
+        first = layout.token_at(quantity.start)
+        return Figure(quantity, first, layout.token_at(max(quantity.end - 1, quantity.start)),
+                      layout.sentence_of_offset(quantity.start), layout.token_paragraph[first],
+                      layout.token_clause[first])
+
+    def _counted_noun(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
+                      variant: str) -> Found | None:
+        """The noun of a counting metric that the figure quantifies: right after the number,
+        or after a few words that modify it ("167 innovative companies"), or the unit word
+        the number was read with ("70 тысяч человек")."""
+        if figure.quantity.unit not in UNIT_CLASSES["count"]:
+            return None
+        tokens = layout.tokens
+        end = min(figure.last + _MODIFIERS + 2, len(tokens))
+        for index in range(figure.first + 1, end):
+            noun = noun_at.get(index)
+            if noun is not None and self.metrics[noun.pattern.rule].unit == "count":
+                return noun
+            if index > figure.last:
+                gap = layout.text[tokens[index - 1].end:tokens[index].start]
+                if not _TIGHT.fullmatch(gap) or not modifies(tokens[index].text, variant):
+                    return None
+        return None
+
+    def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
+                       typed: dict[int, tuple[str, Found, str]]) -> None:
+        """Keyword and figure of one sentence, nearest pair first; one figure, one metric."""
         by_sentence: dict[int, list[Found]] = defaultdict(list)
         for keyword in keywords:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
-        quantities = read_quantities(text, language)
         pairs = []
-        for index, quantity in enumerate(quantities):
-            first = layout.token_at(quantity.start)
-            last = layout.token_at(max(quantity.end - 1, quantity.start))
-            sentence = layout.sentence_of_offset(quantity.start)
-            for keyword in by_sentence.get(sentence, ()):
+        for index, figure in enumerate(figures):
+            if index in typed:
+                continue
+            for keyword in by_sentence.get(figure.sentence, ()):
                 metric = self.metrics[keyword.pattern.rule]
-                if quantity.unit not in UNIT_CLASSES[metric.unit]:
+                if figure.quantity.unit not in UNIT_CLASSES[metric.unit]:
                     continue
-                distance = max(keyword.first - last, first - keyword.last, 0)
+                distance = max(keyword.first - figure.last, figure.first - keyword.last, 0)
                 # `near` counts the words between keyword and value (a "$" is not a word).
                 if metric.near is not None and max(distance - 1, 0) > metric.near:
                     continue
                 # "выручка составила 1,5 млрд рублей, а инвестиции — 300 млн": a value belongs
                 # to the keyword of its own clause before a nearer one across a comma.
-                other_clause = layout.token_clause[first] != layout.token_clause[keyword.first]
-                if other_clause and quantity.unit is None:
+                other_clause = figure.clause != layout.token_clause[keyword.first]
+                if other_clause and figure.quantity.unit is None:
                     continue  # a bare number counts what its own clause names
-                pairs.append(((other_clause, distance), index, first, sentence, keyword))
+                pairs.append(((other_clause, distance), index, keyword))
         pairs.sort(key=lambda p: (p[0], p[1]))
-        years = _years_by_sentence(layout, find_years(text, language))
-        mentions = Counter(f.pattern.rule for f in organisations)
-        used: set[int] = set()
-        out = []
-        for _distance, index, first, sentence, keyword in pairs:
-            if index in used:
-                continue
-            used.add(index)
-            quantity = quantities[index]
-            organisation = _organisation_for(layout, first, sentence, organisations, mentions)
-            out.append((self._metric_hit(layout, quantity, keyword, organisation, first,
-                                         sentence, years.get(sentence)), [keyword]))
-        return out
+        for _distance, index, keyword in pairs:
+            if index not in typed:
+                typed[index] = (keyword.pattern.rule, keyword,
+                                f'keyword "{keyword.pattern.written}"')
 
-    def _metric_hit(self, layout: Layout, quantity: Quantity, keyword: Found,
-                    organisation: str | None, token: int, sentence: int,
-                    year: int | None) -> Hit:
+    def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
+        """The sentences that name their figure by referring back ("их число", "the total")."""
+        return {layout.token_sentence[i] for i, form in enumerate(word_forms)
+                if form in self._references}
+
+    def _previous_sentence(self, layout: Layout, figures: list[Figure],
+                           typed: dict[int, tuple[str, Found, str]], referring: set[int]) -> None:
+        """A figure its own sentence leaves untyped takes the metric of the last figure of the
+        sentence before, in the same paragraph, when its sentence refers back or its unit came
+        from there. In text order, so a chain of such sentences is followed."""
+        last_of: dict[int, int] = {}
+        """sentence -> index of its last typed figure."""
+        for index, figure in enumerate(figures):
+            if index not in typed and (figure.sentence in referring or figure.implied):
+                before = last_of.get(figure.sentence - 1)
+                if before is not None and figures[before].paragraph == figure.paragraph:
+                    metric, found, _why = typed[before]
+                    if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
+                        why = f'the previous sentence\'s "{found.pattern.written}"'
+                        typed[index] = (metric, found, why)
+            if index in typed:
+                last_of[figure.sentence] = index
+
+    def _metric_hit(self, layout: Layout, figure: Figure, metric: str,
+                    organisation: str | None, year: int | None, why: str) -> Hit:
+        quantity = figure.quantity
         unit = quantity.unit or "count"
-        return Hit(kind="metric", rule=keyword.pattern.rule, organisation=organisation,
-                   metric=keyword.pattern.rule, value=quantity.value, unit=unit,
+        if self.metrics[metric].unit == "count":
+            unit = "count"  # "70 тысяч человек": people are what a count counts
+        role = getattr(quantity, "role", None)
+        qualifier = "previous" if role == "previous" else quantity.qualifier
+        unit_why = "rubles of the figure before" if figure.implied else (
+            f'"{quantity.matched}"' if quantity.unit else "a bare number")
+        return Hit(kind="metric", rule=metric, organisation=organisation,
+                   metric=metric, value=quantity.value, unit=unit,
                    matched=quantity.matched, start=quantity.start, end=quantity.end,
-                   snippet=snippet(layout, sentence, quantity.start, quantity.end),
-                   qualifier=quantity.qualifier, year=year, sentence=sentence, token=token)
+                   snippet=snippet(layout, figure.sentence, quantity.start, quantity.end),
+                   qualifier=qualifier, year=year, sentence=figure.sentence, token=figure.first,
+                   why=f"metric by {why}; unit {unit} from {unit_why}; role {role or '-'}")
+
+
+_MODIFIERS = 2
+"""At most this many words between a number and the noun it counts."""
+_TIGHT = re.compile(r"[\s\-‐‑]*")
+"""What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
+
+
+@dataclass
+class Figure:
+    """A quantity where it sits in the text."""
+
+    quantity: Quantity
+    first: int
+    last: int
+    sentence: int
+    paragraph: int
+    clause: int
+    implied: bool = False
+    """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _reportable(quantity: Quantity) -> bool:
+    """False for what the numbers reader marks as never a figure (years, ratios, caps)."""
+    role = getattr(quantity, "role", None)
+    return not getattr(quantity, "never", False) and role not in ("never", "limit") \
+        and quantity.qualifier != "limit"
+
+
+def _looks_like_year(matched: str) -> bool:
+    return len(matched) == 4 and matched.isdigit() and 1900 <= int(matched) <= 2100
+
+
+def _imply_rubles(figures: list[Figure]) -> None:
+    """"Выручка — 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд": a scaled number with
+    no unit, after a ruble figure of its sentence or of the sentence before in its paragraph,
+    is rubles too."""
+    rubles_in: set[tuple[int, int]] = set()
+    for figure in figures:
+        quantity = figure.quantity
+        scaled = quantity.value >= 1e5 and any(c.isalpha() for c in quantity.matched)
+        if quantity.unit is None and scaled and (
+                (figure.paragraph, figure.sentence) in rubles_in
+                or (figure.paragraph, figure.sentence - 1) in rubles_in):
+            figure.quantity = replace(quantity, unit="RUB")
+            figure.implied = True
+        if figure.quantity.unit == "RUB":
+            rubles_in.add((figure.paragraph, figure.sentence))
+
+
+@dataclass
+class _Years:
+    """The years a text names, by sentence and clause."""
+
+    by_sentence: dict[int, list[tuple[int, int, int]]]
+    """sentence -> (token, clause, year)."""
+
+    def year(self, figure: Figure) -> int | None:
+        """The year nearest the figure in its clause ("с 75,8 млрд в 2023 году"), else the
+        first its sentence names."""
+        named = self.by_sentence.get(figure.sentence)
+        if not named:
+            return None
+        own = [(abs(token - figure.first), year) for token, clause, year in named
+               if clause == figure.clause]
+        return min(own)[1] if own else named[0][2]
+
+
+def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
+    by_sentence: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for year, start, _end in years:
+        token = layout.token_at(start)
+        by_sentence[layout.sentence_of_offset(start)].append(
+            (token, layout.token_clause[token], year))
+    return _Years(by_sentence)
+
+
+def _once_per_fact(fired: list[tuple[Hit, list[Found]]]) -> list[tuple[Hit, list[Found]]]:
+    """The same figure of the same organisation, in the title and the body or twice in the
+    text, is one fact: its first mention, counting the others."""
+    first: dict[tuple, int] = {}
+    out: list[tuple[Hit, list[Found]]] = []
+    for hit, found in fired:
+        key = (hit.metric, hit.value, hit.unit, hit.organisation, hit.qualifier)
+        if key in first:
+            kept, kept_found = out[first[key]]
+            out[first[key]] = (replace(kept, mentions=kept.mentions + 1), kept_found)
+        else:
+            first[key] = len(out)
+            out.append((hit, found))
+    return out
 
 
 def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]:
@@ -335,13 +534,6 @@ def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     if quotes % 2 and end < len(layout.text) and layout.text[end] in QUOTES:
         end += 1
     return start, end
-
-
-def _years_by_sentence(layout: Layout, years: list[tuple[int, int, int]]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for year, start, _end in years:
-        out.setdefault(layout.sentence_of_offset(start), year)
-    return out
 
 
 def _organisation_for(layout: Layout, token: int, sentence: int, organisations: list[Found],
