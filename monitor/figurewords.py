@@ -23,3 +23,11 @@ GERMAN_MEASURES: tuple[str, ...] = (
 """Second parts that say "how much of" the first: "Investitionsvolumen", "Bewohnerzahl",
 "Mitarbeiterzahl". Only before one of these does a compound count what its first part
 names; otherwise its head, the last part, decides ("Gesamtfläche" is a Fläche)."""
+
+NOT_PLURALS: frozenset[str] = frozenset("""
+was is has does as this thus plus less its his hers yes us across always perhaps unless
+whereas besides sometimes times various previous famous numerous serious process access
+success business analysis basis status campus bonus census consensus gas bus ours yours
+""".split())
+"""English words in -s that are no plural noun a number could count ("120 was the figure",
+"1,500 as of May")."""

@@ -23,7 +23,15 @@ import ahocorasick
 
 from .config import RulesFile
 from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
-from .morph import COMPOUND_PART, LATIN_LANGUAGES, compound_part, forms, latin_variant, modifies
+from .morph import (
+    COMPOUND_PART,
+    LATIN_LANGUAGES,
+    compound_part,
+    forms,
+    is_noun,
+    latin_variant,
+    modifies,
+)
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
 from .tokens import Layout, words
@@ -283,13 +291,20 @@ class Matcher:
         figures = [self._figure(layout, q) for q in quantities]
         _imply_rubles(figures)
         typed: dict[int, tuple[str, Found, str]] = {}
-        """quantity index -> (metric id, the words that named it, why)."""
+        # quantity index -> (metric id, the words that named it, why)
         noun_at = {noun.first: noun for noun in nouns}
+        other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
+        variant = latin_variant(language)
         for index, figure in enumerate(figures):
-            noun = self._counted_noun(layout, figure, noun_at, latin_variant(language))
-            if noun is not None:
+            noun = self._noun_phrase(layout, figure, noun_at, variant)
+            if isinstance(noun, Found):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
-        self._pair_keywords(layout, figures, keywords, typed)
+            elif noun is not None:
+                after = noun + 1  # a verb there may still say what the noun is
+                verb = after < len(layout.tokens) and not is_noun(layout.tokens[after].text,
+                                                                  variant)
+                other_nouns[index] = after if verb else -1
+        self._pair_keywords(layout, figures, keywords, typed, other_nouns)
         self._previous_sentence(layout, figures, typed, self._referring(layout, word_forms))
         years = _years(layout, find_years(text, language))
         mentions = Counter(f.pattern.rule for f in organisations)
@@ -313,11 +328,12 @@ class Matcher:
                       layout.sentence_of_offset(quantity.start), layout.token_paragraph[first],
                       layout.token_clause[first])
 
-    def _counted_noun(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
-                      variant: str) -> Found | None:
-        """The noun of a counting metric that the figure quantifies: right after the number,
-        or after a few words that modify it ("167 innovative companies"), or the unit word
-        the number was read with ("70 тысяч человек")."""
+    def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
+                     variant: str) -> Found | int | None:
+        """What a bare count quantifies: the noun of a counting metric ("547 компаний", "167
+        innovative companies", the unit word of "70 тысяч человек"), else the index of another
+        noun it counts ("12 technoparks", "287 grants", "в 3 регионах"), else None. Words
+        that modify the noun may stand between."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return None
         tokens = layout.tokens
@@ -328,13 +344,21 @@ class Matcher:
                 return noun
             if index > figure.last:
                 gap = layout.text[tokens[index - 1].end:tokens[index].start]
-                if not _TIGHT.fullmatch(gap) or not modifies(tokens[index].text, variant):
+                if not _TIGHT.fullmatch(gap):
+                    return None
+                if is_noun(tokens[index].text, variant):
+                    return index
+                if not modifies(tokens[index].text, variant):
                     return None
         return None
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
-                       typed: dict[int, tuple[str, Found, str]]) -> None:
-        """Keyword and figure of one sentence, nearest pair first; one figure, one metric."""
+                       typed: dict[int, tuple[str, Found, str]],
+                       other_nouns: dict[int, int]) -> None:
+        """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
+        number that counts a noun no metric counts ("287 grants") takes only a keyword right
+        after that noun that is no noun itself: the verb that says what the noun is ("51
+        Einwohner registriert")."""
         by_sentence: dict[int, list[Found]] = defaultdict(list)
         for keyword in keywords:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
@@ -345,6 +369,8 @@ class Matcher:
             for keyword in by_sentence.get(figure.sentence, ()):
                 metric = self.metrics[keyword.pattern.rule]
                 if figure.quantity.unit not in UNIT_CLASSES[metric.unit]:
+                    continue
+                if other_nouns.get(index, keyword.first) != keyword.first:
                     continue
                 distance = max(keyword.first - figure.last, figure.first - keyword.last, 0)
                 # `near` counts the words between keyword and value (a "$" is not a word).

@@ -32,6 +32,7 @@ import pymorphy3
 import Stemmer
 
 from . import logs
+from .figurewords import NOT_PLURALS
 from .tokens import phrase_words
 
 log = logging.getLogger(__name__)
@@ -223,6 +224,23 @@ def compound_part(word: str, parts: frozenset[str], measures: frozenset[str],
 
 
 _MODIFIER_TAGS = frozenset({"ADJF", "PRTF", "NUMR"})
+
+
+@lru_cache(maxsize=100_000)
+def is_noun(written: str, variant: str) -> bool:
+    """Whether a word right after a number is a noun it counts ("287 grants", "в 3 регионах",
+    "12 Technoparks"): in Russian a noun by pymorphy3's likeliest reading, in German a
+    capitalised word, in English a plural (a lowercase word in -s that is not one of the
+    common words that merely end so). Only asked about words after a bare number."""
+    if written.isupper():
+        return False  # an abbreviation modifies: "50 IT schools"
+    word = written.lower()
+    if _CYRILLIC.search(word):
+        return _morph().parse(word)[0].tag.POS == "NOUN"
+    if variant == "de":
+        return written[:1].isupper() and written.isalpha()
+    return written.isalpha() and written.islower() and word.endswith("s") \
+        and word not in NOT_PLURALS
 
 
 @lru_cache(maxsize=100_000)
