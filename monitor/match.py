@@ -305,7 +305,7 @@ class Matcher:
                                                                   variant)
                 other_nouns[index] = after if verb else -1
         self._pair_keywords(layout, figures, keywords, typed, other_nouns)
-        self._previous_sentence(layout, figures, typed, self._referring(layout, word_forms))
+        self._inherit(figures, typed, self._referring(layout, word_forms))
         years = _years(layout, find_years(text, language))
         mentions = Counter(f.pattern.rule for f in organisations)
         out = []
@@ -393,21 +393,27 @@ class Matcher:
         return {layout.token_sentence[i] for i, form in enumerate(word_forms)
                 if form in self._references}
 
-    def _previous_sentence(self, layout: Layout, figures: list[Figure],
-                           typed: dict[int, tuple[str, Found, str]], referring: set[int]) -> None:
-        """A figure its own sentence leaves untyped takes the metric of the last figure of the
-        sentence before, in the same paragraph, when its sentence refers back or its unit came
-        from there. In text order, so a chain of such sentences is followed."""
-        last_of: dict[int, int] = {}
-        """sentence -> index of its last typed figure."""
+    def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found, str]],
+                 referring: set[int]) -> None:
+        """A figure its own words leave untyped takes the metric of another figure: a part
+        ("112 of them", "darunter 112", "из них 112") that of the figure before it in its
+        sentence, else in the sentence before; a figure whose sentence refers back ("их число
+        выросло до 86") or whose unit came from the sentence before, that of the last figure
+        of the sentence before, in the same paragraph. In text order, so a chain of such
+        sentences is followed."""
+        last_of: dict[int, int] = {}  # sentence -> index of its last typed figure so far
         for index, figure in enumerate(figures):
-            if index not in typed and (figure.sentence in referring or figure.implied):
-                before = last_of.get(figure.sentence - 1)
-                if before is not None and figures[before].paragraph == figure.paragraph:
-                    metric, found, _why = typed[before]
+            part = getattr(figure.quantity, "role", None) == "part"
+            if index not in typed and (part or figure.sentence in referring or figure.implied):
+                source = last_of.get(figure.sentence) if part else None
+                where = "the figure it is a part of"
+                if source is None:
+                    source = last_of.get(figure.sentence - 1)
+                    where = "the previous sentence"
+                if source is not None and figures[source].paragraph == figure.paragraph:
+                    metric, found, _why = typed[source]
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
-                        why = f'the previous sentence\'s "{found.pattern.written}"'
-                        typed[index] = (metric, found, why)
+                        typed[index] = (metric, found, f'{where}\'s "{found.pattern.written}"')
             if index in typed:
                 last_of[figure.sentence] = index
 

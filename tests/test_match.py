@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -9,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import monitor.match
 from monitor.config import Condition, Metric, Organisation, RulesFile, Selection, load_rules
 from monitor.explain import explain_analysis
 from monitor.language import detect
 from monitor.match import HIT_FIELDS, Matcher
-from monitor.numbers import find_years
+from monitor.numbers import Quantity, find_years, read_quantities
 from monitor.selection import occurrences, selects
 
 from helpers import REPO
@@ -403,31 +405,47 @@ def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
     assert hits[0].public()["mentions"] == 3
 
 
-def test_a_comparison_marks_the_earlier_value_previous(monkeypatch: pytest.MonkeyPatch,
-                                                       starter: Matcher) -> None:
-    """The numbers reader marks the earlier value of a comparison with `role` (its contract
-    with the matcher); the matcher reports it as `qualifier: previous`, with its own year."""
-    import dataclasses
+@dataclasses.dataclass(frozen=True)
+class Roled(Quantity):
+    """A Quantity as the numbers reader of issue 8 returns it, with its `role`."""
 
-    import monitor.match
-    from monitor.numbers import Quantity, read_quantities
+    role: str | None = None
 
-    @dataclasses.dataclass(frozen=True)
-    class Roled(Quantity):
-        role: str | None = None
 
-    def with_roles(text: str, language: str | None) -> list[Quantity]:
-        out = []
-        for q in read_quantities(text, language):
-            earlier = text[:q.start].rstrip().endswith(("from", "с", "против"))
-            out.append(Roled(**dataclasses.asdict(q), role="previous" if earlier else None))
-        return out
+def _with_roles(text: str, language: str | None) -> list[Quantity]:
+    """The real quantities, with the roles the numbers reader gives: previous after "from",
+    "с", "против"; part after "из них", "darunter" and before "of them"."""
+    out = []
+    for q in read_quantities(text, language):
+        before, after = text[:q.start].rstrip(), text[q.end:]
+        role = ("previous" if before.endswith(("from", " с", "против")) else
+                "part" if before.endswith(("из них", "darunter")) or after.startswith(" of them")
+                else None)
+        out.append(Roled(**dataclasses.asdict(q), role=role))
+    return out
 
-    monkeypatch.setattr(monitor.match, "read_quantities", with_roles)
-    text = "В 2024 году выручка выросла до 90 млрд рублей, с 75,8 млрд рублей в 2023 году."
-    hits = [h for h in starter.match(text, "ru") if h.kind == "metric"]
-    assert [(h.value, h.qualifier, h.year) for h in hits] == [
-        (9e10, None, 2024), (7.58e10, "previous", 2023)]
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("В 2024 году выручка выросла до 90 млрд рублей, с 75,8 млрд рублей в 2023 году.", "ru",
+     [(9e10, "revenue", None, 2024), (7.58e10, "revenue", "previous", 2023)]),
+    ("Revenue reached 90 billion rubles in 2024, up from 75.8 billion rubles.", "en",
+     [(9e10, "revenue", None, 2024), (7.58e10, "revenue", "previous", 2024)]),
+    ("В технопарке 240 резидентов, из них 112 — иностранные.", "ru",
+     [(240, "residents", None, None), (112, "residents", None, None)]),
+    ("The park has 300 resident companies, 112 of them foreign.", "en",
+     [(300, "residents", None, None), (112, "residents", None, None)]),
+    ("Im Park arbeiten 700 Unternehmen, darunter 112 aus dem Ausland.", "de",
+     [(700, "residents", None, None), (112, "residents", None, None)]),
+])
+def test_every_figure_of_a_sentence_with_its_role(monkeypatch: pytest.MonkeyPatch,
+                                                  starter: Matcher, text: str, language: str,
+                                                  expected: list[tuple]) -> None:
+    """The numbers reader marks the earlier value of a comparison and a part with `role` (its
+    contract with the matcher); the earlier value is reported as `qualifier: previous` with its
+    own year, a part as a figure of the metric it is a part of."""
+    monkeypatch.setattr(monitor.match, "read_quantities", _with_roles)
+    hits = [h for h in starter.match(text, language) if h.kind == "metric"]
+    assert [(h.value, h.metric, h.qualifier, h.year) for h in hits] == expected
 
 
 def test_explain_says_why_each_figure_got_its_metric_unit_and_role(starter: Matcher) -> None:
