@@ -396,21 +396,22 @@ class Matcher:
     def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found, str]],
                  referring: set[int]) -> None:
         """A figure its own words leave untyped takes the metric of another figure: a part
-        ("112 of them", "darunter 112", "из них 112") that of the figure before it in its
-        sentence, else in the sentence before; a figure whose sentence refers back ("их число
-        выросло до 86") or whose unit came from the sentence before, that of the last figure
-        of the sentence before, in the same paragraph. In text order, so a chain of such
-        sentences is followed."""
+        ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
+        ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
+        figure before, that of the figure before it in its sentence, else of the last figure
+        of the sentence before (`_continues`). In text order, so a chain of such sentences is
+        followed."""
         last_of: dict[int, int] = {}  # sentence -> index of its last typed figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
             if index not in typed and (part or figure.sentence in referring or figure.implied):
-                source = last_of.get(figure.sentence) if part else None
-                where = "the figure it is a part of"
+                source = last_of.get(figure.sentence)
+                where = "the figure it is a part of" if part else "the figure before"
                 if source is None:
                     source = last_of.get(figure.sentence - 1)
                     where = "the previous sentence"
-                if source is not None and figures[source].paragraph == figure.paragraph:
+                if source is not None and (figures[source].sentence == figure.sentence
+                                           or _continues(figures[source], figure)):
                     metric, found, _why = typed[source]
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
                         typed[index] = (metric, found, f'{where}\'s "{found.pattern.written}"')
@@ -466,21 +467,31 @@ def _looks_like_year(matched: str) -> bool:
     return len(matched) == 4 and matched.isdigit() and 1900 <= int(matched) <= 2100
 
 
+def _continues(before: Figure, figure: Figure) -> bool:
+    """Whether `figure`'s sentence may leave its metric or unit to the figure `before`: that
+    is in the sentence right before, in the same paragraph or, when the figure's sentence
+    opens a paragraph, at the end of the previous one -- press text breaks lines freely, but
+    the headline (paragraph 0) stands alone."""
+    if before.sentence != figure.sentence - 1:
+        return False
+    return before.paragraph == figure.paragraph or \
+        0 < before.paragraph == figure.paragraph - 1
+
+
 def _imply_rubles(figures: list[Figure]) -> None:
     """"Выручка — 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд": a scaled number with
-    no unit, after a ruble figure of its sentence or of the sentence before in its paragraph,
+    no unit, after a ruble figure of its sentence or of the sentence before (`_continues`),
     is rubles too."""
-    rubles_in: set[tuple[int, int]] = set()
+    last_rubles: Figure | None = None
     for figure in figures:
         quantity = figure.quantity
         scaled = quantity.value >= 1e5 and any(c.isalpha() for c in quantity.matched)
-        if quantity.unit is None and scaled and (
-                (figure.paragraph, figure.sentence) in rubles_in
-                or (figure.paragraph, figure.sentence - 1) in rubles_in):
+        if quantity.unit is None and scaled and last_rubles is not None and (
+                last_rubles.sentence == figure.sentence or _continues(last_rubles, figure)):
             figure.quantity = replace(quantity, unit="RUB")
             figure.implied = True
         if figure.quantity.unit == "RUB":
-            rubles_in.add((figure.paragraph, figure.sentence))
+            last_rubles = figure
 
 
 @dataclass

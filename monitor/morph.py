@@ -32,7 +32,7 @@ import pymorphy3
 import Stemmer
 
 from . import logs
-from .figurewords import NOT_PLURALS
+from .figurewords import FUNCTION_WORDS, NOT_PLURALS
 from .tokens import phrase_words
 
 log = logging.getLogger(__name__)
@@ -249,12 +249,14 @@ def modifies(written: str, variant: str) -> bool:
     companies", "120 инновационных компаний", "150 neue Unternehmen"): in Russian an adjective
     or participle by pymorphy3's likeliest reading, in German a word not capitalised (nouns
     are), an abbreviation ("80 ИТ-компаний"), and in English any word, since nouns modify nouns
-    there ("330 project participants")."""
+    there ("330 project participants"); in both, no function word ("for", "und")."""
     if written.isupper() and len(written) <= 5:
         return True
     word = written.lower()
     if _CYRILLIC.search(word):
         return _morph().parse(word)[0].tag.POS in _MODIFIER_TAGS
+    if word in FUNCTION_WORDS:
+        return False
     if variant == "de":
         return not written[:1].isupper()
     return bool(_LATIN.search(word))

@@ -389,9 +389,15 @@ def test_metric_or_unit_from_the_previous_sentence(starter: Matcher, text: str, 
     assert figures(starter, text, language) == expected
 
 
-def test_previous_sentence_stays_in_its_paragraph(starter: Matcher) -> None:
-    text = "Выручка составила 9,1 млрд рублей.\nГодовой прогноз составляет 10,8 млрд."
-    assert figures(starter, text, "ru") == [("revenue", 9.1e9, "RUB", None)]
+def test_previous_sentence_never_the_headline_nor_two_back(starter: Matcher) -> None:
+    body = ("Итоги полугодия\nВыручка составила 9,1 млрд рублей.\n"
+            "Годовой прогноз составляет 10,8 млрд.")
+    assert figures(starter, body, "ru") == [
+        ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
+    headline = "Выручка составила 9,1 млрд рублей\nГодовой прогноз составляет 10,8 млрд."
+    two_back = "Выручка составила 9,1 млрд рублей. Зона растёт. Прогноз составляет 10,8 млрд."
+    for text in (headline, two_back):
+        assert figures(starter, text, "ru") == [("revenue", 9.1e9, "RUB", None)]
 
 
 def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
