@@ -295,16 +295,25 @@ class Matcher:
         noun_at = {noun.first: noun for noun in nouns}
         other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
         variant = latin_variant(language)
+        named = {(layout.token_clause[k.first], k.pattern.rule) for k in keywords}
+        noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
-            noun = self._noun_phrase(layout, figure, noun_at, variant)
-            if isinstance(noun, Found):
+            noun, other = self._noun_phrase(layout, figure, noun_at, variant)
+            if noun is not None and (noun.first > figure.last
+                                     or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
+                noun_typed.add(index)
             elif noun is not None:
-                after = noun + 1  # a verb there may still say what the noun is
-                verb = after < len(layout.tokens) and not is_noun(layout.tokens[after].text,
-                                                                  variant)
+                # "85 thousand people live there": people are counted for many reasons, so
+                # the unit word types a figure only with a keyword of its metric in its clause.
+                other_nouns[index] = -1
+            elif other is not None:
+                after = other + 1  # "51 Einwohner registriert": the verb says what they are
+                verb = other == figure.last + 1 and after < len(layout.tokens) and \
+                    not is_noun(layout.tokens[after].text, variant)
                 other_nouns[index] = after if verb else -1
-        self._pair_keywords(layout, figures, keywords, typed, other_nouns)
+        counted = [n for n in nouns if self.metrics[n.pattern.rule].unit == "count"]
+        self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
         self._inherit(figures, typed, self._referring(layout, word_forms))
         years = _years(layout, find_years(text, language))
         mentions = Counter(f.pattern.rule for f in organisations)
@@ -314,8 +323,8 @@ class Matcher:
                 continue
             metric, found, why = typed[index]
             if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
-                    and found.pattern.kind != "noun":
-                continue  # a year is never a value, whatever the numbers reader made of it
+                    and index not in noun_typed:
+                continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
             organisation = _organisation_for(layout, figure.first, figure.sentence,
                                              organisations, mentions)
             out.append((self._metric_hit(layout, figure, metric, organisation,
@@ -324,38 +333,48 @@ class Matcher:
 
     def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
         first = layout.token_at(quantity.start)
+        sentence = layout.sentence_of_offset(quantity.start)
+        opening = layout.token_at(layout.sentence_starts[sentence])
+        opens = opening == 0 or \
+            layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
         return Figure(quantity, first, layout.token_at(max(quantity.end - 1, quantity.start)),
-                      layout.sentence_of_offset(quantity.start), layout.token_paragraph[first],
-                      layout.token_clause[first])
+                      sentence, layout.token_paragraph[first], layout.token_clause[first],
+                      opens)
 
     def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
-                     variant: str) -> Found | int | None:
-        """What a bare count quantifies: the noun of a counting metric ("547 компаний", "167
-        innovative companies", the unit word of "70 тысяч человек"), else the index of another
-        noun it counts ("12 technoparks", "287 grants", "в 3 регионах"), else None. Words
-        that modify the noun may stand between."""
+                     variant: str) -> tuple[Found | None, int | None]:
+        """What a bare count quantifies: (the noun of a counting metric, None) for "547
+        компаний", "167 innovative companies", "200 Hightech-Firmen" or the unit word of "70
+        тысяч человек"; (None, its index) for a noun no metric counts ("12 technoparks", "287
+        grants", "в 3 регионах"); else (None, None). Words that modify the noun may stand
+        between. A German noun is capitalised: "2022 beschäftigte" is a verb."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
-            return None
-        tokens = layout.tokens
+            return None, None
+        tokens, text = layout.tokens, layout.text
         end = min(figure.last + _MODIFIERS + 2, len(tokens))
         for index in range(figure.first + 1, end):
             noun = noun_at.get(index)
-            if noun is not None and self.metrics[noun.pattern.rule].unit == "count":
-                return noun
+            if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
+                    variant != "de" or tokens[index].text[:1].isupper()):
+                return noun, None
             if index > figure.last:
-                gap = layout.text[tokens[index - 1].end:tokens[index].start]
-                if not _TIGHT.fullmatch(gap):
-                    return None
+                if not _TIGHT.fullmatch(text, tokens[index - 1].end, tokens[index].start):
+                    return None, None
+                if index + 1 < len(tokens) and _HYPHEN.fullmatch(
+                        text, tokens[index].end, tokens[index + 1].start):
+                    continue  # the first part of a hyphenated noun: "Hightech-Firmen"
                 if is_noun(tokens[index].text, variant):
-                    return index
+                    return None, index
                 if not modifies(tokens[index].text, variant):
-                    return None
-        return None
+                    return None, None
+        return None, None
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
                        typed: dict[int, tuple[str, Found, str]],
                        other_nouns: dict[int, int]) -> None:
         """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
+        noun a metric counts is its keyword here too ("число работающих предприятий
+        приблизится к 20"). A
         number that counts a noun no metric counts ("287 grants") takes only a keyword right
         after that noun that is no noun itself: the verb that says what the noun is ("51
         Einwohner registriert")."""
@@ -386,7 +405,7 @@ class Matcher:
         for _distance, index, keyword in pairs:
             if index not in typed:
                 typed[index] = (keyword.pattern.rule, keyword,
-                                f'keyword "{keyword.pattern.written}"')
+                                f'{_KINDS[keyword.pattern.kind]} "{keyword.pattern.written}"')
 
     def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
         """The sentences that name their figure by referring back ("их число", "the total")."""
@@ -401,22 +420,20 @@ class Matcher:
         figure before, that of the figure before it in its sentence, else of the last figure
         of the sentence before (`_continues`). In text order, so a chain of such sentences is
         followed."""
-        last_of: dict[int, int] = {}  # sentence -> index of its last typed figure so far
+        last: int | None = None  # the last typed figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
-            if index not in typed and (part or figure.sentence in referring or figure.implied):
-                source = last_of.get(figure.sentence)
-                where = "the figure it is a part of" if part else "the figure before"
-                if source is None:
-                    source = last_of.get(figure.sentence - 1)
-                    where = "the previous sentence"
-                if source is not None and (figures[source].sentence == figure.sentence
-                                           or _continues(figures[source], figure)):
-                    metric, found, _why = typed[source]
+            if index not in typed and last is not None and (
+                    part or figure.sentence in referring or figure.implied):
+                source = figures[last]
+                if source.sentence == figure.sentence or _continues(source, figure):
+                    metric, found, _why = typed[last]
+                    where = ("the figure it is a part of" if part else "the figure before"
+                             ) if source.sentence == figure.sentence else "the previous sentence"
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
                         typed[index] = (metric, found, f'{where}\'s "{found.pattern.written}"')
             if index in typed:
-                last_of[figure.sentence] = index
+                last = index
 
     def _metric_hit(self, layout: Layout, figure: Figure, metric: str,
                     organisation: str | None, year: int | None, why: str) -> Hit:
@@ -429,16 +446,18 @@ class Matcher:
         unit_why = "rubles of the figure before" if figure.implied else (
             f'"{quantity.matched}"' if quantity.unit else "a bare number")
         return Hit(kind="metric", rule=metric, organisation=organisation,
-                   metric=metric, value=quantity.value, unit=unit,
+                   metric=metric, value=float(f"{quantity.value:.12g}"), unit=unit,
                    matched=quantity.matched, start=quantity.start, end=quantity.end,
                    snippet=snippet(layout, figure.sentence, quantity.start, quantity.end),
                    qualifier=qualifier, year=year, sentence=figure.sentence, token=figure.first,
                    why=f"metric by {why}; unit {unit} from {unit_why}; role {role or '-'}")
 
 
+_KINDS = {"metric": "keyword", "noun": "noun (as a keyword)"}
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
+_HYPHEN = re.compile(r"[\-‐‑]")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
 
 
@@ -452,6 +471,8 @@ class Figure:
     sentence: int
     paragraph: int
     clause: int
+    opens: bool
+    """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
 
@@ -470,12 +491,11 @@ def _looks_like_year(matched: str) -> bool:
 def _continues(before: Figure, figure: Figure) -> bool:
     """Whether `figure`'s sentence may leave its metric or unit to the figure `before`: that
     is in the sentence right before, in the same paragraph or, when the figure's sentence
-    opens a paragraph, at the end of the previous one -- press text breaks lines freely, but
-    the headline (paragraph 0) stands alone."""
-    if before.sentence != figure.sentence - 1:
-        return False
-    return before.paragraph == figure.paragraph or \
-        0 < before.paragraph == figure.paragraph - 1
+    opens a paragraph, in the previous one -- press text breaks lines freely, but the headline
+    (paragraph 0) stands alone."""
+    if figure.opens:
+        return 0 < before.paragraph == figure.paragraph - 1
+    return before.paragraph == figure.paragraph and before.sentence == figure.sentence - 1
 
 
 def _imply_rubles(figures: list[Figure]) -> None:

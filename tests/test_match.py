@@ -351,6 +351,21 @@ def figures(matcher: Matcher, text: str, language: str) -> list[tuple]:
      [("investment", 2e9, "RUB", None)]),
     ("Die Bewohnerzahl soll auf 140 steigen.", "de", [("residents", 140, "count", None)]),
     ("Die Mitarbeiterzahl stieg auf 900.", "de", [("employees", 900, "count", None)]),
+    # Hyphenated nouns, partners, a noun before the number, a count that looks like a year.
+    ("In der Zone arbeiten 200 Hightech-Firmen und 50 Start-ups.", "de",
+     [("residents", 200, "count", None), ("residents", 50, "count", None)]),
+    ("The zone hosts 97 resident companies and 18 partners.", "en",
+     [("residents", 97, "count", None), ("residents", 18, "count", None)]),
+    ("До конца года число работающих предприятий приблизится к 20.", "ru",
+     [("residents", 20, "count", None)]),
+    ("Резиденты создали 2045 новых рабочих мест.", "ru", [("jobs", 2045, "count", None)]),
+    # People are employees only with a word of work in their clause.
+    ("More than 3,500 people work in the sector.", "en",
+     [("employees", 3500, "count", "more_than")]),
+    ("Численность занятых в отрасли составляет 70 тысяч человек.", "ru",
+     [("employees", 70000, "count", None)]),
+    # Values as written, without float noise: 64,6 × 10^9.
+    ("Ежегодная выручка — 64,6 млрд рублей.", "ru", [("revenue", 64.6e9, "RUB", None)]),
 ])
 def test_every_figure_typed_by_what_it_counts(starter: Matcher, text: str, language: str,
                                               expected: list[tuple]) -> None:
@@ -364,6 +379,11 @@ def test_every_figure_typed_by_what_it_counts(starter: Matcher, text: str, langu
     ("There are 50 IT schools and 17 IT centres for tenants.", "en"),
     ("В 3 регионах резиденты получили льготы.", "ru"),
     ("Innopolis hat 5.000 Einwohner und eigene Mitarbeiter.", "de"),
+    ("About 85 thousand people live there, and the park employs specialists.", "en"),
+    ("Программой пользуются более 40 тысяч человек в 180 странах, она работает везде.", "ru"),
+    ("Rund 2.500 Menschen waren dort gemeldet.", "de"),
+    ("Die Unternehmen haben im Pandemiejahr 2020 um 60 Prozent zugelegt.", "de"),
+    ("Anfang 2022 beschäftigte die Zone viele Fachkräfte.", "de"),
     # A year is never a value, with or without year context words.
     ("Резиденты технопарка с 2021 работают в новом здании.", "ru"),
     ("Die Unternehmen sind seit 2019 Residenten.", "de"),
@@ -389,13 +409,17 @@ def test_metric_or_unit_from_the_previous_sentence(starter: Matcher, text: str, 
     assert figures(starter, text, language) == expected
 
 
-def test_previous_sentence_never_the_headline_nor_two_back(starter: Matcher) -> None:
+def test_previous_sentence_or_paragraph_never_the_headline_nor_two_back(starter: Matcher) -> None:
     body = ("Итоги полугодия\nВыручка составила 9,1 млрд рублей.\n"
             "Годовой прогноз составляет 10,8 млрд.")
     assert figures(starter, body, "ru") == [
         ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
     headline = "Выручка составила 9,1 млрд рублей\nГодовой прогноз составляет 10,8 млрд."
     two_back = "Выручка составила 9,1 млрд рублей. Зона растёт. Прогноз составляет 10,8 млрд."
+    opens = ("Итоги\nВыручка составила 9,1 млрд рублей. Так сообщили в зоне.\n"
+             "Годовой прогноз составляет 10,8 млрд.")
+    assert figures(starter, opens, "ru") == [
+        ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
     for text in (headline, two_back):
         assert figures(starter, text, "ru") == [("revenue", 9.1e9, "RUB", None)]
 
