@@ -314,7 +314,8 @@ class Matcher:
                 other_nouns[index] = after if verb else -1
         counted = [n for n in nouns if self.metrics[n.pattern.rule].unit == "count"]
         self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
-        self._inherit(figures, typed, self._referring(layout, word_forms))
+        self._inherit(figures, typed, set(other_nouns).difference(typed),
+                      self._referring(layout, word_forms))
         years = _years(layout, find_years(text, language))
         mentions = Counter(f.pattern.rule for f in organisations)
         out = []
@@ -413,17 +414,19 @@ class Matcher:
                 if form in self._references}
 
     def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found, str]],
-                 referring: set[int]) -> None:
+                 untyped: set[int], referring: set[int]) -> None:
         """A figure its own words leave untyped takes the metric of another figure: a part
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
         ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
         figure before, that of the figure before it in its sentence, else of the last figure
         of the sentence before (`_continues`). In text order, so a chain of such sentences is
-        followed."""
-        last: int | None = None  # the last typed figure so far
+        followed. The figure before may be one that counts what no metric counts (`untyped`:
+        "семь проектов, шесть из них"): then there is nothing to take."""
+        last: int | None = None  # the last typed or untyped figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
-            if index not in typed and last is not None and (
+            free = index not in typed and index not in untyped
+            if free and last is not None and last not in untyped and (
                     part or figure.sentence in referring or figure.implied):
                 source = figures[last]
                 if source.sentence == figure.sentence or _continues(source, figure):
@@ -432,7 +435,7 @@ class Matcher:
                              ) if source.sentence == figure.sentence else "the previous sentence"
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
                         typed[index] = (metric, found, f'{where}\'s "{found.pattern.written}"')
-            if index in typed:
+            if index in typed or index in untyped:
                 last = index
 
     def _metric_hit(self, layout: Layout, figure: Figure, metric: str,

@@ -424,6 +424,11 @@ def test_previous_sentence_or_paragraph_never_the_headline_nor_two_back(starter:
         assert figures(starter, text, "ru") == [("revenue", 9.1e9, "RUB", None)]
 
 
+def test_nothing_to_take_from_a_count_of_something_else(starter: Matcher) -> None:
+    text = "Фонд поддержал 9 компаний. Парк подал семь проектов, шесть из них прошли."
+    assert figures(starter, text, "ru") == [("residents", 9, "count", None)]
+
+
 def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
     text = ("В Иннополисе работают 547 компаний\n"
             "Сегодня в Иннополисе работают 547 компаний. Их выручка — 10 млрд рублей, "
