@@ -5,9 +5,9 @@ Kept out of rules.yaml because they describe the languages, not what a user moni
 from __future__ import annotations
 
 REFERENCES: dict[str, tuple[str, ...]] = {
-    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их"),
-    "en": ("number", "figure", "total", "forecast", "count"),
-    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl"),
+    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план"),
+    "en": ("number", "figure", "total", "forecast", "count", "target"),
+    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel"),
 }
 """Words by which a sentence refers back to a figure before it ("их число выросло до 86",
 "Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167"): with one of

@@ -186,6 +186,13 @@ class Matcher:
         self._compound_parts = frozenset(compound_parts)
         """The stems of single German keywords and nouns, found inside compounds."""
         self._measures = frozenset(GERMAN_MEASURES)
+        takers: dict[str | None, set[str]] = defaultdict(set)
+        for metric in rules.metrics:
+            for unit in UNIT_CLASSES[metric.unit] - UNIT_CLASSES["count"] - _MONEY:
+                takers[unit].add(metric.id)
+        self._only_metric = {unit: ids.pop() for unit, ids in takers.items() if len(ids) == 1}
+        """Units only one metric takes, other than counts and money (m2: area), so a value
+        of that unit is that metric's even without a keyword."""
         self._references = {forms(word.lower(), latin_variant(language))[0]
                             for language, references in REFERENCES.items()
                             for word in references}
@@ -281,17 +288,20 @@ class Matcher:
         """Every figure of the text, typed in this order of trust: by the noun it counts
         ("547 компаний"), by a keyword of its sentence (nearest first, own clause first), by
         the figure of the sentence before it in the paragraph when the sentence refers back
-        ("их число выросло до 86") or leaves the unit to it ("прогноз — 10,8 млрд")."""
-        if not (keywords or nouns) or not layout.tokens:
+        ("их число выросло до 86") or leaves the unit to it ("прогноз — 10,8 млрд"), else by a
+        unit only one metric takes ("a 53,000 sq m office building" is an area)."""
+        if not layout.tokens:
             return []
         text = layout.text
         quantities = [q for q in read_quantities(text, language) if _reportable(q)]
+        quantities = [q for q, before in zip(quantities, [None, *quantities], strict=False)
+                      if not _conversion(text, before, q)]
         if not quantities:
             return []
         figures = [self._figure(layout, q) for q in quantities]
         _imply_rubles(figures)
-        typed: dict[int, tuple[str, Found, str]] = {}
-        # quantity index -> (metric id, the words that named it, why)
+        typed: dict[int, tuple[str, Found | None, str]] = {}
+        # quantity index -> (metric id, the words that named it if any, why)
         noun_at = {noun.first: noun for noun in nouns}
         other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
         variant = latin_variant(language)
@@ -316,6 +326,10 @@ class Matcher:
         self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
         self._inherit(figures, typed, set(other_nouns).difference(typed),
                       self._referring(layout, word_forms))
+        for index, figure in enumerate(figures):
+            only = self._only_metric.get(figure.quantity.unit)
+            if index not in typed and only is not None:
+                typed[index] = (only, None, f"its unit, which only {only} takes")
         years = _years(layout, find_years(text, language))
         mentions = Counter(f.pattern.rule for f in organisations)
         out = []
@@ -329,7 +343,7 @@ class Matcher:
             organisation = _organisation_for(layout, figure.first, figure.sentence,
                                              organisations, mentions)
             out.append((self._metric_hit(layout, figure, metric, organisation,
-                                         years.year(figure), why), [found]))
+                                         years.year(figure), why), [found] if found else []))
         return _once_per_fact(out)
 
     def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
@@ -371,7 +385,7 @@ class Matcher:
         return None, None
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
-                       typed: dict[int, tuple[str, Found, str]],
+                       typed: dict[int, tuple[str, Found | None, str]],
                        other_nouns: dict[int, int]) -> None:
         """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
         noun a metric counts is its keyword here too ("число работающих предприятий
@@ -413,7 +427,7 @@ class Matcher:
         return {layout.token_sentence[i] for i, form in enumerate(word_forms)
                 if form in self._references}
 
-    def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found, str]],
+    def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found | None, str]],
                  untyped: set[int], referring: set[int]) -> None:
         """A figure its own words leave untyped takes the metric of another figure: a part
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
@@ -432,9 +446,9 @@ class Matcher:
                 if source.sentence == figure.sentence or _continues(source, figure):
                     metric, found, _why = typed[last]
                     where = ("the figure it is a part of" if part else "the figure before"
-                             ) if source.sentence == figure.sentence else "the previous sentence"
+                             ) if source.sentence == figure.sentence else "the figure before"
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
-                        typed[index] = (metric, found, f'{where}\'s "{found.pattern.written}"')
+                        typed[index] = (metric, found, f"{where} ({metric})")
             if index in typed or index in untyped:
                 last = index
 
@@ -457,6 +471,7 @@ class Matcher:
 
 
 _KINDS = {"metric": "keyword", "noun": "noun (as a keyword)"}
+_MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
@@ -492,13 +507,19 @@ def _looks_like_year(matched: str) -> bool:
 
 
 def _continues(before: Figure, figure: Figure) -> bool:
-    """Whether `figure`'s sentence may leave its metric or unit to the figure `before`: that
-    is in the sentence right before, in the same paragraph or, when the figure's sentence
-    opens a paragraph, in the previous one -- press text breaks lines freely, but the headline
-    (paragraph 0) stands alone."""
-    if figure.opens:
-        return 0 < before.paragraph == figure.paragraph - 1
-    return before.paragraph == figure.paragraph and before.sentence == figure.sentence - 1
+    """Whether `figure`'s sentence may leave its metric or unit to `before`, the last figure
+    ahead of it: one of the same paragraph or, when none is, of the previous paragraph -- press
+    text breaks lines freely ("That is close to the forecast. The annual target stands at 10.8
+    billion."), but the headline (paragraph 0) stands alone."""
+    return before.paragraph == figure.paragraph or 0 < before.paragraph == figure.paragraph - 1
+
+
+def _conversion(text: str, before: Quantity | None, quantity: Quantity) -> bool:
+    """"147.8 billion rubles ($2.5 billion)": a sum given again in another currency, in
+    brackets right after it, is the same fact."""
+    return before is not None and before.unit in _MONEY and quantity.unit in _MONEY and \
+        text[before.end:quantity.start].strip() == "(" and \
+        text[quantity.end:quantity.end + 1] == ")"
 
 
 def _imply_rubles(figures: list[Figure]) -> None:

@@ -401,25 +401,32 @@ def test_distractors_give_no_figure(starter: Matcher, text: str, language: str) 
      [("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]),
     ("Residents reported revenue of 4 billion rubles. The forecast for the year is 5 billion.",
      "en", [("revenue", 4e9, "RUB", None), ("revenue", 5e9, "RUB", None)]),
+    # A unit only one metric takes; a sum given again in brackets in another currency.
+    ("A tender for a 53,000 sq m office building is due.", "en", [("area", 53000, "m2", None)]),
+    ("The startups earned 147.8 billion rubles ($2.5 billion) in revenue.", "en",
+     [("revenue", 147.8e9, "RUB", None)]),
     ("Der Park hat 51 Residenten. Ihre Zahl soll auf 140 steigen.", "de",
      [("residents", 51, "count", None), ("residents", 140, "count", None)]),
 ])
-def test_metric_or_unit_from_the_previous_sentence(starter: Matcher, text: str, language: str,
-                                                   expected: list[tuple]) -> None:
+def test_metric_or_unit_from_the_figure_before_or_the_unit(starter: Matcher, text: str,
+                                                           language: str,
+                                                           expected: list[tuple]) -> None:
     assert figures(starter, text, language) == expected
 
 
-def test_previous_sentence_or_paragraph_never_the_headline_nor_two_back(starter: Matcher) -> None:
+def test_the_figure_before_never_the_headline_nor_two_paragraphs_back(starter: Matcher) -> None:
     body = ("Итоги полугодия\nВыручка составила 9,1 млрд рублей.\n"
             "Годовой прогноз составляет 10,8 млрд.")
     assert figures(starter, body, "ru") == [
         ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
     headline = "Выручка составила 9,1 млрд рублей\nГодовой прогноз составляет 10,8 млрд."
-    two_back = "Выручка составила 9,1 млрд рублей. Зона растёт. Прогноз составляет 10,8 млрд."
-    opens = ("Итоги\nВыручка составила 9,1 млрд рублей. Так сообщили в зоне.\n"
-             "Годовой прогноз составляет 10,8 млрд.")
-    assert figures(starter, opens, "ru") == [
-        ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
+    two_back = "Итоги\nВыручка составила 9,1 млрд рублей.\nЗона растёт.\nПрогноз — 10,8 млрд."
+    for opens in ("Итоги\nВыручка составила 9,1 млрд рублей. Так сообщили в зоне.\n"
+                  "Годовой прогноз составляет 10,8 млрд.",
+                  "Итоги\nВыручка составила 9,1 млрд рублей.\n"
+                  "Это близко к плану. Годовой прогноз составляет 10,8 млрд."):
+        assert figures(starter, opens, "ru") == [
+            ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
     for text in (headline, two_back):
         assert figures(starter, text, "ru") == [("revenue", 9.1e9, "RUB", None)]
 
@@ -488,8 +495,8 @@ def test_explain_says_why_each_figure_got_its_metric_unit_and_role(starter: Matc
                                "составляет 10,8 млрд. В парке 547 компаний.", "ru")
     lines = "\n".join(explain_analysis(analysis))
     assert 'why: metric by keyword "выручка"; unit RUB from "9,1 млрд рублей"; role -' in lines
-    assert ("why: metric by the previous sentence's \"выручка\"; unit RUB from rubles of the "
-            "figure before; role -") in lines
+    assert ("why: metric by the figure before (revenue); unit RUB from rubles of the figure "
+            "before; role -") in lines
     assert 'why: metric by noun "компания"; unit count from a bare number; role -' in lines
     assert "noun: компаний→компания" in lines
 
