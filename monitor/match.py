@@ -368,13 +368,14 @@ class Matcher:
         tokens, text = layout.tokens, layout.text
         end = min(figure.last + _MODIFIERS + 2, len(tokens))
         for index in range(figure.first + 1, end):
+            if index > figure.last and not _TIGHT.fullmatch(text, tokens[index - 1].end,
+                                                            tokens[index].start):
+                return None, None
             noun = noun_at.get(index)
             if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
                     variant != "de" or tokens[index].text[:1].isupper()):
                 return noun, None
             if index > figure.last:
-                if not _TIGHT.fullmatch(text, tokens[index - 1].end, tokens[index].start):
-                    return None, None
                 if index + 1 < len(tokens) and _HYPHEN.fullmatch(
                         text, tokens[index].end, tokens[index + 1].start):
                     continue  # the first part of a hyphenated noun: "Hightech-Firmen"
