@@ -6,10 +6,12 @@ joined with a separator. An article's words are reduced the same way and scanned
 cost per article does not grow with the number of organisations. Abbreviations go into a
 second automaton over the words as written, because they are matched case-sensitively.
 
-A metric hit is a keyword of the metric and a quantity of a compatible unit in the same
-sentence (nearest pair first; one quantity serves one hit), linked to the organisation
-mentioned nearest in the same sentence, else the same paragraph, else the article's most
-mentioned organisation.
+A metric hit is a quantity typed by what it counts: the noun after it that a metric counts
+("547 компаний"), else a keyword of the metric in its sentence (nearest pair first; one
+quantity serves one hit), else the figure before it when its sentence refers back or it is a
+part, else a unit only one metric takes. It is linked to the organisation mentioned nearest in
+the same sentence, else the same paragraph, else the article's most mentioned organisation.
+The same fact stated twice is one hit with its `mentions`.
 """
 
 from __future__ import annotations
@@ -287,9 +289,9 @@ class Matcher:
                      word_forms: list[str]) -> list[tuple[Hit, list[Found]]]:
         """Every figure of the text, typed in this order of trust: by the noun it counts
         ("547 компаний"), by a keyword of its sentence (nearest first, own clause first), by
-        the figure of the sentence before it in the paragraph when the sentence refers back
-        ("их число выросло до 86") or leaves the unit to it ("прогноз — 10,8 млрд"), else by a
-        unit only one metric takes ("a 53,000 sq m office building" is an area)."""
+        the figure before it when it is a part, its sentence refers back ("их число выросло до
+        86") or it took its unit from there ("прогноз — 10,8 млрд"), else by a unit only one
+        metric takes ("a 53,000 sq m office building" is an area)."""
         if not layout.tokens:
             return []
         text = layout.text
@@ -390,10 +392,9 @@ class Matcher:
                        other_nouns: dict[int, int]) -> None:
         """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
         noun a metric counts is its keyword here too ("число работающих предприятий
-        приблизится к 20"). A
-        number that counts a noun no metric counts ("287 grants") takes only a keyword right
-        after that noun that is no noun itself: the verb that says what the noun is ("51
-        Einwohner registriert")."""
+        приблизится к 20"). A number that counts a noun no metric counts ("287 grants") takes
+        only a keyword right after that noun that is no noun itself: the verb that says what
+        the noun is ("51 Einwohner registriert")."""
         by_sentence: dict[int, list[Found]] = defaultdict(list)
         for keyword in keywords:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
@@ -434,9 +435,10 @@ class Matcher:
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
         ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
         figure before, that of the figure before it in its sentence, else of the last figure
-        of the sentence before (`_continues`). In text order, so a chain of such sentences is
-        followed. The figure before may be one that counts what no metric counts (`untyped`:
-        "семь проектов, шесть из них"): then there is nothing to take."""
+        ahead of it in its paragraph or the one before (`_continues`). In text order, so a
+        chain of such sentences is followed. The figure before may be one that counts what no
+        metric counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to
+        take."""
         last: int | None = None  # the last typed or untyped figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
@@ -446,8 +448,8 @@ class Matcher:
                 source = figures[last]
                 if source.sentence == figure.sentence or _continues(source, figure):
                     metric, found, _why = typed[last]
-                    where = ("the figure it is a part of" if part else "the figure before"
-                             ) if source.sentence == figure.sentence else "the figure before"
+                    same = source.sentence == figure.sentence
+                    where = "the figure it is a part of" if part and same else "the figure before"
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
                         typed[index] = (metric, found, f"{where} ({metric})")
             if index in typed or index in untyped:
@@ -476,8 +478,8 @@ _MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
-_HYPHEN = re.compile(r"[\-‐‑]")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
+_HYPHEN = re.compile(r"[\-‐‑]")
 
 
 @dataclass
@@ -525,8 +527,7 @@ def _conversion(text: str, before: Quantity | None, quantity: Quantity) -> bool:
 
 def _imply_rubles(figures: list[Figure]) -> None:
     """"Выручка — 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд": a scaled number with
-    no unit, after a ruble figure of its sentence or of the sentence before (`_continues`),
-    is rubles too."""
+    no unit, after a ruble figure of its sentence or before it (`_continues`), is rubles too."""
     last_rubles: Figure | None = None
     for figure in figures:
         quantity = figure.quantity
