@@ -499,10 +499,10 @@ class Figure:
 
 
 def _reportable(quantity: Quantity) -> bool:
-    """False for what the numbers reader marks as never a figure (years, ratios, caps)."""
-    role = getattr(quantity, "role", None)
-    return not getattr(quantity, "never", False) and role not in ("never", "limit") \
-        and quantity.qualifier != "limit"
+    """False for what the numbers reader marks as never a figure. A cap or threshold it
+    returns ("bis zu zwei Millionen Rubel", "выручка не более 150 млн") keeps its qualifier
+    "limit": the rule the text states, at most, never a plain figure."""
+    return not getattr(quantity, "never", False) and getattr(quantity, "role", None) != "never"
 
 
 def _looks_like_year(matched: str) -> bool:

@@ -456,14 +456,16 @@ class Roled(Quantity):
 
 def _with_roles(text: str, language: str | None) -> list[Quantity]:
     """The real quantities, with the roles the numbers reader gives: previous after "from",
-    "с", "против"; part after "из них", "darunter" and before "of them"."""
+    "с", "против"; part after "из них", "darunter" and before "of them"; qualifier limit
+    after "bis zu"."""
     out = []
     for q in read_quantities(text, language):
         before, after = text[:q.start].rstrip(), text[q.end:]
         role = ("previous" if before.endswith(("from", " с", "против")) else
                 "part" if before.endswith(("из них", "darunter")) or after.startswith(" of them")
                 else None)
-        out.append(Roled(**dataclasses.asdict(q), role=role))
+        limit = {"qualifier": "limit"} if before.endswith("bis zu") else {}
+        out.append(Roled(**dataclasses.asdict(q) | {"role": role} | limit))
     return out
 
 
@@ -478,13 +480,17 @@ def _with_roles(text: str, language: str | None) -> list[Quantity]:
      [(300, "residents", None, None), (112, "residents", None, None)]),
     ("Im Park arbeiten 700 Unternehmen, darunter 112 aus dem Ausland.", "de",
      [(700, "residents", None, None), (112, "residents", None, None)]),
+    # A cap is at most a figure with qualifier limit.
+    ("Die Teilnehmer erhalten als Unterstützung bis zu zwei Millionen Rubel.", "de",
+     [(2e6, "grants", "limit", None)]),
 ])
 def test_every_figure_of_a_sentence_with_its_role(monkeypatch: pytest.MonkeyPatch,
                                                   starter: Matcher, text: str, language: str,
                                                   expected: list[tuple]) -> None:
-    """The numbers reader marks the earlier value of a comparison and a part with `role` (its
-    contract with the matcher); the earlier value is reported as `qualifier: previous` with its
-    own year, a part as a figure of the metric it is a part of."""
+    """The numbers reader marks the earlier value of a comparison and a part with `role` and a
+    cap with qualifier limit (its contract with the matcher); the earlier value is reported as
+    `qualifier: previous` with its own year, a part as a figure of the metric it is a part of,
+    a cap with its qualifier."""
     monkeypatch.setattr(monitor.match, "read_quantities", _with_roles)
     hits = [h for h in starter.match(text, language) if h.kind == "metric"]
     assert [(h.value, h.metric, h.qualifier, h.year) for h in hits] == expected
