@@ -6,7 +6,7 @@ from __future__ import annotations
 
 REFERENCES: dict[str, tuple[str, ...]] = {
     "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план"),
-    "en": ("number", "figure", "total", "forecast", "count", "target"),
+    "en": ("number", "figure", "forecast", "count", "target"),
     "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel"),
 }
 """Words by which a sentence refers back to a figure before it ("их число выросло до 86",
