@@ -474,6 +474,8 @@ class Matcher:
 
 
 _KINDS = {"metric": "keyword", "noun": "noun (as a keyword)"}
+_ROLES = ("previous", "limit")
+"""Qualifiers that make a value another fact than the same value stated plainly."""
 _MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
@@ -569,14 +571,18 @@ def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
 
 def _once_per_fact(fired: list[tuple[Hit, list[Found]]]) -> list[tuple[Hit, list[Found]]]:
     """The same figure of the same organisation, in the title and the body or twice in the
-    text, is one fact: its first mention, counting the others."""
+    text, is one fact: its first mention, counting the others. "RUB 7.7bn" in the title and
+    "more than 7.7 billion rubles" in the body are one; the first mention takes the qualifier
+    a later one adds. An earlier value or a cap stays a fact of its own."""
     first: dict[tuple, int] = {}
     out: list[tuple[Hit, list[Found]]] = []
     for hit, found in fired:
-        key = (hit.metric, hit.value, hit.unit, hit.organisation, hit.qualifier)
+        role = hit.qualifier if hit.qualifier in _ROLES else None
+        key = (hit.metric, hit.value, hit.unit, hit.organisation, role)
         if key in first:
             kept, kept_found = out[first[key]]
-            out[first[key]] = (replace(kept, mentions=kept.mentions + 1), kept_found)
+            out[first[key]] = (replace(kept, mentions=kept.mentions + 1,
+                                       qualifier=kept.qualifier or hit.qualifier), kept_found)
         else:
             first[key] = len(out)
             out.append((hit, found))

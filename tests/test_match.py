@@ -445,6 +445,11 @@ def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
         ("residents", 547, 3), ("revenue", 1e10, 1)]
     assert hits[0].start == text.index("547")  # the first mention: the title's
     assert hits[0].public()["mentions"] == 3
+    text = ("Dubna residents invest RUB 7.7bn\n"
+            "In six months residents invested more than 7.7 billion rubles.")
+    hits = [h for h in starter.match(text, "en") if h.kind == "metric"]
+    assert [(h.value, h.qualifier, h.mentions, h.matched) for h in hits] == [
+        (7.7e9, "more_than", 2, "RUB 7.7bn")]
 
 
 @dataclasses.dataclass(frozen=True)
