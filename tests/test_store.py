@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from monitor import store as store_module
+from monitor.config import load_rules
 from monitor.errors import SchemaError
-from monitor.store import SCHEMA_VERSION, Store
+from monitor.match import Matcher
+from monitor.store import SCHEMA_VERSION, Article, Store
 
-from helpers import invoke, rss, write_config
+from helpers import REPO, invoke, rss, write_config
 from httpserver import TestServer
 
 
@@ -117,11 +119,6 @@ def test_release_one_database_opens_with_its_hits(tmp_path: Path) -> None:
 
 def test_a_fact_stated_twice_is_stored_once_with_its_mentions(tmp_path: Path) -> None:
     """`Hit.mentions` reaches the hits table (schema 5)."""
-    from monitor.config import load_rules
-    from monitor.match import Matcher
-    from monitor.store import Article
-
-    from helpers import REPO
     text = ("Выручка Технопарка «Якутия» — 1,5 млрд рублей\n"
             "Выручка резидентов Технопарка «Якутия» составила 1,5 млрд рублей.")
     hits = Matcher(load_rules(REPO / "rules.yaml")).match(text, "ru")
