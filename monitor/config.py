@@ -491,7 +491,7 @@ class RulesFile(_Strict):
                 yield from aliases
             yield from org.exclude
         for metric in self.metrics:
-            for keywords in metric.keywords.values():
+            for keywords in (*metric.keywords.values(), *metric.nouns.values()):
                 yield from keywords
         for alert in self.alerts:
             yield from (leaf.term for leaf in alert.when.leaves() if leaf.term)

@@ -12,9 +12,14 @@ def _words(analysis: Analysis, found: Found) -> str:
                     for i in range(found.first, found.last + 1))
 
 
+def _label(found: Found) -> str:
+    return {"organisation": "alias", "metric": "keyword"}.get(found.pattern.kind,
+                                                              found.pattern.kind)
+
+
 def _rule(found: Found) -> str:
     pattern = found.pattern
-    kind = {"organisation": "alias", "metric": "keyword"}.get(pattern.kind, pattern.kind)
+    kind = _label(found)
     language = f" ({pattern.language})" if pattern.language else ""
     return f'{kind}{language} "{pattern.written}" = {" ".join(pattern.forms)}'
 
@@ -29,9 +34,11 @@ def explain_analysis(analysis: Analysis) -> list[str]:
         else:
             lines.append(f"hit {number}: metric {hit.rule} = {hit.value:g} {hit.unit} "
                          f"«{hit.matched}»")
-            lines += [f"    keyword: {_words(analysis, f)}   ({_rule(f)})" for f in found]
+            lines += [f"    {_label(f)}: {_words(analysis, f)}   ({_rule(f)})" for f in found]
+            lines.append(f"    why: {hit.why}")
             lines.append(f"    value: qualifier {hit.qualifier or '-'}, year "
-                         f"{hit.year or '-'}, organisation {hit.organisation or '-'}")
+                         f"{hit.year or '-'}, organisation {hit.organisation or '-'}, "
+                         f"mentions {hit.mentions}")
     lines.append("")
     lines.append("forms by sentence (word→form; a rule fires when its forms appear in a row):")
     tokens, sentence_of = analysis.layout.tokens, analysis.layout.token_sentence

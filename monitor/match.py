@@ -6,22 +6,34 @@ joined with a separator. An article's words are reduced the same way and scanned
 cost per article does not grow with the number of organisations. Abbreviations go into a
 second automaton over the words as written, because they are matched case-sensitively.
 
-A metric hit is a keyword of the metric and a quantity of a compatible unit in the same
-sentence (nearest pair first; one quantity serves one hit), linked to the organisation
-mentioned nearest in the same sentence, else the same paragraph, else the article's most
-mentioned organisation.
+A metric hit is a quantity typed by what it counts: the noun after it that a metric counts
+("547 компаний"), else a keyword of the metric in its sentence (nearest pair first; one
+quantity serves one hit), else the figure before it when its sentence refers back or it is a
+part, else a unit only one metric takes. It is linked to the organisation mentioned nearest in
+the same sentence, else the same paragraph, else the article's most mentioned organisation.
+The same fact stated twice is one hit with its `mentions`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick
 
 from .config import RulesFile
-from .morph import LATIN_LANGUAGES, forms, latin_variant
+from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
+from .morph import (
+    COMPOUND_PART,
+    LATIN_LANGUAGES,
+    compound_part,
+    forms,
+    is_noun,
+    latin_variant,
+    modifies,
+)
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
 from .tokens import Layout, words
@@ -29,7 +41,7 @@ from .tokens import Layout, words
 SNIPPET_MAX = 400
 SEP = "\x1f"
 HIT_FIELDS = ("kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
-              "end", "snippet", "qualifier", "year")
+              "end", "snippet", "qualifier", "year", "mentions")
 """The fields of a hit as users see them (`check --json`, the `hits` table)."""
 
 
@@ -50,9 +62,14 @@ class Hit:
     end: int
     snippet: str
     qualifier: str | None = None
-    """more_than, at_least, almost, about, up_to, less_than."""
+    """more_than, at_least, almost, about, up_to, less_than; previous for the earlier value
+    of a comparison ("from 75.8 to 90 billion")."""
     year: int | None = None
-    """The year the sentence names, if any."""
+    """The year named nearest the figure in its clause, else the first its sentence names."""
+    mentions: int = 1
+    """How many times the text states this fact (title and body, repeats)."""
+    why: str = field(default="", compare=False, repr=False)
+    """For `check --explain`: what gave a figure its metric, unit and role."""
     sentence: int = field(default=0, compare=False, repr=False)
     token: int = field(default=0, compare=False, repr=False)
 
@@ -65,7 +82,7 @@ class Pattern:
     """One thing the rules look for, as the automaton sees it."""
 
     kind: str
-    """organisation, metric, exclude or term."""
+    """organisation, metric (a keyword), noun (a noun a metric counts), exclude or term."""
     rule: str
     written: str
     language: str | None
@@ -125,6 +142,9 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
         for language, keywords in metric.keywords.items():
             for keyword in keywords:
                 add("metric", metric.id, keyword, language)
+        for language, nouns in metric.nouns.items():
+            for noun in nouns:
+                add("noun", metric.id, noun, language)
     for term in terms:
         add("term", term, term, None)
     return out
@@ -154,13 +174,30 @@ class Matcher:
         self._automata: dict[str, ahocorasick.Automaton] = {}
         self.vocabulary: set[str] = set()
         self._longest_pattern = 1
+        compound_parts: set[str] = set()
         for variant in LATIN_LANGUAGES:
             keyed: dict[str, list[Pattern]] = defaultdict(list)
             for pattern in _patterns(rules, terms, variant):
                 keyed[_key(pattern.forms)].append(pattern)
                 self.vocabulary.update(pattern.forms)
                 self._longest_pattern = max(self._longest_pattern, len(pattern.forms))
+                if variant == "de" and pattern.kind in ("metric", "noun") and \
+                        pattern.language == "de" and len(pattern.forms) == 1:
+                    compound_parts.add(pattern.forms[0])
             self._automata[variant] = _automaton(keyed)
+        self._compound_parts = frozenset(compound_parts)
+        """The stems of single German keywords and nouns, found inside compounds."""
+        self._measures = frozenset(GERMAN_MEASURES)
+        takers: dict[str | None, set[str]] = defaultdict(set)
+        for metric in rules.metrics:
+            for unit in UNIT_CLASSES[metric.unit] - UNIT_CLASSES["count"] - _MONEY:
+                takers[unit].add(metric.id)
+        self._only_metric = {unit: ids.pop() for unit, ids in takers.items() if len(ids) == 1}
+        """Units only one metric takes, other than counts and money (m2: area), so a value
+        of that unit is that metric's even without a keyword."""
+        self._references = {forms(word.lower(), latin_variant(language))[0]
+                            for language, references in REFERENCES.items()
+                            for word in references}
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -179,7 +216,11 @@ class Matcher:
         picked = self._pick_cache.get(key)
         if picked is None:
             candidates = forms(word, variant)
-            picked = tuple(f for f in candidates if f in self.vocabulary) or candidates[:1]
+            picked = tuple(f for f in candidates if f in self.vocabulary)
+            if not picked and variant == "de" and len(word) >= 2 * COMPOUND_PART:
+                part = compound_part(word, self._compound_parts, self._measures, GERMAN_LINKS)
+                picked = (part,) if part else ()
+            picked = picked or candidates[:1]
             if len(self._pick_cache) < 500_000:
                 self._pick_cache[key] = picked
         return picked
@@ -197,10 +238,12 @@ class Matcher:
         found += _scan(self._abbreviations, [t.text for t in layout.tokens])
         organisations = self._organisations(layout, found)
         keywords = _longest([f for f in found if f.pattern.kind == "metric"])
+        nouns = _longest([f for f in found if f.pattern.kind == "noun"])
         terms = [f for f in found if f.pattern.kind == "term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
-        metric_hits = self._metric_hits(layout, language, keywords, organisations)
+        metric_hits = self._metric_hits(layout, language, keywords, nouns, organisations,
+                                        word_forms)
         fired += metric_hits
         fired.sort(key=lambda pair: (pair[0].start, pair[0].kind != "organisation"))
         return Analysis(text, language, layout, word_forms, [h for h, _ in fired], terms, fired)
@@ -242,57 +285,308 @@ class Matcher:
     # ----------------------------------------------------------------- metrics
 
     def _metric_hits(self, layout: Layout, language: str | None, keywords: list[Found],
-                     organisations: list[Found]) -> list[tuple[Hit, list[Found]]]:
-        if not keywords or not layout.tokens:
+                     nouns: list[Found], organisations: list[Found],
+                     word_forms: list[str]) -> list[tuple[Hit, list[Found]]]:
+        """Every figure of the text, typed in this order of trust: by the noun it counts
+        ("547 компаний"), by a keyword of its sentence (nearest first, own clause first), by
+        the figure before it when it is a part, its sentence refers back ("их число выросло до
+        86") or it took its unit from there ("прогноз — 10,8 млрд"), else by a unit only one
+        metric takes ("a 53,000 sq m office building" is an area)."""
+        if not layout.tokens:
             return []
         text = layout.text
+        quantities = [q for q in read_quantities(text, language) if _reportable(q)]
+        quantities = [q for q, before in zip(quantities, [None, *quantities], strict=False)
+                      if not _conversion(text, before, q)]
+        if not quantities:
+            return []
+        figures = [self._figure(layout, q) for q in quantities]
+        _imply_rubles(figures)
+        typed: dict[int, tuple[str, Found | None, str]] = {}
+        # quantity index -> (metric id, the words that named it if any, why)
+        noun_at = {noun.first: noun for noun in nouns}
+        other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
+        variant = latin_variant(language)
+        named = {(layout.token_clause[k.first], k.pattern.rule) for k in keywords}
+        noun_typed: set[int] = set()
+        for index, figure in enumerate(figures):
+            noun, other = self._noun_phrase(layout, figure, noun_at, variant)
+            if noun is not None and (noun.first > figure.last
+                                     or (figure.clause, noun.pattern.rule) in named):
+                typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
+                noun_typed.add(index)
+            elif noun is not None:
+                # "85 thousand people live there": people are counted for many reasons, so
+                # the unit word types a figure only with a keyword of its metric in its clause.
+                other_nouns[index] = -1
+            elif other is not None:
+                after = other + 1  # "51 Einwohner registriert": the verb says what they are
+                verb = other == figure.last + 1 and after < len(layout.tokens) and \
+                    not is_noun(layout.tokens[after].text, variant)
+                other_nouns[index] = after if verb else -1
+        counted = [n for n in nouns if self.metrics[n.pattern.rule].unit == "count"]
+        self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
+        self._inherit(figures, typed, set(other_nouns).difference(typed),
+                      self._referring(layout, word_forms))
+        for index, figure in enumerate(figures):
+            only = self._only_metric.get(figure.quantity.unit)
+            if index not in typed and only is not None:
+                typed[index] = (only, None, f"its unit, which only {only} takes")
+        years = _years(layout, find_years(text, language))
+        mentions = Counter(f.pattern.rule for f in organisations)
+        out = []
+        for index, figure in enumerate(figures):
+            if index not in typed:
+                continue
+            metric, found, why = typed[index]
+            if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
+                    and index not in noun_typed:
+                continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
+            organisation = _organisation_for(layout, figure.first, figure.sentence,
+                                             organisations, mentions)
+            out.append((self._metric_hit(layout, figure, metric, organisation,
+                                         years.year(figure), why), [found] if found else []))
+        return _once_per_fact(out)
+
+    def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
+        first = layout.token_at(quantity.start)
+        sentence = layout.sentence_of_offset(quantity.start)
+        opening = layout.token_at(layout.sentence_starts[sentence])
+        opens = opening == 0 or \
+            layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
+        return Figure(quantity, first, layout.token_at(max(quantity.end - 1, quantity.start)),
+                      sentence, layout.token_paragraph[first], layout.token_clause[first],
+                      opens)
+
+    def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
+                     variant: str) -> tuple[Found | None, int | None]:
+        """What a bare count quantifies: (the noun of a counting metric, None) for "547
+        компаний", "167 innovative companies", "200 Hightech-Firmen" or the unit word of "70
+        тысяч человек"; (None, its index) for a noun no metric counts ("12 technoparks", "287
+        grants", "в 3 регионах"); else (None, None). Words that modify the noun may stand
+        between. A German noun is capitalised: "2022 beschäftigte" is a verb."""
+        if figure.quantity.unit not in UNIT_CLASSES["count"]:
+            return None, None
+        tokens, text = layout.tokens, layout.text
+        end = min(figure.last + _MODIFIERS + 2, len(tokens))
+        for index in range(figure.first + 1, end):
+            if index > figure.last and not _TIGHT.fullmatch(text, tokens[index - 1].end,
+                                                            tokens[index].start):
+                return None, None
+            noun = noun_at.get(index)
+            if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
+                    variant != "de" or tokens[index].text[:1].isupper()):
+                return noun, None
+            if index > figure.last:
+                if index + 1 < len(tokens) and _HYPHEN.fullmatch(
+                        text, tokens[index].end, tokens[index + 1].start):
+                    continue  # the first part of a hyphenated noun: "Hightech-Firmen"
+                if is_noun(tokens[index].text, variant):
+                    return None, index
+                if not modifies(tokens[index].text, variant):
+                    return None, None
+        return None, None
+
+    def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
+                       typed: dict[int, tuple[str, Found | None, str]],
+                       other_nouns: dict[int, int]) -> None:
+        """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
+        noun a metric counts is its keyword here too ("число работающих предприятий
+        приблизится к 20"). A number that counts a noun no metric counts ("287 grants") takes
+        only a keyword right after that noun that is no noun itself: the verb that says what
+        the noun is ("51 Einwohner registriert")."""
         by_sentence: dict[int, list[Found]] = defaultdict(list)
         for keyword in keywords:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
-        quantities = read_quantities(text, language)
         pairs = []
-        for index, quantity in enumerate(quantities):
-            first = layout.token_at(quantity.start)
-            last = layout.token_at(max(quantity.end - 1, quantity.start))
-            sentence = layout.sentence_of_offset(quantity.start)
-            for keyword in by_sentence.get(sentence, ()):
+        for index, figure in enumerate(figures):
+            if index in typed:
+                continue
+            for keyword in by_sentence.get(figure.sentence, ()):
                 metric = self.metrics[keyword.pattern.rule]
-                if quantity.unit not in UNIT_CLASSES[metric.unit]:
+                if figure.quantity.unit not in UNIT_CLASSES[metric.unit]:
                     continue
-                distance = max(keyword.first - last, first - keyword.last, 0)
+                if other_nouns.get(index, keyword.first) != keyword.first:
+                    continue
+                distance = max(keyword.first - figure.last, figure.first - keyword.last, 0)
                 # `near` counts the words between keyword and value (a "$" is not a word).
                 if metric.near is not None and max(distance - 1, 0) > metric.near:
                     continue
                 # "выручка составила 1,5 млрд рублей, а инвестиции — 300 млн": a value belongs
                 # to the keyword of its own clause before a nearer one across a comma.
-                other_clause = layout.token_clause[first] != layout.token_clause[keyword.first]
-                if other_clause and quantity.unit is None:
+                other_clause = figure.clause != layout.token_clause[keyword.first]
+                if other_clause and figure.quantity.unit is None:
                     continue  # a bare number counts what its own clause names
-                pairs.append(((other_clause, distance), index, first, sentence, keyword))
+                pairs.append(((other_clause, distance), index, keyword))
         pairs.sort(key=lambda p: (p[0], p[1]))
-        years = _years_by_sentence(layout, find_years(text, language))
-        mentions = Counter(f.pattern.rule for f in organisations)
-        used: set[int] = set()
-        out = []
-        for _distance, index, first, sentence, keyword in pairs:
-            if index in used:
-                continue
-            used.add(index)
-            quantity = quantities[index]
-            organisation = _organisation_for(layout, first, sentence, organisations, mentions)
-            out.append((self._metric_hit(layout, quantity, keyword, organisation, first,
-                                         sentence, years.get(sentence)), [keyword]))
-        return out
+        for _distance, index, keyword in pairs:
+            if index not in typed:
+                typed[index] = (keyword.pattern.rule, keyword,
+                                f'{_KINDS[keyword.pattern.kind]} "{keyword.pattern.written}"')
 
-    def _metric_hit(self, layout: Layout, quantity: Quantity, keyword: Found,
-                    organisation: str | None, token: int, sentence: int,
-                    year: int | None) -> Hit:
+    def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
+        """The sentences that name their figure by referring back ("их число", "the total")."""
+        return {layout.token_sentence[i] for i, form in enumerate(word_forms)
+                if form in self._references}
+
+    def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found | None, str]],
+                 untyped: set[int], referring: set[int]) -> None:
+        """A figure its own words leave untyped takes the metric of another figure: a part
+        ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
+        ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
+        figure before, that of the figure before it in its sentence, else of the last figure
+        ahead of it in its paragraph or the one before (`_continues`). In text order, so a
+        chain of such sentences is followed. The figure before may be one that counts what no
+        metric counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to
+        take."""
+        last: int | None = None  # the last typed or untyped figure so far
+        for index, figure in enumerate(figures):
+            part = getattr(figure.quantity, "role", None) == "part"
+            free = index not in typed and index not in untyped
+            if free and last is not None and last not in untyped and (
+                    part or figure.sentence in referring or figure.implied):
+                source = figures[last]
+                if source.sentence == figure.sentence or _continues(source, figure):
+                    metric, found, _why = typed[last]
+                    same = source.sentence == figure.sentence
+                    where = "the figure it is a part of" if part and same else "the figure before"
+                    if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
+                        typed[index] = (metric, found, f"{where} ({metric})")
+            if index in typed or index in untyped:
+                last = index
+
+    def _metric_hit(self, layout: Layout, figure: Figure, metric: str,
+                    organisation: str | None, year: int | None, why: str) -> Hit:
+        quantity = figure.quantity
         unit = quantity.unit or "count"
-        return Hit(kind="metric", rule=keyword.pattern.rule, organisation=organisation,
-                   metric=keyword.pattern.rule, value=quantity.value, unit=unit,
+        if self.metrics[metric].unit == "count":
+            unit = "count"  # "70 тысяч человек": people are what a count counts
+        role = getattr(quantity, "role", None)
+        qualifier = "previous" if role == "previous" else quantity.qualifier
+        unit_why = "rubles of the figure before" if figure.implied else (
+            f'"{quantity.matched}"' if quantity.unit else "a bare number")
+        return Hit(kind="metric", rule=metric, organisation=organisation,
+                   metric=metric, value=float(f"{quantity.value:.12g}"), unit=unit,
                    matched=quantity.matched, start=quantity.start, end=quantity.end,
-                   snippet=snippet(layout, sentence, quantity.start, quantity.end),
-                   qualifier=quantity.qualifier, year=year, sentence=sentence, token=token)
+                   snippet=snippet(layout, figure.sentence, quantity.start, quantity.end),
+                   qualifier=qualifier, year=year, sentence=figure.sentence, token=figure.first,
+                   why=f"metric by {why}; unit {unit} from {unit_why}; role {role or '-'}")
+
+
+_KINDS = {"metric": "keyword", "noun": "noun (as a keyword)"}
+_ROLES = ("previous", "limit")
+"""Qualifiers that make a value another fact than the same value stated plainly."""
+_MONEY = UNIT_CLASSES["money"]
+_MODIFIERS = 2
+"""At most this many words between a number and the noun it counts."""
+_TIGHT = re.compile(r"[\s\-‐‑]*")
+"""What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
+_HYPHEN = re.compile(r"[\-‐‑]")
+
+
+@dataclass
+class Figure:
+    """A quantity where it sits in the text."""
+
+    quantity: Quantity
+    first: int
+    last: int
+    sentence: int
+    paragraph: int
+    clause: int
+    opens: bool
+    """Its sentence is the first of its paragraph."""
+    implied: bool = False
+    """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _reportable(quantity: Quantity) -> bool:
+    """False for what the numbers reader marks as never a figure. A cap or threshold it
+    returns ("bis zu zwei Millionen Rubel", "выручка не более 150 млн") keeps its qualifier
+    "limit": the rule the text states, at most, never a plain figure."""
+    return not getattr(quantity, "never", False) and getattr(quantity, "role", None) != "never"
+
+
+def _looks_like_year(matched: str) -> bool:
+    return len(matched) == 4 and matched.isdigit() and 1900 <= int(matched) <= 2100
+
+
+def _continues(before: Figure, figure: Figure) -> bool:
+    """Whether `figure`'s sentence may leave its metric or unit to `before`, the last figure
+    ahead of it: one of the same paragraph or, when none is, of the previous paragraph -- press
+    text breaks lines freely ("That is close to the forecast. The annual target stands at 10.8
+    billion."), but the headline (paragraph 0) stands alone."""
+    return before.paragraph == figure.paragraph or 0 < before.paragraph == figure.paragraph - 1
+
+
+def _conversion(text: str, before: Quantity | None, quantity: Quantity) -> bool:
+    """"147.8 billion rubles ($2.5 billion)": a sum given again in another currency, in
+    brackets right after it, is the same fact."""
+    return before is not None and before.unit in _MONEY and quantity.unit in _MONEY and \
+        text[before.end:quantity.start].strip() == "(" and \
+        text[quantity.end:quantity.end + 1] == ")"
+
+
+def _imply_rubles(figures: list[Figure]) -> None:
+    """"Выручка — 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд": a scaled number with
+    no unit, after a ruble figure of its sentence or before it (`_continues`), is rubles too."""
+    last_rubles: Figure | None = None
+    for figure in figures:
+        quantity = figure.quantity
+        scaled = quantity.value >= 1e5 and any(c.isalpha() for c in quantity.matched)
+        if quantity.unit is None and scaled and last_rubles is not None and (
+                last_rubles.sentence == figure.sentence or _continues(last_rubles, figure)):
+            figure.quantity = replace(quantity, unit="RUB")
+            figure.implied = True
+        if figure.quantity.unit == "RUB":
+            last_rubles = figure
+
+
+@dataclass
+class _Years:
+    """The years a text names, by sentence and clause."""
+
+    by_sentence: dict[int, list[tuple[int, int, int]]]
+    """sentence -> (token, clause, year)."""
+
+    def year(self, figure: Figure) -> int | None:
+        """The year nearest the figure in its clause ("с 75,8 млрд в 2023 году"), else the
+        first its sentence names."""
+        named = self.by_sentence.get(figure.sentence)
+        if not named:
+            return None
+        own = [(abs(token - figure.first), year) for token, clause, year in named
+               if clause == figure.clause]
+        return min(own)[1] if own else named[0][2]
+
+
+def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
+    by_sentence: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for year, start, _end in years:
+        token = layout.token_at(start)
+        by_sentence[layout.sentence_of_offset(start)].append(
+            (token, layout.token_clause[token], year))
+    return _Years(by_sentence)
+
+
+def _once_per_fact(fired: list[tuple[Hit, list[Found]]]) -> list[tuple[Hit, list[Found]]]:
+    """The same figure of the same organisation, in the title and the body or twice in the
+    text, is one fact: its first mention, counting the others. "RUB 7.7bn" in the title and
+    "more than 7.7 billion rubles" in the body are one; the first mention takes the qualifier
+    a later one adds. An earlier value or a cap stays a fact of its own."""
+    first: dict[tuple, int] = {}
+    out: list[tuple[Hit, list[Found]]] = []
+    for hit, found in fired:
+        role = hit.qualifier if hit.qualifier in _ROLES else None
+        key = (hit.metric, hit.value, hit.unit, hit.organisation, role)
+        if key in first:
+            kept, kept_found = out[first[key]]
+            out[first[key]] = (replace(kept, mentions=kept.mentions + 1,
+                                       qualifier=kept.qualifier or hit.qualifier), kept_found)
+        else:
+            first[key] = len(out)
+            out.append((hit, found))
+    return out
 
 
 def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]:
@@ -335,13 +629,6 @@ def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     if quotes % 2 and end < len(layout.text) and layout.text[end] in QUOTES:
         end += 1
     return start, end
-
-
-def _years_by_sentence(layout: Layout, years: list[tuple[int, int, int]]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for year, start, _end in years:
-        out.setdefault(layout.sentence_of_offset(start), year)
-    return out
 
 
 def _organisation_for(layout: Layout, token: int, sentence: int, organisations: list[Found],

@@ -32,6 +32,7 @@ import pymorphy3
 import Stemmer
 
 from . import logs
+from .figurewords import FUNCTION_WORDS, NOT_PLURALS
 from .tokens import phrase_words
 
 log = logging.getLogger(__name__)
@@ -185,3 +186,77 @@ def _write_cache(path: Path, key: str, rule_forms: RuleForms) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+COMPOUND_PART = 4
+"""The shortest part of a German compound looked for: shorter parts are too often pieces of
+unrelated words ("Ort", "Tag"); a shorter word is not split at all."""
+
+
+@lru_cache(maxsize=100_000)
+def compound_part(word: str, parts: frozenset[str], measures: frozenset[str],
+                  links: tuple[str, ...]) -> str | None:
+    """The stem of the rule word a German compound is built on, or None.
+
+    A rule of our own rather than a splitter from PyPI: the dictionary-based ones
+    (compound-split, CharSplit) score every split of every word against a large n-gram table,
+    and we need only one question answered -- does this word end in a rule's word
+    ("Gesamtfläche" is a "Fläche"), or start with one before a measure word
+    ("Investitionsvolumen", "Bewohnerzahl")? -- which a suffix test against the rules' own
+    stems answers exactly, with nothing to load. The head (last part) is tried first, longest
+    first, because it decides what a German compound is; `parts` are the stems to find and
+    `measures` the normalised second parts that make a first part count."""
+    for cut in range(COMPOUND_PART - 1, len(word) - COMPOUND_PART + 1):
+        head = form(word[cut:], "de")
+        if head in parts:
+            return head
+    for cut in range(len(word) - COMPOUND_PART, COMPOUND_PART - 1, -1):
+        if word[cut:] not in measures:
+            continue
+        for link in links:
+            first = word[:cut]
+            if link and not first.endswith(link):
+                continue
+            stem = form(first[:len(first) - len(link)], "de")
+            if stem in parts:
+                return stem
+    return None
+
+
+_MODIFIER_TAGS = frozenset({"ADJF", "PRTF", "NUMR"})
+
+
+@lru_cache(maxsize=100_000)
+def is_noun(written: str, variant: str) -> bool:
+    """Whether a word right after a number is a noun it counts ("287 grants", "в 3 регионах",
+    "12 Technoparks"): in Russian a noun by pymorphy3's likeliest reading, in German a
+    capitalised word, in English a plural (a lowercase word in -s that is not one of the
+    common words that merely end so). Only asked about words after a bare number."""
+    if written.isupper():
+        return False  # an abbreviation modifies: "50 IT schools"
+    word = written.lower()
+    if _CYRILLIC.search(word):
+        return _morph().parse(word)[0].tag.POS == "NOUN"
+    if variant == "de":
+        return written[:1].isupper() and written.isalpha()
+    return written.isalpha() and written.islower() and word.endswith("s") \
+        and word not in NOT_PLURALS
+
+
+@lru_cache(maxsize=100_000)
+def modifies(written: str, variant: str) -> bool:
+    """Whether a word may stand between a number and the noun it counts ("167 innovative
+    companies", "120 инновационных компаний", "150 neue Unternehmen"): in Russian an adjective
+    or participle by pymorphy3's likeliest reading, in German a word not capitalised (nouns
+    are), an abbreviation ("80 ИТ-компаний"), and in English any word, since nouns modify nouns
+    there ("330 project participants"); in both, no function word ("for", "und")."""
+    if written.isupper() and len(written) <= 5:
+        return True
+    word = written.lower()
+    if _CYRILLIC.search(word):
+        return _morph().parse(word)[0].tag.POS in _MODIFIER_TAGS
+    if word in FUNCTION_WORDS:
+        return False
+    if variant == "de":
+        return not written[:1].isupper()
+    return bool(_LATIN.search(word))

@@ -212,7 +212,13 @@ refused) and how often its page was tried, so the page is retried on later polls
 an alert row being sent (`status = 'sending'`), so two processes never send the same row; and
 the running daemon's heartbeat, so `status` can tell whether one is running."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+_V5 = """
+ALTER TABLE hits ADD COLUMN mentions INTEGER NOT NULL DEFAULT 1;
+"""
+"""Version 5: how many times an article states a figure (title and body, repeats), which is
+stored once (`Hit.mentions`)."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -487,10 +493,10 @@ class Store:
                 outcome = "updated"
             conn.executemany(
                 "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
-                "matched, start, [end], snippet, qualifier, year, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "matched, start, [end], snippet, qualifier, year, mentions, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
-                  h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, now)
+                  h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, h.mentions, now)
                  for h in hits])
             keys = sorted({_hit_key(h) for h in hits})
             for alert in outgoing:

@@ -20,7 +20,7 @@ from helpers import REPO, RULES, article_page, invoke, write_config
 from httpserver import TestServer
 
 HIT_FIELDS = ["kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
-              "end", "snippet", "qualifier", "year"]
+              "end", "snippet", "qualifier", "year", "mentions"]
 
 
 @pytest.fixture

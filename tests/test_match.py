@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import monitor.match
 from monitor.config import Condition, Metric, Organisation, RulesFile, Selection, load_rules
 from monitor.explain import explain_analysis
 from monitor.language import detect
 from monitor.match import HIT_FIELDS, Matcher
+from monitor.numbers import Quantity, find_years, read_quantities
 from monitor.selection import occurrences, selects
 
 from helpers import REPO
 
+_STARTER = Matcher(load_rules(REPO / "rules.yaml"))
+"""Built once: hypothesis runs a test many times and cannot take a function-scoped fixture."""
+
 
 @pytest.fixture(scope="module")
 def starter() -> Matcher:
-    return Matcher(load_rules(REPO / "rules.yaml"))
+    return _STARTER
 
 
 def organisations(matcher: Matcher, text: str, language: str | None = None) -> list[tuple]:
@@ -287,3 +295,251 @@ def test_longest_allowed_phrase_builds_and_frees_a_matcher_cleanly() -> None:
     result = subprocess.run([sys.executable, "-c", LONGEST], cwd=REPO, capture_output=True,
                             text=True, timeout=120)
     assert (result.returncode, result.stdout) == (0, "freed\n"), result.stderr
+
+
+# ---------------------------------------------------------------- figures (issue 8)
+
+def figures(matcher: Matcher, text: str, language: str) -> list[tuple]:
+    return [(h.metric, h.value, h.unit, h.qualifier) for h in matcher.match(text, language)
+            if h.kind == "metric"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # A counted noun types the number, with no keyword in the sentence.
+    ("В Иннополисе сегодня работают 547 компаний.", "ru",
+     [("residents", 547, "count", None)]),
+    ("Помещения технопарка арендуют 80 организаций.", "ru",
+     [("residents", 80, "count", None)]),
+    ("Проекты ведут 47 малых инновационных предприятий.", "ru",
+     [("residents", 47, "count", None)]),
+    ("Отрасль дает работу более чем 2 тыс. человек.", "ru",
+     [("employees", 2000, "count", "more_than")]),
+    ("The park now hosts 1,642 startups.", "en", [("residents", 1642, "count", None)]),
+    ("The programme brought together 330 project participants.", "en",
+     [("residents", 330, "count", None)]),
+    ("Nearly 19.5 thousand working places were created.", "en",
+     [("jobs", 19500, "count", "almost")]),
+    ("Im Gebäude arbeiten 38 Untermieter.", "de", [("residents", 38, "count", None)]),
+    ("In der Zone haben sich 700 Unternehmen angesiedelt.", "de",
+     [("residents", 700, "count", None)]),
+    ("Die Firmen beschäftigen 29.000 Menschen.", "de", [("employees", 29000, "count", None)]),
+    # The noun decides over a keyword elsewhere in the sentence.
+    ("За год 240 компаний создали 1200 рабочих мест.", "ru",
+     [("residents", 240, "count", None), ("jobs", 1200, "count", None)]),
+    ("Die 26 Unternehmen schufen neue Arbeitsplätze.", "de",
+     [("residents", 26, "count", None)]),
+    # Two figures of different nouns in one sentence are both read.
+    ("В технопарке 33 компании, в которых трудятся около 340 сотрудников.", "ru",
+     [("residents", 33, "count", None), ("employees", 340, "count", "about")]),
+    ("The park has 120 companies with 4,000 employees.", "en",
+     [("residents", 120, "count", None), ("employees", 4000, "count", None)]),
+    # Verbs and synonyms name the figure.
+    ("Доходы резидентов составили 870 млн руб.", "ru", [("revenue", 8.7e8, "RUB", None)]),
+    ("Last year the residents earned 2.9 billion rubles.", "en",
+     [("revenue", 2.9e9, "RUB", None)]),
+    ("The companies shipped products worth 6 billion rubles.", "en",
+     [("revenue", 6e9, "RUB", None)]),
+    ("Partners purchased 66 billion rubles worth of local production.", "en",
+     [("revenue", 66e9, "RUB", None)]),
+    ("Правительство решило направить фонду 5 млрд рублей на поддержку стартапов.", "ru",
+     [("grants", 5e9, "RUB", None)]),
+    ("Der Staat hat 3 Mrd. Rubel in ihre Entwicklung gesteckt.", "de",
+     [("investment", 3e9, "RUB", None)]),
+    # German compounds find their parts.
+    ("Die Gesamtfläche beträgt 96.000 Quadratmeter.", "de", [("area", 96000, "m2", None)]),
+    ("Das Investitionsvolumen liegt bei 2 Mrd. Rubel.", "de",
+     [("investment", 2e9, "RUB", None)]),
+    ("Die Bewohnerzahl soll auf 140 steigen.", "de", [("residents", 140, "count", None)]),
+    ("Die Mitarbeiterzahl stieg auf 900.", "de", [("employees", 900, "count", None)]),
+    # Hyphenated nouns, partners, a noun before the number, a count that looks like a year.
+    ("In der Zone arbeiten 200 Hightech-Firmen und 50 Start-ups.", "de",
+     [("residents", 200, "count", None), ("residents", 50, "count", None)]),
+    ("The zone hosts 97 resident companies and 18 partners.", "en",
+     [("residents", 97, "count", None), ("residents", 18, "count", None)]),
+    ("До конца года число работающих предприятий приблизится к 20.", "ru",
+     [("residents", 20, "count", None)]),
+    ("Резиденты создали 2045 новых рабочих мест.", "ru", [("jobs", 2045, "count", None)]),
+    # People are employees only with a word of work in their clause.
+    ("More than 3,500 people work in the sector.", "en",
+     [("employees", 3500, "count", "more_than")]),
+    ("Численность занятых в отрасли составляет 70 тысяч человек.", "ru",
+     [("employees", 70000, "count", None)]),
+    # Values as written, without float noise: 64,6 × 10^9.
+    ("Ежегодная выручка — 64,6 млрд рублей.", "ru", [("revenue", 64.6e9, "RUB", None)]),
+])
+def test_every_figure_typed_by_what_it_counts(starter: Matcher, text: str, language: str,
+                                              expected: list[tuple]) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    # Counts of things no metric counts, next to a metric keyword.
+    ("The foundation approved 287 grants for its employees.", "en"),
+    ("The agency runs 12 technoparks in ten regions for its residents.", "en"),
+    ("There are 50 IT schools and 17 IT centres for tenants.", "en"),
+    ("В 3 регионах резиденты получили льготы.", "ru"),
+    ("Innopolis hat 5.000 Einwohner und eigene Mitarbeiter.", "de"),
+    ("About 85 thousand people live there, and the park employs specialists.", "en"),
+    ("Программой пользуются более 40 тысяч человек в 180 странах, она работает везде.", "ru"),
+    ("Rund 2.500 Menschen waren dort gemeldet.", "de"),
+    ("Die Unternehmen haben im Pandemiejahr 2020 um 60 Prozent zugelegt.", "de"),
+    ("Anfang 2022 beschäftigte die Zone viele Fachkräfte.", "de"),
+    # A year is never a value, with or without year context words.
+    ("Резиденты технопарка с 2021 работают в новом здании.", "ru"),
+    ("Die Unternehmen sind seit 2019 Residenten.", "de"),
+    # A sentence that refers back is read only after a figure of its paragraph.
+    ("Технопарк открылся.\nИх число выросло до 86.", "ru"),
+])
+def test_distractors_give_no_figure(starter: Matcher, text: str, language: str) -> None:
+    assert figures(starter, text, language) == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("В 2021 году резидентов было 50. Их число выросло до 86.", "ru",
+     [("residents", 50, "count", None), ("residents", 86, "count", None)]),
+    ("Выручка составила 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд.", "ru",
+     [("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]),
+    ("Residents reported revenue of 4 billion rubles. The forecast for the year is 5 billion.",
+     "en", [("revenue", 4e9, "RUB", None), ("revenue", 5e9, "RUB", None)]),
+    # A unit only one metric takes; a sum given again in brackets in another currency.
+    ("A tender for a 53,000 sq m office building is due.", "en", [("area", 53000, "m2", None)]),
+    ("The startups earned 147.8 billion rubles ($2.5 billion) in revenue.", "en",
+     [("revenue", 147.8e9, "RUB", None)]),
+    ("Der Park hat 51 Residenten. Ihre Zahl soll auf 140 steigen.", "de",
+     [("residents", 51, "count", None), ("residents", 140, "count", None)]),
+])
+def test_metric_or_unit_from_the_figure_before_or_the_unit(starter: Matcher, text: str,
+                                                           language: str,
+                                                           expected: list[tuple]) -> None:
+    assert figures(starter, text, language) == expected
+
+
+def test_the_figure_before_never_the_headline_nor_two_paragraphs_back(starter: Matcher) -> None:
+    body = ("Итоги полугодия\nВыручка составила 9,1 млрд рублей.\n"
+            "Годовой прогноз составляет 10,8 млрд.")
+    assert figures(starter, body, "ru") == [
+        ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
+    headline = "Выручка составила 9,1 млрд рублей\nГодовой прогноз составляет 10,8 млрд."
+    two_back = "Итоги\nВыручка составила 9,1 млрд рублей.\nЗона растёт.\nПрогноз — 10,8 млрд."
+    for opens in ("Итоги\nВыручка составила 9,1 млрд рублей. Так сообщили в зоне.\n"
+                  "Годовой прогноз составляет 10,8 млрд.",
+                  "Итоги\nВыручка составила 9,1 млрд рублей.\n"
+                  "Это близко к плану. Годовой прогноз составляет 10,8 млрд."):
+        assert figures(starter, opens, "ru") == [
+            ("revenue", 9.1e9, "RUB", None), ("revenue", 10.8e9, "RUB", None)]
+    for text in (headline, two_back):
+        assert figures(starter, text, "ru") == [("revenue", 9.1e9, "RUB", None)]
+
+
+def test_nothing_to_take_from_a_count_of_something_else(starter: Matcher) -> None:
+    text = "Фонд поддержал 9 компаний. Парк подал семь проектов, шесть из них прошли."
+    assert figures(starter, text, "ru") == [("residents", 9, "count", None)]
+
+
+def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
+    text = ("В Иннополисе работают 547 компаний\n"
+            "Сегодня в Иннополисе работают 547 компаний. Их выручка — 10 млрд рублей, "
+            "а в Иннополисе по-прежнему 547 компаний.")
+    hits = [h for h in starter.match(text, "ru") if h.kind == "metric"]
+    assert [(h.metric, h.value, h.mentions) for h in hits] == [
+        ("residents", 547, 3), ("revenue", 1e10, 1)]
+    assert hits[0].start == text.index("547")  # the first mention: the title's
+    assert hits[0].public()["mentions"] == 3
+    text = ("Dubna residents invest RUB 7.7bn\n"
+            "In six months residents invested more than 7.7 billion rubles.")
+    hits = [h for h in starter.match(text, "en") if h.kind == "metric"]
+    assert [(h.value, h.qualifier, h.mentions, h.matched) for h in hits] == [
+        (7.7e9, "more_than", 2, "RUB 7.7bn")]
+
+
+@dataclasses.dataclass(frozen=True)
+class Roled(Quantity):
+    """A Quantity as the numbers reader of issue 8 returns it, with its `role`."""
+
+    role: str | None = None
+
+
+def _with_roles(text: str, language: str | None) -> list[Quantity]:
+    """The real quantities, with the roles the numbers reader gives: previous after "from",
+    "с", "против"; part after "из них", "darunter" and before "of them"; qualifier limit
+    after "bis zu"."""
+    out = []
+    for q in read_quantities(text, language):
+        before, after = text[:q.start].rstrip(), text[q.end:]
+        role = ("previous" if before.endswith(("from", " с", "против")) else
+                "part" if before.endswith(("из них", "darunter")) or after.startswith(" of them")
+                else None)
+        limit = {"qualifier": "limit"} if before.endswith("bis zu") else {}
+        out.append(Roled(**dataclasses.asdict(q) | {"role": role} | limit))
+    return out
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("В 2024 году выручка выросла до 90 млрд рублей, с 75,8 млрд рублей в 2023 году.", "ru",
+     [(9e10, "revenue", None, 2024), (7.58e10, "revenue", "previous", 2023)]),
+    ("Revenue reached 90 billion rubles in 2024, up from 75.8 billion rubles.", "en",
+     [(9e10, "revenue", None, 2024), (7.58e10, "revenue", "previous", 2024)]),
+    ("В технопарке 240 резидентов, из них 112 — иностранные.", "ru",
+     [(240, "residents", None, None), (112, "residents", None, None)]),
+    ("The park has 300 resident companies, 112 of them foreign.", "en",
+     [(300, "residents", None, None), (112, "residents", None, None)]),
+    ("Im Park arbeiten 700 Unternehmen, darunter 112 aus dem Ausland.", "de",
+     [(700, "residents", None, None), (112, "residents", None, None)]),
+    # A cap is at most a figure with qualifier limit.
+    ("Die Teilnehmer erhalten als Unterstützung bis zu zwei Millionen Rubel.", "de",
+     [(2e6, "grants", "limit", None)]),
+])
+def test_every_figure_of_a_sentence_with_its_role(monkeypatch: pytest.MonkeyPatch,
+                                                  starter: Matcher, text: str, language: str,
+                                                  expected: list[tuple]) -> None:
+    """The numbers reader marks the earlier value of a comparison and a part with `role` and a
+    cap with qualifier limit (its contract with the matcher); the earlier value is reported as
+    `qualifier: previous` with its own year, a part as a figure of the metric it is a part of,
+    a cap with its qualifier."""
+    monkeypatch.setattr(monitor.match, "read_quantities", _with_roles)
+    hits = [h for h in starter.match(text, language) if h.kind == "metric"]
+    assert [(h.value, h.metric, h.qualifier, h.year) for h in hits] == expected
+
+
+def test_explain_says_why_each_figure_got_its_metric_unit_and_role(starter: Matcher) -> None:
+    analysis = starter.analyse("Выручка составила 9,1 млрд рублей. Годовой прогноз "
+                               "составляет 10,8 млрд. В парке 547 компаний.", "ru")
+    lines = "\n".join(explain_analysis(analysis))
+    assert 'why: metric by keyword "выручка"; unit RUB from "9,1 млрд рублей"; role -' in lines
+    assert ("why: metric by the figure before (revenue); unit RUB from rubles of the figure "
+            "before; role -") in lines
+    assert 'why: metric by noun "компания"; unit count from a bare number; role -' in lines
+    assert "noun: компаний→компания" in lines
+
+
+@pytest.mark.parametrize("word, part", [
+    ("gesamtfläche", "flach"), ("nutzflächen", "flach"), ("investitionsvolumen", "investition"),
+    ("bewohnerzahl", "bewohn"), ("softwareunternehmen", "unternehm"),
+    ("umsatzplanung", None), ("zahlen", None), ("ort", None),
+])
+def test_german_compounds_split_on_the_rules_stems(word: str, part: str | None) -> None:
+    from monitor.figurewords import GERMAN_LINKS, GERMAN_MEASURES
+    from monitor.morph import compound_part
+    parts = frozenset({"flach", "investition", "bewohn", "unternehm", "umsatz"})
+    assert compound_part(word, parts, frozenset(GERMAN_MEASURES), GERMAN_LINKS) == part
+
+
+PROPERTY_FRAGMENTS = [
+    "Выручка ", "резидентов ", "547 компаний ", "в 2021 году ", "составила ", "1,5 млрд рублей",
+    ". ", "\n", "Их число выросло до ", "86", "revenue ", "1,642 startups ", "in 2019 ",
+    "Die Gesamtfläche ", "96.000 Quadratmeter", "seit 2020 ", "Mitarbeiter ", ", ", "from ",
+    "10,8 млрд", "«", "»", "—", " ", "2000", "2,5 раза ", "Bewohnerzahl ", "auf 140 ",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(PROPERTY_FRAGMENTS), max_size=30)
+                 .map("".join)),
+       st.sampled_from(["ru", "en", "de", None]))
+def test_figures_on_any_input(text: str, language: str | None) -> None:
+    """No exception; every offset indexes the text; a year in context is never a value."""
+    years = {start for _year, start, _end in find_years(text, language)}
+    for hit in _STARTER.match(text, language):
+        assert text[hit.start:hit.end] == hit.matched
+        assert hit.mentions >= 1
+        assert hit.kind == "organisation" or hit.start not in years, hit

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from monitor import store as store_module
+from monitor.config import load_rules
 from monitor.errors import SchemaError
-from monitor.store import SCHEMA_VERSION, Outbox, Store
+from monitor.match import Matcher
+from monitor.store import SCHEMA_VERSION, Article, Outbox, Store
 
-from helpers import invoke, rss, write_config
+from helpers import REPO, invoke, rss, write_config
 from httpserver import TestServer
 
 
@@ -90,7 +92,8 @@ def test_reader_holding_a_transaction_does_not_block_polls(tmp_path: Path,
 
 
 def test_release_one_database_opens_with_its_hits(tmp_path: Path) -> None:
-    """A database written by the first release (schema 1) gains qualifier, year and metrics."""
+    """A database written by the first release (schema 1) gains qualifier, year, metrics and
+    mentions."""
     path = tmp_path / "m.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("begin")
@@ -111,6 +114,23 @@ def test_release_one_database_opens_with_its_hits(tmp_path: Path) -> None:
         assert row == {"rule": "o", "qualifier": None, "year": None, "metric_name": None,
                        "title": "T"}
         assert "metrics" in store.db.table_names()
+        assert store.query("select mentions from hits") == [{"mentions": 1}]
+
+
+def test_a_fact_stated_twice_is_stored_once_with_its_mentions(tmp_path: Path) -> None:
+    """`Hit.mentions` reaches the hits table (schema 5)."""
+    text = ("Выручка Технопарка «Якутия» — 1,5 млрд рублей\n"
+            "Выручка резидентов Технопарка «Якутия» составила 1,5 млрд рублей.")
+    hits = Matcher(load_rules(REPO / "rules.yaml")).match(text, "ru")
+    with Store(tmp_path / "m.db") as store:
+        store.conn.execute("insert into sources (name, url, kind, interval, enabled) "
+                           "values ('s', 'http://a/', 'feed', 900, 1)")
+        store.save_article(Article("s", "k", None, None, None, "T", None, "ru", text, "feed",
+                                   "h", "e"), hits)
+        rows = store.query("select kind, value, mentions from hits order by id")
+    assert [r for r in rows if r["kind"] == "metric"] == [
+        {"kind": "metric", "value": 1.5e9, "mentions": 2}]
+    assert {r["mentions"] for r in rows if r["kind"] == "organisation"} == {1}
 
 
 def test_a_sender_that_outlived_its_lease_does_not_overwrite_the_next_claim(

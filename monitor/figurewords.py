@@ -1,0 +1,47 @@
+"""Word lists the figure reader needs besides the rules: data only, no logic.
+
+Kept out of rules.yaml because they describe the languages, not what a user monitors."""
+
+from __future__ import annotations
+
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план"),
+    "en": ("number", "figure", "forecast", "count", "target"),
+    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel"),
+}
+"""Words by which a sentence refers back to a figure before it ("их число выросло до 86",
+"Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167"): with one of
+them, a figure its own words do not type takes that figure's metric."""
+
+GERMAN_LINKS: tuple[str, ...] = ("s", "es", "n", "en", "")
+"""Linking letters (Fugenelemente) a German compound may put after its first part:
+"Investition-s-volumen", "Arbeit-s-platz"."""
+
+GERMAN_MEASURES: tuple[str, ...] = (
+    "volumen", "zahl", "anzahl", "summe", "betrag", "wert", "höhe", "menge", "bestand",
+    "niveau", "quote")
+"""Second parts that say "how much of" the first: "Investitionsvolumen", "Bewohnerzahl",
+"Mitarbeiterzahl". Only before one of these does a compound count what its first part
+names; otherwise its head, the last part, decides ("Gesamtfläche" is a Fläche)."""
+
+NOT_PLURALS: frozenset[str] = frozenset("""
+was is has does as this thus plus less its his hers yes us across always perhaps unless
+whereas besides sometimes times various previous famous numerous serious process access
+success business analysis basis status campus bonus census consensus gas bus ours yours
+""".split())
+"""English words in -s that are no plural noun a number could count ("120 was the figure",
+"1,500 as of May")."""
+
+FUNCTION_WORDS: frozenset[str] = frozenset("""
+of for in at on to from by with and or but nor the a an than as per via into onto over under
+about after before since until between among against versus vs this that these those it its
+their our your his her were was are is be been being have has had will would shall should
+can could may might must do does did not no so then there here which who whom whose what
+when where while if also only just more most less least each every all both either neither
+und oder aber sowie der die das den dem des ein eine einen einem einer eines für mit von zu
+zum zur auf aus bei nach seit bis gegen um über unter vor hinter neben zwischen als wie im
+in am an ist sind war waren wurde wurden werden wird hat haben hatte hatten sein seine ihre
+nicht auch nur noch schon bereits rund etwa fast mehr weniger davon darunter dass ob wenn
+""".split())
+"""English and German words that never modify a noun, so a number followed by one of them
+does not count a noun after it ("created 200 for companies", "auf 140 und Unternehmen")."""
