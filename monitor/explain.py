@@ -31,7 +31,8 @@ def explain_analysis(analysis: Analysis) -> list[str]:
                          f"«{hit.matched}»")
             lines += [f"    keyword: {_words(analysis, f)}   ({_rule(f)})" for f in found]
             lines.append(f"    value: qualifier {hit.qualifier or '-'}, year "
-                         f"{hit.year or '-'}, organisation {hit.organisation or '-'}")
+                         f"{hit.year or '-'}, organisation {hit.organisation or '-'} "
+                         f"({hit.link})")
     lines.append("")
     lines.append("forms by sentence (word→form; a rule fires when its forms appear in a row):")
     tokens, sentence_of = analysis.layout.tokens, analysis.layout.token_sentence

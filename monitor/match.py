@@ -7,20 +7,21 @@ cost per article does not grow with the number of organisations. Abbreviations g
 second automaton over the words as written, because they are matched case-sensitively.
 
 A metric hit is a keyword of the metric and a quantity of a compatible unit in the same
-sentence (nearest pair first; one quantity serves one hit), linked to the organisation
-mentioned nearest in the same sentence, else the same paragraph, else the article's most
-mentioned organisation.
+sentence (nearest pair first; one quantity serves one hit), linked to the organisation it is
+about by `link` (subject, noun phrase, paragraph, or none for national totals).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
 
 from .config import RulesFile
+from .link import Link, Linker, Mentions, phrases
+from .link import longest as _longest
 from .morph import LATIN_LANGUAGES, forms, latin_variant
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
@@ -55,6 +56,8 @@ class Hit:
     """The year the sentence names, if any."""
     sentence: int = field(default=0, compare=False, repr=False)
     token: int = field(default=0, compare=False, repr=False)
+    link: str = field(default="", compare=False, repr=False)
+    """Why a figure got its organisation (`check --explain`)."""
 
     def public(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in HIT_FIELDS}
@@ -127,6 +130,8 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
                 add("metric", metric.id, keyword, language)
     for term in terms:
         add("term", term, term, None)
+    for kind, rule, written, language in phrases(rules):
+        add(kind, rule, written, language)
     return out
 
 
@@ -148,6 +153,7 @@ class Matcher:
 
     def __init__(self, rules: RulesFile, terms: Iterable[str] = ()):
         self.rules = rules
+        self._linker = Linker(rules)
         self.metrics = {m.id: m for m in rules.metrics}
         terms = tuple(sorted({*terms, *(leaf.term for alert in rules.alerts
                                          for leaf in alert.when.leaves() if leaf.term)}))
@@ -195,12 +201,13 @@ class Matcher:
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
         found += _scan(self._abbreviations, [t.text for t in layout.tokens])
-        organisations = self._organisations(layout, found)
+        mentions = self._linker.article(layout, found, language)
+        organisations = mentions.organisations
         keywords = _longest([f for f in found if f.pattern.kind == "metric"])
         terms = [f for f in found if f.pattern.kind == "term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
-        metric_hits = self._metric_hits(layout, language, keywords, organisations)
+        metric_hits = self._metric_hits(layout, language, keywords, mentions)
         fired += metric_hits
         fired.sort(key=lambda pair: (pair[0].start, pair[0].kind != "organisation"))
         return Analysis(text, language, layout, word_forms, [h for h, _ in fired], terms, fired)
@@ -223,13 +230,6 @@ class Matcher:
 
     # ----------------------------------------------------------------- organisations
 
-    def _organisations(self, layout: Layout, found: list[Found]) -> list[Found]:
-        names = _longest([f for f in found if f.pattern.kind == "organisation"])
-        excluded = {(f.pattern.rule, layout.token_sentence[f.first])
-                    for f in found if f.pattern.kind == "exclude"}
-        return [f for f in names
-                if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
-
     def _organisation_hit(self, layout: Layout, found: Found) -> Hit:
         start, end = _span(layout, found.first, found.last)
         sentence = layout.token_sentence[found.first]
@@ -242,7 +242,7 @@ class Matcher:
     # ----------------------------------------------------------------- metrics
 
     def _metric_hits(self, layout: Layout, language: str | None, keywords: list[Found],
-                     organisations: list[Found]) -> list[tuple[Hit, list[Found]]]:
+                     mentions: Mentions) -> list[tuple[Hit, list[Found]]]:
         if not keywords or not layout.tokens:
             return []
         text = layout.text
@@ -268,31 +268,31 @@ class Matcher:
                 other_clause = layout.token_clause[first] != layout.token_clause[keyword.first]
                 if other_clause and quantity.unit is None:
                     continue  # a bare number counts what its own clause names
-                pairs.append(((other_clause, distance), index, first, sentence, keyword))
+                pairs.append(((other_clause, distance), index, first, last, sentence, keyword))
         pairs.sort(key=lambda p: (p[0], p[1]))
         years = _years_by_sentence(layout, find_years(text, language))
-        mentions = Counter(f.pattern.rule for f in organisations)
         used: set[int] = set()
         out = []
-        for _distance, index, first, sentence, keyword in pairs:
+        for _distance, index, first, last, sentence, keyword in pairs:
             if index in used:
                 continue
             used.add(index)
             quantity = quantities[index]
-            organisation = _organisation_for(layout, first, sentence, organisations, mentions)
-            out.append((self._metric_hit(layout, quantity, keyword, organisation, first,
+            link = mentions.owner(first, [(keyword.first, keyword.last), (first, last)])
+            out.append((self._metric_hit(layout, quantity, keyword, link, first,
                                          sentence, years.get(sentence)), [keyword]))
         return out
 
     def _metric_hit(self, layout: Layout, quantity: Quantity, keyword: Found,
-                    organisation: str | None, token: int, sentence: int,
+                    link: Link, token: int, sentence: int,
                     year: int | None) -> Hit:
         unit = quantity.unit or "count"
-        return Hit(kind="metric", rule=keyword.pattern.rule, organisation=organisation,
+        return Hit(kind="metric", rule=keyword.pattern.rule, organisation=link.organisation,
                    metric=keyword.pattern.rule, value=quantity.value, unit=unit,
                    matched=quantity.matched, start=quantity.start, end=quantity.end,
                    snippet=snippet(layout, sentence, quantity.start, quantity.end),
-                   qualifier=quantity.qualifier, year=year, sentence=sentence, token=token)
+                   qualifier=quantity.qualifier, year=year, sentence=sentence, token=token,
+                   link=link.reason)
 
 
 def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]:
@@ -313,21 +313,6 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
     return out
 
 
-def _longest(found: list[Found]) -> list[Found]:
-    """Non-overlapping occurrences, longest first; rules sharing one span all stay."""
-    kept: dict[tuple[str, int, int], Found] = {}
-    spans: set[tuple[int, int]] = set()
-    taken: set[int] = set()
-    for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
-        span = (f.first, f.last)
-        if span not in spans and taken.intersection(range(f.first, f.last + 1)):
-            continue
-        spans.add(span)
-        taken.update(range(f.first, f.last + 1))
-        kept.setdefault((f.pattern.rule, *span), f)
-    return sorted(kept.values(), key=lambda f: f.first)
-
-
 def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     """Original-text span of words first..last, taking in a closing quote the span opened."""
     start, end = layout.tokens[first].start, layout.tokens[last].end
@@ -342,20 +327,3 @@ def _years_by_sentence(layout: Layout, years: list[tuple[int, int, int]]) -> dic
     for year, start, _end in years:
         out.setdefault(layout.sentence_of_offset(start), year)
     return out
-
-
-def _organisation_for(layout: Layout, token: int, sentence: int, organisations: list[Found],
-                      mentions: Counter) -> str | None:
-    """The organisation a figure is about: nearest in its sentence, else in its paragraph,
-    else the article's most mentioned one."""
-    paragraph = layout.token_paragraph[token]
-    for same in (lambda f: layout.token_sentence[f.first] == sentence,
-                 lambda f: layout.token_paragraph[f.first] == paragraph):
-        near = [f for f in organisations if same(f)]
-        if near:
-            return min(near, key=lambda f: (min(abs(f.first - token), abs(f.last - token)),
-                                            f.first)).pattern.rule
-    if mentions:
-        top = max(mentions.values())
-        return next(f.pattern.rule for f in organisations if mentions[f.pattern.rule] == top)
-    return None

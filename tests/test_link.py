@@ -1,0 +1,198 @@
+"""Which organisation each figure is about, and descriptive mentions ("технопарк в
+Нижнекамске"), in Russian, English and German, through the real matcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import RulesFile
+from monitor.explain import explain_analysis
+from monitor.match import Matcher
+
+RULES = RulesFile.model_validate({
+    "organisations": [
+        {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
+         "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
+         "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
+        {"id": "tomsk-sez", "name": "ОЭЗ «Томск»", "aliases": {"en": ["Tomsk SEZ"]},
+         "kind": "sez",
+         "place": ["Томск", "Томская область", "Tomsk", "Tomsk Region", "Gebiet Tomsk"]},
+        {"id": "khimgrad", "name": "Технопарк «Химград»", "kind": "technopark",
+         "place": ["Казань", "Kazan"]},
+        {"id": "idea", "name": "Технопарк «Идея»", "kind": "technopark",
+         "place": ["Казань", "Kazan"]},
+        {"id": "nizhnekamsk", "name": "Технопарк «Нижнекамский»", "kind": "technopark",
+         "place": ["Нижнекамск", "Nizhnekamsk"]},
+        {"id": "itpark-kazan", "name": "IT-парк Казани",
+         "aliases": {"en": ["Kazan IT Park"], "de": ["IT-Park Kasan"]},
+         "kind": "it_park", "place": ["Казань", "Kazan", "Kasan"]},
+        {"id": "innopolis", "name": "Иннополис", "aliases": {"en": ["Innopolis"],
+                                                            "de": ["Innopolis"]},
+         "kind": "sez", "place": ["Иннополис"]},
+        {"id": "academpark", "name": "Академпарк", "aliases": {"en": ["Academpark"],
+                                                              "de": ["Akadempark"]},
+         "kind": "technopark", "place": ["Новосибирск", "Novosibirsk", "Nowosibirsk"]},
+        {"id": "minprom", "name": "Минпромторг", "aliases": {"en": ["Minpromtorg"],
+                                                            "de": ["Industrieministerium"]},
+         "kind": "ministry"},
+        {"id": "skolkovo", "name": "Фонд «Сколково»", "aliases": {"en": ["Skolkovo Foundation"]},
+         "kind": "fund"},
+    ],
+    "metrics": [
+        {"id": "residents", "name": "Residents", "unit": "count",
+         "keywords": {"ru": ["резидент", "компания"], "en": ["resident", "company"],
+                      "de": ["Unternehmen", "Mieter"]}},
+        {"id": "revenue", "name": "Revenue", "unit": "RUB",
+         "keywords": {"ru": ["выручка"], "en": ["revenue", "earned"], "de": ["Umsatz"]}},
+        {"id": "investment", "name": "Investment", "unit": "RUB",
+         "keywords": {"ru": ["инвестиции", "вложить"], "en": ["invested", "investment"],
+                      "de": ["investierten", "Investitionen"]}},
+        {"id": "jobs", "name": "Jobs", "unit": "count",
+         "keywords": {"ru": ["рабочее место"], "en": ["job"], "de": ["Arbeitsplatz"]}},
+    ],
+})
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(RULES)
+
+
+def figures(matcher: Matcher, text: str, language: str) -> list[tuple[str, float, str | None]]:
+    return [(h.metric, h.value, h.organisation) for h in matcher.match(text, language)
+            if h.kind == "metric"]
+
+
+def mentioned(matcher: Matcher, text: str, language: str) -> list[tuple[str, str]]:
+    return [(h.organisation, h.matched) for h in matcher.match(text, language)
+            if h.kind == "organisation"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # The figure's noun phrase names its owner, though another organisation opens the clause.
+    ("Минпромторг и Фонд «Сколково» сообщили, что выручка резидентов ОЭЗ «Алабуга» "
+     "составила 90 млрд рублей.", "ru", [("revenue", 9e10, "alabuga")]),
+    ("Kazan IT Park praised the revenue of the residents of Academpark: 20 billion rubles.",
+     "en", [("revenue", 2e10, "academpark")]),
+    ("Das Industrieministerium meldet, der Umsatz der Mieter im Akadempark lag bei "
+     "20 Milliarden Rubel.", "de", [("revenue", 2e10, "academpark")]),
+    # Each clause's subject owns the clause's figure.
+    ("Академпарк привлёк инвестиции на 3 млрд рублей, а в IT-парке Казани работают "
+     "80 компаний.", "ru", [("investment", 3e9, "academpark"), ("residents", 80, "itpark-kazan")]),
+    ("Academpark attracted investment of 3 billion rubles, while Kazan IT Park hosts "
+     "80 resident companies.", "en",
+     [("investment", 3e9, "academpark"), ("residents", 80, "itpark-kazan")]),
+    ("Im Akadempark sind 300 Unternehmen tätig, im IT-Park Kasan sind es 80 Unternehmen.",
+     "de", [("residents", 300, "academpark"), ("residents", 80, "itpark-kazan")]),
+])
+def test_a_figure_belongs_to_its_noun_phrase_or_clause_subject(
+        matcher: Matcher, text: str, language: str, expected: list) -> None:
+    assert figures(matcher, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Иннополис и IT-парк Казани: итоги года\nIT-парк Казани подвёл итоги года. Его "
+     "резиденты заработали выручку в 5 млрд рублей.\nИнвестиции составили 2 млрд рублей.",
+     "ru"),
+    ("Innopolis and Kazan IT Park: the year in review\nKazan IT Park summed up the year. "
+     "Its residents reported revenue of 5 billion rubles.\nInvestment reached 2 billion "
+     "rubles.", "en"),
+    ("Innopolis und IT-Park Kasan: die Jahresbilanz\nDer IT-Park Kasan zog Bilanz. Der "
+     "Umsatz erreichte 5 Milliarden Rubel.\nDie Investitionen betrugen 2 Milliarden Rubel.",
+     "de"),
+])
+def test_the_body_wins_over_an_organisation_named_first_in_the_headline(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [(m, o) for m, _v, o in figures(matcher, text, language)] == [
+        ("revenue", "itpark-kazan"), ("investment", "itpark-kazan")]
+
+
+def test_the_headline_owns_figures_when_the_body_names_nobody(matcher: Matcher) -> None:
+    text = "Академпарк подвёл итоги года\nВыручка резидентов составила 40 млрд рублей."
+    assert figures(matcher, text, "ru") == [("revenue", 4e10, "academpark")]
+
+
+def test_an_article_about_several_organisations_pins_an_unplaced_figure_on_none(
+        matcher: Matcher) -> None:
+    text = ("Итоги года\nАкадемпарк и IT-парк Казани подписали соглашение.\n"
+            "Всего за год было создано 500 рабочих мест.")
+    assert figures(matcher, text, "ru") == [("jobs", 500, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("В технопарках России работают более 840 компаний, сообщил Минпромторг.", "ru"),
+    ("Минпромторг сообщил, что регионы вложили в технопарки 18 млрд рублей.", "ru"),
+    ("По стране резиденты технопарков заработали выручку 160 млрд рублей, отметил "
+     "Фонд «Сколково».", "ru"),
+    ("Minpromtorg said that regions invested 18 billion rubles in technoparks.", "en"),
+    ("The Skolkovo Foundation said nationwide revenue reached 160 billion rubles.", "en"),
+    ("More than 840 companies are operating in these technoparks, Minpromtorg said.", "en"),
+    ("Laut Industrieministerium investierten die Regionen bundesweit 18 Milliarden Rubel.",
+     "de"),
+    ("In Yelabuga, 2,000 jobs were created in the high-tech sector.", "en"),
+])
+def test_national_totals_and_speaking_ministries_give_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    found = figures(matcher, text, language)
+    assert found and all(organisation is None for _m, _v, organisation in found), found
+
+
+def test_a_ministry_never_owns_a_figure_by_fallback_but_may_by_its_noun_phrase(
+        matcher: Matcher) -> None:
+    text = "Минпромторг подвёл итоги.\nВыручка составила 5 млрд рублей."
+    assert figures(matcher, text, "ru") == [("revenue", 5e9, None)]
+    text = "Инвестиции Минпромторга в программу составили 5 млрд рублей."
+    assert figures(matcher, text, "ru") == [("investment", 5e9, "minprom")]
+
+
+@pytest.mark.parametrize("text, language, organisation, phrase", [
+    ("Технопарк в Нижнекамске привлёк 40 резидентов.", "ru", "nizhnekamsk",
+     "Технопарк в Нижнекамске"),
+    ("Особая экономическая зона технико-внедренческого типа в Томске насчитывает "
+     "200 резидентов.", "ru", "tomsk-sez",
+     "Особая экономическая зона технико-внедренческого типа в Томске"),
+    ("The special economic zone of the technology and innovation type in the Tomsk Region "
+     "has 200 resident companies.", "en", "tomsk-sez",
+     "special economic zone of the technology and innovation type in the Tomsk Region"),
+    ("Die Sonderwirtschaftszone im Gebiet Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez",
+     "Sonderwirtschaftszone im Gebiet Tomsk"),
+    ("In Kazan, the IT park hosts 200 resident companies.", "en", "itpark-kazan", "IT park"),
+])
+def test_a_descriptive_mention_resolves_to_the_one_fitting_organisation_and_owns_figures(
+        matcher: Matcher, text: str, language: str, organisation: str, phrase: str) -> None:
+    assert mentioned(matcher, text, language) == [(organisation, phrase)]
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Технопарк в Казани привлёк 40 резидентов.", "ru"),       # Химград and Идея: ambiguous
+    ("Технопарки Томской области привлекли 40 резидентов.", "ru"),  # plural: several parks
+    ("A technopark in Moscow has 40 resident companies.", "en"),    # no technopark there
+    ("Die Sonderwirtschaftszone zählt 200 Unternehmen.", "de"),     # no place
+])
+def test_a_descriptive_mention_without_a_unique_fit_is_nobody(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert mentioned(matcher, text, language) == []
+
+
+def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
+    assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
+        ("itpark-kazan", "IT-парк Казани")]
+
+
+def test_a_kind_word_refers_back_to_the_organisation_of_that_kind(matcher: Matcher) -> None:
+    text = ("Academpark opened a new building.\nIts director met students from Kazan IT "
+            "Park.\nThe technopark's press service said that companies attracted investment "
+            "of 60 million rubles.")
+    assert figures(matcher, text, "en") == [("investment", 6e7, "academpark")]
+
+
+def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
+    text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
+            "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
+    lines = "\n".join(explain_analysis(matcher.analyse(text, "ru")))
+    assert "organisation nizhnekamsk (subject of the figure's clause, by descriptive " \
+           "mention (технопарк + Нижнекамск))" in lines
+    assert "organisation alabuga (named in the figure's noun phrase)" in lines
+    assert "organisation - (about the whole country, region, sector or programme " \
+           "(«по стране») → no organisation)" in lines
