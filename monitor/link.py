@@ -154,6 +154,8 @@ class Linker:
         for (first, last), same_span in at_kind_span.items():
             if layout.tokens[last].norm in plural:
                 continue  # "технопарки Томской области" are several parks, not one
+            if _russian_name(layout, first):
+                continue  # "с Парком высоких технологий Республики Беларусь": a name
             wanted = {k for f in same_span for k in _fitting(f)}
             sentence_places = places_by_sentence.get(layout.token_sentence[first], [])
             resolved = self._resolve(layout, first, last, wanted, sentence_places)
@@ -197,10 +199,11 @@ class Mentions:
     regions: list[Found]
     """Places outside names and descriptions: "в Томской области создано 2 тыс. мест"."""
 
-    def owner(self, token: int, anchors: Sequence[Span]) -> Link:
-        """The organisation the figure at `token` is about; `anchors` are the spans of its
-        value and of the words that name it (keyword or counted noun)."""
+    def owner(self, value: Span, naming: Sequence[Span]) -> Link:
+        """The organisation the figure is about: `value` is the span of its value, `naming`
+        those of the words that name it (keyword or counted noun)."""
         layout = self.layout
+        token = value[0]
         sentence = layout.token_sentence[token]
         clause = layout.token_clause[token]
 
@@ -211,17 +214,18 @@ class Mentions:
             return in_sentence(f) and layout.token_clause[f.first] == clause
 
         # A keyword in another clause ("выручка …, а по стране — 160 млрд") names no owner.
-        anchors = [(a, b) for a, b in anchors if layout.token_sentence[a] == sentence
-                   and layout.token_clause[a] == clause]
+        naming = [(a, b) for a, b in naming if layout.token_sentence[a] == sentence
+                  and layout.token_clause[a] == clause]
         near = [f for f in self.organisations if in_sentence(f)]
-        by_np = _noun_phrase(layout, near, anchors, after=True)
+        by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
         scope = next((f for f in self.scopes if in_clause(f)), None)
         if scope is not None:
             return Link(None, f"about the whole country, region, sector or programme "
                               f"(«{_text(layout, scope)}») → no organisation")
-        by_np = _noun_phrase(layout, near, anchors, after=False)
+        # Only a noun takes a name before it: "dem Akadempark 80 Unternehmen" is no phrase.
+        by_np = _noun_phrase(layout, near, naming, after=False)
         if by_np is not None:
             return _link(by_np, "named before the figure's noun")
         owners = [f for f in self.organisations if self.kinds.get(f.pattern.rule)
@@ -264,6 +268,17 @@ class Mentions:
                 where = "body" if body or not has_title else "headline"
                 return Link(top, f"the organisation the article's {where} is about")
         return Link(None, "no organisation it is about")
+
+
+def _russian_name(layout: Layout, first: int) -> bool:
+    """A capitalised Russian kind word inside a sentence starts a proper name ("Парк высоких
+    технологий Республики Беларусь"), not a description: Russian writes "технопарк в
+    Нижнекамске" in lower case. English and German capitalise descriptions too."""
+    word = layout.tokens[first].text
+    starts_sentence = first == 0 or layout.token_sentence[first - 1] != \
+        layout.token_sentence[first]
+    return (not starts_sentence and word[:1].isupper() and word[1:].islower()
+            and "а" <= word[1:2].lower() <= "я")
 
 
 def _fitting(kind_word: Found) -> set[str]:

@@ -278,7 +278,7 @@ class Matcher:
                 continue
             used.add(index)
             quantity = quantities[index]
-            link = mentions.owner(first, [(keyword.first, keyword.last), (first, last)])
+            link = mentions.owner((first, last), [(keyword.first, keyword.last)])
             out.append((self._metric_hit(layout, quantity, keyword, link, first,
                                          sentence, years.get(sentence)), [keyword]))
         return out
