@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .config import RulesFile
@@ -138,15 +139,17 @@ class Linker:
         referring = [f for f in kinds if not _overlaps(f, named)
                      and layout.tokens[f.last].norm not in plural]
         regions = [f for f in places if not _overlaps(f, named)]
-        return Mentions(layout, organisations, self.kinds, scopes, referring, regions)
+        owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
+                  SPEAKER_KINDS]
+        return Mentions(layout, organisations, owners, self.kinds,
+                        *(_by_sentence(layout, f) for f in (organisations, owners, scopes,
+                                                            referring, regions)))
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
                       plural: frozenset[str]) -> list[Found]:
         if not kinds or not places:
             return []
-        places_by_sentence: dict[int, list[Found]] = defaultdict(list)
-        for place in places:
-            places_by_sentence[layout.token_sentence[place.first]].append(place)
+        places_by_sentence = _by_sentence(layout, places)
         at_kind_span: dict[Span, list[Found]] = defaultdict(list)
         for kind in kinds:
             at_kind_span[(kind.first, kind.last)].append(kind)
@@ -191,12 +194,17 @@ class Mentions:
     layout: Layout
     organisations: list[Found]
     """By name or by description, in text order."""
+    owners: list[Found]
+    """Those that can own a figure by position: not ministries or associations."""
     kinds: dict[str, str | None]
-    scopes: list[Found]
+    named: dict[int, list[Found]]
+    """`organisations` by sentence; the same for the other lists."""
+    owning: dict[int, list[Found]]
+    scopes: dict[int, list[Found]]
     """Scope words and plural kind words, outside names."""
-    referring: list[Found]
+    referring: dict[int, list[Found]]
     """Kind words outside names and descriptions: "the technopark" refers back."""
-    regions: list[Found]
+    regions: dict[int, list[Found]]
     """Places outside names and descriptions: "в Томской области создано 2 тыс. мест"."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
@@ -207,61 +215,57 @@ class Mentions:
         sentence = layout.token_sentence[token]
         clause = layout.token_clause[token]
 
-        def in_sentence(f: Found) -> bool:
-            return layout.token_sentence[f.first] == sentence
-
-        def in_clause(f: Found) -> bool:
-            return in_sentence(f) and layout.token_clause[f.first] == clause
+        def in_clause(found: dict[int, list[Found]]) -> list[Found]:
+            return [f for f in found.get(sentence, ()) if layout.token_clause[f.first] == clause]
 
         # A keyword in another clause ("выручка …, а по стране — 160 млрд") names no owner.
         naming = [(a, b) for a, b in naming if layout.token_sentence[a] == sentence
                   and layout.token_clause[a] == clause]
-        near = [f for f in self.organisations if in_sentence(f)]
+        near = self.named.get(sentence, [])
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
-        scope = next((f for f in self.scopes if in_clause(f)), None)
-        if scope is not None:
+        scopes = in_clause(self.scopes)
+        if scopes:
             return Link(None, f"about the whole country, region, sector or programme "
-                              f"(«{_text(layout, scope)}») → no organisation")
+                              f"(«{_text(layout, scopes[0])}») → no organisation")
         # Only a noun takes a name before it: "dem Akadempark 80 Unternehmen" is no phrase.
         by_np = _noun_phrase(layout, near, naming, after=False)
         if by_np is not None:
             return _link(by_np, "named before the figure's noun")
-        owners = [f for f in self.organisations if self.kinds.get(f.pattern.rule)
-                  not in SPEAKER_KINDS]
-        subject = _subject([f for f in owners if in_clause(f)], token)
+        subject = _subject(in_clause(self.owning), token)
         if subject is not None:
             return _link(subject, "subject of the figure's clause")
-        region = next((f for f in self.regions if in_clause(f)), None)
-        if region is not None:
-            return Link(None, f"about a place as a whole («{_text(layout, region)}») → no "
+        regions = in_clause(self.regions)
+        if regions:
+            return Link(None, f"about a place as a whole («{_text(layout, regions[0])}») → no "
                               "organisation")
-        subject = _subject([f for f in owners if in_sentence(f)], token)
+        subject = _subject(self.owning.get(sentence, []), token)
         if subject is not None:
             return _link(subject, "subject of the figure's sentence")
-        for word in (f for f in self.referring if in_sentence(f)):
+        for word in self.referring.get(sentence, ()):
             wanted = _fitting(word)
-            earlier = [o for o in owners if o.first < token
+            earlier = [o for o in self.owners if o.first < token
                        and self.kinds.get(o.pattern.rule) in wanted]
             if earlier:
                 return _link(earlier[-1], f"«{_text(layout, word)}» refers to the "
                                           f"{word.pattern.rule} named before")
         paragraph = layout.token_paragraph[token]
-        in_paragraph = [f for f in owners if layout.token_paragraph[f.first] == paragraph]
+        in_paragraph = [f for f in self.owners if layout.token_paragraph[f.first] == paragraph]
         if in_paragraph:
             preceding = [f for f in in_paragraph if f.first < token]
             return _link(preceding[-1] if preceding else in_paragraph[0],
                          "the organisation its paragraph is about")
-        return self._article(owners)
+        return self.article
 
-    def _article(self, owners: list[Found]) -> Link:
+    @cached_property
+    def article(self) -> Link:
         """The organisation with more of the body's mentions than all others together; the
-        headline's only when the body names nobody."""
+        headline (the first line) counts only when the body names nobody."""
         paragraph = self.layout.token_paragraph
-        has_title = len(set(paragraph)) > 1
-        body = [f for f in owners if not has_title or paragraph[f.first] > 0]
-        mentions = Counter(f.pattern.rule for f in body or owners)
+        has_title = bool(paragraph) and paragraph[-1] != paragraph[0]
+        body = [f for f in self.owners if not has_title or paragraph[f.first] != paragraph[0]]
+        mentions = Counter(f.pattern.rule for f in body or self.owners)
         if mentions:
             ((top, count),) = mentions.most_common(1)
             if 2 * count > sum(mentions.values()):
@@ -279,6 +283,13 @@ def _russian_name(layout: Layout, first: int) -> bool:
         layout.token_sentence[first]
     return (not starts_sentence and word[:1].isupper() and word[1:].islower()
             and "а" <= word[1:2].lower() <= "я")
+
+
+def _by_sentence(layout: Layout, found: list[Found]) -> dict[int, list[Found]]:
+    out: dict[int, list[Found]] = defaultdict(list)
+    for f in found:
+        out[layout.token_sentence[f.first]].append(f)
+    return out
 
 
 def _fitting(kind_word: Found) -> set[str]:
