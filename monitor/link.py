@@ -80,9 +80,10 @@ def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
                 yield "kind", kind, word, language
     for place in dict.fromkeys(p for org in rules.organisations if org.kind for p in org.place):
         yield "place", place, place, None
-    for language, words in SCOPE_WORDS.items():
-        for word in words:
-            yield "scope", "scope", word, language
+    for scope, by_language in SCOPE_WORDS.items():
+        for language, words in by_language.items():
+            for word in words:
+                yield "scope", scope, word, language
 
 
 def longest(found: list[Found]) -> list[Found]:
@@ -135,15 +136,17 @@ class Linker:
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
-        scopes += [f for f in kinds if layout.tokens[f.last].norm in plural]
+        countries = [f for f in scopes if f.pattern.rule == "country"]
+        countries += [f for f in kinds if layout.tokens[f.last].norm in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
                      and layout.tokens[f.last].norm not in plural]
-        regions = [f for f in places if not _overlaps(f, named)]
+        parts = [f for f in scopes if f.pattern.rule != "country"]
+        parts += [f for f in places if not _overlaps(f, named)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
         return Mentions(layout, organisations, owners, self.kinds,
-                        *(_by_sentence(layout, f) for f in (organisations, owners, scopes,
-                                                            referring, regions)))
+                        *(_by_sentence(layout, f) for f in (organisations, owners, countries,
+                                                            referring, parts)))
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
                       plural: frozenset[str]) -> list[Found]:
@@ -200,12 +203,13 @@ class Mentions:
     named: dict[int, list[Found]]
     """`organisations` by sentence; the same for the other lists."""
     owning: dict[int, list[Found]]
-    scopes: dict[int, list[Found]]
-    """Scope words and plural kind words, outside names."""
+    countries: dict[int, list[Found]]
+    """Country scope words and plural kind words, outside names."""
     referring: dict[int, list[Found]]
     """Kind words outside names and descriptions: "the technopark" refers back."""
-    regions: dict[int, list[Found]]
-    """Places outside names and descriptions: "в Томской области создано 2 тыс. мест"."""
+    parts: dict[int, list[Found]]
+    """Region, sector and programme words, and places outside names and descriptions: "в
+    Томской области создано 2 тыс. мест"."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
@@ -225,10 +229,11 @@ class Mentions:
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
-        scopes = in_clause(self.scopes)
-        if scopes:
-            return Link(None, f"about the whole country, region, sector or programme "
-                              f"(«{_text(layout, scopes[0])}») → no organisation")
+        countries = in_clause(self.countries)
+        if countries:
+            word = _text(layout, countries[0])
+            return Link(None, f"about the whole country or a group («{word}») → no "
+                              "organisation")
         # Only a noun takes a name before it: "dem Akadempark 80 Unternehmen" is no phrase.
         by_np = _noun_phrase(layout, near, naming, after=False)
         if by_np is not None:
@@ -236,10 +241,10 @@ class Mentions:
         subject = _subject(in_clause(self.owning), token)
         if subject is not None:
             return _link(subject, "subject of the figure's clause")
-        regions = in_clause(self.regions)
-        if regions:
-            return Link(None, f"about a place as a whole («{_text(layout, regions[0])}») → no "
-                              "organisation")
+        parts = in_clause(self.parts)
+        if parts:
+            return Link(None, f"about a region, place, sector or programme as a whole "
+                              f"(«{_text(layout, parts[0])}») → no organisation")
         subject = _subject(self.owning.get(sentence, []), token)
         if subject is not None:
             return _link(subject, "subject of the figure's sentence")

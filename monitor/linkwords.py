@@ -75,19 +75,26 @@ singular: German "Technoparks" is also a genitive singular). A kind word in the 
 several organisations, "in these technoparks", "в технопарках страны": a figure next to one is
 about the group, not about one park."""
 
-SCOPE_WORDS: dict[str, tuple[str, ...]] = {
-    "ru": ("Россия", "РФ", "страна", "по стране", "по всей стране", "регион", "регионы",
-           "субъект федерации", "отрасль", "сектор", "программа", "федеральный бюджет",
-           "национальный проект", "нацпроект", "в целом"),
-    "en": ("Russia", "country", "nationwide", "countrywide", "region", "regions", "sector",
-           "industry", "programme", "program", "federal budget", "national project",
-           "in total across", "across the country"),
-    "de": ("Russland", "bundesweit", "landesweit", "Region", "Regionen", "Branche", "Sektor",
-           "Programm", "Bundeshaushalt", "Nationalprojekt", "im ganzen Land"),
+SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "country": {
+        "ru": ("Россия", "РФ", "страна", "по стране", "по всей стране", "субъект федерации",
+               "федеральный бюджет", "национальный проект", "нацпроект"),
+        "en": ("Russia", "country", "nationwide", "countrywide", "federal budget",
+               "national project", "across the country"),
+        "de": ("Russland", "bundesweit", "landesweit", "Bundeshaushalt", "Nationalprojekt",
+               "im ganzen Land"),
+    },
+    "part": {
+        "ru": ("регион", "отрасль", "сектор", "программа", "в целом", "всего"),
+        "en": ("region", "sector", "industry", "programme", "program", "in total"),
+        "de": ("Region", "Branche", "Sektor", "Programm", "insgesamt"),
+    },
 }
-"""Words that make a figure's clause about a country, region, sector or programme as a whole
-("в технопарках России", "regions invested", "the high-tech sector of Yakutia", "bundesweit"):
-such a figure belongs to no organisation."""
+"""Words that make a figure's clause about a whole: "country" words ("в технопарках России",
+"bundesweit") even when an organisation that announces the total shares the clause; "part"
+words (a region, sector or programme: "regions invested", "the high-tech sector of Yakutia",
+"всего") only when no organisation does, since "по программе Фонд «Сколково» выдал гранты"
+is the fund's figure. Such a figure belongs to no organisation."""
 
 SPEAKER_KINDS = frozenset({"ministry", "association"})
 """Kinds that speak about figures rather than own them: a ministry announcing a national

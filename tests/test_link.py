@@ -146,6 +146,21 @@ def test_national_totals_and_speaking_ministries_give_no_organisation(
     assert found and all(organisation is None for _m, _v, organisation in found), found
 
 
+@pytest.mark.parametrize("text, language, organisation", [
+    ("По программе поддержки Фонд «Сколково» вложил 500 млн рублей в стартапы.", "ru",
+     "skolkovo"),
+    ("Академпарк открыл корпус. По программе поддержки регионы вложили 500 млн рублей в "
+     "стартапы.", "ru", None),
+    ("Under its programme the Skolkovo Foundation invested 500 million rubles.", "en",
+     "skolkovo"),
+    ("Academpark opened a building. Companies invested 500 million rubles under the "
+     "programme.", "en", None),
+])
+def test_a_region_sector_or_programme_word_yields_to_an_organisation_in_the_clause(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
 def test_a_ministry_never_owns_a_figure_by_fallback_but_may_by_its_noun_phrase(
         matcher: Matcher) -> None:
     text = "Минпромторг подвёл итоги.\nВыручка составила 5 млрд рублей."
@@ -203,8 +218,8 @@ def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> 
     assert "organisation nizhnekamsk (subject of the figure's clause, by descriptive " \
            "mention (технопарк + Нижнекамск))" in lines
     assert "organisation alabuga (named in the figure's noun phrase)" in lines
-    assert "organisation - (about the whole country, region, sector or programme " \
-           "(«по стране») → no organisation)" in lines
+    assert "organisation - (about the whole country or a group («по стране») → no " \
+           "organisation)" in lines
 
 
 def test_a_capitalised_russian_kind_word_is_a_name_not_a_description(matcher: Matcher) -> None:
