@@ -18,8 +18,8 @@ gives (words, clauses, sentences, paragraphs) and from the habits of news writin
   counts only when the body names nobody: a headline often lists a better-known organisation
   first ("Innopolis and …") while the body is about another.
 
-Ministries and associations (`SPEAKER_KINDS`) speak about figures: they own one only through
-its noun phrase.
+Ministries and associations (`SPEAKER_KINDS`) speak about figures and hand out money; they
+own none: "субсидии Минпромторга технопарку «Якутия»" are the technopark's.
 
 Descriptive mentions: "технопарк в Нижнекамске", "the special economic zone … in the Tomsk
 Region" name an organisation by kind and place. The rules' places and the kind words
@@ -145,8 +145,8 @@ class Linker:
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
         return Mentions(layout, organisations, owners, self.kinds,
-                        *(_by_sentence(layout, f) for f in (organisations, owners, countries,
-                                                            referring, parts)))
+                        *(_by_sentence(layout, f) for f in (owners, countries, referring,
+                                                            parts)))
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
                       plural: frozenset[str]) -> list[Found]:
@@ -200,9 +200,8 @@ class Mentions:
     owners: list[Found]
     """Those that can own a figure by position: not ministries or associations."""
     kinds: dict[str, str | None]
-    named: dict[int, list[Found]]
-    """`organisations` by sentence; the same for the other lists."""
     owning: dict[int, list[Found]]
+    """`owners` by sentence; the same for the other lists."""
     countries: dict[int, list[Found]]
     """Country scope words and plural kind words, outside names."""
     referring: dict[int, list[Found]]
@@ -225,7 +224,7 @@ class Mentions:
         # A keyword in another clause ("выручка …, а по стране — 160 млрд") names no owner.
         naming = [(a, b) for a, b in naming if layout.token_sentence[a] == sentence
                   and layout.token_clause[a] == clause]
-        near = self.named.get(sentence, [])
+        near = self.owning.get(sentence, [])
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
@@ -326,8 +325,8 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
     """The organisation right after the figure's noun or value in its clause, with only
     genitive-chain words between ("выручка резидентов ОЭЗ", "residents of the Academpark"),
     or (not `after`) right before it ("Technopark Yakutia residents", "Academpark's
-    revenue"). Before is weaker: "Laut Industrieministerium investierten die Regionen" puts a
-    speaker there, so a scope word in the clause is checked first."""
+    revenue"). Before is weaker: "Laut Innopolis investierten die Regionen bundesweit" puts a
+    source there, so a scope word in the clause is checked first."""
 
     def words_between(a: int, b: int) -> list[str] | None:
         if b - a - 1 > NOUN_PHRASE_GAP or b <= a:

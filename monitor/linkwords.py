@@ -97,13 +97,13 @@ words (a region, sector or programme: "regions invested", "the high-tech sector 
 is the fund's figure. Such a figure belongs to no organisation."""
 
 SPEAKER_KINDS = frozenset({"ministry", "association"})
-"""Kinds that speak about figures rather than own them: a ministry announcing a national
-total is not its subject. They own a figure only when its noun phrase names them ("расходы
-Минцифры")."""
+"""Kinds that speak about figures or hand out money rather than own figures: a ministry
+announcing a national total is not its subject, and "субсидии Минпромторга технопарку" are
+the technopark's. They own no figure."""
 
 LINK_WORDS = frozenset("""
-в во у на при из от для к
-of the in at a an s for from by with
+в во у на при из для
+of the in at a an s for
 der des die dem den im in bei beim von vom am an für
 """.split())
 """Small words that may stand between a figure and the organisation its noun phrase names:

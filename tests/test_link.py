@@ -161,12 +161,16 @@ def test_a_region_sector_or_programme_word_yields_to_an_organisation_in_the_clau
     assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
 
 
-def test_a_ministry_never_owns_a_figure_by_fallback_but_may_by_its_noun_phrase(
-        matcher: Matcher) -> None:
-    text = "Минпромторг подвёл итоги.\nВыручка составила 5 млрд рублей."
-    assert figures(matcher, text, "ru") == [("revenue", 5e9, None)]
-    text = "Инвестиции Минпромторга в программу составили 5 млрд рублей."
-    assert figures(matcher, text, "ru") == [("investment", 5e9, "minprom")]
+@pytest.mark.parametrize("text, language, organisation", [
+    ("Минпромторг подвёл итоги.\nВыручка составила 5 млрд рублей.", "ru", None),
+    ("Инвестиции Минпромторга в Академпарк составили 5 млрд рублей.", "ru", "academpark"),
+    ("Minpromtorg invested 5 billion rubles.", "en", None),
+    ("Das Industrieministerium investierte 5 Milliarden Rubel im Akadempark.", "de",
+     "academpark"),
+])
+def test_a_ministry_owns_no_figure(matcher: Matcher, text: str, language: str,
+                                   organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
 
 
 @pytest.mark.parametrize("text, language, organisation, phrase", [
