@@ -25,7 +25,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "sez": {
         "ru": ("особая экономическая зона", "ОЭЗ",
                "особая экономическая зона технико-внедренческого типа",
-               "особая экономическая зона промышленно-производственного типа"),
+               "особая экономическая зона промышленно-производственного типа", "ОЭЗ ТВТ"),
         "en": ("special economic zone", "SEZ",
                "special economic zone of the technology and innovation type",
                "special economic zone of the technical and innovation type",
@@ -50,7 +50,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("Innovationszentrum",),
     },
     "science_centre": {
-        "ru": ("научно-образовательный центр", "научно-образовательный центр мирового уровня"),
+        "ru": ("научно-образовательный центр", "научно-образовательный центр мирового уровня",
+               "НОЦ"),
         "en": ("scientific and educational centre", "scientific and educational center",
                "research and education centre", "research and education center"),
         "de": ("wissenschaftlich-pädagogisches Zentrum", "Wissenschafts- und Bildungszentrum"),

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.config import RulesFile
 from monitor.explain import explain_analysis
@@ -32,6 +34,8 @@ RULES = RulesFile.model_validate({
         {"id": "academpark", "name": "Академпарк", "aliases": {"en": ["Academpark"],
                                                               "de": ["Akadempark"]},
          "kind": "technopark", "place": ["Новосибирск", "Novosibirsk", "Nowosibirsk"]},
+        {"id": "noc-tomsk", "name": "Томский научный центр", "kind": "science_centre",
+         "place": ["Томск"]},
         {"id": "minprom", "name": "Минпромторг", "aliases": {"en": ["Minpromtorg"],
                                                             "de": ["Industrieministerium"]},
          "kind": "ministry"},
@@ -185,6 +189,10 @@ def test_a_ministry_owns_no_figure(matcher: Matcher, text: str, language: str,
     ("Die Sonderwirtschaftszone im Gebiet Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez",
      "Sonderwirtschaftszone im Gebiet Tomsk"),
     ("In Kazan, the IT park hosts 200 resident companies.", "en", "itpark-kazan", "IT park"),
+    ("The Nizhnekamsk technopark has 40 resident companies.", "en", "nizhnekamsk",
+     "Nizhnekamsk technopark"),
+    ("Научно-образовательный центр в Томске привлёк 40 резидентов.", "ru", "noc-tomsk",
+     "Научно-образовательный центр в Томске"),
 ])
 def test_a_descriptive_mention_resolves_to_the_one_fitting_organisation_and_owns_figures(
         matcher: Matcher, text: str, language: str, organisation: str, phrase: str) -> None:
@@ -233,3 +241,27 @@ def test_a_capitalised_russian_kind_word_is_a_name_not_a_description(matcher: Ma
     assert mentioned(matcher, text, "ru") == []
     assert mentioned(matcher, "Технопарк в Нижнекамске открыл набор.", "ru") == [
         ("nizhnekamsk", "Технопарк в Нижнекамске")]
+
+
+PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
+          "«Алабуга»", "IT-парк", "Казани", "России", "регионы", "Минпромторг", "Академпарк",
+          "резидентов", "выручка", "составила", "1,5 млрд рублей", "80", "компаний", "SEZ",
+          "in the Tomsk Region", "special economic zone", "Academpark", "residents of",
+          "nationwide", "Technopark", "Sonderwirtschaftszone", "bundesweit", "Unternehmen",
+          "Innopolis", "2023", ",", ".", ":", "—", "\n", "the technopark", "invested",
+          "5 billion rubles", "Kazan IT Park", "Industrieministerium"]
+SPEAKERS = {org.id for org in RULES.organisations if org.kind == "ministry"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from(["ru", "en", "de"]))
+def test_any_mix_of_names_kinds_places_and_scopes_links_safely(
+        pieces: list[str], language: str) -> None:
+    """Any text: no exception, mentions index the text, and no figure goes to a ministry."""
+    text = " ".join(pieces)
+    hits = Matcher(RULES).match(text, language)
+    for hit in hits:
+        assert text[hit.start:hit.end] == hit.matched
+        if hit.kind == "metric":
+            assert hit.organisation not in SPEAKERS
+            assert hit.link
