@@ -5,12 +5,14 @@ No dependency parser works offline here, so sentence structure is read from what
 gives (words, clauses, sentences, paragraphs) and from the habits of news writing:
 
 - A figure's own noun phrase names its owner: "выручка резидентов ОЭЗ «Алабуга»", "the
-  residents of Academpark", "Technopark Yakutia residents" (`_noun_phrase`).
-- A clause about a country, region, sector or programme as a whole ("в технопарках России",
-  "regions invested", "the high-tech sector", "bundesweit") is about no organisation, even when
-  a ministry or fund that announces the total is named beside it.
+  residents of Academpark" (`_noun_phrase`).
+- A clause about the whole country or a group ("в технопарках России", "bundesweit", "in
+  these technoparks") is about no organisation, even when a fund that announces the total is
+  named in it. Then a name right before the figure's noun: "Technopark Yakutia residents".
 - Otherwise the subject: news sentences put it first, before the verb, so the first
-  organisation of the figure's clause, else of its sentence, owns the figure.
+  organisation of the figure's clause owns the figure; a clause that names none but a region,
+  place, sector or programme ("regions invested", "the high-tech sector", "в Томской
+  области") is about that whole; else the first organisation of the sentence.
 - "The technopark's press service said …": a kind word with no name refers back to the
   organisation of that kind the article named last.
 - Otherwise the organisation the paragraph is about (the one it named last before the figure),
@@ -264,18 +266,24 @@ class Mentions:
 
     @cached_property
     def article(self) -> Link:
-        """The organisation with more of the body's mentions than all others together; the
-        headline (the first line) counts only when the body names nobody."""
+        """The organisation with more of the body's mentions than all others together, else
+        the first one the body names if none has more mentions (news name their subject
+        first); the headline (the first line) counts only when the body names nobody. An
+        article about several organisations alike is about none of them."""
         paragraph = self.layout.token_paragraph
         has_title = bool(paragraph) and paragraph[-1] != paragraph[0]
         body = [f for f in self.owners if not has_title or paragraph[f.first] != paragraph[0]]
+        where = "body" if body or not has_title else "headline"
         mentions = Counter(f.pattern.rule for f in body or self.owners)
-        if mentions:
-            ((top, count),) = mentions.most_common(1)
-            if 2 * count > sum(mentions.values()):
-                where = "body" if body or not has_title else "headline"
-                return Link(top, f"the organisation the article's {where} is about")
-        return Link(None, "no organisation it is about")
+        if not mentions:
+            return Link(None, "no organisation it is about")
+        ((top, count),) = mentions.most_common(1)
+        if 2 * count > sum(mentions.values()):
+            return Link(top, f"the organisation the article's {where} is about")
+        first = (body or self.owners)[0].pattern.rule
+        if mentions[first] == count:
+            return Link(first, f"the organisation the article's {where} names first and most")
+        return Link(None, "no organisation it is about: the article is about several")
 
 
 def _russian_name(layout: Layout, first: int) -> bool:

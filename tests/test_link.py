@@ -125,11 +125,18 @@ def test_the_headline_owns_figures_when_the_body_names_nobody(matcher: Matcher) 
     assert figures(matcher, text, "ru") == [("revenue", 4e10, "academpark")]
 
 
-def test_an_article_about_several_organisations_pins_an_unplaced_figure_on_none(
-        matcher: Matcher) -> None:
-    text = ("Итоги года\nАкадемпарк и IT-парк Казани подписали соглашение.\n"
-            "Всего за год было создано 500 рабочих мест.")
-    assert figures(matcher, text, "ru") == [("jobs", 500, None)]
+@pytest.mark.parametrize("body, organisation", [
+    # Named first and as often as any other: the article's subject.
+    ("Академпарк и IT-парк Казани подписали соглашение. Академпарк и IT-парк Казани начнут "
+     "обмен резидентами.", "academpark"),
+    # Named first, but others more often: about several alike, so about none.
+    ("Академпарк, IT-парк Казани и ОЭЗ «Алабуга» подписали соглашение. IT-парк Казани и ОЭЗ "
+     "«Алабуга» начнут обмен резидентами.", None),
+])
+def test_an_unplaced_figure_goes_to_the_article_subject_if_there_is_one(
+        matcher: Matcher, body: str, organisation: str | None) -> None:
+    text = f"Итоги года\n{body}\nЗа год было создано 500 рабочих мест."
+    assert figures(matcher, text, "ru") == [("jobs", 500, organisation)]
 
 
 @pytest.mark.parametrize("text, language", [
