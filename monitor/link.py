@@ -143,7 +143,7 @@ class Linker:
         referring = [f for f in kinds if not _overlaps(f, named)
                      and layout.tokens[f.last].norm not in plural]
         parts = [f for f in scopes if f.pattern.rule != "country"]
-        parts += [f for f in places if not _overlaps(f, named)]
+        parts += [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
         return Mentions(layout, organisations, owners, self.kinds,
@@ -209,8 +209,9 @@ class Mentions:
     referring: dict[int, list[Found]]
     """Kind words outside names and descriptions: "the technopark" refers back."""
     parts: dict[int, list[Found]]
-    """Region, sector and programme words, and places outside names and descriptions: "в
-    Томской области создано 2 тыс. мест"."""
+    """Region, sector and programme words, and places outside names and descriptions that
+    open their clause: "в Томской области создано 2 тыс. мест" is the region's figure, while
+    "его резиденты из Казани заработали 5 млрд" is still the park's."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
@@ -295,6 +296,19 @@ def _russian_name(layout: Layout, first: int) -> bool:
         layout.token_sentence[first]
     return (not starts_sentence and word[:1].isupper() and word[1:].islower()
             and "а" <= word[1:2].lower() <= "я")
+
+
+def _opens_clause(layout: Layout, found: Found) -> bool:
+    """Whether only a small word ("в", "in") comes before `found` in its clause."""
+    clause, sentence = layout.token_clause[found.first], layout.token_sentence[found.first]
+    before = 0
+    for i in range(found.first - 1, -1, -1):
+        if layout.token_clause[i] != clause or layout.token_sentence[i] != sentence:
+            break
+        if layout.tokens[i].norm not in LINK_WORDS or before:
+            return False
+        before += 1
+    return True
 
 
 def _by_sentence(layout: Layout, found: list[Found]) -> dict[int, list[Found]]:

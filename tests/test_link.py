@@ -172,6 +172,16 @@ def test_a_region_sector_or_programme_word_yields_to_an_organisation_in_the_clau
     assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
 
 
+@pytest.mark.parametrize("text, organisation", [
+    ("Академпарк подвёл итоги. В Новосибирске за год создано 500 рабочих мест.", None),
+    ("Академпарк подвёл итоги. Его резиденты из Новосибирска создали 500 рабочих мест.",
+     "academpark"),
+])
+def test_a_place_that_opens_the_clause_makes_a_regional_figure(
+        matcher: Matcher, text: str, organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, "ru")] == [organisation]
+
+
 @pytest.mark.parametrize("text, language, organisation", [
     ("Минпромторг подвёл итоги.\nВыручка составила 5 млрд рублей.", "ru", None),
     ("Инвестиции Минпромторга в Академпарк составили 5 млрд рублей.", "ru", "academpark"),
