@@ -231,6 +231,10 @@ class Mentions:
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
+        # "инвестиции … в технопарк превысят 3 млрд": one park, whatever else the clause says.
+        referred = self._referred(in_clause(self.referring), token)
+        if referred is not None:
+            return referred
         countries = in_clause(self.countries)
         if countries:
             word = _text(layout, countries[0])
@@ -250,13 +254,9 @@ class Mentions:
         subject = _subject(self.owning.get(sentence, []), token)
         if subject is not None:
             return _link(subject, "subject of the figure's sentence")
-        for word in self.referring.get(sentence, ()):
-            wanted = _fitting(word)
-            earlier = [o for o in self.owners if o.first < token
-                       and self.kinds.get(o.pattern.rule) in wanted]
-            if earlier:
-                return _link(earlier[-1], f"«{_text(layout, word)}» refers to the "
-                                          f"{word.pattern.rule} named before")
+        referred = self._referred(self.referring.get(sentence, []), token)
+        if referred is not None:
+            return referred
         paragraph = layout.token_paragraph[token]
         in_paragraph = [f for f in self.owners if layout.token_paragraph[f.first] == paragraph]
         if in_paragraph:
@@ -264,6 +264,18 @@ class Mentions:
             return _link(preceding[-1] if preceding else in_paragraph[0],
                          "the organisation its paragraph is about")
         return self.article
+
+    def _referred(self, words: list[Found], token: int) -> Link | None:
+        """"The technopark's press service said …": the organisation of the kind word's kind
+        named last before the figure."""
+        for word in words:
+            wanted = _fitting(word)
+            earlier = [o for o in self.owners if o.first < token
+                       and self.kinds.get(o.pattern.rule) in wanted]
+            if earlier:
+                return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
+                                          f"{word.pattern.rule} named before")
+        return None
 
     @cached_property
     def article(self) -> Link:

@@ -23,15 +23,15 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("IT-Park", "Hightech-Park"),
     },
     "sez": {
-        "ru": ("особая экономическая зона", "ОЭЗ",
+        "ru": ("особая экономическая зона", "ОЭЗ", "зона",
                "особая экономическая зона технико-внедренческого типа",
                "особая экономическая зона промышленно-производственного типа", "ОЭЗ ТВТ"),
-        "en": ("special economic zone", "SEZ",
+        "en": ("special economic zone", "SEZ", "zone",
                "special economic zone of the technology and innovation type",
                "special economic zone of the technical and innovation type",
                "technology and innovation special economic zone"),
         "de": ("Sonderwirtschaftszone", "Sonderwirtschaftszone des technologisch-innovativen "
-               "Typs", "Wirtschaftssonderzone"),
+               "Typs", "Wirtschaftssonderzone", "Zone"),
     },
     "sez_site": {
         "ru": ("площадка особой экономической зоны", "площадка ОЭЗ"),
@@ -86,16 +86,18 @@ SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "im ganzen Land"),
     },
     "part": {
-        "ru": ("регион", "отрасль", "сектор", "программа", "в целом", "всего"),
-        "en": ("region", "sector", "industry", "programme", "program", "in total"),
-        "de": ("Region", "Branche", "Sektor", "Programm", "insgesamt"),
+        "ru": ("регион", "отрасль", "сектор", "программа"),
+        "en": ("region", "sector", "programme", "program"),
+        "de": ("Region", "Branche", "Sektor", "Programm"),
     },
 }
 """Words that make a figure's clause about a whole: "country" words ("в технопарках России",
 "bundesweit") even when an organisation that announces the total shares the clause; "part"
-words (a region, sector or programme: "regions invested", "the high-tech sector of Yakutia",
-"всего") only when no organisation does, since "по программе Фонд «Сколково» выдал гранты"
-is the fund's figure. Such a figure belongs to no organisation."""
+words (a region, sector or programme: "regions invested", "the high-tech sector of
+Yakutia") only when no organisation does, since "по программе Фонд «Сколково» выдал гранты" is the
+fund's figure. Such a figure belongs to no organisation. Not here: "всего", "in total",
+"insgesamt" (in the press they mostly sum one organisation's figures: "всего резиденты зоны
+заплатили 3,1 млрд"), "industry" (its stem is that of "industrial")."""
 
 SPEAKER_KINDS = frozenset({"ministry", "association"})
 """Kinds that speak about figures or hand out money rather than own figures: a ministry
