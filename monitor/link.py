@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    COUNT_WORDS,
     KIND_ALSO,
     KIND_WORDS,
     LINK_WORDS,
@@ -128,10 +129,11 @@ class Linker:
         names = [f for f in names
                  if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
         named = {i for f in names for i in range(f.first, f.last + 1)}
-        plural = PLURAL_KIND_WORDS.get(language or "") or frozenset().union(
+        plural_words = PLURAL_KIND_WORDS.get(language or "") or frozenset().union(
             *PLURAL_KIND_WORDS.values())
         kinds = longest([f for f in found if f.pattern.kind == "kind"
                          and not _overlaps(f, named)])
+        plural = {(f.first, f.last) for f in kinds if _plural(layout, f, plural_words)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
         described = self._descriptions(layout, kinds, places, plural)
@@ -139,19 +141,19 @@ class Linker:
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
         countries = [f for f in scopes if f.pattern.rule == "country"]
-        countries += [f for f in kinds if layout.tokens[f.last].norm in plural]
+        groups = [f for f in kinds if (f.first, f.last) in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
-                     and layout.tokens[f.last].norm not in plural]
+                     and (f.first, f.last) not in plural]
         parts = [f for f in scopes if f.pattern.rule != "country"]
         parts += [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
         return Mentions(layout, organisations, owners, self.kinds,
-                        *(_by_sentence(layout, f) for f in (owners, countries, referring,
-                                                            parts)))
+                        *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
+                                                            referring, parts)))
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      plural: frozenset[str]) -> list[Found]:
+                      plural: set[Span]) -> list[Found]:
         if not kinds or not places:
             return []
         places_by_sentence = _by_sentence(layout, places)
@@ -160,7 +162,7 @@ class Linker:
             at_kind_span[(kind.first, kind.last)].append(kind)
         out = []
         for (first, last), same_span in at_kind_span.items():
-            if layout.tokens[last].norm in plural:
+            if (first, last) in plural:
                 continue  # "технопарки Томской области" are several parks, not one
             if _russian_name(layout, first):
                 continue  # "с Парком высоких технологий Республики Беларусь": a name
@@ -206,6 +208,8 @@ class Mentions:
     """`owners` by sentence; the same for the other lists."""
     countries: dict[int, list[Found]]
     """Country scope words and plural kind words, outside names."""
+    groups: dict[int, list[Found]]
+    """Plural kind words alone: "в технопарках", "15 Technoparks"."""
     referring: dict[int, list[Found]]
     """Kind words outside names and descriptions: "the technopark" refers back."""
     parts: dict[int, list[Found]]
@@ -258,11 +262,23 @@ class Mentions:
         if referred is not None:
             return referred
         paragraph = layout.token_paragraph[token]
-        in_paragraph = [f for f in self.owners if layout.token_paragraph[f.first] == paragraph]
-        if in_paragraph:
-            preceding = [f for f in in_paragraph if f.first < token]
-            return _link(preceding[-1] if preceding else in_paragraph[0],
+
+        def in_paragraph(found: dict[int, list[Found]]) -> list[Found]:
+            return [f for fs in found.values() for f in fs
+                    if layout.token_paragraph[f.first] == paragraph]
+
+        owners = sorted(in_paragraph(self.owning), key=lambda f: f.first)
+        # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
+        # technoparks" is about the group, not about the park it happened to name last.
+        wholes = in_paragraph(self.countries if owners else self.groups)
+        if len({f.pattern.rule for f in owners}) == 1 or (owners and not wholes):
+            preceding = [f for f in owners if f.first < token]
+            return _link(preceding[-1] if preceding else owners[0],
                          "the organisation its paragraph is about")
+        if wholes:
+            return Link(None, f"its paragraph is about a whole or a group («"
+                              f"{_text(layout, wholes[0])}»), naming "
+                              f"{'several organisations' if owners else 'none'}")
         return self.article
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
@@ -308,6 +324,15 @@ def _russian_name(layout: Layout, first: int) -> bool:
         layout.token_sentence[first]
     return (not starts_sentence and word[:1].isupper() and word[1:].islower()
             and "а" <= word[1:2].lower() <= "я")
+
+
+def _plural(layout: Layout, kind: Found, plural_words: frozenset[str]) -> bool:
+    """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks"
+    (German "Technoparks" alone is also a genitive singular), "три технопарка"."""
+    if layout.tokens[kind.last].norm in plural_words:
+        return True
+    before = layout.tokens[kind.first - 1].norm if kind.first else ""
+    return (before.isdigit() and before != "1") or before in COUNT_WORDS
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:

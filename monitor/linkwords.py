@@ -33,6 +33,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("Sonderwirtschaftszone", "Sonderwirtschaftszone des technologisch-innovativen "
                "Typs", "Wirtschaftssonderzone", "Zone"),
     },
+    "park": {"ru": ("парк",), "en": ("park",), "de": ("Park",)},
     "sez_site": {
         "ru": ("площадка особой экономической зоны", "площадка ОЭЗ"),
         "en": ("SEZ site", "site of the special economic zone"),
@@ -57,13 +58,14 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("wissenschaftlich-pädagogisches Zentrum", "Wissenschafts- und Bildungszentrum"),
     },
 }
-"""Phrases that name a kind of organisation (the kinds of `config.OrganisationKind`). With a
-place in the same sentence they are a descriptive mention; alone, "the technopark" refers back
-to the technopark the article named."""
+"""Phrases that name a kind of organisation (the kinds of `config.OrganisationKind`, and
+"park": any park, see `KIND_ALSO`). With a place in the same sentence they are a descriptive
+mention; alone, "the technopark" refers back to the technopark the article named."""
 
-KIND_ALSO: dict[str, tuple[str, ...]] = {"sez": ("sez_site",)}
+KIND_ALSO: dict[str, tuple[str, ...]] = {
+    "sez": ("sez_site",), "park": ("technopark", "it_park", "industrial_park")}
 """A phrase of the key's kind also fits organisations of these kinds: "ОЭЗ в Зеленограде" is
-a site of a zone, registered as `sez_site`."""
+a site of a zone, registered as `sez_site`; "the park" is any kind of park."""
 
 PLURAL_KIND_WORDS: dict[str, frozenset[str]] = {
     "ru": frozenset("технопарки технопарков технопаркам технопарками технопарках "
@@ -75,6 +77,15 @@ PLURAL_KIND_WORDS: dict[str, frozenset[str]] = {
 singular: German "Technoparks" is also a genitive singular). A kind word in the plural names
 several organisations, "in these technoparks", "в технопарках страны": a figure next to one is
 about the group, not about one park."""
+
+COUNT_WORDS = frozenset("""
+два две три четыре пять шесть семь восемь девять десять оба обе несколько
+двух трёх трех четырёх четырех пяти шести семи восьми девяти десяти нескольких
+two three four five six seven eight nine ten several many dozens
+zwei drei vier fünf sechs sieben acht neun zehn mehrere viele
+""".split())
+"""Words that count several: a kind word after one names several parks ("три технопарка",
+"six technoparks"); Russian puts it in the singular after два, три, четыре."""
 
 SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "country": {

@@ -240,6 +240,34 @@ def test_a_kind_word_refers_back_to_the_organisation_of_that_kind(matcher: Match
     assert figures(matcher, text, "en") == [("investment", 6e7, "academpark")]
 
 
+@pytest.mark.parametrize("text, language, organisation", [
+    # "The park" is any park: the IT park named before.
+    ("Academpark hosted a forum. Kazan IT Park opened a school.\nThe park's incubator "
+     "helped found firms that created over 900 jobs.", "en", "itpark-kazan"),
+    # A singular kind word in the figure's clause outweighs a country word there.
+    ("Академпарк расширяется.\nС учётом вложений федерального бюджета инвестиции в технопарк "
+     "превысят 3 млрд рублей.", "ru", "academpark"),
+])
+def test_a_kind_word_in_the_clause_names_the_owner(
+        matcher: Matcher, text: str, language: str, organisation: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    # A paragraph listing several parks as a group.
+    ("Итоги года\nАкадемпарк подвёл итоги.\nВ Татарстане работают три технопарка: IT-парк "
+     "Казани, Технопарк «Химград» и Технопарк «Идея». В них создано 900 рабочих мест.", "ru"),
+    # A paragraph about the city's parks, naming none.
+    ("The year in review\nAcadempark summed up the year.\nThe city now has 48 technoparks. "
+     "They house companies that created 900 jobs.", "en"),
+    ("Jahresbilanz\nDer Akadempark zog Bilanz.\nDie Stadt zählt 15 Technoparks. Dort "
+     "entstanden 900 Arbeitsplätze.", "de"),
+])
+def test_a_paragraph_about_a_group_of_parks_gives_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
     text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
             "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
