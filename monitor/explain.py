@@ -37,8 +37,8 @@ def explain_analysis(analysis: Analysis) -> list[str]:
             lines += [f"    {_label(f)}: {_words(analysis, f)}   ({_rule(f)})" for f in found]
             lines.append(f"    why: {hit.why}")
             lines.append(f"    value: qualifier {hit.qualifier or '-'}, year "
-                         f"{hit.year or '-'}, organisation {hit.organisation or '-'}, "
-                         f"mentions {hit.mentions}")
+                         f"{hit.year or '-'}, organisation {hit.organisation or '-'} "
+                         f"({hit.link}), mentions {hit.mentions}")
     lines.append("")
     lines.append("forms by sentence (word→form; a rule fires when its forms appear in a row):")
     tokens, sentence_of = analysis.layout.tokens, analysis.layout.token_sentence

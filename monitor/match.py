@@ -9,15 +9,15 @@ second automaton over the words as written, because they are matched case-sensit
 A metric hit is a quantity typed by what it counts: the noun after it that a metric counts
 ("547 компаний"), else a keyword of the metric in its sentence (nearest pair first; one
 quantity serves one hit), else the figure before it when its sentence refers back or it is a
-part, else a unit only one metric takes. It is linked to the organisation mentioned nearest in
-the same sentence, else the same paragraph, else the article's most mentioned organisation.
-The same fact stated twice is one hit with its `mentions`.
+part, else a unit only one metric takes. It is linked to the organisation it is about by
+`link` (noun phrase, subject of its clause or sentence, paragraph, or none for a country, a
+region or a sector). The same fact stated twice is one hit with its `mentions`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +25,8 @@ import ahocorasick
 
 from .config import RulesFile
 from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
+from .link import Link, Linker, Mentions, phrases
+from .link import longest as _longest
 from .morph import (
     COMPOUND_PART,
     LATIN_LANGUAGES,
@@ -70,6 +72,8 @@ class Hit:
     """How many times the text states this fact (title and body, repeats)."""
     why: str = field(default="", compare=False, repr=False)
     """For `check --explain`: what gave a figure its metric, unit and role."""
+    link: str = field(default="", compare=False, repr=False)
+    """For `check --explain`: why a figure got its organisation."""
     sentence: int = field(default=0, compare=False, repr=False)
     token: int = field(default=0, compare=False, repr=False)
 
@@ -147,6 +151,8 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
                 add("noun", metric.id, noun, language)
     for term in terms:
         add("term", term, term, None)
+    for kind, rule, written, language in phrases(rules):
+        add(kind, rule, written, language)
     return out
 
 
@@ -168,6 +174,7 @@ class Matcher:
 
     def __init__(self, rules: RulesFile, terms: Iterable[str] = ()):
         self.rules = rules
+        self._linker = Linker(rules)
         self.metrics = {m.id: m for m in rules.metrics}
         terms = tuple(sorted({*terms, *(leaf.term for alert in rules.alerts
                                          for leaf in alert.when.leaves() if leaf.term)}))
@@ -236,13 +243,14 @@ class Matcher:
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
         found += _scan(self._abbreviations, [t.text for t in layout.tokens])
-        organisations = self._organisations(layout, found)
+        mentions = self._linker.article(layout, found, language)
+        organisations = mentions.organisations
         keywords = _longest([f for f in found if f.pattern.kind == "metric"])
         nouns = _longest([f for f in found if f.pattern.kind == "noun"])
         terms = [f for f in found if f.pattern.kind == "term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
-        metric_hits = self._metric_hits(layout, language, keywords, nouns, organisations,
+        metric_hits = self._metric_hits(layout, language, keywords, nouns, mentions,
                                         word_forms)
         fired += metric_hits
         fired.sort(key=lambda pair: (pair[0].start, pair[0].kind != "organisation"))
@@ -266,13 +274,6 @@ class Matcher:
 
     # ----------------------------------------------------------------- organisations
 
-    def _organisations(self, layout: Layout, found: list[Found]) -> list[Found]:
-        names = _longest([f for f in found if f.pattern.kind == "organisation"])
-        excluded = {(f.pattern.rule, layout.token_sentence[f.first])
-                    for f in found if f.pattern.kind == "exclude"}
-        return [f for f in names
-                if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
-
     def _organisation_hit(self, layout: Layout, found: Found) -> Hit:
         start, end = _span(layout, found.first, found.last)
         sentence = layout.token_sentence[found.first]
@@ -285,7 +286,7 @@ class Matcher:
     # ----------------------------------------------------------------- metrics
 
     def _metric_hits(self, layout: Layout, language: str | None, keywords: list[Found],
-                     nouns: list[Found], organisations: list[Found],
+                     nouns: list[Found], mentions: Mentions,
                      word_forms: list[str]) -> list[tuple[Hit, list[Found]]]:
         """Every figure of the text, typed in this order of trust: by the noun it counts
         ("547 компаний"), by a keyword of its sentence (nearest first, own clause first), by
@@ -305,6 +306,8 @@ class Matcher:
         typed: dict[int, tuple[str, Found | None, str]] = {}
         # quantity index -> (metric id, the words that named it if any, why)
         noun_at = {noun.first: noun for noun in nouns}
+        keyword_at = {i: keyword.first for keyword in keywords
+                      for i in range(keyword.first, keyword.last + 1)}
         other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
         variant = latin_variant(language)
         named = {(layout.token_clause[k.first], k.pattern.rule) for k in keywords}
@@ -319,6 +322,9 @@ class Matcher:
                 # "85 thousand people live there": people are counted for many reasons, so
                 # the unit word types a figure only with a keyword of its metric in its clause.
                 other_nouns[index] = -1
+            elif other is not None and other in keyword_at:
+                # The noun is (in) a keyword: "80 компаний", "500 рабочих мест".
+                other_nouns[index] = keyword_at[other]
             elif other is not None:
                 after = other + 1  # "51 Einwohner registriert": the verb says what they are
                 verb = other == figure.last + 1 and after < len(layout.tokens) and \
@@ -333,7 +339,6 @@ class Matcher:
             if index not in typed and only is not None:
                 typed[index] = (only, None, f"its unit, which only {only} takes")
         years = _years(layout, find_years(text, language))
-        mentions = Counter(f.pattern.rule for f in organisations)
         out = []
         for index, figure in enumerate(figures):
             if index not in typed:
@@ -342,9 +347,9 @@ class Matcher:
             if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
                     and index not in noun_typed:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
-            organisation = _organisation_for(layout, figure.first, figure.sentence,
-                                             organisations, mentions)
-            out.append((self._metric_hit(layout, figure, metric, organisation,
+            named_by = [(found.first, found.last)] if found else []
+            link = mentions.owner((figure.first, figure.last), named_by)
+            out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
         return _once_per_fact(out)
 
@@ -455,8 +460,8 @@ class Matcher:
             if index in typed or index in untyped:
                 last = index
 
-    def _metric_hit(self, layout: Layout, figure: Figure, metric: str,
-                    organisation: str | None, year: int | None, why: str) -> Hit:
+    def _metric_hit(self, layout: Layout, figure: Figure, metric: str, link: Link,
+                    year: int | None, why: str) -> Hit:
         quantity = figure.quantity
         unit = quantity.unit or "count"
         if self.metrics[metric].unit == "count":
@@ -465,12 +470,13 @@ class Matcher:
         qualifier = "previous" if role == "previous" else quantity.qualifier
         unit_why = "rubles of the figure before" if figure.implied else (
             f'"{quantity.matched}"' if quantity.unit else "a bare number")
-        return Hit(kind="metric", rule=metric, organisation=organisation,
+        return Hit(kind="metric", rule=metric, organisation=link.organisation,
                    metric=metric, value=float(f"{quantity.value:.12g}"), unit=unit,
                    matched=quantity.matched, start=quantity.start, end=quantity.end,
                    snippet=snippet(layout, figure.sentence, quantity.start, quantity.end),
                    qualifier=qualifier, year=year, sentence=figure.sentence, token=figure.first,
-                   why=f"metric by {why}; unit {unit} from {unit_why}; role {role or '-'}")
+                   why=f"metric by {why}; unit {unit} from {unit_why}; role {role or '-'}",
+                   link=link.reason)
 
 
 _KINDS = {"metric": "keyword", "noun": "noun (as a keyword)"}
@@ -607,21 +613,6 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
     return out
 
 
-def _longest(found: list[Found]) -> list[Found]:
-    """Non-overlapping occurrences, longest first; rules sharing one span all stay."""
-    kept: dict[tuple[str, int, int], Found] = {}
-    spans: set[tuple[int, int]] = set()
-    taken: set[int] = set()
-    for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
-        span = (f.first, f.last)
-        if span not in spans and taken.intersection(range(f.first, f.last + 1)):
-            continue
-        spans.add(span)
-        taken.update(range(f.first, f.last + 1))
-        kept.setdefault((f.pattern.rule, *span), f)
-    return sorted(kept.values(), key=lambda f: f.first)
-
-
 def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     """Original-text span of words first..last, taking in a closing quote the span opened."""
     start, end = layout.tokens[first].start, layout.tokens[last].end
@@ -629,20 +620,3 @@ def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     if quotes % 2 and end < len(layout.text) and layout.text[end] in QUOTES:
         end += 1
     return start, end
-
-
-def _organisation_for(layout: Layout, token: int, sentence: int, organisations: list[Found],
-                      mentions: Counter) -> str | None:
-    """The organisation a figure is about: nearest in its sentence, else in its paragraph,
-    else the article's most mentioned one."""
-    paragraph = layout.token_paragraph[token]
-    for same in (lambda f: layout.token_sentence[f.first] == sentence,
-                 lambda f: layout.token_paragraph[f.first] == paragraph):
-        near = [f for f in organisations if same(f)]
-        if near:
-            return min(near, key=lambda f: (min(abs(f.first - token), abs(f.last - token)),
-                                            f.first)).pattern.rule
-    if mentions:
-        top = max(mentions.values())
-        return next(f.pattern.rule for f in organisations if mentions[f.pattern.rule] == top)
-    return None

@@ -30,27 +30,12 @@ if not (SEEDS / "expected.yaml").is_file():
 EXPECTED = {e.name: e for e in load_expectations(SEEDS / "expected.yaml",
                                                  forbidden=SEED_FORBIDDEN)}
 KNOWN_MISSES = {
-    "000 organisation IT-парк Якутии",
-    "000 figure 2000 count",
-    "000 figure 3500 count",
     "001 organisation IT-парк Якутии",
     "001 figure 51 count",
     "001 figure 140 count",
     "001 figure 2000000 RUB",
-    "002 organisation IT-парк Якутии",
     "002 figure 120 count",
-    "002 figure 70000 count",
     "002 figure 120000000000 RUB",
-    "003 figure 31000000000 RUB",
-    "003 figure 160000000000 RUB",
-    "003 figure 840 count",
-    "003 figure 19500 count",
-    "003 figure 475000 m2",
-    "003 figure 13400000000 RUB",
-    "003 figure 18000000000 RUB",
-    "003 figure 30100000000 RUB",
-    "004 organisation ОЭЗ «Томск»",
-    "004 figure 66000000000 RUB",
     "004 no forbidden value",
 }
 

@@ -1,0 +1,424 @@
+"""Linking figures to organisations: which organisations a text mentions, and which one each
+figure is about.
+
+No dependency parser works offline here, so sentence structure is read from what the layout
+gives (words, clauses, sentences, paragraphs) and from the habits of news writing:
+
+- A figure's own noun phrase names its owner: "выручка резидентов ОЭЗ «Алабуга»", "the
+  residents of Academpark" (`_noun_phrase`).
+- A clause about the whole country or a group ("в технопарках России", "bundesweit", "in
+  these technoparks") is about no organisation, even when a fund that announces the total is
+  named in it. Then a name right before the figure's noun: "Technopark Yakutia residents".
+- Otherwise the subject: news sentences put it first, before the verb, so the first
+  organisation of the figure's clause owns the figure; a clause that names none but a region,
+  place, sector or programme ("regions invested", "the high-tech sector", "в Томской
+  области") is about that whole; else the first organisation of the sentence.
+- "The technopark's press service said …": a kind word with no name refers back to the
+  organisation of that kind the article named last.
+- Otherwise the organisation the paragraph is about (the one it named last before the figure),
+  else the one the article is about (most of the body's mentions). The headline (first line)
+  counts only when the body names nobody: a headline often lists a better-known organisation
+  first ("Innopolis and …") while the body is about another.
+
+Ministries and associations (`SPEAKER_KINDS`) speak about figures and hand out money; they
+own none: "субсидии Минпромторга технопарку «Якутия»" are the technopark's.
+
+Descriptive mentions: "технопарк в Нижнекамске", "the special economic zone … in the Tomsk
+Region" name an organisation by kind and place. The rules' places and the kind words
+(`linkwords.KIND_WORDS`) go into the matcher's one automaton; the organisations are indexed
+by (kind, place) once, so resolving a mention costs the same with 10 or 10,000 organisations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .config import RulesFile
+from .linkwords import (
+    COUNT_WORDS,
+    KIND_ALSO,
+    KIND_WORDS,
+    LINK_WORDS,
+    PLURAL_KIND_WORDS,
+    SCOPE_WORDS,
+    SPEAKER_KINDS,
+)
+from .tokens import Layout
+
+if TYPE_CHECKING:
+    from .match import Found
+
+NOUN_PHRASE_GAP = 4
+"""At most this many words between a figure (its keyword or value) and the organisation its
+noun phrase names, of which at most `NOUN_PHRASE_CONTENT` are not `LINK_WORDS`: "выручка
+резидентов ОЭЗ", "revenue of the residents of the Academpark"."""
+NOUN_PHRASE_CONTENT = 2
+PLACE_GAP = 4
+"""A place this close after a kind word, in its clause, is part of the mention's text
+("технопарк в городе Нижнекамске"); so is one right before it, one word apart at most
+("в Казани IT-парк", "Tomsk SEZ")."""
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Link:
+    """The organisation a figure is about, and why (`check --explain` prints the reason)."""
+
+    organisation: str | None
+    reason: str
+
+
+def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
+    """(pattern kind, rule, phrase, language) for the matcher's automaton: kind words, the
+    rules' places (each distinct phrase once: many organisations share "Москва") and scope
+    words."""
+    for kind, by_language in KIND_WORDS.items():
+        for language, words in by_language.items():
+            for word in words:
+                yield "kind", kind, word, language
+    for place in dict.fromkeys(p for org in rules.organisations if org.kind for p in org.place):
+        yield "place", place, place, None
+    for scope, by_language in SCOPE_WORDS.items():
+        for language, words in by_language.items():
+            for word in words:
+                yield "scope", scope, word, language
+
+
+def longest(found: list[Found]) -> list[Found]:
+    """Non-overlapping occurrences, longest first; rules sharing one span all stay."""
+    kept: dict[tuple[str, int, int], Found] = {}
+    spans: set[Span] = set()
+    taken: set[int] = set()
+    for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
+        span = (f.first, f.last)
+        if span not in spans and taken.intersection(range(f.first, f.last + 1)):
+            continue
+        spans.add(span)
+        taken.update(range(f.first, f.last + 1))
+        kept.setdefault((f.pattern.rule, *span), f)
+    return sorted(kept.values(), key=lambda f: f.first)
+
+
+def _overlaps(found: Found, taken: set[int]) -> bool:
+    return any(i in taken for i in range(found.first, found.last + 1))
+
+
+class Linker:
+    """Built once with the Matcher: the organisations' kinds and the (kind, place) index."""
+
+    def __init__(self, rules: RulesFile):
+        self.kinds = {org.id: org.kind for org in rules.organisations}
+        by_place: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for org in rules.organisations:
+            if org.kind:
+                for place in org.place:
+                    by_place[(org.kind, place)].add(org.id)
+        self._by_place = {key: frozenset(ids) for key, ids in by_place.items()}
+
+    def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
+        """Every mention of an organisation in the text, by name or by description, ready to
+        say which one owns each figure."""
+        names = longest([f for f in found if f.pattern.kind == "organisation"])
+        excluded = {(f.pattern.rule, layout.token_sentence[f.first])
+                    for f in found if f.pattern.kind == "exclude"}
+        names = [f for f in names
+                 if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
+        named = {i for f in names for i in range(f.first, f.last + 1)}
+        plural_words = PLURAL_KIND_WORDS.get(language or "") or frozenset().union(
+            *PLURAL_KIND_WORDS.values())
+        kinds = longest([f for f in found if f.pattern.kind == "kind"
+                         and not _overlaps(f, named)])
+        plural = {(f.first, f.last) for f in kinds if _plural(layout, f, plural_words)}
+        places = longest([f for f in found if f.pattern.kind == "place"
+                          and not _overlaps(f, named)])
+        described = self._descriptions(layout, kinds, places, plural)
+        organisations = sorted(names + described, key=lambda f: f.first)
+        named |= {i for f in described for i in range(f.first, f.last + 1)}
+        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        countries = [f for f in scopes if f.pattern.rule == "country"]
+        groups = [f for f in kinds if (f.first, f.last) in plural]
+        referring = [f for f in kinds if not _overlaps(f, named)
+                     and (f.first, f.last) not in plural]
+        parts = [f for f in scopes if f.pattern.rule != "country"]
+        parts += [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
+        owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
+                  SPEAKER_KINDS]
+        return Mentions(layout, organisations, owners, self.kinds,
+                        *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
+                                                            referring, parts)))
+
+    def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
+                      plural: set[Span]) -> list[Found]:
+        if not kinds or not places:
+            return []
+        places_by_sentence = _by_sentence(layout, places)
+        at_kind_span: dict[Span, list[Found]] = defaultdict(list)
+        for kind in kinds:
+            at_kind_span[(kind.first, kind.last)].append(kind)
+        out = []
+        for (first, last), same_span in at_kind_span.items():
+            if (first, last) in plural:
+                continue  # "технопарки Томской области" are several parks, not one
+            if _russian_name(layout, first):
+                continue  # "с Парком высоких технологий Республики Беларусь": a name
+            wanted = {k for f in same_span for k in _fitting(f)}
+            sentence_places = places_by_sentence.get(layout.token_sentence[first], [])
+            resolved = self._resolve(layout, first, last, wanted, sentence_places)
+            if resolved is not None:
+                organisation, place = resolved
+                out.append(_description(layout, same_span[0], place, organisation))
+        return out
+
+    def _resolve(self, layout: Layout, first: int, last: int, wanted: set[str],
+                 places: list[Found]) -> tuple[str, Found] | None:
+        """The one organisation of a wanted kind at the nearest place that has any (same
+        clause first); two or more there is ambiguity, and nothing is resolved."""
+        clause = layout.token_clause[first]
+        by_span: dict[Span, list[Found]] = defaultdict(list)
+        for place in places:
+            by_span[(place.first, place.last)].append(place)
+        order = sorted(by_span, key=lambda span: (
+            layout.token_clause[span[0]] != clause, max(span[0] - last, first - span[1])))
+        for span in order:
+            fits = {org for place in by_span[span] for kind in wanted
+                    for org in self._by_place.get((kind, place.pattern.rule), ())}
+            if len(fits) == 1:
+                return next(iter(fits)), by_span[span][0]
+            if fits:
+                return None
+        return None
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """The organisations one text mentions, and what `owner` needs besides."""
+
+    layout: Layout
+    organisations: list[Found]
+    """By name or by description, in text order."""
+    owners: list[Found]
+    """Those that can own a figure by position: not ministries or associations."""
+    kinds: dict[str, str | None]
+    owning: dict[int, list[Found]]
+    """`owners` by sentence; the same for the other lists."""
+    countries: dict[int, list[Found]]
+    """Country scope words and plural kind words, outside names."""
+    groups: dict[int, list[Found]]
+    """Plural kind words alone: "в технопарках", "15 Technoparks"."""
+    referring: dict[int, list[Found]]
+    """Kind words outside names and descriptions: "the technopark" refers back."""
+    parts: dict[int, list[Found]]
+    """Region, sector and programme words, and places outside names and descriptions that
+    open their clause: "в Томской области создано 2 тыс. мест" is the region's figure, while
+    "его резиденты из Казани заработали 5 млрд" is still the park's."""
+
+    def owner(self, value: Span, naming: Sequence[Span]) -> Link:
+        """The organisation the figure is about: `value` is the span of its value, `naming`
+        those of the words that name it (keyword or counted noun)."""
+        layout = self.layout
+        token = value[0]
+        sentence = layout.token_sentence[token]
+        clause = layout.token_clause[token]
+
+        def in_clause(found: dict[int, list[Found]]) -> list[Found]:
+            return [f for f in found.get(sentence, ()) if layout.token_clause[f.first] == clause]
+
+        # A keyword in another clause ("выручка …, а по стране — 160 млрд") names no owner.
+        naming = [(a, b) for a, b in naming if layout.token_sentence[a] == sentence
+                  and layout.token_clause[a] == clause]
+        near = self.owning.get(sentence, [])
+        by_np = _noun_phrase(layout, near, [value, *naming], after=True)
+        if by_np is not None:
+            return _link(by_np, "named in the figure's noun phrase")
+        # "инвестиции … в технопарк превысят 3 млрд": one park, whatever else the clause says.
+        referred = self._referred(in_clause(self.referring), token)
+        if referred is not None:
+            return referred
+        countries = in_clause(self.countries)
+        if countries:
+            word = _text(layout, countries[0])
+            return Link(None, f"about the whole country or a group («{word}») → no "
+                              "organisation")
+        # Only a noun takes a name before it: "dem Akadempark 80 Unternehmen" is no phrase.
+        by_np = _noun_phrase(layout, near, naming, after=False)
+        if by_np is not None:
+            return _link(by_np, "named before the figure's noun")
+        subject = _subject(in_clause(self.owning), token)
+        if subject is not None:
+            return _link(subject, "subject of the figure's clause")
+        parts = in_clause(self.parts)
+        if parts:
+            return Link(None, f"about a region, place, sector or programme as a whole "
+                              f"(«{_text(layout, parts[0])}») → no organisation")
+        subject = _subject(self.owning.get(sentence, []), token)
+        if subject is not None:
+            return _link(subject, "subject of the figure's sentence")
+        referred = self._referred(self.referring.get(sentence, []), token)
+        if referred is not None:
+            return referred
+        paragraph = layout.token_paragraph[token]
+
+        def in_paragraph(found: dict[int, list[Found]]) -> list[Found]:
+            return [f for fs in found.values() for f in fs
+                    if layout.token_paragraph[f.first] == paragraph]
+
+        owners = sorted(in_paragraph(self.owning), key=lambda f: f.first)
+        # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
+        # technoparks" is about the group, not about the park it happened to name last.
+        wholes = in_paragraph(self.countries if owners else self.groups)
+        if len({f.pattern.rule for f in owners}) == 1 or (owners and not wholes):
+            preceding = [f for f in owners if f.first < token]
+            return _link(preceding[-1] if preceding else owners[0],
+                         "the organisation its paragraph is about")
+        if wholes:
+            return Link(None, f"its paragraph is about a whole or a group («"
+                              f"{_text(layout, wholes[0])}»), naming "
+                              f"{'several organisations' if owners else 'none'}")
+        return self.article
+
+    def _referred(self, words: list[Found], token: int) -> Link | None:
+        """"The technopark's press service said …": the organisation of the kind word's kind
+        named last before the figure."""
+        for word in words:
+            wanted = _fitting(word)
+            earlier = [o for o in self.owners if o.first < token
+                       and self.kinds.get(o.pattern.rule) in wanted]
+            if earlier:
+                return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
+                                          f"{word.pattern.rule} named before")
+        return None
+
+    @cached_property
+    def article(self) -> Link:
+        """The organisation with more of the body's mentions than all others together, else
+        the first one the body names if none has more mentions (news name their subject
+        first); the headline (the first line) counts only when the body names nobody. An
+        article about several organisations alike is about none of them."""
+        paragraph = self.layout.token_paragraph
+        has_title = bool(paragraph) and paragraph[-1] != paragraph[0]
+        body = [f for f in self.owners if not has_title or paragraph[f.first] != paragraph[0]]
+        where = "body" if body or not has_title else "headline"
+        mentions = Counter(f.pattern.rule for f in body or self.owners)
+        if not mentions:
+            return Link(None, "no organisation it is about")
+        ((top, count),) = mentions.most_common(1)
+        if 2 * count > sum(mentions.values()):
+            return Link(top, f"the organisation the article's {where} is about")
+        first = (body or self.owners)[0].pattern.rule
+        if mentions[first] == count:
+            return Link(first, f"the organisation the article's {where} names first and most")
+        return Link(None, "no organisation it is about: the article is about several")
+
+
+def _russian_name(layout: Layout, first: int) -> bool:
+    """A capitalised Russian kind word inside a sentence starts a proper name ("Парк высоких
+    технологий Республики Беларусь"), not a description: Russian writes "технопарк в
+    Нижнекамске" in lower case. English and German capitalise descriptions too."""
+    word = layout.tokens[first].text
+    starts_sentence = first == 0 or layout.token_sentence[first - 1] != \
+        layout.token_sentence[first]
+    return (not starts_sentence and word[:1].isupper() and word[1:].islower()
+            and "а" <= word[1:2].lower() <= "я")
+
+
+def _plural(layout: Layout, kind: Found, plural_words: frozenset[str]) -> bool:
+    """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks"
+    (German "Technoparks" alone is also a genitive singular), "три технопарка"."""
+    if layout.tokens[kind.last].norm in plural_words:
+        return True
+    before = layout.tokens[kind.first - 1].norm if kind.first else ""
+    return (before.isdigit() and before != "1") or before in COUNT_WORDS
+
+
+def _opens_clause(layout: Layout, found: Found) -> bool:
+    """Whether only a small word ("в", "in") comes before `found` in its clause."""
+    clause, sentence = layout.token_clause[found.first], layout.token_sentence[found.first]
+    before = 0
+    for i in range(found.first - 1, -1, -1):
+        if layout.token_clause[i] != clause or layout.token_sentence[i] != sentence:
+            break
+        if layout.tokens[i].norm not in LINK_WORDS or before:
+            return False
+        before += 1
+    return True
+
+
+def _by_sentence(layout: Layout, found: list[Found]) -> dict[int, list[Found]]:
+    out: dict[int, list[Found]] = defaultdict(list)
+    for f in found:
+        out[layout.token_sentence[f.first]].append(f)
+    return out
+
+
+def _fitting(kind_word: Found) -> set[str]:
+    """The organisation kinds a kind word fits."""
+    return {kind_word.pattern.rule, *KIND_ALSO.get(kind_word.pattern.rule, ())}
+
+
+def _text(layout: Layout, found: Found) -> str:
+    return layout.text[layout.tokens[found.first].start:layout.tokens[found.last].end]
+
+
+def _link(found: Found, reason: str) -> Link:
+    if found.pattern.kind == "description":
+        reason += f", by descriptive mention ({found.pattern.written})"
+    return Link(found.pattern.rule, reason)
+
+
+def _subject(candidates: list[Found], token: int) -> Found | None:
+    """The first organisation before the figure (news sentences name the subject first),
+    else the nearest after it."""
+    before = [f for f in candidates if f.first < token]
+    if before:
+        return before[0]
+    return min(candidates, key=lambda f: f.first, default=None)
+
+
+def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[Span],
+                 after: bool) -> Found | None:
+    """The organisation right after the figure's noun or value in its clause, with only
+    genitive-chain words between ("выручка резидентов ОЭЗ", "residents of the Academpark"),
+    or (not `after`) right before it ("Technopark Yakutia residents", "Academpark's
+    revenue"). Before is weaker: "Laut Innopolis investierten die Regionen bundesweit" puts a
+    source there, so a scope word in the clause is checked first."""
+
+    def words_between(a: int, b: int) -> list[str] | None:
+        if b - a - 1 > NOUN_PHRASE_GAP or b <= a:
+            return None
+        if layout.token_clause[a] != layout.token_clause[b]:
+            return None
+        between = [layout.tokens[i].norm for i in range(a + 1, b)]
+        if any(w.isdigit() for w in between):
+            return None
+        return between
+
+    best: tuple[int, Found] | None = None
+    for org in organisations:
+        for first, last in anchors:
+            between = words_between(last, org.first) if after else \
+                words_between(org.last, first)
+            if between is None or sum(w not in LINK_WORDS for w in between) > (
+                    NOUN_PHRASE_CONTENT if after else 0):
+                continue
+            distance = len(between)
+            if best is None or distance < best[0]:
+                best = (distance, org)
+    return best[1] if best else None
+
+
+def _description(layout: Layout, kind: Found, place: Found, organisation: str) -> Found:
+    """A kind word resolved by a place, as a mention of `organisation`: its text runs to the
+    place when the place follows in the same clause, close by."""
+    same_clause = layout.token_clause[place.first] == layout.token_clause[kind.first]
+    after = same_clause and 0 < place.first - kind.last <= PLACE_GAP + 1
+    before = same_clause and 0 < kind.first - place.last <= 2
+    pattern = replace(kind.pattern, kind="description", rule=organisation,
+                      written=f"{kind.pattern.written} + {place.pattern.written}",
+                      forms=kind.pattern.forms + place.pattern.forms)
+    return replace(kind, pattern=pattern, first=place.first if before else kind.first,
+                   last=place.last if after else kind.last)

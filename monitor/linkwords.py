@@ -1,0 +1,125 @@
+"""Word lists that `link` reads sentence structure by: what names a kind of organisation, what
+says a figure is about a whole country, region, sector or programme, and which small words may
+stand between a figure and the organisation its noun phrase names.
+
+Kept apart from the logic so a user or a new language adds words here without touching code.
+Phrases are matched like aliases (lemmas for Russian, stems for English and German); the sets
+of surface words (`PLURAL_KIND_WORDS`, `LINK_WORDS`) are compared with the case-folded word as
+written, because there the inflection itself is the signal.
+"""
+
+from __future__ import annotations
+
+KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "technopark": {
+        "ru": ("технопарк", "технологический парк", "технопарк в сфере высоких технологий"),
+        "en": ("technopark", "technology park", "tech park", "technopark in the sphere of "
+               "high technologies"),
+        "de": ("Technopark", "Technologiepark"),
+    },
+    "it_park": {
+        "ru": ("IT-парк", "ИТ-парк", "айти-парк", "парк высоких технологий"),
+        "en": ("IT park", "IT-Park", "high-tech park", "hi-tech park"),
+        "de": ("IT-Park", "Hightech-Park"),
+    },
+    "sez": {
+        "ru": ("особая экономическая зона", "ОЭЗ", "зона",
+               "особая экономическая зона технико-внедренческого типа",
+               "особая экономическая зона промышленно-производственного типа", "ОЭЗ ТВТ"),
+        "en": ("special economic zone", "SEZ", "zone",
+               "special economic zone of the technology and innovation type",
+               "special economic zone of the technical and innovation type",
+               "technology and innovation special economic zone"),
+        "de": ("Sonderwirtschaftszone", "Sonderwirtschaftszone des technologisch-innovativen "
+               "Typs", "Wirtschaftssonderzone", "Zone"),
+    },
+    "park": {"ru": ("парк",), "en": ("park",), "de": ("Park",)},
+    "sez_site": {
+        "ru": ("площадка особой экономической зоны", "площадка ОЭЗ"),
+        "en": ("SEZ site", "site of the special economic zone"),
+        "de": ("Standort der Sonderwirtschaftszone",),
+    },
+    "industrial_park": {
+        "ru": ("индустриальный парк", "промышленный парк", "промпарк"),
+        "en": ("industrial park",),
+        "de": ("Industriepark", "Gewerbepark"),
+    },
+    "innovation_centre": {
+        "ru": ("инновационный центр", "инновационный научно-технологический центр"),
+        "en": ("innovation centre", "innovation center",
+               "innovation science and technology centre"),
+        "de": ("Innovationszentrum",),
+    },
+    "science_centre": {
+        "ru": ("научно-образовательный центр", "научно-образовательный центр мирового уровня",
+               "НОЦ"),
+        "en": ("scientific and educational centre", "scientific and educational center",
+               "research and education centre", "research and education center"),
+        "de": ("wissenschaftlich-pädagogisches Zentrum", "Wissenschafts- und Bildungszentrum"),
+    },
+}
+"""Phrases that name a kind of organisation (the kinds of `config.OrganisationKind`, and
+"park": any park, see `KIND_ALSO`). With a place in the same sentence they are a descriptive
+mention; alone, "the technopark" refers back to the technopark the article named."""
+
+KIND_ALSO: dict[str, tuple[str, ...]] = {
+    "sez": ("sez_site",), "park": ("technopark", "it_park", "industrial_park")}
+"""A phrase of the key's kind also fits organisations of these kinds: "ОЭЗ в Зеленограде" is
+a site of a zone, registered as `sez_site`; "the park" is any kind of park."""
+
+PLURAL_KIND_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("технопарки технопарков технопаркам технопарками технопарках "
+                    "зон зонам зонами зонах парки парков паркам парками парках".split()),
+    "en": frozenset("technoparks parks zones sezs centres centers".split()),
+    "de": frozenset("sonderwirtschaftszonen zentren".split()),
+}
+"""Plural forms of the kind words' head nouns, by language (only forms that are never
+singular: German "Technoparks" is also a genitive singular). A kind word in the plural names
+several organisations, "in these technoparks", "в технопарках страны": a figure next to one is
+about the group, not about one park."""
+
+COUNT_WORDS = frozenset("""
+два две три четыре пять шесть семь восемь девять десять оба обе несколько
+двух трёх трех четырёх четырех пяти шести семи восьми девяти десяти нескольких
+two three four five six seven eight nine ten several many dozens
+zwei drei vier fünf sechs sieben acht neun zehn mehrere viele
+""".split())
+"""Words that count several: a kind word after one names several parks ("три технопарка",
+"six technoparks"); Russian puts it in the singular after два, три, четыре."""
+
+SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "country": {
+        "ru": ("Россия", "РФ", "страна", "по стране", "по всей стране", "субъект федерации",
+               "федеральный бюджет", "национальный проект", "нацпроект"),
+        "en": ("Russia", "country", "nationwide", "countrywide", "federal budget",
+               "national project", "across the country"),
+        "de": ("Russland", "bundesweit", "landesweit", "Bundeshaushalt", "Nationalprojekt",
+               "im ganzen Land"),
+    },
+    "part": {
+        "ru": ("регион", "отрасль", "сектор", "программа"),
+        "en": ("region", "sector", "programme", "program"),
+        "de": ("Region", "Branche", "Sektor", "Programm"),
+    },
+}
+"""Words that make a figure's clause about a whole: "country" words ("в технопарках России",
+"bundesweit") even when an organisation that announces the total shares the clause; "part"
+words (a region, sector or programme: "regions invested", "the high-tech sector of
+Yakutia") only when no organisation does, since "по программе Фонд «Сколково» выдал гранты" is the
+fund's figure. Such a figure belongs to no organisation. Not here: "всего", "in total",
+"insgesamt" (in the press they mostly sum one organisation's figures: "всего резиденты зоны
+заплатили 3,1 млрд"), "industry" (its stem is that of "industrial")."""
+
+SPEAKER_KINDS = frozenset({"ministry", "association"})
+"""Kinds that speak about figures or hand out money rather than own figures: a ministry
+announcing a national total is not its subject, and "субсидии Минпромторга технопарку" are
+the technopark's. They own no figure."""
+
+LINK_WORDS = frozenset("""
+в во у на при из для
+of the in at a an s for
+der des die dem den im in bei beim von vom am an für
+""".split())
+"""Small words that may stand between a figure and the organisation its noun phrase names:
+"выручка резидентов в ОЭЗ «Алабуга»", "the residents of the Academpark", "Umsatz der
+Mieter im Technopark"."""

@@ -1,0 +1,312 @@
+"""Which organisation each figure is about, and descriptive mentions ("технопарк в
+Нижнекамске"), in Russian, English and German, through the real matcher."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.config import RulesFile
+from monitor.explain import explain_analysis
+from monitor.match import Matcher
+
+RULES = RulesFile.model_validate({
+    "organisations": [
+        {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
+         "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
+         "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
+        {"id": "tomsk-sez", "name": "ОЭЗ «Томск»", "aliases": {"en": ["Tomsk SEZ"]},
+         "kind": "sez",
+         "place": ["Томск", "Томская область", "Tomsk", "Tomsk Region", "Gebiet Tomsk"]},
+        {"id": "khimgrad", "name": "Технопарк «Химград»", "kind": "technopark",
+         "place": ["Казань", "Kazan"]},
+        {"id": "idea", "name": "Технопарк «Идея»", "kind": "technopark",
+         "place": ["Казань", "Kazan"]},
+        {"id": "nizhnekamsk", "name": "Технопарк «Нижнекамский»", "kind": "technopark",
+         "place": ["Нижнекамск", "Nizhnekamsk"]},
+        {"id": "itpark-kazan", "name": "IT-парк Казани",
+         "aliases": {"en": ["Kazan IT Park"], "de": ["IT-Park Kasan"]},
+         "kind": "it_park", "place": ["Казань", "Kazan", "Kasan"]},
+        {"id": "innopolis", "name": "Иннополис", "aliases": {"en": ["Innopolis"],
+                                                            "de": ["Innopolis"]},
+         "kind": "sez", "place": ["Иннополис"]},
+        {"id": "academpark", "name": "Академпарк", "aliases": {"en": ["Academpark"],
+                                                              "de": ["Akadempark"]},
+         "kind": "technopark", "place": ["Новосибирск", "Novosibirsk", "Nowosibirsk"]},
+        {"id": "noc-tomsk", "name": "Томский научный центр", "kind": "science_centre",
+         "place": ["Томск"]},
+        {"id": "minprom", "name": "Минпромторг", "aliases": {"en": ["Minpromtorg"],
+                                                            "de": ["Industrieministerium"]},
+         "kind": "ministry"},
+        {"id": "skolkovo", "name": "Фонд «Сколково»", "aliases": {"en": ["Skolkovo Foundation"]},
+         "kind": "fund"},
+    ],
+    "metrics": [
+        {"id": "residents", "name": "Residents", "unit": "count",
+         "keywords": {"ru": ["резидент", "компания"], "en": ["resident", "company"],
+                      "de": ["Unternehmen", "Mieter"]}},
+        {"id": "revenue", "name": "Revenue", "unit": "RUB",
+         "keywords": {"ru": ["выручка"], "en": ["revenue", "earned"], "de": ["Umsatz"]}},
+        {"id": "investment", "name": "Investment", "unit": "RUB",
+         "keywords": {"ru": ["инвестиции", "вложить"], "en": ["invested", "investment"],
+                      "de": ["investierten", "Investitionen"]}},
+        {"id": "jobs", "name": "Jobs", "unit": "count",
+         "keywords": {"ru": ["рабочее место"], "en": ["job"], "de": ["Arbeitsplatz"]}},
+    ],
+})
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(RULES)
+
+
+def figures(matcher: Matcher, text: str, language: str) -> list[tuple[str, float, str | None]]:
+    return [(h.metric, h.value, h.organisation) for h in matcher.match(text, language)
+            if h.kind == "metric"]
+
+
+def mentioned(matcher: Matcher, text: str, language: str) -> list[tuple[str, str]]:
+    return [(h.organisation, h.matched) for h in matcher.match(text, language)
+            if h.kind == "organisation"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # The figure's noun phrase names its owner, though another organisation opens the clause.
+    ("Минпромторг и Фонд «Сколково» сообщили, что выручка резидентов ОЭЗ «Алабуга» "
+     "составила 90 млрд рублей.", "ru", [("revenue", 9e10, "alabuga")]),
+    ("Kazan IT Park praised the revenue of the residents of Academpark: 20 billion rubles.",
+     "en", [("revenue", 2e10, "academpark")]),
+    ("Das Industrieministerium meldet, der Umsatz der Mieter im Akadempark lag bei "
+     "20 Milliarden Rubel.", "de", [("revenue", 2e10, "academpark")]),
+    # Each clause's subject owns the clause's figure.
+    ("Академпарк привлёк инвестиции на 3 млрд рублей, а в IT-парке Казани работают "
+     "80 компаний.", "ru", [("investment", 3e9, "academpark"), ("residents", 80, "itpark-kazan")]),
+    ("Academpark attracted investment of 3 billion rubles, while Kazan IT Park hosts "
+     "80 resident companies.", "en",
+     [("investment", 3e9, "academpark"), ("residents", 80, "itpark-kazan")]),
+    ("Im Akadempark sind 300 Unternehmen tätig, im IT-Park Kasan sind es 80 Unternehmen.",
+     "de", [("residents", 300, "academpark"), ("residents", 80, "itpark-kazan")]),
+    # The subject comes first; a partner named nearer the figure does not own it.
+    ("IT-парк Казани вместе с Академпарком привлёк 80 резидентов.", "ru",
+     [("residents", 80, "itpark-kazan")]),
+    ("Kazan IT Park together with Academpark attracted 80 resident companies.", "en",
+     [("residents", 80, "itpark-kazan")]),
+    ("Der IT-Park Kasan hat zusammen mit dem Akadempark 80 Unternehmen angeworben.", "de",
+     [("residents", 80, "itpark-kazan")]),
+    ("The revenue of Alabuga SEZ residents, Academpark noted in a report, reached "
+     "90 billion rubles.", "en", [("revenue", 9e10, "alabuga")]),
+])
+def test_a_figure_belongs_to_its_noun_phrase_or_clause_subject(
+        matcher: Matcher, text: str, language: str, expected: list) -> None:
+    assert figures(matcher, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Иннополис и IT-парк Казани: чем Иннополис хуже\nIT-парк Казани подвёл итоги года.\n"
+     "Его резиденты заработали выручку в 5 млрд рублей. Инвестиции составили 2 млрд "
+     "рублей.", "ru"),
+    ("Innopolis and Kazan IT Park: what Innopolis can learn\nKazan IT Park summed up the "
+     "year.\nIts residents reported revenue of 5 billion rubles. Investment reached "
+     "2 billion rubles.", "en"),
+    ("Innopolis und IT-Park Kasan: was Innopolis lernen kann\nDer IT-Park Kasan zog "
+     "Bilanz.\nDer Umsatz erreichte 5 Milliarden Rubel. Die Investitionen betrugen "
+     "2 Milliarden Rubel.", "de"),
+])
+def test_the_body_wins_over_an_organisation_named_first_in_the_headline(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [(m, o) for m, _v, o in figures(matcher, text, language)] == [
+        ("revenue", "itpark-kazan"), ("investment", "itpark-kazan")]
+
+
+def test_the_headline_owns_figures_when_the_body_names_nobody(matcher: Matcher) -> None:
+    text = "Академпарк подвёл итоги года\nВыручка резидентов составила 40 млрд рублей."
+    assert figures(matcher, text, "ru") == [("revenue", 4e10, "academpark")]
+
+
+@pytest.mark.parametrize("body, organisation", [
+    # Named first and as often as any other: the article's subject.
+    ("Академпарк и IT-парк Казани подписали соглашение. Академпарк и IT-парк Казани начнут "
+     "обмен резидентами.", "academpark"),
+    # Named first, but others more often: about several alike, so about none.
+    ("Академпарк, IT-парк Казани и ОЭЗ «Алабуга» подписали соглашение. IT-парк Казани и ОЭЗ "
+     "«Алабуга» начнут обмен резидентами.", None),
+])
+def test_an_unplaced_figure_goes_to_the_article_subject_if_there_is_one(
+        matcher: Matcher, body: str, organisation: str | None) -> None:
+    text = f"Итоги года\n{body}\nЗа год было создано 500 рабочих мест."
+    assert figures(matcher, text, "ru") == [("jobs", 500, organisation)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("В технопарках России работают более 840 компаний, сообщил Минпромторг.", "ru"),
+    ("Минпромторг сообщил, что регионы вложили в технопарки 18 млрд рублей.", "ru"),
+    ("По стране резиденты технопарков заработали выручку 160 млрд рублей, отметил "
+     "Фонд «Сколково».", "ru"),
+    ("Minpromtorg said that regions invested 18 billion rubles in technoparks.", "en"),
+    ("The Skolkovo Foundation said nationwide revenue reached 160 billion rubles.", "en"),
+    ("More than 840 companies are operating in these technoparks, Minpromtorg said.", "en"),
+    ("Laut Industrieministerium investierten die Regionen bundesweit 18 Milliarden Rubel.",
+     "de"),
+    ("In Yelabuga, 2,000 jobs were created in the high-tech sector.", "en"),
+])
+def test_national_totals_and_speaking_ministries_give_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    found = figures(matcher, text, language)
+    assert found and all(organisation is None for _m, _v, organisation in found), found
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    ("По программе поддержки Фонд «Сколково» вложил 500 млн рублей в стартапы.", "ru",
+     "skolkovo"),
+    ("Академпарк открыл корпус. По программе поддержки регионы вложили 500 млн рублей в "
+     "стартапы.", "ru", None),
+    ("Under its programme the Skolkovo Foundation invested 500 million rubles.", "en",
+     "skolkovo"),
+    ("Academpark opened a building. Companies invested 500 million rubles under the "
+     "programme.", "en", None),
+])
+def test_a_region_sector_or_programme_word_yields_to_an_organisation_in_the_clause(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("Академпарк подвёл итоги. В Новосибирске за год создано 500 рабочих мест.", None),
+    ("Академпарк подвёл итоги. Его резиденты из Новосибирска создали 500 рабочих мест.",
+     "academpark"),
+])
+def test_a_place_that_opens_the_clause_makes_a_regional_figure(
+        matcher: Matcher, text: str, organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, "ru")] == [organisation]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    ("Минпромторг подвёл итоги.\nВыручка составила 5 млрд рублей.", "ru", None),
+    ("Инвестиции Минпромторга в Академпарк составили 5 млрд рублей.", "ru", "academpark"),
+    ("Minpromtorg invested 5 billion rubles.", "en", None),
+    ("Das Industrieministerium investierte 5 Milliarden Rubel im Akadempark.", "de",
+     "academpark"),
+])
+def test_a_ministry_owns_no_figure(matcher: Matcher, text: str, language: str,
+                                   organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language, organisation, phrase", [
+    ("Технопарк в Нижнекамске привлёк 40 резидентов.", "ru", "nizhnekamsk",
+     "Технопарк в Нижнекамске"),
+    ("Особая экономическая зона технико-внедренческого типа в Томске насчитывает "
+     "200 резидентов.", "ru", "tomsk-sez",
+     "Особая экономическая зона технико-внедренческого типа в Томске"),
+    ("The special economic zone of the technology and innovation type in the Tomsk Region "
+     "has 200 resident companies.", "en", "tomsk-sez",
+     "special economic zone of the technology and innovation type in the Tomsk Region"),
+    ("Die Sonderwirtschaftszone im Gebiet Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez",
+     "Sonderwirtschaftszone im Gebiet Tomsk"),
+    ("In Kazan, the IT park hosts 200 resident companies.", "en", "itpark-kazan", "IT park"),
+    ("The Nizhnekamsk technopark has 40 resident companies.", "en", "nizhnekamsk",
+     "Nizhnekamsk technopark"),
+    ("Научно-образовательный центр в Томске привлёк 40 резидентов.", "ru", "noc-tomsk",
+     "Научно-образовательный центр в Томске"),
+])
+def test_a_descriptive_mention_resolves_to_the_one_fitting_organisation_and_owns_figures(
+        matcher: Matcher, text: str, language: str, organisation: str, phrase: str) -> None:
+    assert mentioned(matcher, text, language) == [(organisation, phrase)]
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Технопарк в Казани привлёк 40 резидентов.", "ru"),       # Химград and Идея: ambiguous
+    ("Технопарки Томской области привлекли 40 резидентов.", "ru"),  # plural: several parks
+    ("A technopark in Moscow has 40 resident companies.", "en"),    # no technopark there
+    ("Die Sonderwirtschaftszone zählt 200 Unternehmen.", "de"),     # no place
+])
+def test_a_descriptive_mention_without_a_unique_fit_is_nobody(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert mentioned(matcher, text, language) == []
+
+
+def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
+    assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
+        ("itpark-kazan", "IT-парк Казани")]
+
+
+def test_a_kind_word_refers_back_to_the_organisation_of_that_kind(matcher: Matcher) -> None:
+    text = ("Academpark opened a new building.\nIts director met students from Kazan IT "
+            "Park.\nThe technopark's press service said that companies attracted investment "
+            "of 60 million rubles.")
+    assert figures(matcher, text, "en") == [("investment", 6e7, "academpark")]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # "The park" is any park: the IT park named before.
+    ("Academpark hosted a forum. Kazan IT Park opened a school.\nThe park's incubator "
+     "helped found firms that created over 900 jobs.", "en", "itpark-kazan"),
+    # A singular kind word in the figure's clause outweighs a country word there.
+    ("Академпарк расширяется.\nС учётом вложений федерального бюджета инвестиции в технопарк "
+     "превысят 3 млрд рублей.", "ru", "academpark"),
+])
+def test_a_kind_word_in_the_clause_names_the_owner(
+        matcher: Matcher, text: str, language: str, organisation: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    # A paragraph listing several parks as a group.
+    ("Итоги года\nАкадемпарк подвёл итоги.\nВ Татарстане работают три технопарка: IT-парк "
+     "Казани, Технопарк «Химград» и Технопарк «Идея». В них создано 900 рабочих мест.", "ru"),
+    # A paragraph about the city's parks, naming none.
+    ("The year in review\nAcadempark summed up the year.\nThe city now has 48 technoparks. "
+     "They house companies that created 900 jobs.", "en"),
+    ("Jahresbilanz\nDer Akadempark zog Bilanz.\nDie Stadt zählt 15 Technoparks. Dort "
+     "entstanden 900 Arbeitsplätze.", "de"),
+])
+def test_a_paragraph_about_a_group_of_parks_gives_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
+def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
+    text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
+            "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
+    lines = "\n".join(explain_analysis(matcher.analyse(text, "ru")))
+    assert "organisation nizhnekamsk (subject of the figure's clause, by descriptive " \
+           "mention (технопарк + Нижнекамск))" in lines
+    assert "organisation alabuga (named in the figure's noun phrase)" in lines
+    assert "organisation - (about the whole country or a group («по стране») → no " \
+           "organisation)" in lines
+
+
+def test_a_capitalised_russian_kind_word_is_a_name_not_a_description(matcher: Matcher) -> None:
+    """Nizhnekamsk signs with an unregistered park whose name starts with a kind word: the
+    place in the sentence is the town's, not the park's."""
+    text = "Нижнекамск договорился о сотрудничестве с Технопарком высоких технологий Минска."
+    assert mentioned(matcher, text, "ru") == []
+    assert mentioned(matcher, "Технопарк в Нижнекамске открыл набор.", "ru") == [
+        ("nizhnekamsk", "Технопарк в Нижнекамске")]
+
+
+PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
+          "«Алабуга»", "IT-парк", "Казани", "России", "регионы", "Минпромторг", "Академпарк",
+          "резидентов", "выручка", "составила", "1,5 млрд рублей", "80", "компаний", "SEZ",
+          "in the Tomsk Region", "special economic zone", "Academpark", "residents of",
+          "nationwide", "Technopark", "Sonderwirtschaftszone", "bundesweit", "Unternehmen",
+          "Innopolis", "2023", ",", ".", ":", "—", "\n", "the technopark", "invested",
+          "5 billion rubles", "Kazan IT Park", "Industrieministerium"]
+SPEAKERS = {org.id for org in RULES.organisations if org.kind == "ministry"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from(["ru", "en", "de"]))
+def test_any_mix_of_names_kinds_places_and_scopes_links_safely(
+        pieces: list[str], language: str) -> None:
+    """Any text: no exception, mentions index the text, and no figure goes to a ministry."""
+    text = " ".join(pieces)
+    hits = Matcher(RULES).match(text, language)
+    for hit in hits:
+        assert text[hit.start:hit.end] == hit.matched
+        if hit.kind == "metric":
+            assert hit.organisation not in SPEAKERS
+            assert hit.link
