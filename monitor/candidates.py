@@ -19,11 +19,12 @@ Pure: works on the layout and word forms `Matcher.analyse` already has.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .candidate_words import (
@@ -42,6 +43,9 @@ from .morph import _morph, forms, latin_variant
 from .tokens import Layout, phrase_words
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_PREFIX = 3
+"""How many first letters a word's forms share with it (lemma, stem): "технопарке" ->
+"технопарк", "ИТ" -> "ит"."""
 _WORDS_ONLY = re.compile(r"[\w\s]+")
 _APPOSITION = re.compile(r"[»\"”“]?\s*[,(—–-]\s*(?:\w+\s+)?")
 """Between an organisation's name and a phrase that describes it: a comma or a dash, and at
@@ -95,6 +99,12 @@ def _index(variant: str) -> dict[str, tuple[KindWord, ...]]:
     return {first: tuple(words) for first, words in by_first.items()}
 
 
+@cache
+def _prefixes(variant: str) -> frozenset[str]:
+    """The first letters of the first word of every kind word."""
+    return frozenset(first[:_PREFIX] for first in _index(variant))
+
+
 def _forms_of(phrase: str, variant: str) -> tuple[str, ...]:
     return tuple(forms(word, variant)[0] for word in phrase_words(phrase))
 
@@ -104,20 +114,27 @@ def find(layout: Layout, word_forms: Sequence[str], language: str | None,
     """The candidate phrases of a text; `word_forms` are its words' forms (as the matcher
     reduced them), `taken` the spans of the organisation hits, which no candidate overlaps."""
     variant = latin_variant(language)
-    index = _index(variant)
+    index, prefixes = _index(variant), _prefixes(variant)
+    spans = sorted(taken)
+    starts = [start for start, _end in spans]
     out = []
-    position = 0
-    while position < len(word_forms):
+    after = 0
+    # A word's forms (lemma, stem) start with its own first letters: only words that start
+    # like a kind word are looked at, which keeps the cost per article small.
+    for position in [i for i, t in enumerate(layout.tokens) if t.norm[:_PREFIX] in prefixes]:
+        at = layout.tokens[position].start
+        inside = bisect.bisect_right(starts, at) - 1
+        if position < after or (inside >= 0 and at < spans[inside][1]):
+            continue  # part of a registered organisation's name ("Технопарк «Якутия»")
         kind_word = _kind_at(index, layout, word_forms, position, variant, language)
         if kind_word is None:
-            position += 1
             continue
         last = position + len(kind_word.forms) - 1
         candidate = (_named(layout, word_forms, kind_word, position, last)
                      if _singular(layout, kind_word, position, last) else None)
         if candidate is not None and not _known(layout.text, candidate, taken):
             out.append(candidate)
-        position = last + 1
+        after = last + 1
     return out
 
 
@@ -165,15 +182,17 @@ def _singular(layout: Layout, kind_word: KindWord, first: int, last: int) -> boo
     nothing."""
     tokens = layout.tokens
     if kind_word.language == "ru":
-        return not any(
-            _CYRILLIC.search(tokens[i].norm)
-            and all(p.tag.number == "plur" and "Pltm" not in p.tag
-                    for p in _morph().parse(tokens[i].norm))
-            for i in range(first, last + 1))
+        return not any(_only_plural(tokens[i].norm) for i in range(first, last + 1))
     head = phrase_words(kind_word.spelling)[-1]
     written = tokens[last].norm
     return written == head or (written == head + "s" and first > 0
                                and tokens[first - 1].norm in GENITIVE_BEFORE)
+
+
+@lru_cache(maxsize=4096)
+def _only_plural(word: str) -> bool:
+    return bool(_CYRILLIC.search(word)) and all(
+        p.tag.number == "plur" and "Pltm" not in p.tag for p in _morph().parse(word))
 
 
 def _named(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
