@@ -61,6 +61,14 @@ PREPOSITIONS: dict[str, frozenset[str]] = {
 """A kind word followed by one of these and a place names one organisation: "IT-парк в
 Набережных Челнах", "the technopark in Dubna", "Technopark im Akademgorodok"."""
 
+DESCRIBING: dict[str, tuple[str, ...]] = {
+    "ru": ("первый", "второй", "крупнейший", "единственный", "лучший", "ведущий", "старейший"),
+    "en": ("first", "second", "largest", "biggest", "only", "best", "leading", "oldest"),
+    "de": ("erste", "zweite", "größte", "einzige", "beste", "führende", "älteste"),
+}
+"""Words before a kind word that make "kind word in a place" a description, not a name: "the
+first technopark in the Far East", "крупнейший технопарк в Сибири"."""
+
 PLACE_ARTICLES: frozenset[str] = frozenset({"the"})
 """Words allowed between the preposition and a place: "the technopark in the Tomsk Region"."""
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from .candidate_words import (
     CLOSING_QUOTES,
+    DESCRIBING,
     ENGLISH_KINDS,
     GENITIVE_BEFORE,
     KIND_WORDS,
@@ -197,37 +198,62 @@ def _only_plural(word: str) -> bool:
 
 def _named(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
            last: int) -> Candidate | None:
-    """The candidate a kind word at first..last heads, if a name goes with it."""
+    """The candidate a kind word at first..last heads, if a name goes with it: after it
+    (quoted, capitalised, a place), else, in English and German, capitalised before it."""
+    found = _after(layout, word_forms, kind_word, first, last)
+    if found is None and kind_word.language != "ru":
+        return _before(layout, word_forms, kind_word, first, last)
+    return found
+
+
+def _after(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
+           last: int) -> Candidate | None:
     tokens, text = layout.tokens, layout.text
     sentence = layout.token_sentence[first]
     after = last + 1
-    if after < len(tokens) and layout.token_sentence[after] == sentence:
-        gap = text[tokens[last].end:tokens[after].start]
-        if gap.strip() in CLOSING_QUOTES and len(gap.strip()) == 1:
-            return _quoted(layout, word_forms, kind_word, first, after, gap.strip())
-        if not gap.isspace():
-            return None
-        if _capitalised(layout, after):
-            name_last = _run(layout, after, 1)
-            return _candidate(layout, word_forms, kind_word, "named", first, name_last,
-                              after, name_last, None)
-        if tokens[after].norm in PREPOSITIONS[kind_word.language]:
-            place = after + 1
-            while place < len(tokens) and tokens[place].norm in PLACE_ARTICLES:
-                place += 1
-            if (place < len(tokens) and layout.token_sentence[place] == sentence
-                    and _WORDS_ONLY.fullmatch(text[tokens[after].end:tokens[place].start])
-                    and _capitalised(layout, place)):
-                place_last = _run(layout, place, 1)
-                return _candidate(layout, word_forms, kind_word, "place", first, place_last,
-                                  place, place_last, tokens[after].text)
-    if kind_word.language != "ru" and first > 0 and _capitalised(layout, first - 1) \
-            and layout.token_sentence[first - 1] == sentence \
-            and text[tokens[first - 1].end:tokens[first].start] in (" ", "-"):
-        name_first = _run(layout, first - 1, -1)
-        return _candidate(layout, word_forms, kind_word, "before", name_first, last,
-                          name_first, first - 1, None)
+    if after == len(tokens) or layout.token_sentence[after] != sentence:
+        return None
+    gap = text[tokens[last].end:tokens[after].start]
+    if gap.strip() in CLOSING_QUOTES and len(gap.strip()) == 1:
+        return _quoted(layout, word_forms, kind_word, first, after, gap.strip())
+    if not gap.isspace():
+        return None
+    if _capitalised(layout, after):
+        name_last = _run(layout, after, 1)
+        return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
+                          name_last, None)
+    if tokens[after].norm not in PREPOSITIONS[kind_word.language] or (
+            first > 0 and word_forms[first - 1] in _describing(latin_variant(
+                kind_word.language))):
+        return None  # "der erste Hightech-Park in Fernost" describes, it does not name
+    place = after + 1
+    while place < len(tokens) and tokens[place].norm in PLACE_ARTICLES:
+        place += 1
+    if (place < len(tokens) and layout.token_sentence[place] == sentence
+            and _WORDS_ONLY.fullmatch(text[tokens[after].end:tokens[place].start])
+            and _capitalised(layout, place)):
+        place_last = _run(layout, place, 1)
+        return _candidate(layout, word_forms, kind_word, "place", first, place_last, place,
+                          place_last, tokens[after].text)
     return None
+
+
+def _before(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
+            last: int) -> Candidate | None:
+    tokens, text = layout.tokens, layout.text
+    if (first == 0 or not _capitalised(layout, first - 1)
+            or layout.token_sentence[first - 1] != layout.token_sentence[first]
+            or text[tokens[first - 1].end:tokens[first].start] not in (" ", "-")):
+        return None
+    name_first = _run(layout, first - 1, -1)
+    return _candidate(layout, word_forms, kind_word, "before", name_first, last, name_first,
+                      first - 1, None)
+
+
+@cache
+def _describing(variant: str) -> frozenset[str]:
+    return frozenset(form for words in DESCRIBING.values() for word in words
+                     for form in _forms_of(word, variant))
 
 
 def _quoted(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,

@@ -42,6 +42,9 @@ DETECTED = [
      "technopark kalibr"),
     ("en", "A new IT park in Kazan opened.", "IT park in Kazan", "it park in kazan"),
     ("en", "The Bortnikov Fund backs startups.", "Bortnikov Fund", "fund bortnikov"),
+    ("en", "Institutions such as Bortnikov Fund, and others.", "Bortnikov Fund",
+     "fund bortnikov"),
+    ("ru", "Новый технопарк в Казани открылся.", "технопарк в Казани", "технопарк в казань"),
     ("de", "Der Technologiepark Jakutien wächst.", "Technologiepark Jakutien",
      "technopark jakuti"),
     ("de", "Die Mieter des Technoparks Dubna zahlen wenig.", "Technoparks Dubna",
@@ -64,6 +67,9 @@ NOT_DETECTED = [
     ("en", "Russia's technoparks in the regions grew."),
     ("de", "Die Technologieparks Russlands wachsen."),
     ("de", "Der Technopark wächst."),
+    ("de", "Er ist der erste Hightech-Park in Fernost."),
+    ("ru", "Это крупнейший технопарк в Сибири."),
+    ("en", "It was the first technopark in Russia."),
 ]
 
 
