@@ -79,13 +79,22 @@ NOT_NAMES: frozenset[str] = frozenset("""
 the a an this that these those its their our his her your my which what whose
 in at on of for by with from to into as and or but about after before since
 new first second third largest biggest main only every each other another such same
-russian russia's federal regional national state local municipal city country government
+russian federal regional national state local municipal city country government
 der die das dem den des ein eine einem einen einer eines im am zum zur vom beim und oder
 neue neuen neuer neues erste ersten erster russische russischen russischer
 dieser diese dieses diesem diesen jeder jede jedes
+russia russland russlands россия россии россию россией рф
+january february march april may june july august september october november december
+januar februar märz mai juni juli oktober dezember
+твт ппт тт
 """.split())
-"""Capitalised words that start a sentence or describe without naming, so they are never
-taken for the name before a kind word: "The technopark", "Russian IT parks"."""
+"""Capitalised words that start a sentence, describe or date without naming, so they are
+never taken for a name: "The technopark", "Russian IT parks", "Sonderwirtschaftszone
+Russlands", "the fund in March", "ОЭЗ ТВТ" (технико-внедренческого типа: a type of zone)."""
+
+PERSON_TAGS: frozenset[str] = frozenset({"Name", "Surn", "Patr"})
+"""pymorphy3 tags of a first name, surname or patronymic: "директор технополиса Алексей
+Грушин" names a person after the kind word, not the organisation."""
 
 NAME_WORDS = 3
 """At most this many capitalised words are a name without quotes: "Technopark Dubna",

@@ -35,12 +35,13 @@ from .candidate_words import (
     KIND_WORDS,
     NAME_WORDS,
     NOT_NAMES,
+    PERSON_TAGS,
     PLACE_ARTICLES,
     PREPOSITIONS,
     QUOTED_WORDS,
     TRANSLITERATION,
 )
-from .morph import _morph, forms, latin_variant
+from .morph import LATIN_LANGUAGES, _morph, forms, latin_variant
 from .tokens import Layout, phrase_words
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -219,6 +220,8 @@ def _after(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first
     if not gap.isspace():
         return None
     if _capitalised(layout, after):
+        if PERSON_TAGS & _morph().parse(tokens[after].norm)[0].tag.grammemes:
+            return None  # "директор технополиса Алексей Грушин"
         name_last = _run(layout, after, 1)
         return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
                           name_last, None)
@@ -279,7 +282,14 @@ def _quoted(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, firs
 
 def _capitalised(layout: Layout, index: int) -> bool:
     token = layout.tokens[index]
-    return token.text[:1].isupper() and token.norm not in NOT_NAMES
+    return token.text[:1].isupper() and not _not_name(token.norm)
+
+
+@lru_cache(maxsize=4096)
+def _not_name(word: str) -> bool:
+    """A word that starts sentences or describes ("The", "Größte", "Первый")."""
+    return word in NOT_NAMES or any(forms(word, variant)[0] in _describing(variant)
+                                    for variant in LATIN_LANGUAGES)
 
 
 def _run(layout: Layout, start: int, step: int) -> int:

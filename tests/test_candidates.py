@@ -70,6 +70,13 @@ NOT_DETECTED = [
     ("de", "Er ist der erste Hightech-Park in Fernost."),
     ("ru", "Это крупнейший технопарк в Сибири."),
     ("en", "It was the first technopark in Russia."),
+    ("ru", "Директор технополиса Алексей Грушин выступил."),
+    ("ru", "Резиденты ОЭЗ ТВТ растут."),
+    ("en", "The SEZ in Russia grew."),
+    ("en", "A new fund in March backed them."),
+    ("de", "Die größte Sonderwirtschaftszone Russlands wächst."),
+    ("de", "Größte Sonderwirtschaftszone bleibt Alabuga."),
+    ("ru", "Первый технопарк открылся."),
 ]
 
 
