@@ -137,15 +137,25 @@ def test_stanza_loads_as_rules(tmp_path: Path) -> None:
     assert [h.organisation for h in found.hits] == ["tekhnopark-rodina-2"] * 2
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("технопарк ОЭЗ IT-парк «»\"„“ в in Dubna Родина "
-                                             "s.,—\nТехнопарки Fund Kalibr")), max_size=80),
+PIECES = ["технопарк", "технопарка", "Технопарки", "ОЭЗ", "IT-парке", "особой", "экономической",
+          "зоны", "«", "»", '"', "„", "“", "в", "in", "im", "the", "Dubna", "Родина", "Набережных",
+          "Челнах", "Kalibr", "technopark", "Fund", "Technoparks", "des", "Алексей", "первый",
+          ".", ",", "—", "(", "\n", "2024"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=30),
+       st.lists(st.sampled_from(["", " ", "  ", "-"]), min_size=30, max_size=30),
        st.sampled_from(["ru", "en", "de", None]))
-def test_any_text_gives_phrases_that_index_it(text: str, language: str | None) -> None:
+def test_any_text_gives_phrases_that_index_it(pieces: list[str], gaps: list[str],
+                                              language: str | None) -> None:
+    text = "".join(piece + gap for piece, gap in zip(pieces, gaps, strict=False))
     for candidate in read(text, language):
         assert 0 <= candidate.start < candidate.end <= len(text)
         assert text[candidate.start:candidate.end] == candidate.written
-        assert candidate.key
+        assert candidate.key and candidate.name
+        entry = stanza(candidate, set())
+        assert entry["id"] and entry["name"].strip()
 
 
 # --------------------------------------------------------------------------- stored, listed
