@@ -226,8 +226,7 @@ def _after(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first
         return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
                           name_last, None)
     if tokens[after].norm not in PREPOSITIONS[kind_word.language] or (
-            first > 0 and word_forms[first - 1] in _describing(latin_variant(
-                kind_word.language))):
+            first > 0 and _describes(tokens[first - 1].norm)):
         return None  # "der erste Hightech-Park in Fernost" describes, it does not name
     place = after + 1
     while place < len(tokens) and tokens[place].norm in PLACE_ARTICLES:
@@ -266,8 +265,8 @@ def _quoted(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, firs
     sentence_end = layout.sentences[layout.token_sentence[first]][1]
     closing = [text.find(c, tokens[after].start, sentence_end) for c in CLOSING_QUOTES[opening]]
     close = min((c for c in closing if c >= 0), default=-1)
-    if close < 0:
-        return None
+    if close < tokens[after].end:
+        return None  # no closing quote in the sentence, or one inside the first word
     name_last = after
     while name_last + 1 < len(tokens) and tokens[name_last + 1].end <= close:
         name_last += 1
@@ -285,11 +284,15 @@ def _capitalised(layout: Layout, index: int) -> bool:
     return token.text[:1].isupper() and not _not_name(token.norm)
 
 
-@lru_cache(maxsize=4096)
 def _not_name(word: str) -> bool:
     """A word that starts sentences or describes ("The", "Größte", "Первый")."""
-    return word in NOT_NAMES or any(forms(word, variant)[0] in _describing(variant)
-                                    for variant in LATIN_LANGUAGES)
+    return word in NOT_NAMES or _describes(word)
+
+
+@lru_cache(maxsize=4096)
+def _describes(word: str) -> bool:
+    """Whether the word is a form of a DESCRIBING word ("первого", "largest", "größte")."""
+    return any(forms(word, variant)[0] in _describing(variant) for variant in LATIN_LANGUAGES)
 
 
 def _run(layout: Layout, start: int, step: int) -> int:
