@@ -11,7 +11,8 @@ from __future__ import annotations
 KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "ru": {
         "technopark": ("технопарк", "технополис", "научный парк", "научно-технологический парк"),
-        "it_park": ("IT-парк", "ИТ-парк", "айти-парк", "IT-технопарк", "ИТ-технопарк"),
+        "it_park": ("IT-парк", "ИТ-парк", "айти-парк", "IT-технопарк", "ИТ-технопарк",
+                    "парк высоких технологий"),
         "industrial_park": ("индустриальный парк", "промышленный парк", "промпарк",
                             "индустриальный технопарк"),
         "sez": ("ОЭЗ", "особая экономическая зона"),
@@ -22,7 +23,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "technopark": ("technopark", "technology park", "tech park", "science park",
                        "technopolis"),
-        "it_park": ("IT park", "IT technopark", "high-tech park", "hi-tech park"),
+        "it_park": ("IT park", "IT technopark", "high-tech park", "hi-tech park",
+                    "high technologies park", "high technology park"),
         "industrial_park": ("industrial park",),
         "sez": ("SEZ", "special economic zone"),
         "innovation_centre": ("innovation centre", "innovation center"),
@@ -68,6 +70,9 @@ DESCRIBING: dict[str, tuple[str, ...]] = {
 }
 """Words before a kind word that make "kind word in a place" a description, not a name: "the
 first technopark in the Far East", "крупнейший технопарк в Сибири"."""
+
+NAMED_AFTER: frozenset[str] = frozenset({"им", "имени"})
+"""After a kind word, these and a person's name are a name: "технопарк им. Попова"."""
 
 PLACE_ARTICLES: frozenset[str] = frozenset({"the"})
 """Words allowed between the preposition and a place: "the technopark in the Tomsk Region"."""

@@ -34,6 +34,7 @@ from .candidate_words import (
     GENITIVE_BEFORE,
     KIND_WORDS,
     NAME_WORDS,
+    NAMED_AFTER,
     NOT_NAMES,
     PERSON_TAGS,
     PLACE_ARTICLES,
@@ -64,6 +65,9 @@ class KindWord:
     key: tuple[str, ...]
     """The forms of its kind's first spelling in its language: what the candidate's key
     starts with, so "ИТ-парк" and "IT-парк" give one key."""
+    head: int
+    """The index of its head noun: "парк" of "парк высоких технологий", "зона" of "особая
+    экономическая зона". It and the words before it agree in number; those after do not."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def _index(variant: str) -> dict[str, tuple[KindWord, ...]]:
             for spelling in spellings:
                 reduced = _forms_of(spelling, variant)
                 by_first.setdefault(reduced[0], []).append(
-                    KindWord(kind, language, spelling, reduced, key))
+                    KindWord(kind, language, spelling, reduced, key, _head(spelling)))
     return {first: tuple(words) for first, words in by_first.items()}
 
 
@@ -105,6 +109,14 @@ def _index(variant: str) -> dict[str, tuple[KindWord, ...]]:
 def _prefixes(variant: str) -> frozenset[str]:
     """The first letters of the first word of every kind word."""
     return frozenset(first[:_PREFIX] for first in _index(variant))
+
+
+def _head(spelling: str) -> int:
+    """The first noun of a spelling (its head), else its last word (a Latin or unknown one)."""
+    spelled = phrase_words(spelling)
+    return next((i for i, word in enumerate(spelled)
+                 if _CYRILLIC.search(word) and "NOUN" in _morph().parse(word)[0].tag),
+                len(spelled) - 1)
 
 
 def _forms_of(phrase: str, variant: str) -> tuple[str, ...]:
@@ -181,10 +193,11 @@ def _kind_at(index: dict[str, tuple[KindWord, ...]], layout: Layout,
 def _singular(layout: Layout, kind_word: KindWord, first: int, last: int) -> bool:
     """A plural kind word ("технопарки", "IT parks") is a generic mention. A Russian word is
     plural when it can be nothing else; one that has no singular ("ИТ", Pluralia tantum) says
-    nothing."""
+    nothing. Words after the head ("высоких технологий") are not its number."""
     tokens = layout.tokens
     if kind_word.language == "ru":
-        return not any(_only_plural(tokens[i].norm) for i in range(first, last + 1))
+        return not any(_only_plural(tokens[first + k].norm, kind_word.forms[k])
+                       for k in range(kind_word.head + 1))
     head = phrase_words(kind_word.spelling)[-1]
     written = tokens[last].norm
     return written == head or (written == head + "s" and first > 0
@@ -192,9 +205,12 @@ def _singular(layout: Layout, kind_word: KindWord, first: int, last: int) -> boo
 
 
 @lru_cache(maxsize=4096)
-def _only_plural(word: str) -> bool:
+def _only_plural(word: str, lemma: str) -> bool:
+    """Whether every reading of `word` as a form of `lemma` is plural: "парки" of "парк"
+    (of "парка", a parka, it could be singular)."""
     return bool(_CYRILLIC.search(word)) and all(
-        p.tag.number == "plur" and "Pltm" not in p.tag for p in _morph().parse(word))
+        p.tag.number == "plur" and "Pltm" not in p.tag for p in _morph().parse(word)
+        if p.normal_form.replace("ё", "е") == lemma)
 
 
 def _named(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
@@ -219,6 +235,11 @@ def _after(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first
         return _quoted(layout, word_forms, kind_word, first, after, gap.strip())
     if not gap.isspace():
         return None
+    if (tokens[after].norm in NAMED_AFTER and after + 1 < len(tokens)
+            and layout.token_sentence[after + 1] == sentence and _capitalised(layout, after + 1)):
+        name_last = _run(layout, after + 1, 1)  # "технопарк им. Попова": a person's name
+        return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
+                          name_last, None)
     if _capitalised(layout, after):
         if PERSON_TAGS & _morph().parse(tokens[after].norm)[0].tag.grammemes:
             return None  # "директор технополиса Алексей Грушин"
@@ -317,7 +338,9 @@ def _candidate(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, s
     tokens, text = layout.tokens, layout.text
     start, end = tokens[first].start, tokens[last].end
     name_start = tokens[name_first].start
-    named = list(word_forms[name_first:name_last + 1])
+    # "им." and "имени" are one word to the key (their lemmas, "они" and "имя", are not).
+    named = ["им" if tokens[i].norm in NAMED_AFTER else word_forms[i]
+             for i in range(name_first, name_last + 1)]
     if preposition is not None:
         named.insert(0, preposition.lower())
     return Candidate(
@@ -347,7 +370,9 @@ def stanza(candidate: Candidate, taken_ids: set[str]) -> dict[str, Any]:
             guessed = f"{english} in {_title(transliterate(nominative(candidate.name)))}"
         else:
             name = f"{lead} {candidate.name}"
-            guessed = f"{_title(transliterate(nominative(candidate.name)))} {english}"
+            person = " ".join(w for w in candidate.name.split()
+                              if w.strip(".").lower() not in NAMED_AFTER)
+            guessed = f"{_title(transliterate(nominative(person)))} {english}"
         aliases = {"ru": [name], "en": [guessed]}
     else:
         lead = _title(candidate.spelling)

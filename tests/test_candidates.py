@@ -37,6 +37,13 @@ DETECTED = [
     ("ru", 'Проекты НОЦ "Север" обсудили.', 'НОЦ "Север"', "ноц север"),
     ("ru", "В технопарке Кванториум прошла выставка.", "технопарке Кванториум",
      "технопарк кванториум"),
+    ("ru", "В технопарке им. Попова открыли лабораторию.", "технопарке им. Попова",
+     "технопарк им попов"),
+    ("ru", "Соглашение с Парком высоких технологий Республики Беларусь подписано.",
+     "Парком высоких технологий Республики Беларусь",
+     "it парк республика беларусь"),
+    ("en", "The Belarus High Technologies Park grew.", "Belarus High Technologies Park",
+     "it park belarus"),
     ("en", "Technopark Dubna opened a laboratory.", "Technopark Dubna", "technopark dubna"),
     ("en", "Residents of the Kalibr technopark grew.", "Kalibr technopark",
      "technopark kalibr"),
@@ -77,6 +84,7 @@ NOT_DETECTED = [
     ("de", "Die größte Sonderwirtschaftszone Russlands wächst."),
     ("de", "Größte Sonderwirtschaftszone bleibt Alabuga."),
     ("ru", "Первый технопарк открылся."),
+    ("ru", "Парки высоких технологий Беларуси растут."),
 ]
 
 
@@ -100,6 +108,10 @@ def test_inflected_repeats_share_one_key() -> None:
                                "Соглашение с технопарком \"Родина\".")
             for c in read(text, "ru")}
     assert keys == {"технопарк родина"}
+    assert {c.key for text in ("Технопарк им. Попова.", "Технопарк имени Попова.")
+            for c in read(text, "ru")} == {"технопарк им попов"}
+    assert {c.key for text in ("Kalibr technopark grew.", "Technopark Kalibr grew.")
+            for c in read(text, "en")} == {"technopark kalibr"}
 
 
 def test_registered_organisations_are_no_candidates(tmp_path: Path) -> None:
@@ -127,6 +139,9 @@ def test_stanza_loads_as_rules(tmp_path: Path) -> None:
         "id": "it-park-v-naberezhnykh-chelnakh", "name": "IT-парк в Набережных Челнах",
         "aliases": {"ru": ["IT-парк в Набережных Челнах"], "en": ["IT Park in Naberezhnye Chelny"]},
         "kind": "it_park", "place": ["Набережные Челны"]}
+    (person,) = read("В технопарке имени Попова открыли лабораторию.", "ru")
+    assert stanza(person, set())["aliases"] == {"ru": ["Технопарк имени Попова"],
+                                                "en": ["Popov Technopark"]}
     (english,) = read("Residents of the Kalibr technopark grew.", "en")
     assert stanza(english, set()) == {"id": "kalibr-technopark", "name": "Kalibr Technopark",
                                       "aliases": {"en": ["Kalibr Technopark"]},
