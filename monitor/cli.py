@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 from tabulate import tabulate
 
 from . import __version__, logs
+from . import candidates as candidate_phrases
 from .alert.sender import deliver_due
 from .config import Config, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
@@ -467,6 +469,76 @@ def _hits_by_article(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@_rules_option
+@_db_option(DEFAULT_DB)
+@click.option("--min", "min_articles", default=2, show_default=True, metavar="N",
+              type=click.IntRange(min=1), help="only candidates seen in at least N articles")
+@click.option("--limit", default=20, show_default=True, metavar="N",
+              type=click.IntRange(min=1), help="at most N candidates, most often seen first")
+@_friendly_errors
+def candidates(rules_path: Path, db_path: Path, min_articles: int, limit: int) -> None:
+    """List organisations the press names that rules.yaml does not know yet: phrases such
+    as "технопарк «Родина»" or "Technopark Dubna" that matched no organisation, seen most
+    often first, each with the number of articles, first and last seen, an example, and an
+    organisation entry to paste under `organisations:` in rules.yaml. Candidates that the
+    rules now match (an entry was pasted) are left out.
+
+    \b
+    Example:
+        technopark-monitor candidates --min 3 --limit 10
+    """
+    _setup_logs("warning")
+    rules = load_rules(rules_path)
+    with Store.existing(db_path) as store:
+        groups = store.query(
+            "SELECT h.rule, count(DISTINCT h.article_id) AS articles, "
+            "min(coalesce(a.published, a.fetched)) AS first_seen, "
+            "max(coalesce(a.published, a.fetched)) AS last_seen, max(h.id) AS example "
+            "FROM hits h JOIN articles a ON a.id = h.article_id WHERE h.kind = 'candidate' "
+            "GROUP BY h.rule HAVING articles >= ? ORDER BY articles DESC, last_seen DESC, h.rule",
+            (min_articles,))
+        examples = {row["id"]: row for row in store.query(
+            "SELECT h.id, h.matched, h.snippet, a.language FROM hits h "
+            "JOIN articles a ON a.id = h.article_id WHERE h.kind = 'candidate' AND h.id IN "
+            "(SELECT max(id) FROM hits WHERE kind = 'candidate' GROUP BY rule)")}
+    matcher = Matcher(rules)
+    taken = {o.id for o in rules.organisations} | {m.id for m in rules.metrics}
+    blocks = []
+    for group in groups:
+        if len(blocks) == limit:
+            break
+        example = examples[group["example"]]
+        if any(h.kind == "organisation" for h in
+               matcher.analyse(example["matched"], example["language"]).hits):
+            continue  # the rules know it now
+        found = candidate_phrases.read(example["matched"], example["language"])
+        if not found:
+            continue  # stored by a release that read phrases differently
+        entry = candidate_phrases.stanza(found[0], taken)
+        taken.add(entry["id"])
+        blocks.append(_candidate_block(group, example["snippet"], entry))
+    if not blocks:
+        click.echo(f"no candidates seen in at least {min_articles} article"
+                   f"{'s' if min_articles != 1 else ''} that {rules_path} does not match")
+        return
+    click.echo(f"# {len(blocks)} candidate{'s' if len(blocks) != 1 else ''}, most often seen "
+               f"first. Paste an entry under `organisations:` in {rules_path}.\n")
+    click.echo("\n".join(blocks), nl=False)
+
+
+def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
+    """One candidate as YAML: comments saying how often and where it was seen, then its
+    organisation entry, indented to go under `organisations:`."""
+    seen = (f"{group['articles']} article{'s' if group['articles'] != 1 else ''}, first seen "
+            f"{group['first_seen'][:10]}, last seen {group['last_seen'][:10]}")
+    example = " ".join(snippet.split())
+    dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False,
+                            default_flow_style=None, width=1000)
+    return (f"# {entry['name']}: {seen}\n#   «{example[:200]}»\n"
+            + "".join(f"  {line}\n" for line in dumped.splitlines()))
+
+
 def _sqlite_utils() -> str:
     local = Path(sys.executable).parent / "sqlite-utils"
     if shutil.which("sqlite-utils") == str(local) or not local.exists():
@@ -504,8 +576,8 @@ def demo(rules_path: Path, db_path: Path) -> None:
             for result in _poll(store, config, config.sources.sources):
                 click.echo(f"  {_describe(result)}")
             deliver_due(db_path, config.rules)
-            rows = store.query(
-                "SELECT * FROM hits_view ORDER BY source, published, article_id, id")
+            rows = store.query("SELECT * FROM hits_view WHERE kind != 'candidate' "
+                               "ORDER BY source, published, article_id, id")
     click.echo()
     click.echo(_hits_by_article(rows))
     articles = len({r["article_id"] for r in rows})

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import ahocorasick
 
+from . import candidates as candidate_phrases
 from .config import RulesFile
 from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
 from .link import Link, Linker, Mentions, phrases
@@ -50,7 +51,7 @@ HIT_FIELDS = ("kind", "rule", "organisation", "metric", "value", "unit", "matche
 @dataclass(frozen=True)
 class Hit:
     kind: str
-    """'organisation' or 'metric'."""
+    """'organisation', 'metric' or 'candidate' (`candidates.py`)."""
     rule: str
     """The id of the rule that fired (an organisation id or a metric id)."""
     organisation: str | None
@@ -113,6 +114,9 @@ class Analysis:
     hits: list[Hit]
     terms: list[Found]
     fired: list[tuple[Hit, list[Found]]]
+    candidates: list[Hit] = field(default_factory=list)
+    """Phrases naming an organisation the rules do not know (kind 'candidate'): stored, never
+    counted as organisation hits, never selected for alerts."""
 
 
 def snippet(layout: Layout, sentence: int, start: int, end: int) -> str:
@@ -254,7 +258,9 @@ class Matcher:
                                         word_forms)
         fired += metric_hits
         fired.sort(key=lambda pair: (pair[0].start, pair[0].kind != "organisation"))
-        return Analysis(text, language, layout, word_forms, [h for h, _ in fired], terms, fired)
+        hits = [h for h, _ in fired]
+        return Analysis(text, language, layout, word_forms, hits, terms, fired,
+                        _candidate_hits(layout, word_forms, language, hits))
 
     def _alternatives(self, automaton: ahocorasick.Automaton, word_forms: list[str],
                       picks: list[tuple[str, ...]]) -> list[Found]:
@@ -593,6 +599,16 @@ def _once_per_fact(fired: list[tuple[Hit, list[Found]]]) -> list[tuple[Hit, list
             first[key] = len(out)
             out.append((hit, found))
     return out
+
+
+def _candidate_hits(layout: Layout, word_forms: list[str], language: str | None,
+                    hits: list[Hit]) -> list[Hit]:
+    taken = [(h.start, h.end) for h in hits if h.kind == "organisation"]
+    return [Hit(kind="candidate", rule=c.key, organisation=None, metric=None, value=None,
+                unit=None, matched=c.written, start=c.start, end=c.end,
+                snippet=snippet(layout, c.sentence, c.start, c.end), sentence=c.sentence,
+                token=c.token)
+            for c in candidate_phrases.find(layout, word_forms, language, taken)]
 
 
 def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]:

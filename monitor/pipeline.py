@@ -212,7 +212,7 @@ class Poller:
         language = (source.language or entry.language or page_language or feed_language
                     or detect(text, self.matcher.languages))
         analysis = self.matcher.analyse(text, language)
-        hits = analysis.hits
+        hits = [*analysis.hits, *analysis.candidates]
         article = Article(
             source=source.name, key=key, url=entry.link,
             canonical_url=canonical_url(canonical or entry.link) if (canonical or entry.link)

@@ -498,7 +498,8 @@ class Store:
                 [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
                   h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, h.mentions, now)
                  for h in hits])
-            keys = sorted({_hit_key(h) for h in hits})
+            # A candidate phrase is no reason to alert: only what the rules found is.
+            keys = sorted({_hit_key(h) for h in hits if h.kind != "candidate"})
             for alert in outgoing:
                 fresh = sum(conn.execute(
                     "INSERT OR IGNORE INTO alerted_hits (alert, article_id, hit) "
@@ -667,8 +668,9 @@ class Outbox:
                 f"WHERE {where}", [now, now, *params]).rowcount
 
     def article(self, article_id: int, max_hits: int) -> tuple[dict, list[dict], int] | None:
-        """The article, its first `max_hits` hits and how many it has; None if it was
-        deleted (users delete rows with sqlite-utils, which does not enforce foreign keys)."""
+        """The article, its first `max_hits` hits and how many it has (candidate phrases are
+        not hits a receiver is told of); None if it was deleted (users delete rows with
+        sqlite-utils, which does not enforce foreign keys)."""
         found = self.store.query(
             "SELECT id, url, title, source, language, published FROM articles WHERE id = ?",
             (article_id,))
@@ -676,10 +678,11 @@ class Outbox:
             return None
         hits = self.store.query(
             "SELECT kind, organisation, organisation_name, metric, metric_name, value, unit, "
-            "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? ORDER BY id "
-            "LIMIT ?", (article_id, max_hits))
-        total = self.store.conn.execute("SELECT count(*) FROM hits WHERE article_id = ?",
-                                        (article_id,)).fetchone()[0]
+            "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? "
+            "AND kind != 'candidate' ORDER BY id LIMIT ?", (article_id, max_hits))
+        total = self.store.conn.execute(
+            "SELECT count(*) FROM hits WHERE article_id = ? AND kind != 'candidate'",
+            (article_id,)).fetchone()[0]
         return found[0], hits, total
 
 
