@@ -54,6 +54,20 @@ from typing import NamedTuple
 from number_parser import parse_number
 from text_to_num import text2num
 
+from .numbers_data import (
+    AFTER_PHRASES,
+    BEFORE_PHRASES,
+    DE_NUMBER_PARTS,
+    DE_NUMBER_WORDS,
+    EN_NUMBER_WORDS,
+    GERMAN_CUES,
+    MONTH_WORDS,
+    QUALIFIER_PHRASES,
+    RU_NUMBER_WORDS,
+    SCALES,
+    UNITS,
+)
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -199,21 +213,7 @@ _NUMBER = rf"[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?![0-9])(?:[.,][0-9]+)?|[0-9]+(
 _GROUPING_MARK = {"en": ",", "de": "."}  # "1,500" / "1.500" is 1500 only in this language
 _MAX_INTEGER_DIGITS = 15  # longer digit runs are identifiers (ИНН, ОГРН), not figures
 
-_MONTH_WORDS = [
-    *(
-        f"{stem}{ending}"
-        for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр",
-                     "декабр")
-        for ending in "ьяюе"
-    ),
-    *(f"{stem}{ending}" for stem in ("март", "август") for ending in ("", "а", "е", "у")),
-    *"май мая мае маю".split(),
-    *"january february march april may june july august september october november december"
-    .split(),
-    *"jan feb mar apr jun jul aug sep sept oct nov dec".split(),
-    *"januar jänner februar märz mai juni juli oktober dezember".split(),
-]
-_MONTH = rf"(?:{_trie(_cased(_MONTH_WORDS))})(?!\w)\.?"
+_MONTH = rf"(?:{_trie(_cased(MONTH_WORDS))})(?!\w)\.?"
 
 # Phones, dates and times come first, so that their digits never surface as "num".
 _MASTER = re.compile(
@@ -240,115 +240,15 @@ _MASTER = re.compile(
 _NUMBER_START = re.compile(r"[0-9+(](?<![\w.,].)")
 _NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
 
-_RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
-_METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
-_AFTER = _Phrases(
-    {
-        "k": ("тыс", "тыс.", "thousand", "tsd", "tsd.", "tausend",
-              *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
-        "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
-              *(f"миллион{e}" for e in _RU_SCALE_ENDINGS)),
-        "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "milliarde", "milliarden",
-              *(f"миллиард{e}" for e in _RU_SCALE_ENDINGS)),
-        "billion": ("billion",),  # 10^9 in English, 10^12 in German
-        "t": ("трлн", "трлн.", "trillion", "billionen",
-              *(f"триллион{e}" for e in _RU_SCALE_ENDINGS)),
-        "RUB": ("руб", "руб.", "р.", "₽", "rub", "ruble", "rubles", "rouble", "roubles", "rubel",
-                "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
-                                                 "ях", "и", "е"))),
-        "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
-                *(f"доллар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "у", "ом", "е"))),
-        "EUR": ("€", "eur", "евро", "euro", "euros"),
-        "m2": ("кв.м", "кв. м", "кв м", "м²", "м2", "m²", "m2", "sq m", "sq. m", "sq.m", "sqm",
-               "square metre", "square metres", "square meter", "square meters",
-               "square-metre", "square-meter", "quadratmeter", "quadratmetern", "qm",
-               *(f"кв.{sep}{metre}" for sep in ("", " ") for metre in _METRE_FORMS),
-               *(f"квадратн{e} {metre}" for e in ("ый", "ых", "ого", "ые", "ом", "ым")
-                 for metre in _METRE_FORMS)),
-        "ha": ("га", "hectare", "hectares", "ha", "hektar", "hektars", "hektaren",
-               *(f"гектар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
-        "percent": ("%", "п.п.", "п. п.", "percent", "per cent", "percentage point",
-                    "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
-                    "prozentpunkten",
-                    *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
-        "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
-        # The number is skipped, not read as a bare count: multipliers ("в 2,5 раза",
-        # "2.5-fold", "2,5-Fache"), units this module does not report, other currencies.
-        "reject": (
-            "раз", "раза", "times", "fold", "mal", "fach", "fache", "fachen", "facher",
-            "£", "¥", "gbp", "cny", "jpy", "kzt", "юань", "юаня", "юаней", "юани", "yuan",
-            "тенге", "pound", "pounds",
-            "лет", "год", "года", "году", "годом", "месяц", "месяца", "месяцев", "день", "дня",
-            "дней", "неделя", "недели", "неделю", "недель", "минута", "минуты", "минут",
-            "секунд", "year", "years", "month", "months", "day", "days", "week", "weeks",
-            "hour", "hours", "minute", "minutes", "jahr", "jahre", "jahren", "monat", "monate",
-            "monaten", "tag", "tage", "tagen", "woche", "wochen", "stunde", "stunden", "minuten",
-            "км", "km", "м", "m", *_METRE_FORMS, "metre", "metres", "meter", "meters", "metern",
-            "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
-            "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
-            "гб", "gb", "тб", "tb",
-        ),
-    },
-    before=False,
-)
-_SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12}
-_UNITS: dict[str, tuple[str, float]] = {
-    "RUB": ("RUB", 1.0),
-    "USD": ("USD", 1.0),
-    "EUR": ("EUR", 1.0),
-    "m2": ("m2", 1.0),
-    "ha": ("m2", 10_000.0),
-    "percent": ("percent", 1.0),
-    "people": ("people", 1.0),
-}
+_AFTER = _Phrases(AFTER_PHRASES, before=False)
 # "$200m", "€5k": only glued to a number that has a currency sign in front of it.
 _SHORT_SCALE = re.compile(r"([kKmM])(?!\w)")
 
-_MONTH_ABBREVIATIONS = tuple(
-    f"{month}." for month in "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_QUALIFIER_PHRASES = {
-    "at_least": ("не менее", "не менее чем", "не меньше", "как минимум", "at least",
-                 "mindestens", "wenigstens", "≥", ">="),
-    "up_to": ("не более", "не более чем", "не больше", "no more than", "up to", "at most",
-              "bis zu", "höchstens", "maximal", "до", "bis", "≤", "<="),
-    "more_than": ("более", "более чем", "свыше", "больше", "more than", "over", "above",
-                  "in excess of", "mehr als", "über", ">"),
-    "less_than": ("менее", "меньше", "less than", "fewer than", "under", "below",
-                  "weniger als", "unter", "<"),
-    "almost": ("почти", "практически", "almost", "nearly", "fast", "knapp", "beinahe"),
-    "about": ("около", "порядка", "примерно", "приблизительно", "ориентировочно", "about",
-              "around", "approximately", "approx.", "roughly", "some", "rund", "etwa", "ca.",
-              "circa", "zirka", "ungefähr", "~", "≈"),
-}
-_QUALIFIER_KINDS = frozenset(_QUALIFIER_PHRASES)
+_QUALIFIER_KINDS = frozenset(QUALIFIER_PHRASES)
 _MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money"})
 # Everything that may come right before a number, in one table so that one look-up serves all.
-_BEFORE = _Phrases(
-    {
-        **_QUALIFIER_PHRASES,
-        "USD": ("$", "us$", "usd"),
-        "EUR": ("€", "eur"),
-        "RUB": ("₽", "rub"),
-        "other_money": ("£", "¥", "gbp", "cny", "jpy"),
-        "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
-                  "огрн", "кпп", "окпо"),
-        "month": (*_MONTH_WORDS, *_MONTH_ABBREVIATIONS),
-        "year": (
-            "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
-            "of", "for", "from", "during", "through", "im", "seit", "bis", "ab", "jahr", "jahres",
-            "jahre", "year", "fiscal", "fy", "q1", "q2", "q3", "q4", "h1", "h2", "quartal",
-            "quartals", "quarter", *(f"квартал{e}" for e in ("", "а", "е", "у", "ом")),
-            *(f"полугоди{e}" for e in ("е", "я", "и", "ю", "ем")),
-        ),
-        "range": ("от", "between", "zwischen", "von"),
-        "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
-        "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
-                       "des"),
-    },
-    before=True,
-)
+_BEFORE = _Phrases(BEFORE_PHRASES, before=True)
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
     r"(?:(?<!\w)(?:вырос|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
@@ -375,58 +275,11 @@ _DE_ORDINAL_NOUN = re.compile(
 )
 _DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
 
-_RU_NUMBER_WORDS = [
-    *(
-        "один одна одно одни одного одной одному одним одном одну одних одними одною"
-        " два две двух двум двумя три трёх трех трём трем тремя"
-        " четыре четырёх четырех четырём четырем четырьмя восемь восьми восемью восьмью"
-        " сорок сорока девяносто девяноста сто ста"
-        " пятьдесят пятидесяти пятьюдесятью шестьдесят шестидесяти шестьюдесятью"
-        " семьдесят семидесяти семьюдесятью восемьдесят восьмидесяти восемьюдесятью"
-        " двести двухсот двумстам двумястами двухстах"
-        " триста трёхсот трехсот трёмстам тремстам тремястами трёхстах трехстах"
-        " четыреста четырёхсот четырехсот четырёмстам четыремстам четырьмястами четырёхстах"
-        " четырехстах полтора полторы полутора"
-    ).split(),
-    *(
-        f"{stem}{ending}"
-        for stem in (
-            "пят шест сем девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат"
-            " шестнадцат семнадцат восемнадцат девятнадцат двадцат тридцат"
-        ).split()
-        for ending in ("ь", "и", "ью")
-    ),
-    *(f"{five}сот" for five in ("пять", "шесть", "семь", "восемь", "девять")),
-    *(f"{five}юстами" for five in ("пять", "шесть", "семь", "восемь", "девять")),
-    *(
-        f"{five}{ending}"
-        for five in ("пяти", "шести", "семи", "восьми", "девяти")
-        for ending in ("сот", "стам", "стах")
-    ),
-    *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах")),
-    *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион") for e in _RU_SCALE_ENDINGS),
-]
-_EN_DIGITS = "one two three four five six seven eight nine".split()
-_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_EN_NUMBER_WORDS = [
-    *_EN_DIGITS,
-    *"ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(),
-    *_EN_TENS,
-    *(f"{tens}-{digit}" for tens in _EN_TENS for digit in _EN_DIGITS),
-    *"hundred thousand million billion and".split(),
-]
-# German writes numbers below a million as one word ("zweihundertfünfundzwanzigtausend"), so
-# its vocabulary is a sequence of parts rather than a list of words.
-_DE_NUMBER_PARTS = (
-    "eins eine ein zwei zwanzig dreißig dreissig drei vier fünf sechs sech sieben sieb acht"
-    " neun zehn elf zwölf zig hundert tausend"
-).split()
-_DE_NUMBER_WORDS = "million millionen milliarde milliarden".split()
 _WORD_PATTERNS = {
-    "ru": _trie(_cased(_RU_NUMBER_WORDS)),
-    "en": _trie(_cased(_EN_NUMBER_WORDS)),
-    "de": rf"(?:{_trie(_cased([*_DE_NUMBER_PARTS, *_DE_NUMBER_WORDS]))})"
-    rf"(?:{_trie([*_DE_NUMBER_PARTS, 'und'])})*",
+    "ru": _trie(_cased(RU_NUMBER_WORDS)),
+    "en": _trie(_cased(EN_NUMBER_WORDS)),
+    "de": rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
+    rf"(?:{_trie([*DE_NUMBER_PARTS, 'und'])})*",
 }
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
@@ -434,7 +287,7 @@ _WORD_SCANS = {
     lang: _WordScan(pattern)
     for lang, pattern in (
         *_WORD_PATTERNS.items(),
-        (None, f"{_trie(_cased([*_RU_NUMBER_WORDS, *_EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
+        (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
     )
 }
 _WORD_VOCABULARIES = {lang: re.compile(pattern) for lang, pattern in _WORD_PATTERNS.items()}
@@ -454,19 +307,6 @@ _LONE_SCALE_RU = frozenset(
     for ending in ("", "а", "у", "ом", "е")
 ) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче"}
 _ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
-# Substring tests on the lowercased window: far cheaper than a regex scan, and enough for a hint.
-_GERMAN_CUES = (
-    *"äöüß",
-    *(
-        f" {word} "
-        for word in "und der die das den dem mit für von zum ist sind wurde rund etwa im auf bei"
-        .split()
-    ),
-    " mio.",
-    " mrd.",
-    "millionen",
-    "milliarden",
-)
 _BLOCK = 64  # with language=None, numbers in one block of this many characters share a guess
 
 
@@ -565,7 +405,7 @@ def _guess_language(text: str, lo: int, hi: int) -> str:
     if len(window) - len(ascii_only) >= len(ascii_only.translate(None, _ASCII_NON_LETTERS)):
         return "ru"
     window = window.lower()
-    return "de" if any(cue in window for cue in _GERMAN_CUES) else "en"
+    return "de" if any(cue in window for cue in GERMAN_CUES) else "en"
 
 
 def _scan_numbers(text: str) -> Iterator[re.Match[str]]:
@@ -810,12 +650,12 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
     scale = 1.0
     short = _SHORT_SCALE.match(text, pos) if short_scale else None
     if short is not None:
-        scale, pos = _SCALES[short.group(1).lower()], short.end()
+        scale, pos = SCALES[short.group(1).lower()], short.end()
     found = _AFTER.match(text, pos)
     if found is not None and short is None:
         (kind,) = found[0]
-        if kind in _SCALES:
-            scale = 1e12 if kind == "billion" and lang == "de" else _SCALES[kind]
+        if kind in SCALES:
+            scale = 1e12 if kind == "billion" and lang == "de" else SCALES[kind]
             pos = found[1]
             found = _AFTER.match(text, pos)
     if found is None:
@@ -823,9 +663,9 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
     (kind,) = found[0]
     if kind == "reject":
         return _Tail(found[1], scale, None, 1.0, True)
-    if kind in _SCALES:  # "тысяч миллионов": not a unit; leave it
+    if kind in SCALES:  # "тысяч миллионов": not a unit; leave it
         return _Tail(pos, scale, None, 1.0, False)
-    name, unit_factor = _UNITS[kind]
+    name, unit_factor = UNITS[kind]
     return _Tail(found[1], scale, name, unit_factor, False)
 
 
