@@ -56,16 +56,22 @@ from text_to_num import text2num
 
 from .numbers_data import (
     AFTER_PHRASES,
+    APPROXIMATE_WORDS,
     BEFORE_PHRASES,
+    CHANGE_VERBS,
     DE_NUMBER_PARTS,
     DE_NUMBER_WORDS,
     EN_NUMBER_WORDS,
     GERMAN_CUES,
+    LIMIT_CUES,
     MONTH_WORDS,
+    PER_RUBLE_CUES,
     QUALIFIER_PHRASES,
+    ROLE_AFTER_PHRASES,
     RU_NUMBER_WORDS,
     SCALES,
     UNITS,
+    YEAR_FOLLOWERS,
 )
 
 
@@ -74,7 +80,8 @@ class Quantity:
     """A figure read from text; ``value`` is in base units (currency units, m2, percent, people).
 
     ``matched`` is ``text[start:end]``; qualifier words ("более", "about") lie before ``start``,
-    from ``qualifier_start`` on.
+    from ``qualifier_start`` on. Qualifier "limit" marks a cap or threshold ("не более 150 млн",
+    "grants of up to 2 million per project"): a rule the text states, never a reported value.
     """
 
     value: float
@@ -84,6 +91,15 @@ class Quantity:
     matched: str
     qualifier: str | None
     qualifier_start: int | None
+    role: str | None = None
+    """None for a value the sentence reports; "previous" for the earlier value of a comparison
+    ("с 75,8 до 90 млрд", "up from 10 billion", "gegenüber 2,1 Mrd."); "part" for a part of a
+    total named before it ("из них 33", "112 of them", "darunter 112"). Both are figures of
+    their own: the role tells the matcher which of a sentence's values is the current total."""
+    loose_unit: bool = False
+    """The unit is m2 read from a word that means floor area only in a sentence about area
+    ("350 тысяч метров", "49 тысяч «квадратов»"): a matcher should pair it with an area metric
+    named in the same sentence and nothing else."""
 
 
 UNIT_CLASSES: dict[str, set[str | None]] = {
@@ -210,7 +226,9 @@ _SPACE = "[ \u00a0\u202f\u2009]"  # a thousands separator
 _GAP = "[ \t\u00a0\u202f\u2009]*"  # between a number and its scale word or unit
 _NO_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 _NUMBER = rf"[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?![0-9])(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)*"
-_GROUPING_MARK = {"en": ",", "de": "."}  # "1,500" / "1.500" is 1500 only in this language
+# "1,500" / "1.500" is 1500 only in this language. Russian writes decimals with a comma, so a
+# dot before exactly three digits groups thousands there too ("96.300 квадратных метров").
+_GROUPING_MARK = {"en": ",", "de": ".", "ru": "."}
 _MAX_INTEGER_DIGITS = 15  # longer digit runs are identifiers (ИНН, ОГРН), not figures
 
 _MONTH = rf"(?:{_trie(_cased(MONTH_WORDS))})(?!\w)\.?"
@@ -235,9 +253,10 @@ _MASTER = re.compile(
     )""",
     re.I | re.X,
 )
-# Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it.
-# Starting with a character class lets re skip ahead, which _MASTER itself cannot.
-_NUMBER_START = re.compile(r"[0-9+(](?<![\w.,].)")
+# Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it,
+# or a digit glued to a currency code ("RUR4.1 bln"). Starting with a character class lets re
+# skip ahead, which _MASTER itself cannot.
+_NUMBER_START = re.compile(r"[0-9+(](?<![\w.,].)|(?<=RUR|RUB|USD|EUR)[0-9]")
 _NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
 
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
@@ -249,16 +268,43 @@ _QUALIFIER_KINDS = frozenset(QUALIFIER_PHRASES)
 _MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money"})
 # Everything that may come right before a number, in one table so that one look-up serves all.
 _BEFORE = _Phrases(BEFORE_PHRASES, before=True)
+_ROLE_AFTER = _Phrases(ROLE_AFTER_PHRASES, before=False)
+# "464 more than planned", "на 12 компаний больше", "12 mehr als": a difference, not a value.
+# Not "30 billion and more than 160 billion": there "more than" qualifies the next number.
+_DIFFERENCE_AFTER = re.compile(
+    r"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?
+    (?:больше|меньше|more|fewer|less|mehr|weniger)(?!\w)
+    (?![ \u00a0]+(?:than|als|чем)?[ \u00a0]*[0-9])""",
+    re.X,
+)
+# "Three years ago this figure was only 1,500", "год назад их было 20": an earlier value.
+_AGO_BEFORE = re.compile(
+    r"(?<!\w)(?:ago|назад|zuvor|vor[ \u00a0]+\w+[ \u00a0]+jahren)(?!\w)[^,;:.!?\n]{0,60}\Z", re.I
+)
+# "выросла на 12", "rose by 2 billion": the verb of change before "на"/"by".
+_CHANGE_VERB_BEFORE = re.compile(
+    rf"(?<!\w)(?:{_trie(_cased(CHANGE_VERBS))})\w*(?:[ \u00a0]+\w+)?[ \u00a0]+\Z"
+)
+# "с 12 до 167", "from 75.8 to 90 billion", "von 1,2 auf 1,5 Mrd.": the link to the new value.
+_CHANGE_LINK = re.compile(r"[ \u00a0]+(?:до|to|auf)[ \u00a0]+(?=[0-9])", re.I)
+# "выросла до 90 млрд с 75,8 млрд", "rose to 90 billion from 75.8": "from" after the new value.
+_TO_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:до|to|auf)[ \u00a0]+[0-9][^.;!?\n]{0,60}\Z", re.I)
+# Where a sentence ends, for the cues read from a figure's sentence (caps, per-ruble ratios).
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"»”)]*[ \u00a0]+(?=[^a-zа-яё0-9 \u00a0])|\n")
+_SENTENCE_REACH = 300  # characters looked at on each side of a figure for its sentence
+_NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
-    r"(?:(?<!\w)(?:вырос|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
+    r"(?:(?<!\w)(?:вырос|вырас|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
     r"|довед|достиг|опусти|прибави)\w*|(?<!\w)с\s+[0-9])[^.!?;\n]{0,60}\Z",
     re.I,
 )
 _RANGE_LINK = re.compile(
     r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
 )
-_YEAR_LIST_BEFORE = re.compile(r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und)[ \u00a0]*\Z")
+_YEAR_LIST_BEFORE = re.compile(
+    r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und|to|по|до|bis)[ \u00a0]*\Z"
+)
 _MONTH_DAY_BEFORE = re.compile(rf"{_MONTH}[ \u00a0]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \u00a0]*\Z")
 _YEAR_AFTER = re.compile(
     r"""(?:[ \u00a0]*(?:год\w*|гг?\.|гг?(?![а-яё])|year(?!s)|jahr\w*)
@@ -267,6 +313,8 @@ _YEAR_AFTER = re.compile(
     re.I | re.X,
 )
 _TIMES_SIGNS = frozenset("×✕")
+# A word with a letter in it, glued to a dash before a number: a model or registration number.
+_LABEL_BEFORE_DASH = re.compile(r"(?<![\w])[^\W\d_]\w*\Z")
 _DE_ORDINAL_NOUN = re.compile(
     r"\.[ \u00a0]+(?:platz|rang|stelle|mal|quartal|halbjahr|jahrestag|geburtstag|jahrhundert"
     r"|auflage|ausgabe|runde|stufe|etage|stock|obergeschoss|liga|klasse|lesung|woche|tag"
@@ -283,8 +331,9 @@ _WORD_PATTERNS = {
 }
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
+_APPROXIMATE = _trie(_cased(APPROXIMATE_WORDS))
 _WORD_SCANS = {
-    lang: _WordScan(pattern)
+    lang: _WordScan(f"{pattern}|{_APPROXIMATE}")
     for lang, pattern in (
         *_WORD_PATTERNS.items(),
         (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
@@ -318,6 +367,7 @@ class _Core(NamedTuple):
     value: float
     lang: str
     digits: str | None  # the digit string; None for a number in words
+    approximate: str | None = None  # the qualifier of a word like "сотни", "dozens"
 
 
 class _Tail(NamedTuple):
@@ -328,6 +378,7 @@ class _Tail(NamedTuple):
     unit: str | None
     unit_factor: float  # 10_000 for hectares (read as m2), else 1.0
     rejected: bool  # a unit this module does not report (durations, lengths, £ ...)
+    loose: bool = False  # m2 from "метров"/"квадратов": area only in an area sentence
 
 
 class _Range(NamedTuple):
@@ -483,7 +534,14 @@ def _word_cores(
     run: list[tuple[int, int]] = []
     run_lang = ""
     for start, end in _WORD_SCANS[lang].find(text):
-        token_langs = (lang,) if lang else _vocabularies(text[start:end].lower())
+        word = text[start:end].lower()
+        if word in APPROXIMATE_WORDS and not _vocabularies(word):  # "сотни", "dozens"
+            cores += _run_cores(text, run, run_lang)
+            run = []
+            value, qualifier = APPROXIMATE_WORDS[word]
+            cores.append(_Core(start, end, value, lang or language_at(start), None, qualifier))
+            continue
+        token_langs = (lang,) if lang else _vocabularies(word)
         if run and run_lang in token_langs and _WORD_GAP.fullmatch(text, run[-1][1], start):
             run.append((start, end))
             continue
@@ -537,9 +595,14 @@ def _run_cores(text: str, run: list[tuple[int, int]], lang: str) -> list[_Core]:
 def _word_core(
     text: str, start: int, end: int, value: float, lang: str, tokens: int
 ) -> _Core | None:
-    """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word."""
+    """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word.
+
+    A lone "a hundred" is approximate, as APPROXIMATE_WORDS says.
+    """
+    approximate = None
     if tokens == 1:
         word = text[start:end].lower()
+        approximate = APPROXIMATE_WORDS.get(word, (value, None))[1]
         if _SCALE_WORD.fullmatch(word):
             before = _BEFORE.match(text, start)
             if before is not None and "article" in before[0]:
@@ -548,7 +611,7 @@ def _word_core(
                 return None
         elif value == 1:
             return None
-    return _Core(start, end, value, lang, None)
+    return _Core(start, end, value, lang, None, approximate)
 
 
 @lru_cache(maxsize=8192)
@@ -568,10 +631,12 @@ def _words_value(words: str, lang: str) -> float | None:
 
 
 def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
-    """Attach scale, unit, currency, range and qualifier to a number, or reject it."""
+    """Attach scale, unit, currency, range, qualifier and role to a number, or reject it."""
     start, end = core.start, core.end
     before = _BEFORE.match(text, start, floor)
     kinds = before[0] if before else frozenset()
+    if "idiom" in kinds:
+        return None  # "в одном из двух комплексов", "one of the two", "eines von drei"
     if core.digits is not None and not _plausible_digits(text, core, kinds):
         return None
     if text[max(0, start - 2) : start].strip()[-1:] in _TIMES_SIGNS:
@@ -588,7 +653,11 @@ def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
     if before is not None and money is not None:
         start, unit = before[1], unit or money
         before = _BEFORE.match(text, start, floor)  # "more than $5": the words before the sign
+        kinds = before[0] if before else frozenset()
     qualifier, qualifier_start = _qualifier(text, before)
+    if qualifier is None and core.approximate is not None:
+        qualifier, qualifier_start = core.approximate, start
+    role = None
     span = _read_range(text, start, core, tail, before)
     if span is not None:
         if span.rejected:
@@ -598,7 +667,78 @@ def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
             qualifier, qualifier_start = "at_least", before[1]
         elif qualifier is None:
             qualifier, qualifier_start = "at_least", start
-    return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start)
+    elif "from" in kinds and (link := _CHANGE_LINK.match(text, stop)):
+        # "с 12 до 167", "from 75.8 to 90 billion rubles": the earlier value, with the scale
+        # and unit written once, after the new one.
+        role = "previous"
+        upper = _NUMBER_AT.match(text, link.end())
+        new = _read_tail(text, upper.end(), core.lang, short_scale=False) if upper else None
+        if new is not None and not new.rejected and unit is None:
+            value *= (new.scale if tail.scale == 1.0 else 1.0) * new.unit_factor
+            unit = new.unit
+    if _is_difference(text, kinds, before, start, stop, unit):
+        return None
+    if unit == "RUB" and tail.scale == 1.0 and _sentence_has(text, start, PER_RUBLE_CUES):
+        return None  # "на каждый рубль ... возвращается 2,5 рубля": a ratio
+    if qualifier in ("up_to", "less_than") and _sentence_has(text, start, LIMIT_CUES):
+        qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
+    role = role or _role(text, kinds, before, start, stop)
+    return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
+                    role, tail.loose)
+
+
+def _is_difference(
+    text: str,
+    kinds: frozenset[str],
+    before: tuple[frozenset[str], int] | None,
+    start: int,
+    stop: int,
+    unit: str | None,
+) -> bool:
+    """True for the amount of a change or a difference: "на 12 больше", "464 more than
+    planned", "rose by 2 billion", "um 12 gestiegen". A percentage after "на"/"by"/"um" is a
+    growth rate and stays."""
+    if _DIFFERENCE_AFTER.match(text, stop):
+        return True
+    if "by" not in kinds or before is None or unit == "percent":
+        return False
+    edge = before[1]
+    return text[edge:start].strip().lower() == "um" or bool(
+        _CHANGE_VERB_BEFORE.search(text, max(0, edge - 60), edge)
+    )
+
+
+def _role(
+    text: str,
+    kinds: frozenset[str],
+    before: tuple[frozenset[str], int] | None,
+    start: int,
+    stop: int,
+) -> str | None:
+    """"previous" or "part" from the words around a figure (see Quantity.role), else None."""
+    after = _ROLE_AFTER.match(text, stop)
+    named = kinds | (after[0] if after else frozenset())
+    if "previous" in named:
+        return "previous"
+    if "part" in named:
+        return "part"
+    if "from" in kinds and before is not None and _TO_NUMBER_BEFORE.search(
+        text, max(0, before[1] - 80), before[1]
+    ):
+        return "previous"  # "выросла до 90 млрд с 75,8 млрд"
+    if _AGO_BEFORE.search(text, max(0, start - 90), start):
+        return "previous"
+    return None
+
+
+def _sentence_has(text: str, pos: int, cues: Iterable[str]) -> bool:
+    """True if the sentence around ``pos`` contains one of the lowercase ``cues``."""
+    low = max(0, pos - _SENTENCE_REACH)
+    for found in _SENTENCE_BREAK.finditer(text, low, pos):
+        low = found.end()
+    end = _SENTENCE_BREAK.search(text, pos, pos + _SENTENCE_REACH)
+    sentence = text[low : end.start() if end else pos + _SENTENCE_REACH].lower()
+    return any(cue in sentence for cue in cues)
 
 
 def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
@@ -606,8 +746,9 @@ def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
     start, end, digits = core.start, core.end, core.digits or ""
     if "label" in kinds:
         return False  # "№ 5", "ИНН 7701234567"
-    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
-        return False  # "Су-57", "COVID-19"
+    if text[start - 1 : start] == "-" and _LABEL_BEFORE_DASH.search(text, max(0, start - 12),
+                                                                     start - 1):
+        return False  # "Су-57", "COVID-19", "ФС77-32622"
     if _is_year(text, start, end, kinds):
         return False
     if "month" in kinds and digits.isdigit() and int(digits) <= 31:
@@ -636,19 +777,33 @@ def _is_year(text: str, start: int, end: int, kinds: frozenset[str] | None) -> b
     tail = _read_tail(text, end, None, short_scale=False)
     if tail.unit is not None or tail.scale != 1.0:
         return False
-    return bool(
+    if (
         kinds & {"year", "month"}
         or (text[start - 1 : start] == "(" and text[end : end + 1] == ")")
         or _YEAR_LIST_BEFORE.search(text, max(0, start - 12), start)
         or _MONTH_DAY_BEFORE.search(text, max(0, start - 20), start)
         or _YEAR_AFTER.match(text, end)
+    ):
+        return True
+    if kinds & _QUALIFIER_KINDS:
+        return False  # "более 2000 компаний"
+    # Anywhere else a bare 1900-2100 number counts something only if a word that could be what
+    # it counts follows it: "2000 компаний", but "Sie haben 2022 fast", "2019 was", "2021."
+    follower = _NEXT_WORD.match(text, end)
+    return follower is None or follower.group(1).lower() in YEAR_FOLLOWERS or (
+        follower.group(1).isdigit()
     )
 
 
 def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tail:
-    """The scale word and unit after a number; ``short_scale`` also takes "m"/"k" ($5m)."""
+    """The scale word and unit after a number; "m"/"k" glued to it is a scale after a currency
+    sign ("$5m", ``short_scale``) or before a currency ("5m rubles")."""
     scale = 1.0
-    short = _SHORT_SCALE.match(text, pos) if short_scale else None
+    short = _SHORT_SCALE.match(text, pos)
+    if short is not None and not short_scale:
+        currency = _AFTER.match(text, short.end())
+        if currency is None or not currency[0] & _MONEY_KINDS:
+            short = None
     if short is not None:
         scale, pos = SCALES[short.group(1).lower()], short.end()
     found = _AFTER.match(text, pos)
@@ -661,8 +816,12 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
     if found is None:
         return _Tail(pos, scale, None, 1.0, False)
     (kind,) = found[0]
-    if kind == "reject":
+    if kind == "previous":  # "6 390 годом ранее": no unit; the role is read later
+        return _Tail(pos, scale, None, 1.0, False)
+    if kind == "reject" or (kind == "metre" and scale == 1.0):
         return _Tail(found[1], scale, None, 1.0, True)
+    if kind in ("metre", "m2_loose"):  # "350 тысяч метров", "49 тысяч «квадратов»"
+        return _Tail(found[1], scale, "m2", 1.0, False, True)
     if kind in SCALES:  # "тысяч миллионов": not a unit; leave it
         return _Tail(pos, scale, None, 1.0, False)
     name, unit_factor = UNITS[kind]

@@ -31,12 +31,13 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
           *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
     "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
           *(f"миллион{e}" for e in RU_SCALE_ENDINGS)),
-    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "milliarde", "milliarden",
+    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "bln", "bln.", "milliarde", "milliarden",
           *(f"миллиард{e}" for e in RU_SCALE_ENDINGS)),
     "billion": ("billion",),  # 10^9 in English, 10^12 in German
     "t": ("трлн", "трлн.", "trillion", "billionen",
           *(f"триллион{e}" for e in RU_SCALE_ENDINGS)),
-    "RUB": ("руб", "руб.", "р.", "₽", "rub", "ruble", "rubles", "rouble", "roubles", "rubel",
+    "RUB": ("руб", "руб.", "р.", "₽", "rub", "rur", "rbl", "rbl.", "rbls",
+            "ruble", "rubles", "rouble", "roubles", "rubel",
             "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
                                              "ях", "и", "е"))),
     "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
@@ -45,9 +46,14 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     "m2": ("кв.м", "кв. м", "кв м", "м²", "м2", "m²", "m2", "sq m", "sq. m", "sq.m", "sqm",
            "square metre", "square metres", "square meter", "square meters",
            "square-metre", "square-meter", "quadratmeter", "quadratmetern", "qm",
-           *(f"кв.{sep}{metre}" for sep in ("", " ") for metre in METRE_FORMS),
+           *(f"кв{sep}{metre}" for sep in (".", ". ", " ") for metre in METRE_FORMS),
            *(f"квадратн{e} {metre}" for e in ("ый", "ых", "ого", "ые", "ом", "ым")
              for metre in METRE_FORMS)),
+    # Slang for square metres ("49 тысяч «квадратов»"): area only in a sentence about area.
+    "m2_loose": tuple(f"{quote}квадрат{e}{close}" for e in ("ов", "а", "ы", "ам", "ами", "ах")
+                      for quote, close in (("", ""), ("«", "»"), ('"', '"'), ("„", "“"))),
+    # "350 тысяч метров" is floor area, "300 метров" a distance: read only after a scale word.
+    "metre": METRE_FORMS,
     "ha": ("га", "hectare", "hectares", "ha", "hektar", "hektars", "hektaren",
            *(f"гектар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
     "percent": ("%", "п.п.", "п. п.", "percent", "per cent", "percentage point",
@@ -55,6 +61,9 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                 "prozentpunkten",
                 *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
     "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
+    # Not a unit: the figure is the earlier value of a comparison ("6 390 годом ранее"); read
+    # before the durations below would take "годом" for one.
+    "previous": ("годом ранее", "годом раньше", "год назад"),
     # The number is skipped, not read as a bare count: multipliers ("в 2,5 раза",
     # "2.5-fold", "2,5-Fache"), units this module does not report, other currencies.
     "reject": (
@@ -66,7 +75,7 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
         "секунд", "year", "years", "month", "months", "day", "days", "week", "weeks",
         "hour", "hours", "minute", "minutes", "jahr", "jahre", "jahren", "monat", "monate",
         "monaten", "tag", "tage", "tagen", "woche", "wochen", "stunde", "stunden", "minuten",
-        "км", "km", "м", "m", *METRE_FORMS, "metre", "metres", "meter", "meters", "metern",
+        "км", "km", "м", "m", "metre", "metres", "meter", "meters", "metern",
         "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
         "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
         "гб", "gb", "тб", "tb",
@@ -88,8 +97,10 @@ MONTH_ABBREVIATIONS = tuple(
 QUALIFIER_PHRASES = {
     "at_least": ("не менее", "не менее чем", "не меньше", "как минимум", "at least",
                  "mindestens", "wenigstens", "≥", ">="),
-    "up_to": ("не более", "не более чем", "не больше", "no more than", "up to", "at most",
-              "bis zu", "höchstens", "maximal", "до", "bis", "≤", "<="),
+    "up_to": ("up to", "bis zu", "до", "bis"),
+    # A cap or threshold ("выручка не больше 150 млн"): a rule, never a reported value.
+    "limit": ("не более", "не более чем", "не больше", "не выше", "no more than", "not more than",
+              "not exceeding", "at most", "höchstens", "maximal", "nicht mehr als", "≤", "<="),
     "more_than": ("более", "более чем", "свыше", "больше", "more than", "over", "above",
                   "in excess of", "mehr als", "über", ">"),
     "less_than": ("менее", "меньше", "less than", "fewer than", "under", "below",
@@ -104,10 +115,10 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     **QUALIFIER_PHRASES,
     "USD": ("$", "us$", "usd"),
     "EUR": ("€", "eur"),
-    "RUB": ("₽", "rub"),
+    "RUB": ("₽", "rub", "rur"),
     "other_money": ("£", "¥", "gbp", "cny", "jpy"),
     "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
-              "огрн", "кпп", "окпо"),
+              "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number"),
     "month": (*MONTH_WORDS, *MONTH_ABBREVIATIONS),
     "year": (
         "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
@@ -115,7 +126,26 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
         "jahre", "year", "fiscal", "fy", "q1", "q2", "q3", "q4", "h1", "h2", "quartal",
         "quartals", "quarter", *(f"квартал{e}" for e in ("", "а", "е", "у", "ом")),
         *(f"полугоди{e}" for e in ("е", "я", "и", "ю", "ем")),
+        "за", "итогам", "итоги", "конца", "конце", "начала", "начале", "середины", "the",
+        "ende", "anfang", "mitte",
     ),
+    # The earlier value of a comparison: "против 6 390", "up from 10 billion", "gegenüber 2,1 Mrd."
+    "previous": ("против", "по сравнению с", "в сравнении с", "against", "compared with",
+                 "compared to", "versus", "vs", "vs.", "up from", "down from", "gegenüber",
+                 "im vergleich zu", "verglichen mit"),
+    # The first number of a change "с 12 до 167", "from 75.8 to 90 billion", "von 1,2 auf 1,5".
+    "from": ("с", "со", "from", "von"),
+    # A part of a total named before: "из них 33", "of which 112", "darunter 112".
+    "part": ("из них", "из которых", "в том числе", "в т.ч.", "в т. ч.", "including",
+             "of which", "of whom", "among them", "darunter", "davon"),
+    # A count inside an idiom: "в одном из двух комплексов", "one of the two", "eines von drei".
+    "idiom": (*(f"{one} из" for one in ("один", "одна", "одно", "одного", "одной", "одном",
+                                         "одну", "одним")),
+              "one of", "one of the", "one of its", "one of our", "one of their",
+              *(f"{one} {link}" for one in ("eine", "einer", "eines", "einem", "einen", "eins")
+                for link in ("von", "der", "von den"))),
+    # The amount of a change, not a value: "выросла на 12", "rose by 2 billion", "um 12".
+    "by": ("на", "by", "um"),
     "range": ("от", "between", "zwischen", "von"),
     "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
     "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
@@ -182,4 +212,68 @@ GERMAN_CUES = (
     " mrd.",
     "millionen",
     "milliarden",
+)
+
+# Words that stand for an approximate number: (value, qualifier unless one is written before).
+# A plural ("сотни компаний", "dozens of", "Dutzende") says "more than"; a singular "about".
+APPROXIMATE_WORDS: dict[str, tuple[float, str]] = {
+    # Not "в первую сотню/десятку" (a rank): accusative and prepositional forms are left out.
+    **{f"сотн{e}": (100.0, "about") for e in ("я", "ей")},
+    **{f"сот{e}": (100.0, "more_than") for e in ("ни", "ен", "ням", "нями", "нях")},
+    **{f"десят{e}": (10.0, "about") for e in ("ок", "ка", "ком")},
+    **{f"десят{e}": (10.0, "more_than") for e in ("ки", "ков", "кам", "ками", "ках")},
+    "hundred": (100.0, "about"),
+    "hundreds": (100.0, "more_than"),
+    "dozen": (12.0, "about"),
+    "dozens": (12.0, "more_than"),
+    "hunderte": (100.0, "more_than"),
+    "hunderten": (100.0, "more_than"),
+    "dutzend": (12.0, "about"),
+    "dutzende": (12.0, "more_than"),
+    "dutzenden": (12.0, "more_than"),
+}
+# Phrases right after a figure that give it a role: "6,1 млрд годом ранее", "112 of them".
+ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
+    "previous": ("годом ранее", "годом раньше", "год назад", "a year earlier", "a year ago",
+                 "the year before", "in the previous year", "im vorjahr", "ein jahr zuvor",
+                 "ein jahr früher", "im vorjahreszeitraum"),
+    "part": ("of them", "of these", "of those", "of which", "из них", "davon"),
+    # A difference, not a value: "464 more than planned", "на 12 больше", "12 mehr als".
+    "difference": ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger"),
+}
+# Stems of verbs of change: "на"/"by" right after one gives the amount of a change.
+CHANGE_VERBS = (
+    "вырос", "вырас", "возрос", "увеличи", "сократи", "снизи", "уменьши", "упал", "подня",
+    "повыси", "понизи", "прибави", "подрос", "rose", "risen", "grew", "grown", "increase",
+    "decrease", "fell", "fallen", "dropped", "declined", "climbed", "jumped", "gained",
+)
+# Words in a sentence that make "до"/"up to"/"менее" a cap or an eligibility threshold: grants,
+# loans and subsidies per project or company, and the revenue a company may have to qualify.
+LIMIT_CUES = (
+    "грант", "субсид", "займ", "заём", "заем", "льготн", "претенд", "может получить",
+    "могут получить", "на проект", "на каждый", "на одного", "на одну", "каждому", "лимит",
+    "порог", "с выручкой", "с годовой выручкой", "с оборотом",
+    "grant", "subsid", "loan", "eligib", "can receive", "may receive", "can get", "per project",
+    "for each", "per company", "each project", "threshold", "with revenue", "with annual revenue",
+    "zuschuss", "förder", "darlehen", "kredit", "erhalten", "bekommen", "pro projekt",
+    "je projekt", "jeweils", "ihres projekts", "mit einem umsatz",
+)
+# "на каждый рубль господдержки возвращается 2,5 рубля": a ruble amount per ruble is a ratio.
+PER_RUBLE_CUES = (
+    "каждый рубль", "каждого рубля", "каждый вложенный рубль", "каждый бюджетный рубль",
+    "на рубль", "each ruble", "every ruble", "each rouble", "every rouble", "per ruble",
+    "per rouble", "jeden rubel", "jeden investierten rubel", "pro rubel",
+)
+# Words after a bare 1900-2100 number that show it is a year, not a count: verbs, pronouns,
+# prepositions and adverbs, as in "2022 was", "Sie haben 2022 fast", "2019 стал".
+YEAR_FOLLOWERS = frozenset(
+    (
+        "и в во на с со по к до от за из у о об это этот эта эти был была было были стал стала"
+        " стало стали станет будет будут"
+        " the a an and or but in on at of to for by from with was were is are has have had will"
+        " would saw brought became marked it its this that these those which when where who as"
+        " und oder aber im am an auf aus bei mit nach vor zu zum zur der die das den dem des"
+        " ein eine einer wurde wurden wird werden war waren ist sind hat haben hatte hatten sie"
+        " er es wir ich fast rund etwa knapp bereits schon noch nur erst dann"
+    ).split()
 )

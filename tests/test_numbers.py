@@ -52,7 +52,7 @@ SEPARATORS = [
     ("ru", f"1{THIN}500{THIN}000", 1_500_000),
     ("ru", "1 500,25", 1500.25),
     ("ru", "1,500", 1.5),  # Russian never groups with a comma
-    ("ru", "1.500", 1.5),
+    ("ru", "1.500", 1500),  # a dot before three digits groups: Russian decimals take a comma
     ("ru", "1.500.000", 1_500_000),  # two marks: grouping, whatever the language
     ("en", "1.5", 1.5),
     ("en", "1,500", 1500),
@@ -306,7 +306,7 @@ def test_numbers_in_words(
     ("language", "text"),
     [("en", "one of the parks"), ("ru", "один из резидентов"), ("ru", "одна компания"),
      ("ru", "одно предприятие"), ("de", "ein neuer Park"), ("de", "eine Firma"),
-     ("de", "Platz eins"), ("ru", "тысячи рабочих мест"), ("ru", "десятки тысяч"),
+     ("de", "Platz eins"), ("ru", "тысячи рабочих мест"),
      ("de", "Millionen Euro"), ("en", "millions of dollars"), ("ru", "в два раза больше")],
 )
 def test_lone_one_and_vague_plurals_are_not_quantities(language: str, text: str) -> None:
@@ -346,7 +346,9 @@ QUALIFIERS = [
     ("de", "circa", "about"),
     ("en", "up to", "up_to"),
     ("ru", "до", "up_to"),
-    ("ru", "не более", "up_to"),
+    ("ru", "не более", "limit"),
+    ("en", "no more than", "limit"),
+    ("de", "höchstens", "limit"),
     ("de", "bis zu", "up_to"),
     ("en", "less than", "less_than"),
     ("en", "under", "less_than"),
@@ -537,12 +539,13 @@ def test_ranges_read_as_their_lower_bound(
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
+        # The earlier value takes the scale and unit written once, after the new one.
         ("ru", "выросла с 1,2 до 1,5 млрд рублей",
-         [(1.2, None, "1,2", None), (1.5e9, "RUB", "1,5 млрд рублей", None)]),
+         [(1.2e9, "RUB", "1,2", None), (1.5e9, "RUB", "1,5 млрд рублей", None)]),
         ("en", "rose from 1.2 to 1.5 billion dollars",
-         [(1.2, None, "1.2", None), (1.5e9, "USD", "1.5 billion dollars", None)]),
+         [(1.2e9, "USD", "1.2", None), (1.5e9, "USD", "1.5 billion dollars", None)]),
         ("de", "stieg von 1,2 auf 1,5 Mrd. Rubel",
-         [(1.2, None, "1,2", None), (1.5e9, "RUB", "1,5 Mrd. Rubel", None)]),
+         [(1.2e9, "RUB", "1,2", None), (1.5e9, "RUB", "1,5 Mrd. Rubel", None)]),
         ("ru", "5-10 лет", []),
         ("ru", "счёт 3-2", [(3, None, "3", None), (2, None, "2", None)]),
     ],
