@@ -31,11 +31,26 @@ Decisions (the tests pin each one):
   (``qualifier_start`` at "от/between/zwischen/von", or at the range itself for a dash range)
   unless a qualifier word precedes it. Ranges of numbers in words ("двух-трёх") are not read.
 * Changes "с 1,2 до 1,5 млрд рублей", "from 1.2 to 1.5 billion", "von 1,2 auf 1,5 Mrd." are not
-  ranges: the numbers are read separately, the first without the scale and unit written after
-  the second, and "до" in a change ("с ... до", "выросла до") is "to", not "up_to".
-* A bare 1900-2100 integer is a year only with year context (see ``find_years``); a scale word,
-  unit or currency after it makes it a quantity: "до 2000 человек" is people. "с 2000
-  сотрудниками" is taken for a year.
+  ranges: the numbers are read separately, the first with role "previous" and the scale and
+  unit written after the second (1.2e9 RUB), and "до" in a change ("с ... до", "выросла до")
+  is "to", not "up_to". Comparisons ("против", "up from", "gegenüber", "годом ранее") and
+  parts ("из них", "112 of them", "darunter") are figures too, with role "previous"/"part".
+* A bare 1900-2100 integer is a year with year context (see ``find_years``), and anywhere else
+  unless a qualifier precedes it or a word that could be what it counts follows it: "Sie haben
+  2022 fast ...", "2019 was ..." are years, "более 2000", "2000 компаний" are counts. A scale
+  word, unit or currency after it makes it a quantity: "до 2000 человек" is people. "с 2000
+  сотрудниками" and "до 2000 рабочих мест" are taken for years.
+* Never values (nothing is returned): dates, times, phones, registration numbers ("ФС77-32622",
+  "ОГРН ..."), growth factors, per-ruble ratios ("на каждый рубль ... 2,5 рубля"), the amount
+  of a change or difference ("выросло на 12", "464 more than planned"; a percentage after
+  "на/by/um" stays, as a growth rate), and counts inside idioms ("одном из двух", "one of the
+  two", "eines von drei"). Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн
+  рублей на проект", "с выручкой до 800 млн") are returned with qualifier "limit".
+* Approximate words are numbers with a qualifier: "больше сотни" 100 more_than, "сотни" and
+  "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. Plural scale words alone
+  ("тысячи рабочих мест", "millions of") stay unread.
+* "350 тысяч метров" and "49 тысяч «квадратов»" are m2 with ``loose_unit`` set; "300 метров"
+  without a scale word is a distance and skipped.
 * A number followed by a unit outside this module's vocabulary is skipped rather than returned
   as a bare count: durations ("5 лет", "10 years"), lengths, power, mass, other currencies (£,
   ¥, юаней).

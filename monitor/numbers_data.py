@@ -132,7 +132,7 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     # The earlier value of a comparison: "против 6 390", "up from 10 billion", "gegenüber 2,1 Mrd."
     "previous": ("против", "по сравнению с", "в сравнении с", "against", "compared with",
                  "compared to", "versus", "vs", "vs.", "up from", "down from", "gegenüber",
-                 "im vergleich zu", "verglichen mit"),
+                 "im Vergleich zu", "verglichen mit"),
     # The first number of a change "с 12 до 167", "from 75.8 to 90 billion", "von 1,2 auf 1,5".
     "from": ("с", "со", "from", "von"),
     # A part of a total named before: "из них 33", "of which 112", "darunter 112".
@@ -235,8 +235,8 @@ APPROXIMATE_WORDS: dict[str, tuple[float, str]] = {
 # Phrases right after a figure that give it a role: "6,1 млрд годом ранее", "112 of them".
 ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     "previous": ("годом ранее", "годом раньше", "год назад", "a year earlier", "a year ago",
-                 "the year before", "in the previous year", "im vorjahr", "ein jahr zuvor",
-                 "ein jahr früher", "im vorjahreszeitraum"),
+                 "the year before", "in the previous year", "im Vorjahr", "ein Jahr zuvor",
+                 "ein Jahr früher", "im Vorjahreszeitraum"),
     "part": ("of them", "of these", "of those", "of which", "из них", "davon"),
     # A difference, not a value: "464 more than planned", "на 12 больше", "12 mehr als".
     "difference": ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger"),
