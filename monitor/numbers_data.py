@@ -212,6 +212,13 @@ GERMAN_CUES = (
     " mrd.",
     "millionen",
     "milliarden",
+    # Nouns after which German writes a thousands dot: "96.300 Quadratmetern", "29.000 Menschen".
+    "quadratmeter",
+    "menschen",
+    "mitarbeiter",
+    "unternehmen",
+    "firmen",
+    "arbeitsplätze",
 )
 
 # Words that stand for an approximate number: (value, qualifier unless one is written before).

@@ -666,6 +666,56 @@ REAL = [
 ]
 
 
+# --- Issue 8: numbers as the press writes them --------------------------------------------------
+
+PRESS_STYLES = [
+    # Currencies before or after, glued or spaced; bn/bln/mln/mn/m with money
+    ("en", "Residents of the park earned RUR 6.6 bln in sales.",
+     [(6.6e9, "RUB", "RUR 6.6 bln", None)]),
+    ("en", "Its tenants booked RUR4.1 bln of revenue.", [(4.1e9, "RUB", "RUR4.1 bln", None)]),
+    ("en", "Residents earned RUB 2.992bn over the year.", [(2.992e9, "RUB", "RUB 2.992bn", None)]),
+    ("en", "The fund approved a RUB 40 mln loan.", [(4e7, "RUB", "RUB 40 mln", None)]),
+    ("en", "The zone drew 12 mn rbl of private money.", [(1.2e7, "RUB", "12 mn rbl", None)]),
+    ("en", "A start-up raised 5m rubles from angels.", [(5e6, "RUB", "5m rubles", None)]),
+    ("ru", "Доходы резидентов составили 870 млн руб. за полугодие.",
+     [(8.7e8, "RUB", "870 млн руб.", None)]),
+    ("ru", "Оборот компаний превысил 3 млрд ₽.", [(3e9, "RUB", "3 млрд ₽", None)]),
+    ("de", "Die Firmen setzten 1,2 Mrd. Rubel um.", [(1.2e9, "RUB", "1,2 Mrd. Rubel", None)]),
+    ("de", "Geplant sind Investitionen von 350 Mio. Rubel.",
+     [(3.5e8, "RUB", "350 Mio. Rubel", None)]),
+    ("de", "Das Zentrum kostet 40 Tsd. Euro im Monat.", [(4e4, "EUR", "40 Tsd. Euro", None)]),
+    # Area, including slang and hectares
+    ("ru", "Новый корпус площадью 75 тыс. кв метров сдадут весной.",
+     [(75_000, "m2", "75 тыс. кв метров", None)]),
+    ("ru", "В парке уже 49 тысяч «квадратов» офисов.",
+     [(49_000, "m2", "49 тысяч «квадратов»", None)]),
+    ("ru", "Технополис располагает 350 тысячами метров производственных площадей.",
+     [(350_000, "m2", "350 тысячами метров", None)]),
+    ("ru", "Площадь комплекса составит 96.300 квадратных метров.",
+     [(96_300, "m2", "96.300 квадратных метров", None)]),
+    ("de", "Auf 96.300 Quadratmetern entstehen Labore.",
+     [(96_300, "m2", "96.300 Quadratmetern", None)]),
+    ("en", "The site spans 12 hectares.", [(120_000, "m2", "12 hectares", None)]),
+    ("ru", "Под площадку отвели 20 тысяч гектаров.", [(2e8, "m2", "20 тысяч гектаров", None)]),
+    ("de", "Das Gelände umfasst 35 Hektar.", [(350_000, "m2", "35 Hektar", None)]),
+    ("en", "Offices take up 8,500 sq m.", [(8500, "m2", "8,500 sq m", None)]),
+    # Thousands marks as each language writes them
+    ("de", "Im Park arbeiten 29.000 Menschen.", [(29_000, "people", "29.000 Menschen", None)]),
+    ("en", "The registry lists 1,642 startups.", [(1642, None, "1,642", None)]),
+    # Approximate numbers in words
+    ("ru", "Там работают больше сотни компаний.", [(100, None, "сотни", "more_than")]),
+    ("ru", "Около сотни стартапов прошли акселератор.", [(100, None, "сотни", "about")]),
+    ("ru", "Сотни инженеров переехали в Иннополис.", [(100, None, "Сотни", "more_than")]),
+    ("ru", "Парк дал работу десяткам тысяч человек.",
+     [(10_000, "people", "десяткам тысяч человек", "more_than")]),
+    ("ru", "Сотня резидентов получила льготы.", [(100, None, "Сотня", "about")]),
+    ("en", "Dozens of companies applied.", [(12, None, "Dozens", "more_than")]),
+    ("en", "Hundreds of engineers moved to the city.", [(100, None, "Hundreds", "more_than")]),
+    ("de", "Dutzende Unternehmen zogen ein.", [(12, None, "Dutzende", "more_than")]),
+    ("de", "Hunderte Mitarbeiter pendeln täglich.", [(100, None, "Hunderte", "more_than")]),
+]
+
+
 def assert_quantities(
     text: str,
     language: str | None,
@@ -680,14 +730,14 @@ def assert_quantities(
         assert close(quantity.value, value), (quantity, value)
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), REAL)
+@pytest.mark.parametrize(("language", "text", "expected"), REAL + PRESS_STYLES)
 def test_real_phrasings(
     language: str, text: str, expected: list[tuple[float, str | None, str, str | None]]
 ) -> None:
     assert_quantities(text, language, expected)
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), REAL)
+@pytest.mark.parametrize(("language", "text", "expected"), REAL + PRESS_STYLES)
 def test_real_phrasings_with_the_language_guessed(
     language: str, text: str, expected: list[tuple[float, str | None, str, str | None]]
 ) -> None:
@@ -939,63 +989,6 @@ def test_a_whole_article_reads_every_figure_and_no_date_or_phone(language: str |
     assert 45.3e9 in values and 2.3e9 in values and 9e8 in values and 2e6 in values
     assert 15000 in values and 200000 in values  # 15 тыс. кв. м, 20 га
     assert 2026 not in values and 15 not in values and 363 not in values
-
-
-# --- Issue 8: numbers as the press writes them --------------------------------------------------
-
-PRESS_STYLES = [
-    # Currencies before or after, glued or spaced; bn/bln/mln/mn/m with money
-    ("en", "Residents of the park earned RUR 6.6 bln in sales.",
-     [(6.6e9, "RUB", "RUR 6.6 bln", None)]),
-    ("en", "Its tenants booked RUR4.1 bln of revenue.", [(4.1e9, "RUB", "RUR4.1 bln", None)]),
-    ("en", "Residents earned RUB 2.992bn over the year.", [(2.992e9, "RUB", "RUB 2.992bn", None)]),
-    ("en", "The fund approved a RUB 40 mln loan.", [(4e7, "RUB", "RUB 40 mln", None)]),
-    ("en", "The zone drew 12 mn rbl of private money.", [(1.2e7, "RUB", "12 mn rbl", None)]),
-    ("en", "A start-up raised 5m rubles from angels.", [(5e6, "RUB", "5m rubles", None)]),
-    ("ru", "Доходы резидентов составили 870 млн руб. за полугодие.",
-     [(8.7e8, "RUB", "870 млн руб.", None)]),
-    ("ru", "Оборот компаний превысил 3 млрд ₽.", [(3e9, "RUB", "3 млрд ₽", None)]),
-    ("de", "Die Firmen setzten 1,2 Mrd. Rubel um.", [(1.2e9, "RUB", "1,2 Mrd. Rubel", None)]),
-    ("de", "Geplant sind Investitionen von 350 Mio. Rubel.",
-     [(3.5e8, "RUB", "350 Mio. Rubel", None)]),
-    ("de", "Das Zentrum kostet 40 Tsd. Euro im Monat.", [(4e4, "EUR", "40 Tsd. Euro", None)]),
-    # Area, including slang and hectares
-    ("ru", "Новый корпус площадью 75 тыс. кв метров сдадут весной.",
-     [(75_000, "m2", "75 тыс. кв метров", None)]),
-    ("ru", "В парке уже 49 тысяч «квадратов» офисов.",
-     [(49_000, "m2", "49 тысяч «квадратов»", None)]),
-    ("ru", "Технополис располагает 350 тысячами метров производственных площадей.",
-     [(350_000, "m2", "350 тысячами метров", None)]),
-    ("ru", "Площадь комплекса составит 96.300 квадратных метров.",
-     [(96_300, "m2", "96.300 квадратных метров", None)]),
-    ("de", "Auf 96.300 Quadratmetern entstehen Labore.",
-     [(96_300, "m2", "96.300 Quadratmetern", None)]),
-    ("en", "The site spans 12 hectares.", [(120_000, "m2", "12 hectares", None)]),
-    ("ru", "Под площадку отвели 20 тысяч гектаров.", [(2e8, "m2", "20 тысяч гектаров", None)]),
-    ("de", "Das Gelände umfasst 35 Hektar.", [(350_000, "m2", "35 Hektar", None)]),
-    ("en", "Offices take up 8,500 sq m.", [(8500, "m2", "8,500 sq m", None)]),
-    # Thousands marks as each language writes them
-    ("de", "Im Park arbeiten 29.000 Menschen.", [(29_000, "people", "29.000 Menschen", None)]),
-    ("en", "The registry lists 1,642 startups.", [(1642, None, "1,642", None)]),
-    # Approximate numbers in words
-    ("ru", "Там работают больше сотни компаний.", [(100, None, "сотни", "more_than")]),
-    ("ru", "Около сотни стартапов прошли акселератор.", [(100, None, "сотни", "about")]),
-    ("ru", "Сотни инженеров переехали в Иннополис.", [(100, None, "Сотни", "more_than")]),
-    ("ru", "Парк дал работу десяткам тысяч человек.",
-     [(10_000, "people", "десяткам тысяч человек", "more_than")]),
-    ("ru", "Сотня резидентов получила льготы.", [(100, None, "Сотня", "about")]),
-    ("en", "Dozens of companies applied.", [(12, None, "Dozens", "more_than")]),
-    ("en", "Hundreds of engineers moved to the city.", [(100, None, "Hundreds", "more_than")]),
-    ("de", "Dutzende Unternehmen zogen ein.", [(12, None, "Dutzende", "more_than")]),
-    ("de", "Hunderte Mitarbeiter pendeln täglich.", [(100, None, "Hunderte", "more_than")]),
-]
-
-
-@pytest.mark.parametrize(("language", "text", "expected"), PRESS_STYLES)
-def test_press_styles(
-    language: str, text: str, expected: list[tuple[float, str | None, str, str | None]]
-) -> None:
-    assert_quantities(text, language, expected)
 
 
 def test_a_hundred_of_those_is_an_approximate_part() -> None:
