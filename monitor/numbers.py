@@ -61,8 +61,9 @@ Decisions (the tests pin each one):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -76,6 +77,7 @@ from .numbers_data import (
     CHANGE_VERBS,
     DE_NUMBER_PARTS,
     DE_NUMBER_WORDS,
+    DIFFERENCE_WORDS,
     EN_NUMBER_WORDS,
     GERMAN_CUES,
     LIMIT_CUES,
@@ -191,6 +193,8 @@ class _Phrases:
         self._before = before
         self._width = max(map(len, self._kinds)) + 8
         variants |= _cased(self._kinds)
+        # Most phrases are found as written: a dictionary look-up, not a re-spacing, serves them.
+        self._as_written = {variant: self._kinds[_normal(variant)] for variant in variants}
         if before:
             trie = _trie(variant[::-1] for variant in variants)
             self._pattern = re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
@@ -217,7 +221,8 @@ class _Phrases:
             glued = edge < len(text) and (text[edge].isalnum() or text[edge] == "_")
             if words[-1].isalnum() and glued:  # a hyphen may follow: "100-million-ruble"
                 return None
-        return self._kinds[_normal(words)], edge
+        kinds = self._as_written.get(words)
+        return (self._kinds[_normal(words)] if kinds is None else kinds), edge
 
 
 class _WordScan:
@@ -271,13 +276,14 @@ _MASTER = re.compile(
 # Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it,
 # or a digit glued to a currency code ("RUR4.1 bln"). Starting with a character class lets re
 # skip ahead, which _MASTER itself cannot.
-_NUMBER_START = re.compile(r"[0-9+(](?<![\w.,].)|(?<=RUR|RUB|USD|EUR)[0-9]")
+_NUMBER_START = re.compile(r"[0-9+(](?:(?<![\w.,].)|(?<=RUR.|RUB.|USD.|EUR.))")
 _NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
 
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
 _AFTER = _Phrases(AFTER_PHRASES, before=False)
 # "$200m", "€5k": only glued to a number that has a currency sign in front of it.
 _SHORT_SCALE = re.compile(r"([kKmM])(?!\w)")
+_SHORT_SCALE_LETTERS = frozenset("kKmM")
 
 _QUALIFIER_KINDS = frozenset(QUALIFIER_PHRASES)
 _MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money"})
@@ -287,8 +293,8 @@ _ROLE_AFTER = _Phrases(ROLE_AFTER_PHRASES, before=False)
 # "464 more than planned", "на 12 компаний больше", "12 mehr als": a difference, not a value.
 # Not "30 billion and more than 160 billion": there "more than" qualifies the next number.
 _DIFFERENCE_AFTER = re.compile(
-    r"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?
-    (?:больше|меньше|more|fewer|less|mehr|weniger)(?!\w)
+    rf"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?
+    (?:{_trie(DIFFERENCE_WORDS)})(?!\w)
     (?![ \u00a0]+(?:than|als|чем)?[ \u00a0]*[0-9])""",
     re.X,
 )
@@ -308,6 +314,20 @@ _TO_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:до|to|auf)[ \u00a0]+[0-9][^.;!?\n]{
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"»”)]*[ \u00a0]+(?=[^a-zа-яё0-9 \u00a0])|\n")
 _SENTENCE_REACH = 300  # characters looked at on each side of a figure for its sentence
 _NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
+# How far from a figure its cue words may start: right after it (after spaces), one word on
+# ("на 12 компаний больше"), or within a clause before it ("Three years ago this figure was").
+_ROLE_AFTER_REACH = 32  # to the start of the last word of "in the previous year"
+_DIFFERENCE_REACH = 32
+_AGO_REACH = 90
+# The cue words, each with the kinds it is a cue for: the last word of each ROLE_AFTER phrase
+# (single words keep the scan fast), the words of "ago", and the words of a difference.
+_CUE_KINDS: dict[str, tuple[str, ...]] = {}
+for _word, _kind in (
+    *((_normal(p).split()[-1], "role_after") for ps in ROLE_AFTER_PHRASES.values() for p in ps),
+    *((word, "ago") for word in ("ago", "назад", "zuvor", "jahren")),
+    *((word, "difference") for word in DIFFERENCE_WORDS),
+):
+    _CUE_KINDS[_word] = (*_CUE_KINDS.get(_word, ()), _kind)
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
     r"(?:(?<!\w)(?:вырос|вырас|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
@@ -347,8 +367,9 @@ _WORD_PATTERNS = {
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
 _APPROXIMATE = _trie(_cased(APPROXIMATE_WORDS))
+_CUES = _trie(_cased(_CUE_KINDS))
 _WORD_SCANS = {
-    lang: _WordScan(f"{pattern}|{_APPROXIMATE}")
+    lang: _WordScan(f"{pattern}|{_APPROXIMATE}|{_CUES}")
     for lang, pattern in (
         *_WORD_PATTERNS.items(),
         (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
@@ -396,6 +417,25 @@ class _Tail(NamedTuple):
     loose: bool = False  # m2 from "метров"/"квадратов": area only in an area sentence
 
 
+@dataclass
+class _Cues:
+    """Where the rare words of _CUE_KINDS stand in a text, so that the checks for them run at a
+    figure only when one is near. The scan for number words finds them in the same pass, which
+    costs next to nothing; a regex at each figure would not."""
+
+    starts: dict[str, list[int]] = field(default_factory=dict)  # cue kind -> starts, in order
+
+    def near(self, kind: str, low: int, high: int) -> bool:
+        """True if a cue of ``kind`` starts in [low, high]."""
+        starts = self.starts.get(kind)
+        if not starts:
+            return False
+        index = bisect_left(starts, low)
+        return index < len(starts) and starts[index] <= high
+
+_ROLE_KINDS = frozenset({"previous", "part", "from"})  # before-phrases that may give a role
+
+
 class _Range(NamedTuple):
     """"A-B [scale] [unit]" read as its lower bound."""
 
@@ -413,13 +453,14 @@ def read_quantities(text: str, language: str | None) -> list[Quantity]:
     """
     lang = _normalise_language(language)
     language_at = _language_at(text, lang)
-    cores = sorted(_digit_cores(text, language_at) + _word_cores(text, lang, language_at))
+    word_cores, cues = _word_cores(text, lang, language_at)
+    cores = sorted(_digit_cores(text, language_at) + word_cores)
     found: list[Quantity] = []
     floor = 0  # nothing of a new quantity may reach back before the end of the previous one
     for core in cores:
         if core.start < floor:
             continue
-        quantity = _complete(text, core, floor)
+        quantity = _complete(text, core, floor, cues)
         if quantity is not None:
             found.append(quantity)
             floor = quantity.end
@@ -543,13 +584,19 @@ def _grouped(digits: str, mark: str) -> bool:
 
 def _word_cores(
     text: str, lang: str | None, language_at: Callable[[int], str]
-) -> list[_Core]:
-    """Numbers in words: the longest runs of adjacent number words a library can value."""
+) -> tuple[list[_Core], _Cues]:
+    """Numbers in words: the longest runs of adjacent number words a library can value; and,
+    from the same scan, which cue words of _Cues the text holds."""
     cores: list[_Core] = []
     run: list[tuple[int, int]] = []
     run_lang = ""
+    cues = _Cues()
     for start, end in _WORD_SCANS[lang].find(text):
         word = text[start:end].lower()
+        if word in _CUE_KINDS:
+            for kind in _CUE_KINDS[word]:
+                cues.starts.setdefault(kind, []).append(start)
+            continue
         if word in APPROXIMATE_WORDS and not _vocabularies(word):  # "сотни", "dozens"
             cores += _run_cores(text, run, run_lang)
             run = []
@@ -566,7 +613,7 @@ def _word_cores(
             guessed = language_at(start)
             run_lang = guessed if guessed in token_langs else token_langs[0]
     cores += _run_cores(text, run, run_lang)
-    return cores
+    return cores, cues
 
 
 @lru_cache(maxsize=4096)
@@ -645,7 +692,7 @@ def _words_value(words: str, lang: str) -> float | None:
         return None
 
 
-def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
+def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | None:
     """Attach scale, unit, currency, range, qualifier and role to a number, or reject it."""
     start, end = core.start, core.end
     before = _BEFORE.match(text, start, floor)
@@ -691,13 +738,19 @@ def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
         if new is not None and not new.rejected and unit is None:
             value *= (new.scale if tail.scale == 1.0 else 1.0) * new.unit_factor
             unit = new.unit
-    if _is_difference(text, kinds, before, start, stop, unit):
+    word_after = cues.near("difference", stop, stop + _DIFFERENCE_REACH)
+    if (word_after or "by" in kinds) and _is_difference(
+        text, kinds, before, start, stop, unit, word_after
+    ):
         return None
     if unit == "RUB" and tail.scale == 1.0 and _sentence_has(text, start, PER_RUBLE_CUES):
         return None  # "на каждый рубль ... возвращается 2,5 рубля": a ratio
     if qualifier in ("up_to", "less_than") and _sentence_has(text, start, LIMIT_CUES):
         qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
-    role = role or _role(text, kinds, before, start, stop)
+    role_after = cues.near("role_after", stop, stop + _ROLE_AFTER_REACH)
+    ago = cues.near("ago", start - _AGO_REACH, start)
+    if role is None and (role_after or ago or kinds & _ROLE_KINDS):
+        role = _role(text, kinds, before, start, stop, role_after, ago)
     return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
                     role, tail.loose)
 
@@ -709,11 +762,12 @@ def _is_difference(
     start: int,
     stop: int,
     unit: str | None,
+    word_after: bool,
 ) -> bool:
     """True for the amount of a change or a difference: "на 12 больше", "464 more than
     planned", "rose by 2 billion", "um 12 gestiegen". A percentage after "на"/"by"/"um" is a
     growth rate and stays."""
-    if _DIFFERENCE_AFTER.match(text, stop):
+    if word_after and _DIFFERENCE_AFTER.match(text, stop):
         return True
     if "by" not in kinds or before is None or unit == "percent":
         return False
@@ -729,9 +783,11 @@ def _role(
     before: tuple[frozenset[str], int] | None,
     start: int,
     stop: int,
+    role_after: bool,
+    ago: bool,
 ) -> str | None:
     """"previous" or "part" from the words around a figure (see Quantity.role), else None."""
-    after = _ROLE_AFTER.match(text, stop)
+    after = _ROLE_AFTER.match(text, stop) if role_after else None
     named = kinds | (after[0] if after else frozenset())
     if "previous" in named:
         return "previous"
@@ -741,7 +797,7 @@ def _role(
         text, max(0, before[1] - 80), before[1]
     ):
         return "previous"  # "выросла до 90 млрд с 75,8 млрд"
-    if _AGO_BEFORE.search(text, max(0, start - 90), start):
+    if ago and _AGO_BEFORE.search(text, max(0, start - _AGO_REACH), start):
         return "previous"
     return None
 
@@ -814,7 +870,7 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
     """The scale word and unit after a number; "m"/"k" glued to it is a scale after a currency
     sign ("$5m", ``short_scale``) or before a currency ("5m rubles")."""
     scale = 1.0
-    short = _SHORT_SCALE.match(text, pos)
+    short = _SHORT_SCALE.match(text, pos) if text[pos : pos + 1] in _SHORT_SCALE_LETTERS else None
     if short is not None and not short_scale:
         currency = _AFTER.match(text, short.end())
         if currency is None or not currency[0] & _MONEY_KINDS:

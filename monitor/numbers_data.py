@@ -245,9 +245,9 @@ ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                  "the year before", "in the previous year", "im Vorjahr", "ein Jahr zuvor",
                  "ein Jahr früher", "im Vorjahreszeitraum"),
     "part": ("of them", "of these", "of those", "of which", "из них", "davon"),
-    # A difference, not a value: "464 more than planned", "на 12 больше", "12 mehr als".
-    "difference": ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger"),
 }
+# After a figure, a word that makes it a difference: "464 more than planned", "на 12 больше".
+DIFFERENCE_WORDS = ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger")
 # Stems of verbs of change: "на"/"by" right after one gives the amount of a change.
 CHANGE_VERBS = (
     "вырос", "вырас", "возрос", "увеличи", "сократи", "снизи", "уменьши", "упал", "подня",
