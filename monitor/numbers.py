@@ -316,7 +316,7 @@ _SENTENCE_REACH = 300  # characters looked at on each side of a figure for its s
 _NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
 # How far from a figure its cue words may start: right after it (after spaces), one word on
 # ("на 12 компаний больше"), or within a clause before it ("Three years ago this figure was").
-_ROLE_AFTER_REACH = 32  # to the start of the last word of "in the previous year"
+_ROLE_AFTER_REACH = 24  # to the start of the last word of "im Vorjahreszeitraum"
 _DIFFERENCE_REACH = 32
 _AGO_REACH = 90
 # The cue words, each with the kinds it is a cue for: the last word of each ROLE_AFTER phrase
@@ -366,13 +366,17 @@ _WORD_PATTERNS = {
 }
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
-_APPROXIMATE = _trie(_cased(APPROXIMATE_WORDS))
-_CUES = _trie(_cased(_CUE_KINDS))
+# Besides number words it finds approximate words ("сотни") and the cue words of _Cues; all
+# words go into one trie, which tests a position's first letter once, not once per list.
+_EXTRA_WORDS = [*APPROXIMATE_WORDS, *_CUE_KINDS]
 _WORD_SCANS = {
-    lang: _WordScan(f"{pattern}|{_APPROXIMATE}|{_CUES}")
+    lang: _WordScan(pattern)
     for lang, pattern in (
-        *_WORD_PATTERNS.items(),
-        (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
+        ("ru", _trie(_cased([*RU_NUMBER_WORDS, *_EXTRA_WORDS]))),
+        ("en", _trie(_cased([*EN_NUMBER_WORDS, *_EXTRA_WORDS]))),
+        ("de", f"{_WORD_PATTERNS['de']}|{_trie(_cased(_EXTRA_WORDS))}"),
+        (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
+               f"|{_WORD_PATTERNS['de']}"),
     )
 }
 _WORD_VOCABULARIES = {lang: re.compile(pattern) for lang, pattern in _WORD_PATTERNS.items()}
@@ -738,7 +742,7 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         if new is not None and not new.rejected and unit is None:
             value *= (new.scale if tail.scale == 1.0 else 1.0) * new.unit_factor
             unit = new.unit
-    word_after = cues.near("difference", stop, stop + _DIFFERENCE_REACH)
+    word_after = bool(cues.starts) and cues.near("difference", stop, stop + _DIFFERENCE_REACH)
     if (word_after or "by" in kinds) and _is_difference(
         text, kinds, before, start, stop, unit, word_after
     ):
@@ -747,8 +751,8 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         return None  # "на каждый рубль ... возвращается 2,5 рубля": a ratio
     if qualifier in ("up_to", "less_than") and _sentence_has(text, start, LIMIT_CUES):
         qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
-    role_after = cues.near("role_after", stop, stop + _ROLE_AFTER_REACH)
-    ago = cues.near("ago", start - _AGO_REACH, start)
+    role_after = bool(cues.starts) and cues.near("role_after", stop, stop + _ROLE_AFTER_REACH)
+    ago = bool(cues.starts) and cues.near("ago", start - _AGO_REACH, start)
     if role is None and (role_after or ago or kinds & _ROLE_KINDS):
         role = _role(text, kinds, before, start, stop, role_after, ago)
     return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,

@@ -242,9 +242,8 @@ APPROXIMATE_WORDS: dict[str, tuple[float, str]] = {
 # Phrases right after a figure that give it a role: "6,1 млрд годом ранее", "112 of them".
 ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     "previous": ("годом ранее", "годом раньше", "год назад", "a year earlier", "a year ago",
-                 "the year before", "in the previous year", "im Vorjahr", "ein Jahr zuvor",
-                 "ein Jahr früher", "im Vorjahreszeitraum"),
-    "part": ("of them", "of these", "of those", "of which", "из них", "davon"),
+                 "im Vorjahr", "ein Jahr zuvor", "ein Jahr früher", "im Vorjahreszeitraum"),
+    "part": ("of them", "of these", "of those", "из них", "davon"),
 }
 # After a figure, a word that makes it a difference: "464 more than planned", "на 12 больше".
 DIFFERENCE_WORDS = ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger")
