@@ -319,15 +319,22 @@ _NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
 _ROLE_AFTER_REACH = 24  # to the start of the last word of "im Vorjahreszeitraum"
 _DIFFERENCE_REACH = 32
 _AGO_REACH = 90
-# The cue words, each with the kinds it is a cue for: the last word of each ROLE_AFTER phrase
-# (single words keep the scan fast), the words of "ago", and the words of a difference.
-_CUE_KINDS: dict[str, tuple[str, ...]] = {}
-for _word, _kind in (
-    *((_normal(p).split()[-1], "role_after") for ps in ROLE_AFTER_PHRASES.values() for p in ps),
-    *((word, "ago") for word in ("ago", "назад", "zuvor", "jahren")),
-    *((word, "difference") for word in DIFFERENCE_WORDS),
-):
-    _CUE_KINDS[_word] = (*_CUE_KINDS.get(_word, ()), _kind)
+
+
+def _cue_kinds() -> dict[str, tuple[str, ...]]:
+    """The cue words, each with the kinds it is a cue for: the last word of each ROLE_AFTER
+    phrase (single words keep the scan fast), the words of "ago", those of a difference."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for word, kind in (
+        *((_normal(p).split()[-1], "role_after") for ps in ROLE_AFTER_PHRASES.values() for p in ps),
+        *((word, "ago") for word in ("ago", "назад", "zuvor", "jahren")),
+        *((word, "difference") for word in DIFFERENCE_WORDS),
+    ):
+        kinds[word] = (*kinds.get(word, ()), kind)
+    return kinds
+
+
+_CUE_KINDS = _cue_kinds()
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
     r"(?:(?<!\w)(?:вырос|вырас|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
@@ -437,7 +444,9 @@ class _Cues:
         index = bisect_left(starts, low)
         return index < len(starts) and starts[index] <= high
 
-_ROLE_KINDS = frozenset({"previous", "part", "from"})  # before-phrases that may give a role
+# Before-phrases that may give a role, or make the figure the amount of a change ("на", "by").
+_ROLE_KINDS = frozenset({"previous", "part", "from", "by"})
+_CAP_QUALIFIERS = frozenset({"up_to", "less_than"})  # a cap when the sentence is about one
 
 
 class _Range(NamedTuple):
@@ -742,19 +751,20 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         if new is not None and not new.rejected and unit is None:
             value *= (new.scale if tail.scale == 1.0 else 1.0) * new.unit_factor
             unit = new.unit
-    word_after = bool(cues.starts) and cues.near("difference", stop, stop + _DIFFERENCE_REACH)
-    if (word_after or "by" in kinds) and _is_difference(
-        text, kinds, before, start, stop, unit, word_after
-    ):
-        return None
+    if cues.starts or kinds & _ROLE_KINDS:  # the common figure has neither: skip it all
+        word_after = cues.near("difference", stop, stop + _DIFFERENCE_REACH)
+        if (word_after or "by" in kinds) and _is_difference(
+            text, kinds, before, start, stop, unit, word_after
+        ):
+            return None
+        role_after = cues.near("role_after", stop, stop + _ROLE_AFTER_REACH)
+        ago = cues.near("ago", start - _AGO_REACH, start)
+        if role is None and (role_after or ago or kinds & _ROLE_KINDS):
+            role = _role(text, kinds, before, start, stop, role_after, ago)
     if unit == "RUB" and tail.scale == 1.0 and _sentence_has(text, start, PER_RUBLE_CUES):
         return None  # "на каждый рубль ... возвращается 2,5 рубля": a ratio
-    if qualifier in ("up_to", "less_than") and _sentence_has(text, start, LIMIT_CUES):
+    if qualifier in _CAP_QUALIFIERS and _sentence_has(text, start, LIMIT_CUES):
         qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
-    role_after = bool(cues.starts) and cues.near("role_after", stop, stop + _ROLE_AFTER_REACH)
-    ago = bool(cues.starts) and cues.near("ago", start - _AGO_REACH, start)
-    if role is None and (role_after or ago or kinds & _ROLE_KINDS):
-        role = _role(text, kinds, before, start, stop, role_after, ago)
     return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
                     role, tail.loose)
 
