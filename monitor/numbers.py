@@ -299,8 +299,12 @@ _DIFFERENCE_AFTER = re.compile(
     re.X,
 )
 # "Three years ago this figure was only 1,500", "год назад их было 20": an earlier value.
+# Not across a word for "now": "A year ago the park opened, and now it hosts 300 firms".
 _AGO_BEFORE = re.compile(
-    r"(?<!\w)(?:ago|назад|zuvor|vor[ \u00a0]+\w+[ \u00a0]+jahren)(?!\w)[^,;:.!?\n]{0,60}\Z", re.I
+    r"""(?<!\w)(?:ago|назад|zuvor|vor[ \u00a0]+\w+[ \u00a0]+jahren)(?!\w)
+    (?:(?!(?<!\w)(?:now|today|currently|сейчас|сегодня|теперь|ныне|heute|jetzt|nun|aktuell)(?!\w))
+    [^,;:.!?\n]){0,60}\Z""",
+    re.I | re.X,
 )
 # "выросла на 12", "rose by 2 billion": the verb of change before "на"/"by".
 _CHANGE_VERB_BEFORE = re.compile(

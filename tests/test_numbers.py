@@ -491,6 +491,9 @@ YEARS = [
     ("ru", "создано 2000 рабочих мест", []),
     ("ru", "до 2000 человек", []),
     ("en", "1,500 jobs", []),
+    ("de", "Sie haben 2022 fast 30 Firmen gegründet", [(2022, "2022")]),
+    ("en", "2019 was a record year", [(2019, "2019")]),
+    ("en", "over 2019 companies", []),
 ]
 
 
@@ -1038,6 +1041,11 @@ ROLES = [
     ("ru", "Выручка выросла до 90 млрд рублей с 75,8 млрд.",
      [("90 млрд рублей", 90e9, "RUB", None), ("75,8 млрд.", 75.8e9, None, "previous")]),
     ("ru", "Год назад их было всего 40.", [("40", 40, None, "previous")]),
+    ("en", "Three years ago this figure was only 1,500 people.",
+     [("1,500 people", 1500, "people", "previous")]),
+    ("en", "A year ago the park opened its doors and now hosts 300 companies.",
+     [("300", 300, None, None)]),
+    ("ru", "Год назад открылся корпус, сейчас там 40 компаний.", [("40", 40, None, None)]),
     ("de", "Der Umsatz erreichte 2,5 Mrd. Rubel gegenüber 2,1 Mrd. Rubel.",
      [("2,5 Mrd. Rubel", 2.5e9, "RUB", None), ("2,1 Mrd. Rubel", 2.1e9, "RUB", "previous")]),
     ("de", "Die Zahl stieg von 80 auf 112 Firmen.",
