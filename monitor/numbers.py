@@ -228,9 +228,14 @@ class _Phrases:
 class _WordScan:
     """Finds whole words from a vocabulary pattern, fast (see the comment at _WORD_SCANS)."""
 
-    def __init__(self, vocabulary: str) -> None:
+    def __init__(self, vocabulary: str, words: Iterable[str]) -> None:
+        """``vocabulary`` is the pattern; ``words`` are the words it matches, as written, for
+        a look-ahead at their first letters that spares re the pattern at most boundaries."""
+        first = "".join(sorted({re.escape(word[0]) for word in words if word}))
         self._at_start = re.compile(rf"(?:{vocabulary})(?![\w-])")
-        self._after_boundary = re.compile(rf"[^\w-](?P<word>{vocabulary})(?![\w-])")
+        self._after_boundary = re.compile(
+            rf"[^\w-](?=[{first}])(?P<word>{vocabulary})(?![\w-])"
+        )
 
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each vocabulary word in ``text`` that is a whole word."""
@@ -380,11 +385,17 @@ _WORD_PATTERNS = {
 # Besides number words it finds approximate words ("сотни") and the cue words of _Cues; all
 # words go into one trie, which tests a position's first letter once, not once per list.
 _EXTRA_WORDS = [*APPROXIMATE_WORDS, *_CUE_KINDS]
+_SCAN_WORDS: dict[str | None, list[str]] = {
+    "ru": [*RU_NUMBER_WORDS, *_EXTRA_WORDS],
+    "en": [*EN_NUMBER_WORDS, *_EXTRA_WORDS],
+    "de": [*DE_NUMBER_PARTS, *DE_NUMBER_WORDS, *_EXTRA_WORDS],
+}
+_SCAN_WORDS[None] = [*_SCAN_WORDS["ru"], *_SCAN_WORDS["en"], *_SCAN_WORDS["de"]]
 _WORD_SCANS = {
-    lang: _WordScan(pattern)
+    lang: _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
     for lang, pattern in (
-        ("ru", _trie(_cased([*RU_NUMBER_WORDS, *_EXTRA_WORDS]))),
-        ("en", _trie(_cased([*EN_NUMBER_WORDS, *_EXTRA_WORDS]))),
+        ("ru", _trie(_cased(_SCAN_WORDS["ru"]))),
+        ("en", _trie(_cased(_SCAN_WORDS["en"]))),
         ("de", f"{_WORD_PATTERNS['de']}|{_trie(_cased(_EXTRA_WORDS))}"),
         (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
                f"|{_WORD_PATTERNS['de']}"),
