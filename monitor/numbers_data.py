@@ -115,7 +115,7 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     **QUALIFIER_PHRASES,
     "USD": ("$", "us$", "usd"),
     "EUR": ("€", "eur"),
-    "RUB": ("₽", "rub", "rur"),
+    "RUB": ("₽", "rub", "rur", "rbl", "руб."),
     "other_money": ("£", "¥", "gbp", "cny", "jpy"),
     "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
               "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number"),

@@ -679,6 +679,7 @@ PRESS_STYLES = [
     ("en", "Residents earned RUB 2.992bn over the year.", [(2.992e9, "RUB", "RUB 2.992bn", None)]),
     ("en", "The fund approved a RUB 40 mln loan.", [(4e7, "RUB", "RUB 40 mln", None)]),
     ("en", "The zone drew 12 mn rbl of private money.", [(1.2e7, "RUB", "12 mn rbl", None)]),
+    ("en", "The zone drew rbl 300 mln of private money.", [(3e8, "RUB", "rbl 300 mln", None)]),
     ("en", "A start-up raised 5m rubles from angels.", [(5e6, "RUB", "5m rubles", None)]),
     ("ru", "Доходы резидентов составили 870 млн руб. за полугодие.",
      [(8.7e8, "RUB", "870 млн руб.", None)]),
@@ -1096,6 +1097,7 @@ NEVER_VALUES = [
     ("en", "The programme was signed on November 2, 2015.", []),
     ("ru", "Решение принято 18.11.2021 в 15:30.", []),
     ("ru", "Справки по телефону +7 (4112) 40-20-10.", []),
+    ("ru", "Звоните 8 (4112) 42-12-34 или 8 (495) 123-45-67.", []),
     ("ru", "Свидетельство о регистрации СМИ Эл № ФС77-32622.", []),
     ("ru", "Оператор: ОГРН 1027700132195, ИНН 7701234567.", []),
     # Per-ruble ratios, growth factors, differences
