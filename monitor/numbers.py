@@ -31,11 +31,26 @@ Decisions (the tests pin each one):
   (``qualifier_start`` at "от/between/zwischen/von", or at the range itself for a dash range)
   unless a qualifier word precedes it. Ranges of numbers in words ("двух-трёх") are not read.
 * Changes "с 1,2 до 1,5 млрд рублей", "from 1.2 to 1.5 billion", "von 1,2 auf 1,5 Mrd." are not
-  ranges: the numbers are read separately, the first without the scale and unit written after
-  the second, and "до" in a change ("с ... до", "выросла до") is "to", not "up_to".
-* A bare 1900-2100 integer is a year only with year context (see ``find_years``); a scale word,
-  unit or currency after it makes it a quantity: "до 2000 человек" is people. "с 2000
-  сотрудниками" is taken for a year.
+  ranges: the numbers are read separately, the first with role "previous" and the scale and
+  unit written after the second (1.2e9 RUB), and "до" in a change ("с ... до", "выросла до")
+  is "to", not "up_to". Comparisons ("против", "up from", "gegenüber", "годом ранее") and
+  parts ("из них", "112 of them", "darunter") are figures too, with role "previous"/"part".
+* A bare 1900-2100 integer is a year with year context (see ``find_years``), and anywhere else
+  unless a qualifier precedes it or a word that could be what it counts follows it: "Sie haben
+  2022 fast ...", "2019 was ..." are years, "более 2000", "2000 компаний" are counts. A scale
+  word, unit or currency after it makes it a quantity: "до 2000 человек" is people. "с 2000
+  сотрудниками" and "до 2000 рабочих мест" are taken for years.
+* Never values (nothing is returned): dates, times, phones, registration numbers ("ФС77-32622",
+  "ОГРН ..."), growth factors, per-ruble ratios ("на каждый рубль ... 2,5 рубля"), the amount
+  of a change or difference ("выросло на 12", "464 more than planned"; a percentage after
+  "на/by/um" stays, as a growth rate), and counts inside idioms ("одном из двух", "one of the
+  two", "eines von drei"). Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн
+  рублей на проект", "с выручкой до 800 млн") are returned with qualifier "limit".
+* Approximate words are numbers with a qualifier: "больше сотни" 100 more_than, "сотни" and
+  "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. Plural scale words alone
+  ("тысячи рабочих мест", "millions of") stay unread.
+* "350 тысяч метров" and "49 тысяч «квадратов»" are m2 with ``loose_unit`` set; "300 метров"
+  without a scale word is a distance and skipped.
 * A number followed by a unit outside this module's vocabulary is skipped rather than returned
   as a bare count: durations ("5 лет", "10 years"), lengths, power, mass, other currencies (£,
   ¥, юаней).
@@ -46,13 +61,35 @@ Decisions (the tests pin each one):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
 from number_parser import parse_number
 from text_to_num import text2num
+
+from .numbers_data import (
+    AFTER_PHRASES,
+    APPROXIMATE_WORDS,
+    BEFORE_PHRASES,
+    CHANGE_VERBS,
+    DE_NUMBER_PARTS,
+    DE_NUMBER_WORDS,
+    DIFFERENCE_WORDS,
+    EN_NUMBER_WORDS,
+    GERMAN_CUES,
+    LIMIT_CUES,
+    MONTH_WORDS,
+    PER_RUBLE_CUES,
+    QUALIFIER_PHRASES,
+    ROLE_AFTER_PHRASES,
+    RU_NUMBER_WORDS,
+    SCALES,
+    UNITS,
+    YEAR_FOLLOWERS,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +97,8 @@ class Quantity:
     """A figure read from text; ``value`` is in base units (currency units, m2, percent, people).
 
     ``matched`` is ``text[start:end]``; qualifier words ("более", "about") lie before ``start``,
-    from ``qualifier_start`` on.
+    from ``qualifier_start`` on. Qualifier "limit" marks a cap or threshold ("не более 150 млн",
+    "grants of up to 2 million per project"): a rule the text states, never a reported value.
     """
 
     value: float
@@ -70,6 +108,15 @@ class Quantity:
     matched: str
     qualifier: str | None
     qualifier_start: int | None
+    role: str | None = None
+    """None for a value the sentence reports; "previous" for the earlier value of a comparison
+    ("с 75,8 до 90 млрд", "up from 10 billion", "gegenüber 2,1 Mrd."); "part" for a part of a
+    total named before it ("из них 33", "112 of them", "darunter 112"). Both are figures of
+    their own: the role tells the matcher which of a sentence's values is the current total."""
+    loose_unit: bool = False
+    """The unit is m2 read from a word that means floor area only in a sentence about area
+    ("350 тысяч метров", "49 тысяч «квадратов»"): a matcher should pair it with an area metric
+    named in the same sentence and nothing else."""
 
 
 UNIT_CLASSES: dict[str, set[str | None]] = {
@@ -146,6 +193,8 @@ class _Phrases:
         self._before = before
         self._width = max(map(len, self._kinds)) + 8
         variants |= _cased(self._kinds)
+        # Most phrases are found as written: a dictionary look-up, not a re-spacing, serves them.
+        self._as_written = {variant: self._kinds[_normal(variant)] for variant in variants}
         if before:
             trie = _trie(variant[::-1] for variant in variants)
             self._pattern = re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
@@ -172,15 +221,21 @@ class _Phrases:
             glued = edge < len(text) and (text[edge].isalnum() or text[edge] == "_")
             if words[-1].isalnum() and glued:  # a hyphen may follow: "100-million-ruble"
                 return None
-        return self._kinds[_normal(words)], edge
+        kinds = self._as_written.get(words)
+        return (self._kinds[_normal(words)] if kinds is None else kinds), edge
 
 
 class _WordScan:
     """Finds whole words from a vocabulary pattern, fast (see the comment at _WORD_SCANS)."""
 
-    def __init__(self, vocabulary: str) -> None:
+    def __init__(self, vocabulary: str, words: Iterable[str]) -> None:
+        """``vocabulary`` is the pattern; ``words`` are the words it matches, as written, for
+        a look-ahead at their first letters that spares re the pattern at most boundaries."""
+        first = "".join(sorted({re.escape(word[0]) for word in words if word}))
         self._at_start = re.compile(rf"(?:{vocabulary})(?![\w-])")
-        self._after_boundary = re.compile(rf"[^\w-](?P<word>{vocabulary})(?![\w-])")
+        self._after_boundary = re.compile(
+            rf"[^\w-](?=[{first}])(?P<word>{vocabulary})(?![\w-])"
+        )
 
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each vocabulary word in ``text`` that is a whole word."""
@@ -196,24 +251,12 @@ _SPACE = "[ \u00a0\u202f\u2009]"  # a thousands separator
 _GAP = "[ \t\u00a0\u202f\u2009]*"  # between a number and its scale word or unit
 _NO_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 _NUMBER = rf"[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?![0-9])(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)*"
-_GROUPING_MARK = {"en": ",", "de": "."}  # "1,500" / "1.500" is 1500 only in this language
+# "1,500" / "1.500" is 1500 only in this language. Russian writes decimals with a comma, so a
+# dot before exactly three digits groups thousands there too ("96.300 квадратных метров").
+_GROUPING_MARK = {"en": ",", "de": ".", "ru": "."}
 _MAX_INTEGER_DIGITS = 15  # longer digit runs are identifiers (ИНН, ОГРН), not figures
 
-_MONTH_WORDS = [
-    *(
-        f"{stem}{ending}"
-        for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр",
-                     "декабр")
-        for ending in "ьяюе"
-    ),
-    *(f"{stem}{ending}" for stem in ("март", "август") for ending in ("", "а", "е", "у")),
-    *"май мая мае маю".split(),
-    *"january february march april may june july august september october november december"
-    .split(),
-    *"jan feb mar apr jun jul aug sep sept oct nov dec".split(),
-    *"januar jänner februar märz mai juni juli oktober dezember".split(),
-]
-_MONTH = rf"(?:{_trie(_cased(_MONTH_WORDS))})(?!\w)\.?"
+_MONTH = rf"(?:{_trie(_cased(MONTH_WORDS))})(?!\w)\.?"
 
 # Phones, dates and times come first, so that their digits never surface as "num".
 _MASTER = re.compile(
@@ -221,7 +264,8 @@ _MASTER = re.compile(
     (?P<phone>(?:\+[ ]?7|8(?=[ \u00a0(-]))[ \u00a0-]*\(?[0-9]{{3}}\)?[ \u00a0-]*[0-9]{{3}}
             [ \u00a0-]*[0-9]{{2}}[ \u00a0-]*[0-9]{{2}}
         |\+[0-9]{{1,3}}[ \u00a0-]*\(?[0-9]{{1,4}}\)?(?:[ \u00a0-]*[0-9]{{2,4}}){{2,4}}
-        |\([0-9]{{3,5}}\)[ \u00a0]*[0-9]{{2,3}}[ \u00a0-]*[0-9]{{2}}[ \u00a0-]*[0-9]{{2}}
+        |(?:(?:\+[ ]?7|8)[ \u00a0-]*)?\([0-9]{{3,5}}\)[ \u00a0]*[0-9]{{1,3}}
+            [ \u00a0-]*[0-9]{{2}}[ \u00a0-]*[0-9]{{2}}
         |[0-9]{{3}}-[0-9]{{2}}-[0-9]{{2}})(?![0-9])
     |(?P<date>[0-9]{{1,2}}(?P<sep>[./])[0-9]{{1,2}}(?P=sep)(?P<y1>[0-9]{{4}}|[0-9]{{2}})
         |(?P<y2>[0-9]{{4}})-[0-9]{{2}}-[0-9]{{2}}
@@ -235,130 +279,84 @@ _MASTER = re.compile(
     )""",
     re.I | re.X,
 )
-# Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it.
-# Starting with a character class lets re skip ahead, which _MASTER itself cannot.
-_NUMBER_START = re.compile(r"[0-9+(](?<![\w.,].)")
+# Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it,
+# or a digit glued to a currency code ("RUR4.1 bln"). Starting with a character class lets re
+# skip ahead, which _MASTER itself cannot.
+_NUMBER_START = re.compile(r"[0-9+(](?:(?<![\w.,].)|(?<=RUR.|RUB.|USD.|EUR.))")
 _NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
 
-_RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
-_METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
-_AFTER = _Phrases(
-    {
-        "k": ("тыс", "тыс.", "thousand", "tsd", "tsd.", "tausend",
-              *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
-        "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
-              *(f"миллион{e}" for e in _RU_SCALE_ENDINGS)),
-        "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "milliarde", "milliarden",
-              *(f"миллиард{e}" for e in _RU_SCALE_ENDINGS)),
-        "billion": ("billion",),  # 10^9 in English, 10^12 in German
-        "t": ("трлн", "трлн.", "trillion", "billionen",
-              *(f"триллион{e}" for e in _RU_SCALE_ENDINGS)),
-        "RUB": ("руб", "руб.", "р.", "₽", "rub", "ruble", "rubles", "rouble", "roubles", "rubel",
-                "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
-                                                 "ях", "и", "е"))),
-        "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
-                *(f"доллар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "у", "ом", "е"))),
-        "EUR": ("€", "eur", "евро", "euro", "euros"),
-        "m2": ("кв.м", "кв. м", "кв м", "м²", "м2", "m²", "m2", "sq m", "sq. m", "sq.m", "sqm",
-               "square metre", "square metres", "square meter", "square meters",
-               "square-metre", "square-meter", "quadratmeter", "quadratmetern", "qm",
-               *(f"кв.{sep}{metre}" for sep in ("", " ") for metre in _METRE_FORMS),
-               *(f"квадратн{e} {metre}" for e in ("ый", "ых", "ого", "ые", "ом", "ым")
-                 for metre in _METRE_FORMS)),
-        "ha": ("га", "hectare", "hectares", "ha", "hektar", "hektars", "hektaren",
-               *(f"гектар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
-        "percent": ("%", "п.п.", "п. п.", "percent", "per cent", "percentage point",
-                    "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
-                    "prozentpunkten",
-                    *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
-        "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
-        # The number is skipped, not read as a bare count: multipliers ("в 2,5 раза",
-        # "2.5-fold", "2,5-Fache"), units this module does not report, other currencies.
-        "reject": (
-            "раз", "раза", "times", "fold", "mal", "fach", "fache", "fachen", "facher",
-            "£", "¥", "gbp", "cny", "jpy", "kzt", "юань", "юаня", "юаней", "юани", "yuan",
-            "тенге", "pound", "pounds",
-            "лет", "год", "года", "году", "годом", "месяц", "месяца", "месяцев", "день", "дня",
-            "дней", "неделя", "недели", "неделю", "недель", "минута", "минуты", "минут",
-            "секунд", "year", "years", "month", "months", "day", "days", "week", "weeks",
-            "hour", "hours", "minute", "minutes", "jahr", "jahre", "jahren", "monat", "monate",
-            "monaten", "tag", "tage", "tagen", "woche", "wochen", "stunde", "stunden", "minuten",
-            "км", "km", "м", "m", *_METRE_FORMS, "metre", "metres", "meter", "meters", "metern",
-            "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
-            "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
-            "гб", "gb", "тб", "tb",
-        ),
-    },
-    before=False,
-)
-_SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12}
-_UNITS: dict[str, tuple[str, float]] = {
-    "RUB": ("RUB", 1.0),
-    "USD": ("USD", 1.0),
-    "EUR": ("EUR", 1.0),
-    "m2": ("m2", 1.0),
-    "ha": ("m2", 10_000.0),
-    "percent": ("percent", 1.0),
-    "people": ("people", 1.0),
-}
+_AFTER = _Phrases(AFTER_PHRASES, before=False)
 # "$200m", "€5k": only glued to a number that has a currency sign in front of it.
 _SHORT_SCALE = re.compile(r"([kKmM])(?!\w)")
+_SHORT_SCALE_LETTERS = frozenset("kKmM")
 
-_MONTH_ABBREVIATIONS = tuple(
-    f"{month}." for month in "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_QUALIFIER_PHRASES = {
-    "at_least": ("не менее", "не менее чем", "не меньше", "как минимум", "at least",
-                 "mindestens", "wenigstens", "≥", ">="),
-    "up_to": ("не более", "не более чем", "не больше", "no more than", "up to", "at most",
-              "bis zu", "höchstens", "maximal", "до", "bis", "≤", "<="),
-    "more_than": ("более", "более чем", "свыше", "больше", "more than", "over", "above",
-                  "in excess of", "mehr als", "über", ">"),
-    "less_than": ("менее", "меньше", "less than", "fewer than", "under", "below",
-                  "weniger als", "unter", "<"),
-    "almost": ("почти", "практически", "almost", "nearly", "fast", "knapp", "beinahe"),
-    "about": ("около", "порядка", "примерно", "приблизительно", "ориентировочно", "about",
-              "around", "approximately", "approx.", "roughly", "some", "rund", "etwa", "ca.",
-              "circa", "zirka", "ungefähr", "~", "≈"),
-}
-_QUALIFIER_KINDS = frozenset(_QUALIFIER_PHRASES)
+_QUALIFIER_KINDS = frozenset(QUALIFIER_PHRASES)
 _MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money"})
 # Everything that may come right before a number, in one table so that one look-up serves all.
-_BEFORE = _Phrases(
-    {
-        **_QUALIFIER_PHRASES,
-        "USD": ("$", "us$", "usd"),
-        "EUR": ("€", "eur"),
-        "RUB": ("₽", "rub"),
-        "other_money": ("£", "¥", "gbp", "cny", "jpy"),
-        "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
-                  "огрн", "кпп", "окпо"),
-        "month": (*_MONTH_WORDS, *_MONTH_ABBREVIATIONS),
-        "year": (
-            "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
-            "of", "for", "from", "during", "through", "im", "seit", "bis", "ab", "jahr", "jahres",
-            "jahre", "year", "fiscal", "fy", "q1", "q2", "q3", "q4", "h1", "h2", "quartal",
-            "quartals", "quarter", *(f"квартал{e}" for e in ("", "а", "е", "у", "ом")),
-            *(f"полугоди{e}" for e in ("е", "я", "и", "ю", "ем")),
-        ),
-        "range": ("от", "between", "zwischen", "von"),
-        "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
-        "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
-                       "des"),
-    },
-    before=True,
+_BEFORE = _Phrases(BEFORE_PHRASES, before=True)
+_ROLE_AFTER = _Phrases(ROLE_AFTER_PHRASES, before=False)
+# "464 more than planned", "на 12 компаний больше", "12 mehr als": a difference, not a value.
+# Not "30 billion and more than 160 billion": there "more than" qualifies the next number.
+_DIFFERENCE_AFTER = re.compile(
+    rf"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?
+    (?:{_trie(DIFFERENCE_WORDS)})(?!\w)
+    (?![ \u00a0]+(?:than|als|чем)?[ \u00a0]*[0-9])""",
+    re.X,
 )
+# "Three years ago this figure was only 1,500", "год назад их было 20": an earlier value.
+# Not across a word for "now": "A year ago the park opened, and now it hosts 300 firms".
+_AGO_BEFORE = re.compile(
+    r"""(?<!\w)(?:ago|назад|zuvor|vor[ \u00a0]+\w+[ \u00a0]+jahren)(?!\w)
+    (?:(?!(?<!\w)(?:now|today|currently|сейчас|сегодня|теперь|ныне|heute|jetzt|nun|aktuell)(?!\w))
+    [^,;:.!?\n]){0,60}\Z""",
+    re.I | re.X,
+)
+# "выросла на 12", "rose by 2 billion": the verb of change before "на"/"by".
+_CHANGE_VERB_BEFORE = re.compile(
+    rf"(?<!\w)(?:{_trie(_cased(CHANGE_VERBS))})\w*(?:[ \u00a0]+\w+)?[ \u00a0]+\Z"
+)
+# "с 12 до 167", "from 75.8 to 90 billion", "von 1,2 auf 1,5 Mrd.": the link to the new value.
+_CHANGE_LINK = re.compile(r"[ \u00a0]+(?:до|to|auf)[ \u00a0]+(?=[0-9])", re.I)
+# "выросла до 90 млрд с 75,8 млрд", "rose to 90 billion from 75.8": "from" after the new value.
+_TO_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:до|to|auf)[ \u00a0]+[0-9][^.;!?\n]{0,60}\Z", re.I)
+# Where a sentence ends, for the cues read from a figure's sentence (caps, per-ruble ratios).
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"»”)]*[ \u00a0]+(?=[^a-zа-яё0-9 \u00a0])|\n")
+_SENTENCE_REACH = 300  # characters looked at on each side of a figure for its sentence
+_NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
+# How far from a figure its cue words may start: right after it (after spaces), one word on
+# ("на 12 компаний больше"), or within a clause before it ("Three years ago this figure was").
+_ROLE_AFTER_REACH = 24  # to the start of the last word of "im Vorjahreszeitraum"
+_DIFFERENCE_REACH = 32
+_AGO_REACH = 90
+
+
+def _cue_kinds() -> dict[str, tuple[str, ...]]:
+    """The cue words, each with the kinds it is a cue for: the last word of each ROLE_AFTER
+    phrase (single words keep the scan fast), the words of "ago", those of a difference."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for word, kind in (
+        *((_normal(p).split()[-1], "role_after") for ps in ROLE_AFTER_PHRASES.values() for p in ps),
+        *((word, "ago") for word in ("ago", "назад", "zuvor", "jahren")),
+        *((word, "difference") for word in DIFFERENCE_WORDS),
+    ):
+        kinds[word] = (*kinds.get(word, ()), kind)
+    return kinds
+
+
+_CUE_KINDS = _cue_kinds()
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
-    r"(?:(?<!\w)(?:вырос|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
+    r"(?:(?<!\w)(?:вырос|вырас|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
     r"|довед|достиг|опусти|прибави)\w*|(?<!\w)с\s+[0-9])[^.!?;\n]{0,60}\Z",
     re.I,
 )
 _RANGE_LINK = re.compile(
     r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
 )
-_YEAR_LIST_BEFORE = re.compile(r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und)[ \u00a0]*\Z")
+_YEAR_LIST_BEFORE = re.compile(
+    r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und|to|по|до|bis)[ \u00a0]*\Z"
+)
 _MONTH_DAY_BEFORE = re.compile(rf"{_MONTH}[ \u00a0]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \u00a0]*\Z")
 _YEAR_AFTER = re.compile(
     r"""(?:[ \u00a0]*(?:год\w*|гг?\.|гг?(?![а-яё])|year(?!s)|jahr\w*)
@@ -367,6 +365,8 @@ _YEAR_AFTER = re.compile(
     re.I | re.X,
 )
 _TIMES_SIGNS = frozenset("×✕")
+# A word with a letter in it, glued to a dash before a number: a model or registration number.
+_LABEL_BEFORE_DASH = re.compile(r"(?<![\w])[^\W\d_]\w*\Z")
 _DE_ORDINAL_NOUN = re.compile(
     r"\.[ \u00a0]+(?:platz|rang|stelle|mal|quartal|halbjahr|jahrestag|geburtstag|jahrhundert"
     r"|auflage|ausgabe|runde|stufe|etage|stock|obergeschoss|liga|klasse|lesung|woche|tag"
@@ -375,66 +375,31 @@ _DE_ORDINAL_NOUN = re.compile(
 )
 _DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
 
-_RU_NUMBER_WORDS = [
-    *(
-        "один одна одно одни одного одной одному одним одном одну одних одними одною"
-        " два две двух двум двумя три трёх трех трём трем тремя"
-        " четыре четырёх четырех четырём четырем четырьмя восемь восьми восемью восьмью"
-        " сорок сорока девяносто девяноста сто ста"
-        " пятьдесят пятидесяти пятьюдесятью шестьдесят шестидесяти шестьюдесятью"
-        " семьдесят семидесяти семьюдесятью восемьдесят восьмидесяти восемьюдесятью"
-        " двести двухсот двумстам двумястами двухстах"
-        " триста трёхсот трехсот трёмстам тремстам тремястами трёхстах трехстах"
-        " четыреста четырёхсот четырехсот четырёмстам четыремстам четырьмястами четырёхстах"
-        " четырехстах полтора полторы полутора"
-    ).split(),
-    *(
-        f"{stem}{ending}"
-        for stem in (
-            "пят шест сем девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат"
-            " шестнадцат семнадцат восемнадцат девятнадцат двадцат тридцат"
-        ).split()
-        for ending in ("ь", "и", "ью")
-    ),
-    *(f"{five}сот" for five in ("пять", "шесть", "семь", "восемь", "девять")),
-    *(f"{five}юстами" for five in ("пять", "шесть", "семь", "восемь", "девять")),
-    *(
-        f"{five}{ending}"
-        for five in ("пяти", "шести", "семи", "восьми", "девяти")
-        for ending in ("сот", "стам", "стах")
-    ),
-    *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах")),
-    *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион") for e in _RU_SCALE_ENDINGS),
-]
-_EN_DIGITS = "one two three four five six seven eight nine".split()
-_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_EN_NUMBER_WORDS = [
-    *_EN_DIGITS,
-    *"ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(),
-    *_EN_TENS,
-    *(f"{tens}-{digit}" for tens in _EN_TENS for digit in _EN_DIGITS),
-    *"hundred thousand million billion and".split(),
-]
-# German writes numbers below a million as one word ("zweihundertfünfundzwanzigtausend"), so
-# its vocabulary is a sequence of parts rather than a list of words.
-_DE_NUMBER_PARTS = (
-    "eins eine ein zwei zwanzig dreißig dreissig drei vier fünf sechs sech sieben sieb acht"
-    " neun zehn elf zwölf zig hundert tausend"
-).split()
-_DE_NUMBER_WORDS = "million millionen milliarde milliarden".split()
 _WORD_PATTERNS = {
-    "ru": _trie(_cased(_RU_NUMBER_WORDS)),
-    "en": _trie(_cased(_EN_NUMBER_WORDS)),
-    "de": rf"(?:{_trie(_cased([*_DE_NUMBER_PARTS, *_DE_NUMBER_WORDS]))})"
-    rf"(?:{_trie([*_DE_NUMBER_PARTS, 'und'])})*",
+    "ru": _trie(_cased(RU_NUMBER_WORDS)),
+    "en": _trie(_cased(EN_NUMBER_WORDS)),
+    "de": rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
+    rf"(?:{_trie([*DE_NUMBER_PARTS, 'und'])})*",
 }
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
+# Besides number words it finds approximate words ("сотни") and the cue words of _Cues; all
+# words go into one trie, which tests a position's first letter once, not once per list.
+_EXTRA_WORDS = [*APPROXIMATE_WORDS, *_CUE_KINDS]
+_SCAN_WORDS: dict[str | None, list[str]] = {
+    "ru": [*RU_NUMBER_WORDS, *_EXTRA_WORDS],
+    "en": [*EN_NUMBER_WORDS, *_EXTRA_WORDS],
+    "de": [*DE_NUMBER_PARTS, *DE_NUMBER_WORDS, *_EXTRA_WORDS],
+}
+_SCAN_WORDS[None] = [*_SCAN_WORDS["ru"], *_SCAN_WORDS["en"], *_SCAN_WORDS["de"]]
 _WORD_SCANS = {
-    lang: _WordScan(pattern)
+    lang: _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
     for lang, pattern in (
-        *_WORD_PATTERNS.items(),
-        (None, f"{_trie(_cased([*_RU_NUMBER_WORDS, *_EN_NUMBER_WORDS]))}|{_WORD_PATTERNS['de']}"),
+        ("ru", _trie(_cased(_SCAN_WORDS["ru"]))),
+        ("en", _trie(_cased(_SCAN_WORDS["en"]))),
+        ("de", f"{_WORD_PATTERNS['de']}|{_trie(_cased(_EXTRA_WORDS))}"),
+        (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
+               f"|{_WORD_PATTERNS['de']}"),
     )
 }
 _WORD_VOCABULARIES = {lang: re.compile(pattern) for lang, pattern in _WORD_PATTERNS.items()}
@@ -454,19 +419,6 @@ _LONE_SCALE_RU = frozenset(
     for ending in ("", "а", "у", "ом", "е")
 ) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче"}
 _ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
-# Substring tests on the lowercased window: far cheaper than a regex scan, and enough for a hint.
-_GERMAN_CUES = (
-    *"äöüß",
-    *(
-        f" {word} "
-        for word in "und der die das den dem mit für von zum ist sind wurde rund etwa im auf bei"
-        .split()
-    ),
-    " mio.",
-    " mrd.",
-    "millionen",
-    "milliarden",
-)
 _BLOCK = 64  # with language=None, numbers in one block of this many characters share a guess
 
 
@@ -478,6 +430,7 @@ class _Core(NamedTuple):
     value: float
     lang: str
     digits: str | None  # the digit string; None for a number in words
+    approximate: str | None = None  # the qualifier of a word like "сотни", "dozens"
 
 
 class _Tail(NamedTuple):
@@ -488,6 +441,28 @@ class _Tail(NamedTuple):
     unit: str | None
     unit_factor: float  # 10_000 for hectares (read as m2), else 1.0
     rejected: bool  # a unit this module does not report (durations, lengths, £ ...)
+    loose: bool = False  # m2 from "метров"/"квадратов": area only in an area sentence
+
+
+@dataclass
+class _Cues:
+    """Where the rare words of _CUE_KINDS stand in a text, so that the checks for them run at a
+    figure only when one is near. The scan for number words finds them in the same pass, which
+    costs next to nothing; a regex at each figure would not."""
+
+    starts: dict[str, list[int]] = field(default_factory=dict)  # cue kind -> starts, in order
+
+    def near(self, kind: str, low: int, high: int) -> bool:
+        """True if a cue of ``kind`` starts in [low, high]."""
+        starts = self.starts.get(kind)
+        if not starts:
+            return False
+        index = bisect_left(starts, low)
+        return index < len(starts) and starts[index] <= high
+
+# Before-phrases that may give a role, or make the figure the amount of a change ("на", "by").
+_ROLE_KINDS = frozenset({"previous", "part", "from", "by"})
+_CAP_QUALIFIERS = frozenset({"up_to", "less_than"})  # a cap when the sentence is about one
 
 
 class _Range(NamedTuple):
@@ -507,13 +482,14 @@ def read_quantities(text: str, language: str | None) -> list[Quantity]:
     """
     lang = _normalise_language(language)
     language_at = _language_at(text, lang)
-    cores = sorted(_digit_cores(text, language_at) + _word_cores(text, lang, language_at))
+    word_cores, cues = _word_cores(text, lang, language_at)
+    cores = sorted(_digit_cores(text, language_at) + word_cores)
     found: list[Quantity] = []
     floor = 0  # nothing of a new quantity may reach back before the end of the previous one
     for core in cores:
         if core.start < floor:
             continue
-        quantity = _complete(text, core, floor)
+        quantity = _complete(text, core, floor, cues)
         if quantity is not None:
             found.append(quantity)
             floor = quantity.end
@@ -565,7 +541,7 @@ def _guess_language(text: str, lo: int, hi: int) -> str:
     if len(window) - len(ascii_only) >= len(ascii_only.translate(None, _ASCII_NON_LETTERS)):
         return "ru"
     window = window.lower()
-    return "de" if any(cue in window for cue in _GERMAN_CUES) else "en"
+    return "de" if any(cue in window for cue in GERMAN_CUES) else "en"
 
 
 def _scan_numbers(text: str) -> Iterator[re.Match[str]]:
@@ -637,13 +613,26 @@ def _grouped(digits: str, mark: str) -> bool:
 
 def _word_cores(
     text: str, lang: str | None, language_at: Callable[[int], str]
-) -> list[_Core]:
-    """Numbers in words: the longest runs of adjacent number words a library can value."""
+) -> tuple[list[_Core], _Cues]:
+    """Numbers in words: the longest runs of adjacent number words a library can value; and,
+    from the same scan, which cue words of _Cues the text holds."""
     cores: list[_Core] = []
     run: list[tuple[int, int]] = []
     run_lang = ""
+    cues = _Cues()
     for start, end in _WORD_SCANS[lang].find(text):
-        token_langs = (lang,) if lang else _vocabularies(text[start:end].lower())
+        word = text[start:end].lower()
+        if word in _CUE_KINDS:
+            for kind in _CUE_KINDS[word]:
+                cues.starts.setdefault(kind, []).append(start)
+            continue
+        if word in APPROXIMATE_WORDS and not _vocabularies(word):  # "сотни", "dozens"
+            cores += _run_cores(text, run, run_lang)
+            run = []
+            value, qualifier = APPROXIMATE_WORDS[word]
+            cores.append(_Core(start, end, value, lang or language_at(start), None, qualifier))
+            continue
+        token_langs = (lang,) if lang else _vocabularies(word)
         if run and run_lang in token_langs and _WORD_GAP.fullmatch(text, run[-1][1], start):
             run.append((start, end))
             continue
@@ -653,7 +642,7 @@ def _word_cores(
             guessed = language_at(start)
             run_lang = guessed if guessed in token_langs else token_langs[0]
     cores += _run_cores(text, run, run_lang)
-    return cores
+    return cores, cues
 
 
 @lru_cache(maxsize=4096)
@@ -697,9 +686,14 @@ def _run_cores(text: str, run: list[tuple[int, int]], lang: str) -> list[_Core]:
 def _word_core(
     text: str, start: int, end: int, value: float, lang: str, tokens: int
 ) -> _Core | None:
-    """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word."""
+    """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word.
+
+    A lone "a hundred" is approximate, as APPROXIMATE_WORDS says.
+    """
+    approximate = None
     if tokens == 1:
         word = text[start:end].lower()
+        approximate = APPROXIMATE_WORDS.get(word, (value, None))[1]
         if _SCALE_WORD.fullmatch(word):
             before = _BEFORE.match(text, start)
             if before is not None and "article" in before[0]:
@@ -708,7 +702,7 @@ def _word_core(
                 return None
         elif value == 1:
             return None
-    return _Core(start, end, value, lang, None)
+    return _Core(start, end, value, lang, None, approximate)
 
 
 @lru_cache(maxsize=8192)
@@ -727,11 +721,13 @@ def _words_value(words: str, lang: str) -> float | None:
         return None
 
 
-def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
-    """Attach scale, unit, currency, range and qualifier to a number, or reject it."""
+def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | None:
+    """Attach scale, unit, currency, range, qualifier and role to a number, or reject it."""
     start, end = core.start, core.end
     before = _BEFORE.match(text, start, floor)
     kinds = before[0] if before else frozenset()
+    if "idiom" in kinds:
+        return None  # "в одном из двух комплексов", "one of the two", "eines von drei"
     if core.digits is not None and not _plausible_digits(text, core, kinds):
         return None
     if text[max(0, start - 2) : start].strip()[-1:] in _TIMES_SIGNS:
@@ -748,7 +744,11 @@ def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
     if before is not None and money is not None:
         start, unit = before[1], unit or money
         before = _BEFORE.match(text, start, floor)  # "more than $5": the words before the sign
+        kinds = before[0] if before else frozenset()
     qualifier, qualifier_start = _qualifier(text, before)
+    if qualifier is None and core.approximate is not None:
+        qualifier, qualifier_start = core.approximate, start
+    role = None
     span = _read_range(text, start, core, tail, before)
     if span is not None:
         if span.rejected:
@@ -758,7 +758,88 @@ def _complete(text: str, core: _Core, floor: int) -> Quantity | None:
             qualifier, qualifier_start = "at_least", before[1]
         elif qualifier is None:
             qualifier, qualifier_start = "at_least", start
-    return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start)
+    elif "from" in kinds and (link := _CHANGE_LINK.match(text, stop)):
+        # "с 12 до 167", "from 75.8 to 90 billion rubles": the earlier value, with the scale
+        # and unit written once, after the new one.
+        role = "previous"
+        upper = _NUMBER_AT.match(text, link.end())
+        new = _read_tail(text, upper.end(), core.lang, short_scale=False) if upper else None
+        if new is not None and not new.rejected and unit is None:
+            value *= (new.scale if tail.scale == 1.0 else 1.0) * new.unit_factor
+            unit = new.unit
+    if cues.starts or kinds & _ROLE_KINDS:  # the common figure has neither: skip it all
+        word_after = cues.near("difference", stop, stop + _DIFFERENCE_REACH)
+        if (word_after or "by" in kinds) and _is_difference(
+            text, kinds, before, start, stop, unit, word_after
+        ):
+            return None
+        role_after = cues.near("role_after", stop, stop + _ROLE_AFTER_REACH)
+        ago = cues.near("ago", start - _AGO_REACH, start)
+        if role is None and (role_after or ago or kinds & _ROLE_KINDS):
+            role = _role(text, kinds, before, start, stop, role_after, ago)
+    if unit == "RUB" and tail.scale == 1.0 and _sentence_has(text, start, PER_RUBLE_CUES):
+        return None  # "на каждый рубль ... возвращается 2,5 рубля": a ratio
+    if qualifier in _CAP_QUALIFIERS and _sentence_has(text, start, LIMIT_CUES):
+        qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
+    return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
+                    role, tail.loose)
+
+
+def _is_difference(
+    text: str,
+    kinds: frozenset[str],
+    before: tuple[frozenset[str], int] | None,
+    start: int,
+    stop: int,
+    unit: str | None,
+    word_after: bool,
+) -> bool:
+    """True for the amount of a change or a difference: "на 12 больше", "464 more than
+    planned", "rose by 2 billion", "um 12 gestiegen". A percentage after "на"/"by"/"um" is a
+    growth rate and stays."""
+    if word_after and _DIFFERENCE_AFTER.match(text, stop):
+        return True
+    if "by" not in kinds or before is None or unit == "percent":
+        return False
+    edge = before[1]
+    return text[edge:start].strip().lower() == "um" or bool(
+        _CHANGE_VERB_BEFORE.search(text, max(0, edge - 60), edge)
+    )
+
+
+def _role(
+    text: str,
+    kinds: frozenset[str],
+    before: tuple[frozenset[str], int] | None,
+    start: int,
+    stop: int,
+    role_after: bool,
+    ago: bool,
+) -> str | None:
+    """"previous" or "part" from the words around a figure (see Quantity.role), else None."""
+    after = _ROLE_AFTER.match(text, stop) if role_after else None
+    named = kinds | (after[0] if after else frozenset())
+    if "previous" in named:
+        return "previous"
+    if "part" in named:
+        return "part"
+    if "from" in kinds and before is not None and _TO_NUMBER_BEFORE.search(
+        text, max(0, before[1] - 80), before[1]
+    ):
+        return "previous"  # "выросла до 90 млрд с 75,8 млрд"
+    if ago and _AGO_BEFORE.search(text, max(0, start - _AGO_REACH), start):
+        return "previous"
+    return None
+
+
+def _sentence_has(text: str, pos: int, cues: Iterable[str]) -> bool:
+    """True if the sentence around ``pos`` contains one of the lowercase ``cues``."""
+    low = max(0, pos - _SENTENCE_REACH)
+    for found in _SENTENCE_BREAK.finditer(text, low, pos):
+        low = found.end()
+    end = _SENTENCE_BREAK.search(text, pos, pos + _SENTENCE_REACH)
+    sentence = text[low : end.start() if end else pos + _SENTENCE_REACH].lower()
+    return any(cue in sentence for cue in cues)
 
 
 def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
@@ -766,8 +847,9 @@ def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
     start, end, digits = core.start, core.end, core.digits or ""
     if "label" in kinds:
         return False  # "№ 5", "ИНН 7701234567"
-    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
-        return False  # "Су-57", "COVID-19"
+    if text[start - 1 : start] == "-" and _LABEL_BEFORE_DASH.search(text, max(0, start - 12),
+                                                                     start - 1):
+        return False  # "Су-57", "COVID-19", "ФС77-32622"
     if _is_year(text, start, end, kinds):
         return False
     if "month" in kinds and digits.isdigit() and int(digits) <= 31:
@@ -796,36 +878,54 @@ def _is_year(text: str, start: int, end: int, kinds: frozenset[str] | None) -> b
     tail = _read_tail(text, end, None, short_scale=False)
     if tail.unit is not None or tail.scale != 1.0:
         return False
-    return bool(
+    if (
         kinds & {"year", "month"}
         or (text[start - 1 : start] == "(" and text[end : end + 1] == ")")
         or _YEAR_LIST_BEFORE.search(text, max(0, start - 12), start)
         or _MONTH_DAY_BEFORE.search(text, max(0, start - 20), start)
         or _YEAR_AFTER.match(text, end)
+    ):
+        return True
+    if kinds & _QUALIFIER_KINDS:
+        return False  # "более 2000 компаний"
+    # Anywhere else a bare 1900-2100 number counts something only if a word that could be what
+    # it counts follows it: "2000 компаний", but "Sie haben 2022 fast", "2019 was", "2021."
+    follower = _NEXT_WORD.match(text, end)
+    return follower is None or follower.group(1).lower() in YEAR_FOLLOWERS or (
+        follower.group(1).isdigit()
     )
 
 
 def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tail:
-    """The scale word and unit after a number; ``short_scale`` also takes "m"/"k" ($5m)."""
+    """The scale word and unit after a number; "m"/"k" glued to it is a scale after a currency
+    sign ("$5m", ``short_scale``) or before a currency ("5m rubles")."""
     scale = 1.0
-    short = _SHORT_SCALE.match(text, pos) if short_scale else None
+    short = _SHORT_SCALE.match(text, pos) if text[pos : pos + 1] in _SHORT_SCALE_LETTERS else None
+    if short is not None and not short_scale:
+        currency = _AFTER.match(text, short.end())
+        if currency is None or not currency[0] & _MONEY_KINDS:
+            short = None
     if short is not None:
-        scale, pos = _SCALES[short.group(1).lower()], short.end()
+        scale, pos = SCALES[short.group(1).lower()], short.end()
     found = _AFTER.match(text, pos)
     if found is not None and short is None:
         (kind,) = found[0]
-        if kind in _SCALES:
-            scale = 1e12 if kind == "billion" and lang == "de" else _SCALES[kind]
+        if kind in SCALES:
+            scale = 1e12 if kind == "billion" and lang == "de" else SCALES[kind]
             pos = found[1]
             found = _AFTER.match(text, pos)
     if found is None:
         return _Tail(pos, scale, None, 1.0, False)
     (kind,) = found[0]
-    if kind == "reject":
-        return _Tail(found[1], scale, None, 1.0, True)
-    if kind in _SCALES:  # "тысяч миллионов": not a unit; leave it
+    if kind == "previous":  # "6 390 годом ранее": no unit; the role is read later
         return _Tail(pos, scale, None, 1.0, False)
-    name, unit_factor = _UNITS[kind]
+    if kind == "reject" or (kind == "metre" and scale == 1.0):
+        return _Tail(found[1], scale, None, 1.0, True)
+    if kind in ("metre", "m2_loose"):  # "350 тысяч метров", "49 тысяч «квадратов»"
+        return _Tail(found[1], scale, "m2", 1.0, False, True)
+    if kind in SCALES:  # "тысяч миллионов": not a unit; leave it
+        return _Tail(pos, scale, None, 1.0, False)
+    name, unit_factor = UNITS[kind]
     return _Tail(found[1], scale, name, unit_factor, False)
 
 

@@ -1,0 +1,285 @@
+"""The words and signs monitor.numbers reads: months, number words, scale words, units,
+currencies, qualifiers and the phrases that make a number no figure.
+
+Kept apart from the logic so that a word can be added without reading a regex; every table is
+plain strings, lowercase unless the casing itself matters ("US-Dollar", "kW"). The logic
+module compiles them once, at import.
+"""
+
+from __future__ import annotations
+
+MONTH_WORDS = [
+    *(
+        f"{stem}{ending}"
+        for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр",
+                     "декабр")
+        for ending in "ьяюе"
+    ),
+    *(f"{stem}{ending}" for stem in ("март", "август") for ending in ("", "а", "е", "у")),
+    *"май мая мае маю".split(),
+    *"january february march april may june july august september october november december"
+    .split(),
+    *"jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+    *"januar jänner februar märz mai juni juli oktober dezember".split(),
+]
+
+RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
+METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
+# Everything that may follow a number: scale words, units, and words that make it no quantity.
+AFTER_PHRASES: dict[str, tuple[str, ...]] = {
+    "k": ("тыс", "тыс.", "thousand", "tsd", "tsd.", "tausend",
+          *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
+    "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
+          *(f"миллион{e}" for e in RU_SCALE_ENDINGS)),
+    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "bln", "bln.", "milliarde", "milliarden",
+          *(f"миллиард{e}" for e in RU_SCALE_ENDINGS)),
+    "billion": ("billion",),  # 10^9 in English, 10^12 in German
+    "t": ("трлн", "трлн.", "trillion", "billionen",
+          *(f"триллион{e}" for e in RU_SCALE_ENDINGS)),
+    "RUB": ("руб", "руб.", "р.", "₽", "rub", "rur", "rbl", "rbl.", "rbls",
+            "ruble", "rubles", "rouble", "roubles", "rubel",
+            "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
+                                             "ях", "и", "е"))),
+    "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
+            *(f"доллар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "у", "ом", "е"))),
+    "EUR": ("€", "eur", "евро", "euro", "euros"),
+    "m2": ("кв.м", "кв. м", "кв м", "м²", "м2", "m²", "m2", "sq m", "sq. m", "sq.m", "sqm",
+           "square metre", "square metres", "square meter", "square meters",
+           "square-metre", "square-meter", "quadratmeter", "quadratmetern", "qm",
+           *(f"кв{sep}{metre}" for sep in (".", ". ", " ") for metre in METRE_FORMS),
+           *(f"квадратн{e} {metre}" for e in ("ый", "ых", "ого", "ые", "ом", "ым")
+             for metre in METRE_FORMS)),
+    # Slang for square metres ("49 тысяч «квадратов»"): area only in a sentence about area.
+    "m2_loose": tuple(f"{quote}квадрат{e}{close}" for e in ("ов", "а", "ы", "ам", "ами", "ах")
+                      for quote, close in (("", ""), ("«", "»"), ('"', '"'), ("„", "“"))),
+    # "350 тысяч метров" is floor area, "300 метров" a distance: read only after a scale word.
+    "metre": METRE_FORMS,
+    "ha": ("га", "hectare", "hectares", "ha", "hektar", "hektars", "hektaren",
+           *(f"гектар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
+    "percent": ("%", "п.п.", "п. п.", "percent", "per cent", "percentage point",
+                "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
+                "prozentpunkten",
+                *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
+    "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
+    # Not a unit: the figure is the earlier value of a comparison ("6 390 годом ранее"); read
+    # before the durations below would take "годом" for one.
+    "previous": ("годом ранее", "годом раньше", "год назад"),
+    # The number is skipped, not read as a bare count: multipliers ("в 2,5 раза",
+    # "2.5-fold", "2,5-Fache"), units this module does not report, other currencies.
+    "reject": (
+        "раз", "раза", "times", "fold", "mal", "fach", "fache", "fachen", "facher",
+        "£", "¥", "gbp", "cny", "jpy", "kzt", "юань", "юаня", "юаней", "юани", "yuan",
+        "тенге", "pound", "pounds",
+        "лет", "год", "года", "году", "годом", "месяц", "месяца", "месяцев", "день", "дня",
+        "дней", "неделя", "недели", "неделю", "недель", "минута", "минуты", "минут",
+        "секунд", "year", "years", "month", "months", "day", "days", "week", "weeks",
+        "hour", "hours", "minute", "minutes", "jahr", "jahre", "jahren", "monat", "monate",
+        "monaten", "tag", "tage", "tagen", "woche", "wochen", "stunde", "stunden", "minuten",
+        "км", "km", "м", "m", "metre", "metres", "meter", "meters", "metern",
+        "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
+        "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
+        "гб", "gb", "тб", "tb",
+    ),
+}
+SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12}
+UNITS: dict[str, tuple[str, float]] = {
+    "RUB": ("RUB", 1.0),
+    "USD": ("USD", 1.0),
+    "EUR": ("EUR", 1.0),
+    "m2": ("m2", 1.0),
+    "ha": ("m2", 10_000.0),
+    "percent": ("percent", 1.0),
+    "people": ("people", 1.0),
+}
+MONTH_ABBREVIATIONS = tuple(
+    f"{month}." for month in "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+QUALIFIER_PHRASES = {
+    "at_least": ("не менее", "не менее чем", "не меньше", "как минимум", "at least",
+                 "mindestens", "wenigstens", "≥", ">="),
+    "up_to": ("up to", "bis zu", "до", "bis"),
+    # A cap or threshold ("выручка не больше 150 млн"): a rule, never a reported value.
+    "limit": ("не более", "не более чем", "не больше", "не выше", "no more than", "not more than",
+              "not exceeding", "at most", "höchstens", "maximal", "nicht mehr als", "≤", "<="),
+    "more_than": ("более", "более чем", "свыше", "больше", "more than", "over", "above",
+                  "in excess of", "mehr als", "über", ">"),
+    "less_than": ("менее", "меньше", "less than", "fewer than", "under", "below",
+                  "weniger als", "unter", "<"),
+    "almost": ("почти", "практически", "almost", "nearly", "fast", "knapp", "beinahe"),
+    "about": ("около", "порядка", "примерно", "приблизительно", "ориентировочно", "about",
+              "around", "approximately", "approx.", "roughly", "some", "rund", "etwa", "ca.",
+              "circa", "zirka", "ungefähr", "~", "≈"),
+}
+# Everything that may come right before a number, in one table so that one look-up serves all.
+BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
+    **QUALIFIER_PHRASES,
+    "USD": ("$", "us$", "usd"),
+    "EUR": ("€", "eur"),
+    "RUB": ("₽", "rub", "rur", "rbl", "руб."),
+    "other_money": ("£", "¥", "gbp", "cny", "jpy"),
+    "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
+              "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number"),
+    "month": (*MONTH_WORDS, *MONTH_ABBREVIATIONS),
+    "year": (
+        "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
+        "of", "for", "from", "during", "through", "im", "seit", "bis", "ab", "jahr", "jahres",
+        "jahre", "year", "fiscal", "fy", "q1", "q2", "q3", "q4", "h1", "h2", "quartal",
+        "quartals", "quarter", *(f"квартал{e}" for e in ("", "а", "е", "у", "ом")),
+        *(f"полугоди{e}" for e in ("е", "я", "и", "ю", "ем")),
+        "за", "итогам", "итоги", "конца", "конце", "начала", "начале", "середины", "the",
+        "ende", "anfang", "mitte",
+    ),
+    # The earlier value of a comparison: "против 6 390", "up from 10 billion", "gegenüber 2,1 Mrd."
+    "previous": ("против", "по сравнению с", "в сравнении с", "against", "compared with",
+                 "compared to", "versus", "vs", "vs.", "up from", "down from", "gegenüber",
+                 "im Vergleich zu", "verglichen mit"),
+    # The first number of a change "с 12 до 167", "from 75.8 to 90 billion", "von 1,2 auf 1,5".
+    "from": ("с", "со", "from", "von"),
+    # A part of a total named before: "из них 33", "of which 112", "darunter 112".
+    "part": ("из них", "из которых", "в том числе", "в т.ч.", "в т. ч.", "including",
+             "of which", "of whom", "among them", "darunter", "davon"),
+    # A count inside an idiom: "в одном из двух комплексов", "one of the two", "eines von drei".
+    "idiom": (*(f"{one} из" for one in ("один", "одна", "одно", "одного", "одной", "одном",
+                                         "одну", "одним")),
+              "one of", "one of the", "one of its", "one of our", "one of their",
+              *(f"{one} {link}" for one in ("eine", "einer", "eines", "einem", "einen", "eins")
+                for link in ("von", "der", "von den"))),
+    # The amount of a change, not a value: "выросла на 12", "rose by 2 billion", "um 12".
+    "by": ("на", "by", "um"),
+    "range": ("от", "between", "zwischen", "von"),
+    "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
+    "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
+                   "des"),
+}
+
+RU_NUMBER_WORDS = [
+    *(
+        "один одна одно одни одного одной одному одним одном одну одних одними одною"
+        " два две двух двум двумя три трёх трех трём трем тремя"
+        " четыре четырёх четырех четырём четырем четырьмя восемь восьми восемью восьмью"
+        " сорок сорока девяносто девяноста сто ста"
+        " пятьдесят пятидесяти пятьюдесятью шестьдесят шестидесяти шестьюдесятью"
+        " семьдесят семидесяти семьюдесятью восемьдесят восьмидесяти восемьюдесятью"
+        " двести двухсот двумстам двумястами двухстах"
+        " триста трёхсот трехсот трёмстам тремстам тремястами трёхстах трехстах"
+        " четыреста четырёхсот четырехсот четырёмстам четыремстам четырьмястами четырёхстах"
+        " четырехстах полтора полторы полутора"
+    ).split(),
+    *(
+        f"{stem}{ending}"
+        for stem in (
+            "пят шест сем девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат"
+            " шестнадцат семнадцат восемнадцат девятнадцат двадцат тридцат"
+        ).split()
+        for ending in ("ь", "и", "ью")
+    ),
+    *(f"{five}сот" for five in ("пять", "шесть", "семь", "восемь", "девять")),
+    *(f"{five}юстами" for five in ("пять", "шесть", "семь", "восемь", "девять")),
+    *(
+        f"{five}{ending}"
+        for five in ("пяти", "шести", "семи", "восьми", "девяти")
+        for ending in ("сот", "стам", "стах")
+    ),
+    *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах")),
+    *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион") for e in RU_SCALE_ENDINGS),
+]
+EN_DIGITS = "one two three four five six seven eight nine".split()
+EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+EN_NUMBER_WORDS = [
+    *EN_DIGITS,
+    *"ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(),
+    *EN_TENS,
+    *(f"{tens}-{digit}" for tens in EN_TENS for digit in EN_DIGITS),
+    *"hundred thousand million billion and".split(),
+]
+# German writes numbers below a million as one word ("zweihundertfünfundzwanzigtausend"), so
+# its vocabulary is a sequence of parts rather than a list of words.
+DE_NUMBER_PARTS = (
+    "eins eine ein zwei zwanzig dreißig dreissig drei vier fünf sechs sech sieben sieb acht"
+    " neun zehn elf zwölf zig hundert tausend"
+).split()
+DE_NUMBER_WORDS = "million millionen milliarde milliarden".split()
+
+# Substring tests on the lowercased window: far cheaper than a regex scan, and enough for a hint.
+GERMAN_CUES = (
+    *"äöüß",
+    *(
+        f" {word} "
+        for word in "und der die das den dem mit für von zum ist sind wurde rund etwa im auf bei"
+        .split()
+    ),
+    " mio.",
+    " mrd.",
+    "millionen",
+    "milliarden",
+    # Nouns after which German writes a thousands dot: "96.300 Quadratmetern", "29.000 Menschen".
+    "quadratmeter",
+    "menschen",
+    "mitarbeiter",
+    "unternehmen",
+    "firmen",
+    "arbeitsplätze",
+)
+
+# Words that stand for an approximate number: (value, qualifier unless one is written before).
+# A plural ("сотни компаний", "dozens of", "Dutzende") says "more than"; a singular "about".
+APPROXIMATE_WORDS: dict[str, tuple[float, str]] = {
+    # Not "в первую сотню/десятку" (a rank): accusative and prepositional forms are left out.
+    **{f"сотн{e}": (100.0, "about") for e in ("я", "ей")},
+    **{f"сот{e}": (100.0, "more_than") for e in ("ни", "ен", "ням", "нями", "нях")},
+    **{f"десят{e}": (10.0, "about") for e in ("ок", "ка", "ком")},
+    **{f"десят{e}": (10.0, "more_than") for e in ("ки", "ков", "кам", "ками", "ках")},
+    "hundred": (100.0, "about"),
+    "hundreds": (100.0, "more_than"),
+    "dozen": (12.0, "about"),
+    "dozens": (12.0, "more_than"),
+    "hunderte": (100.0, "more_than"),
+    "hunderten": (100.0, "more_than"),
+    "dutzend": (12.0, "about"),
+    "dutzende": (12.0, "more_than"),
+    "dutzenden": (12.0, "more_than"),
+}
+# Phrases right after a figure that give it a role: "6,1 млрд годом ранее", "112 of them".
+ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
+    "previous": ("годом ранее", "годом раньше", "год назад", "a year earlier", "a year ago",
+                 "im Vorjahr", "ein Jahr zuvor", "ein Jahr früher", "im Vorjahreszeitraum"),
+    "part": ("of them", "of these", "of those", "из них", "davon"),
+}
+# After a figure, a word that makes it a difference: "464 more than planned", "на 12 больше".
+DIFFERENCE_WORDS = ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger")
+# Stems of verbs of change: "на"/"by" right after one gives the amount of a change.
+CHANGE_VERBS = (
+    "вырос", "вырас", "возрос", "увеличи", "сократи", "снизи", "уменьши", "упал", "подня",
+    "повыси", "понизи", "прибави", "подрос", "rose", "risen", "grew", "grown", "increase",
+    "decrease", "fell", "fallen", "dropped", "declined", "climbed", "jumped", "gained",
+)
+# Words in a sentence that make "до"/"up to"/"менее" a cap or an eligibility threshold: grants,
+# loans and subsidies per project or company, and the revenue a company may have to qualify.
+LIMIT_CUES = (
+    "грант", "субсид", "займ", "заём", "заем", "льготн", "претенд", "может получить",
+    "могут получить", "на проект", "на каждый", "на одного", "на одну", "каждому", "лимит",
+    "порог", "с выручкой", "с годовой выручкой", "с оборотом",
+    "grant", "subsid", "loan", "eligib", "can receive", "may receive", "can get", "per project",
+    "for each", "per company", "each project", "threshold", "with revenue", "with annual revenue",
+    "zuschuss", "förder", "darlehen", "kredit", "erhalten", "bekommen", "pro projekt",
+    "je projekt", "jeweils", "ihres projekts", "mit einem umsatz",
+)
+# "на каждый рубль господдержки возвращается 2,5 рубля": a ruble amount per ruble is a ratio.
+PER_RUBLE_CUES = (
+    "каждый рубль", "каждого рубля", "каждый вложенный рубль", "каждый бюджетный рубль",
+    "на рубль", "each ruble", "every ruble", "each rouble", "every rouble", "per ruble",
+    "per rouble", "jeden rubel", "jeden investierten rubel", "pro rubel",
+)
+# Words after a bare 1900-2100 number that show it is a year, not a count: verbs, pronouns,
+# prepositions and adverbs, as in "2022 was", "Sie haben 2022 fast", "2019 стал".
+YEAR_FOLLOWERS = frozenset(
+    (
+        "и в во на с со по к до от за из у о об это этот эта эти был была было были стал стала"
+        " стало стали станет будет будут"
+        " the a an and or but in on at of to for by from with was were is are has have had will"
+        " would saw brought became marked it its this that these those which when where who as"
+        " und oder aber im am an auf aus bei mit nach vor zu zum zur der die das den dem des"
+        " ein eine einer wurde wurden wird werden war waren ist sind hat haben hatte hatten sie"
+        " er es wir ich fast rund etwa knapp bereits schon noch nur erst dann"
+    ).split()
+)
