@@ -297,3 +297,19 @@ def test_readme_schema_lists_every_table_column_and_view(tmp_path: Path) -> None
         assert sorted(documented) == sorted(columns[name]), \
             f"README's `{name}` row: {documented}, the database: {columns[name]}"
     assert set(_schema_rows("view")) == {o["name"] for o in objects if o["type"] == "view"}
+
+
+def test_every_module_is_in_the_readme_table_of_modules() -> None:
+    """"How it is built" names every module, so a new one cannot hide from readers."""
+    section = README.split("\n## How it is built\n", 1)[1].split("\n## ", 1)[0]
+    named = set()
+    for row in section.splitlines():
+        files = re.findall(r"`(?:monitor/)?([\w/]+\.py)`", row.split("|")[1] if "|" in row
+                           else "")
+        folder = files[0].rpartition("/")[0] if files else ""
+        # "`monitor/alert/sender.py`, `dispatch.py`": later names share the first one's folder
+        named |= {files[0], *(f"{folder}/{f}" if folder and "/" not in f else f
+                              for f in files[1:])} if files else set()
+    modules = {str(p.relative_to(REPO / "monitor")) for p in (REPO / "monitor").rglob("*.py")
+               if p.name != "__init__.py"}
+    assert not modules - named, f"modules missing from the README: {sorted(modules - named)}"
