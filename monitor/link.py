@@ -27,6 +27,11 @@ Descriptive mentions: "технопарк в Нижнекамске", "the speci
 Region" name an organisation by kind and place. The rules' places and the kind words
 (`linkwords.KIND_WORDS`) go into the matcher's one automaton; the organisations are indexed
 by (kind, place) once, so resolving a mention costs the same with 10 or 10,000 organisations.
+Once an organisation of the kind is named, a kind word refers back to it unless a place of its
+own phrase says otherwise ("a delegation from Nizhny Novgorod visited the park" is the park
+named before). A kind word that neither resolves names the one organisation of its kind at
+the places of the organisations the article names: "der IT-Park" in an article on Technopark
+Jakutien.
 """
 
 from __future__ import annotations
@@ -119,6 +124,7 @@ class Linker:
                 for place in org.place:
                     by_place[(org.kind, place)].add(org.id)
         self._by_place = {key: frozenset(ids) for key, ids in by_place.items()}
+        self._places = {org.id: tuple(org.place) for org in rules.organisations}
 
     def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
@@ -136,7 +142,7 @@ class Linker:
         plural = {(f.first, f.last) for f in kinds if _plural(layout, f, plural_words)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
-        described = self._descriptions(layout, kinds, places, plural)
+        described = self._descriptions(layout, kinds, places, plural, names)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
@@ -153,8 +159,8 @@ class Linker:
                                                             referring, parts)))
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      plural: set[Span]) -> list[Found]:
-        if not kinds or not places:
+                      plural: set[Span], names: list[Found]) -> list[Found]:
+        if not kinds:
             return []
         places_by_sentence = _by_sentence(layout, places)
         at_kind_span: dict[Span, list[Found]] = defaultdict(list)
@@ -168,11 +174,35 @@ class Linker:
                 continue  # "с Парком высоких технологий Республики Беларусь": a name
             wanted = {k for f in same_span for k in _fitting(f)}
             sentence_places = places_by_sentence.get(layout.token_sentence[first], [])
-            resolved = self._resolve(layout, first, last, wanted, sentence_places)
+            attached = [p for p in sentence_places if _attached(layout, first, last, p)]
+            # "The park", once a park is named, is that park unless its own place is close
+            # by: "a delegation from the Nizhny Novgorod Region visited the park".
+            referring = any(n.first < first and self.kinds.get(n.pattern.rule) in wanted
+                            for n in names + out)
+            resolved = self._resolve(layout, first, last, wanted,
+                                     attached if referring else sentence_places)
             if resolved is not None:
                 organisation, place = resolved
-                out.append(_description(layout, same_span[0], place, organisation))
+                out.append(_description(layout, same_span[0], place.pattern.written,
+                                        organisation, place))
+            elif not referring:
+                regional = self._regional(wanted, names)
+                if regional is not None:
+                    out.append(_description(layout, same_span[0], *regional))
         return out
+
+    def _regional(self, wanted: set[str], names: list[Found]) -> tuple[str, str] | None:
+        """(place, organisation) for a kind word that neither a place nor an earlier name
+        resolves: the one organisation of its kind at the places of the organisations the
+        article names. "Der IT-Park" in an article on Technopark Jakutien is Yakutia's IT
+        park; nothing when the region has several of that kind or the article none."""
+        fits: dict[str, str] = {}
+        for name in names:
+            for place in self._places.get(name.pattern.rule, ()):
+                for kind in wanted:
+                    for org in self._by_place.get((kind, place), ()):
+                        fits.setdefault(org, place)
+        return next((place, org) for org, place in fits.items()) if len(fits) == 1 else None
 
     def _resolve(self, layout: Layout, first: int, last: int, wanted: set[str],
                  places: list[Found]) -> tuple[str, Found] | None:
@@ -411,14 +441,24 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
     return best[1] if best else None
 
 
-def _description(layout: Layout, kind: Found, place: Found, organisation: str) -> Found:
-    """A kind word resolved by a place, as a mention of `organisation`: its text runs to the
-    place when the place follows in the same clause, close by."""
-    same_clause = layout.token_clause[place.first] == layout.token_clause[kind.first]
-    after = same_clause and 0 < place.first - kind.last <= PLACE_GAP + 1
-    before = same_clause and 0 < kind.first - place.last <= 2
+def _attached(layout: Layout, first: int, last: int, place: Found) -> bool:
+    """Whether a place is part of the kind word's own phrase: close after it in its clause
+    ("технопарк в городе Нижнекамске", "the zone … in the Tomsk Region") or right before it
+    ("Tomsk SEZ", "в Казани IT-парк")."""
+    if layout.token_clause[place.first] != layout.token_clause[first]:
+        return False
+    return 0 < place.first - last <= PLACE_GAP + 1 or 0 < first - place.last <= 2
+
+
+def _description(layout: Layout, kind: Found, place_written: str, organisation: str,
+                 place: Found | None = None) -> Found:
+    """A kind word resolved by a place (`place` when the sentence names it, else one of the
+    region the article is about), as a mention of `organisation`: its text runs to the place
+    when the place follows in the same clause, close by."""
+    attached = place is not None and _attached(layout, kind.first, kind.last, place)
     pattern = replace(kind.pattern, kind="description", rule=organisation,
-                      written=f"{kind.pattern.written} + {place.pattern.written}",
-                      forms=kind.pattern.forms + place.pattern.forms)
+                      written=f"{kind.pattern.written} + {place_written}",
+                      forms=kind.pattern.forms + (place.pattern.forms if place else ()))
+    before = attached and place.last < kind.first
     return replace(kind, pattern=pattern, first=place.first if before else kind.first,
-                   last=place.last if after else kind.last)
+                   last=place.last if attached and not before else kind.last)
