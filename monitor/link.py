@@ -31,11 +31,14 @@ Once an organisation of the kind is named, a kind word refers back to it unless 
 own phrase says otherwise ("a delegation from Nizhny Novgorod visited the park" is the park
 named before). A kind word that neither resolves names the one organisation of its kind at
 the places of the organisations the article names: "der IT-Park" in an article on Technopark
-Jakutien.
+Jakutien. A kind word also governs the names in quotes listed after it: "шесть технопарков:
+«Слава», «Строгино»" names Технопарк «Слава» and Технопарк «Строгино» (the names inside the
+rules' "Технопарк «…»" aliases go into the automaton too), though "Слава" alone is a word.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -52,6 +55,7 @@ from .linkwords import (
     SCOPE_WORDS,
     SPEAKER_KINDS,
 )
+from .normalize import QUOTES
 from .tokens import Layout
 
 if TYPE_CHECKING:
@@ -68,6 +72,14 @@ PLACE_GAP = 4
 ("в Казани IT-парк", "Tomsk SEZ")."""
 
 Span = tuple[int, int]
+
+_QUOTED_ALIAS = re.compile(rf"\s*(.+?)\s*[{QUOTES}](.+)[{QUOTES}]\s*")
+"""An alias made of a kind word and a name in quotes: "Технопарк «Строгино»"."""
+_LISTED = re.compile(rf"(?:[^{QUOTES}.!?;]{{0,40}}?[:—–-]|,)?\s*(?:[{QUOTES}][^,:;]*?"
+                     rf"(?:,|\s(?:и|а также|and|as well as|und|sowie))\s*)*")
+"""What may stand between a kind word and a quoted name it governs in a list: a comma, or a
+colon or a dash (after a few words: "технопарков города:"), and the names before it with
+their commas and "и/and/und"."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +100,36 @@ def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
                 yield "kind", kind, word, language
     for place in dict.fromkeys(p for org in rules.organisations if org.kind for p in org.place):
         yield "place", place, place, None
+    for org in rules.organisations:
+        for phrase, language in _quoted_names(org.kind, org.aliases):
+            yield "quoted", org.id, phrase, language
     for scope, by_language in SCOPE_WORDS.items():
         for language, words in by_language.items():
             for word in words:
                 yield "scope", scope, word, language
+
+
+def _quoted_names(kind: str | None, aliases: dict[str, list[str]]
+                  ) -> Iterator[tuple[str, str]]:
+    """(name, language) of each alias made of a kind word of the organisation's kind and a
+    name, "Технопарк «Строгино»", "Technopark Strogino", "Slava Technopark": the name alone is
+    how a list after a kind word writes it ("шесть технопарков: «Слава», «Строгино»", "the
+    technoparks "Slava" and "Strogino"")."""
+    if kind is None:
+        return
+    spellings = {word.lower() for words in KIND_WORDS.get(kind, {}).values() for word in words}
+    seen = set()
+    for language, written in aliases.items():
+        for alias in written:
+            quoted = _QUOTED_ALIAS.fullmatch(alias)
+            head, _, rest = alias.partition(" ")
+            before, _, tail = alias.rpartition(" ")
+            name = (quoted[2] if quoted and quoted[1].lower() in spellings
+                    else rest if language != "ru" and head.lower() in spellings
+                    else before if language != "ru" and tail.lower() in spellings else None)
+            if name and name not in seen:
+                seen.add(name)
+                yield name, language
 
 
 def longest(found: list[Found]) -> list[Found]:
@@ -135,6 +173,11 @@ class Linker:
         names = [f for f in names
                  if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
         named = {i for f in names for i in range(f.first, f.last + 1)}
+        listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
+                                       and not _overlaps(f, named)],
+                              [f for f in found if f.pattern.kind == "kind"])
+        names = sorted(names + listed, key=lambda f: f.first)
+        named |= {i for f in listed for i in range(f.first, f.last + 1)}
         plural_words = PLURAL_KIND_WORDS.get(language or "") or frozenset().union(
             *PLURAL_KIND_WORDS.values())
         kinds = longest([f for f in found if f.pattern.kind == "kind"
@@ -157,6 +200,30 @@ class Linker:
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts)))
+
+    def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]) -> list[Found]:
+        """Names in quotes that a kind word of their organisation's kind governs, as in a
+        list: "шесть технопарков: «Технополис «Москва», «Слава», «Строгино»", "the
+        technoparks "Slava" and "Strogino"". Alone, "Слава" or "Строгино" is a word or a
+        district, not a technopark."""
+        text, tokens = layout.text, layout.tokens
+        out = []
+        for name in quoted:
+            start, end = tokens[name.first].start, tokens[name.last].end
+            if not (start and text[start - 1] in QUOTES and end < len(text)
+                    and text[end] in QUOTES):
+                continue
+            kind = self.kinds.get(name.pattern.rule)
+            sentence = layout.token_sentence[name.first]
+            before = [k for k in kinds if k.last < name.first
+                      and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
+            if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
+                word = before[-1].pattern.written
+                out.append(replace(name, pattern=replace(
+                    name.pattern, kind="description",
+                    written=f"{word} + «{name.pattern.written}»",
+                    forms=before[-1].pattern.forms + name.pattern.forms)))
+        return out
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
                       plural: set[Span], names: list[Found]) -> list[Found]:

@@ -1,7 +1,8 @@
-"""Which place a descriptive mention takes, and the one organisation of a kind in the region
-an article is about: "a delegation from Nizhnekamsk toured the technopark" (named before) is
-not the Nizhnekamsk technopark; "der IT-Park" in an article on Novosibirsk's Academpark is
-Novosibirsk's IT park. Through the real matcher, in Russian, English and German."""
+"""Which place a descriptive mention takes, the one organisation of a kind in the region an
+article is about, and names a kind word governs in a list: "a delegation from Nizhnekamsk
+toured the technopark" (named before) is not the Nizhnekamsk technopark; "der IT-Park" in an
+article on Novosibirsk's Academpark is Novosibirsk's IT park; "два технопарка: «Заря» и
+«Орбита»". Through the real matcher, in Russian, English and German."""
 
 from __future__ import annotations
 
@@ -26,6 +27,16 @@ RULES = RulesFile.model_validate({
          "place": ["Казань", "Kazan", "Kasan"]},
         {"id": "idea", "name": "Технопарк «Идея»", "kind": "technopark",
          "place": ["Казань", "Kazan", "Kasan"]},
+        {"id": "zarya", "name": "Технопарк «Заря»",
+         "aliases": {"ru": ["Технопарк «Заря»"], "en": ["Zarya Technopark"],
+                     "de": ["Technopark Sarja"]},
+         "kind": "technopark", "place": ["Томск", "Tomsk"]},
+        {"id": "orbita", "name": "Технопарк «Орбита»",
+         "aliases": {"ru": ["Технопарк «Орбита»"], "en": ["Technopark Orbita"],
+                     "de": ["Technopark Orbita"]},
+         "kind": "technopark", "place": ["Томск", "Tomsk"]},
+        {"id": "orbita-sez", "name": "ОЭЗ «Орбита»", "aliases": {"ru": ["ОЭЗ «Орбита»"]},
+         "kind": "sez", "place": ["Омск"]},
     ],
     "metrics": [
         {"id": "residents", "name": "Residents", "unit": "count",
@@ -106,3 +117,31 @@ def test_a_bare_kind_word_without_one_fitting_organisation_in_the_region_is_nobo
         matcher: Matcher, text: str, language: str) -> None:
     found = organisations(matcher, text, language)
     assert "nsk-itpark" not in found and "khimgrad" not in found and "idea" not in found
+
+
+@pytest.mark.parametrize("text, language", [
+    ("В Томске работают два технопарка: «Заря» и «Орбита».", "ru"),
+    ("Томские технопарки — «Заря», «Орбита» — расширяются.", "ru"),
+    ("Two technoparks, \"Zarya\" and \"Orbita\", opened in Tomsk.", "en"),
+    ("Die Technoparks „Sarja“ und „Orbita“ wachsen.", "de"),
+])
+def test_quoted_names_a_kind_word_governs_in_a_list_are_its_organisations(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert sorted(organisations(matcher, text, language)) == ["orbita", "zarya"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Спортсмены «Зари» и «Орбиты» сыграли вничью.", "ru"),          # no kind word
+    ("В Томске работают два технопарка. Вчера «Заря» и «Орбита» сыграли вничью.", "ru"),
+    ("В технопарке выступили ансамбли Заря и Орбита.", "ru"),           # not in quotes
+    ("Two technoparks opened, said the director of \"Zarya\" hotel.", "en"),
+])
+def test_a_park_name_without_its_kind_word_governing_it_in_quotes_is_nobody(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert "zarya" not in organisations(matcher, text, language)
+
+
+def test_a_kind_word_governs_only_names_of_its_kind(matcher: Matcher) -> None:
+    assert organisations(matcher, "В Омске создана ОЭЗ: «Орбита».", "ru") == ["orbita-sez"]
+    assert organisations(matcher, "Две особые экономические зоны: «Заря» и «Орбита».",
+                         "ru") == ["orbita-sez"]
