@@ -27,10 +27,18 @@ Descriptive mentions: "технопарк в Нижнекамске", "the speci
 Region" name an organisation by kind and place. The rules' places and the kind words
 (`linkwords.KIND_WORDS`) go into the matcher's one automaton; the organisations are indexed
 by (kind, place) once, so resolving a mention costs the same with 10 or 10,000 organisations.
+Once an organisation of the kind is named, a kind word refers back to it unless a place of its
+own phrase says otherwise ("a delegation from Nizhny Novgorod visited the park" is the park
+named before). A kind word that neither resolves names the one organisation of its kind at
+the places of the organisations the article names: "der IT-Park" in an article on Technopark
+Jakutien. A kind word also governs the names in quotes listed after it: "шесть технопарков:
+«Слава», «Строгино»" names Технопарк «Слава» and Технопарк «Строгино» (the names inside the
+rules' "Технопарк «…»" aliases go into the automaton too), though "Слава" alone is a word.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +55,7 @@ from .linkwords import (
     SCOPE_WORDS,
     SPEAKER_KINDS,
 )
+from .normalize import QUOTES
 from .tokens import Layout
 
 if TYPE_CHECKING:
@@ -63,6 +72,14 @@ PLACE_GAP = 4
 ("в Казани IT-парк", "Tomsk SEZ")."""
 
 Span = tuple[int, int]
+
+_QUOTED_ALIAS = re.compile(rf"\s*(.+?)\s*[{QUOTES}](.+)[{QUOTES}]\s*")
+"""An alias made of a kind word and a name in quotes: "Технопарк «Строгино»"."""
+_LISTED = re.compile(rf"(?:[^{QUOTES}.!?;]{{0,40}}?[:—–-]|,)?\s*(?:[{QUOTES}][^,:;]*?"
+                     rf"(?:,|\s(?:и|а также|and|as well as|und|sowie))\s*)*")
+"""What may stand between a kind word and a quoted name it governs in a list: a comma, or a
+colon or a dash (after a few words: "технопарков города:"), and the names before it with
+their commas and "и/and/und"."""
 
 
 @dataclass(frozen=True)
@@ -83,10 +100,36 @@ def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
                 yield "kind", kind, word, language
     for place in dict.fromkeys(p for org in rules.organisations if org.kind for p in org.place):
         yield "place", place, place, None
+    for org in rules.organisations:
+        for phrase, language in _quoted_names(org.kind, org.aliases):
+            yield "quoted", org.id, phrase, language
     for scope, by_language in SCOPE_WORDS.items():
         for language, words in by_language.items():
             for word in words:
                 yield "scope", scope, word, language
+
+
+def _quoted_names(kind: str | None, aliases: dict[str, list[str]]
+                  ) -> Iterator[tuple[str, str]]:
+    """(name, language) of each alias made of a kind word of the organisation's kind and a
+    name, "Технопарк «Строгино»", "Technopark Strogino", "Slava Technopark": the name alone is
+    how a list after a kind word writes it ("шесть технопарков: «Слава», «Строгино»", "the
+    technoparks "Slava" and "Strogino"")."""
+    if kind is None:
+        return
+    spellings = {word.lower() for words in KIND_WORDS.get(kind, {}).values() for word in words}
+    seen = set()
+    for language, written in aliases.items():
+        for alias in written:
+            quoted = _QUOTED_ALIAS.fullmatch(alias)
+            head, _, rest = alias.partition(" ")
+            before, _, tail = alias.rpartition(" ")
+            name = (quoted[2] if quoted and quoted[1].lower() in spellings
+                    else rest if language != "ru" and head.lower() in spellings
+                    else before if language != "ru" and tail.lower() in spellings else None)
+            if name and name not in seen:
+                seen.add(name)
+                yield name, language
 
 
 def longest(found: list[Found]) -> list[Found]:
@@ -119,6 +162,7 @@ class Linker:
                 for place in org.place:
                     by_place[(org.kind, place)].add(org.id)
         self._by_place = {key: frozenset(ids) for key, ids in by_place.items()}
+        self._places = {org.id: tuple(org.place) for org in rules.organisations}
 
     def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
@@ -129,6 +173,11 @@ class Linker:
         names = [f for f in names
                  if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
         named = {i for f in names for i in range(f.first, f.last + 1)}
+        listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
+                                       and not _overlaps(f, named)],
+                              [f for f in found if f.pattern.kind == "kind"])
+        names = sorted(names + listed, key=lambda f: f.first)
+        named |= {i for f in listed for i in range(f.first, f.last + 1)}
         plural_words = PLURAL_KIND_WORDS.get(language or "") or frozenset().union(
             *PLURAL_KIND_WORDS.values())
         kinds = longest([f for f in found if f.pattern.kind == "kind"
@@ -136,7 +185,7 @@ class Linker:
         plural = {(f.first, f.last) for f in kinds if _plural(layout, f, plural_words)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
-        described = self._descriptions(layout, kinds, places, plural)
+        described = self._descriptions(layout, kinds, places, plural, names)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
@@ -152,9 +201,33 @@ class Linker:
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts)))
 
+    def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]) -> list[Found]:
+        """Names in quotes that a kind word of their organisation's kind governs, as in a
+        list: "шесть технопарков: «Технополис «Москва», «Слава», «Строгино»", "the
+        technoparks "Slava" and "Strogino"". Alone, "Слава" or "Строгино" is a word or a
+        district, not a technopark."""
+        text, tokens = layout.text, layout.tokens
+        out = []
+        for name in quoted:
+            start, end = tokens[name.first].start, tokens[name.last].end
+            if not (start and text[start - 1] in QUOTES and end < len(text)
+                    and text[end] in QUOTES):
+                continue
+            kind = self.kinds.get(name.pattern.rule)
+            sentence = layout.token_sentence[name.first]
+            before = [k for k in kinds if k.last < name.first
+                      and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
+            if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
+                word = before[-1].pattern.written
+                out.append(replace(name, pattern=replace(
+                    name.pattern, kind="description",
+                    written=f"{word} + «{name.pattern.written}»",
+                    forms=before[-1].pattern.forms + name.pattern.forms)))
+        return out
+
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      plural: set[Span]) -> list[Found]:
-        if not kinds or not places:
+                      plural: set[Span], names: list[Found]) -> list[Found]:
+        if not kinds:
             return []
         places_by_sentence = _by_sentence(layout, places)
         at_kind_span: dict[Span, list[Found]] = defaultdict(list)
@@ -168,11 +241,35 @@ class Linker:
                 continue  # "с Парком высоких технологий Республики Беларусь": a name
             wanted = {k for f in same_span for k in _fitting(f)}
             sentence_places = places_by_sentence.get(layout.token_sentence[first], [])
-            resolved = self._resolve(layout, first, last, wanted, sentence_places)
+            attached = [p for p in sentence_places if _attached(layout, first, last, p)]
+            # "The park", once a park is named, is that park unless its own place is close
+            # by: "a delegation from the Nizhny Novgorod Region visited the park".
+            referring = any(n.first < first and self.kinds.get(n.pattern.rule) in wanted
+                            for n in names + out)
+            resolved = self._resolve(layout, first, last, wanted,
+                                     attached if referring else sentence_places)
             if resolved is not None:
                 organisation, place = resolved
-                out.append(_description(layout, same_span[0], place, organisation))
+                out.append(_description(layout, same_span[0], place.pattern.written,
+                                        organisation, place))
+            elif not referring:
+                regional = self._regional(wanted, names)
+                if regional is not None:
+                    out.append(_description(layout, same_span[0], *regional))
         return out
+
+    def _regional(self, wanted: set[str], names: list[Found]) -> tuple[str, str] | None:
+        """(place, organisation) for a kind word that neither a place nor an earlier name
+        resolves: the one organisation of its kind at the places of the organisations the
+        article names. "Der IT-Park" in an article on Technopark Jakutien is Yakutia's IT
+        park; nothing when the region has several of that kind or the article none."""
+        fits: dict[str, str] = {}
+        for name in names:
+            for place in self._places.get(name.pattern.rule, ()):
+                for kind in wanted:
+                    for org in self._by_place.get((kind, place), ()):
+                        fits.setdefault(org, place)
+        return next((place, org) for org, place in fits.items()) if len(fits) == 1 else None
 
     def _resolve(self, layout: Layout, first: int, last: int, wanted: set[str],
                  places: list[Found]) -> tuple[str, Found] | None:
@@ -411,14 +508,24 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
     return best[1] if best else None
 
 
-def _description(layout: Layout, kind: Found, place: Found, organisation: str) -> Found:
-    """A kind word resolved by a place, as a mention of `organisation`: its text runs to the
-    place when the place follows in the same clause, close by."""
-    same_clause = layout.token_clause[place.first] == layout.token_clause[kind.first]
-    after = same_clause and 0 < place.first - kind.last <= PLACE_GAP + 1
-    before = same_clause and 0 < kind.first - place.last <= 2
+def _attached(layout: Layout, first: int, last: int, place: Found) -> bool:
+    """Whether a place is part of the kind word's own phrase: close after it in its clause
+    ("технопарк в городе Нижнекамске", "the zone … in the Tomsk Region") or right before it
+    ("Tomsk SEZ", "в Казани IT-парк")."""
+    if layout.token_clause[place.first] != layout.token_clause[first]:
+        return False
+    return 0 < place.first - last <= PLACE_GAP + 1 or 0 < first - place.last <= 2
+
+
+def _description(layout: Layout, kind: Found, place_written: str, organisation: str,
+                 place: Found | None = None) -> Found:
+    """A kind word resolved by a place (`place` when the sentence names it, else one of the
+    region the article is about), as a mention of `organisation`: its text runs to the place
+    when the place follows in the same clause, close by."""
+    attached = place is not None and _attached(layout, kind.first, kind.last, place)
     pattern = replace(kind.pattern, kind="description", rule=organisation,
-                      written=f"{kind.pattern.written} + {place.pattern.written}",
-                      forms=kind.pattern.forms + place.pattern.forms)
+                      written=f"{kind.pattern.written} + {place_written}",
+                      forms=kind.pattern.forms + (place.pattern.forms if place else ()))
+    before = attached and place.last < kind.first
     return replace(kind, pattern=pattern, first=place.first if before else kind.first,
-                   last=place.last if after else kind.last)
+                   last=place.last if attached and not before else kind.last)

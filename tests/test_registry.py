@@ -84,6 +84,41 @@ def test_every_park_of_the_shipped_rules_says_where_it_is(rules) -> None:
     assert [org.id for org in parks if not org.place] == []
 
 
+def test_every_organisation_named_a_technopark_is_of_that_kind_and_says_where_it_is(
+        rules) -> None:
+    # Without a kind, "шесть технопарков: «Слава», «Строгино»" cannot name it in a list, and
+    # "технопарк в Москве" cannot describe it.
+    named = [org for org in rules.organisations if org.name.startswith("Технопарк")]
+    assert len(named) > 50
+    assert [org.id for org in named
+            if org.kind not in ("technopark", "it_park") or not org.place] == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("В столице уже работают четыре технопарка: «Слава», «Строгино», «Калибр» и «Сапфир».",
+     "ru", {"technopark-slava", "technopark-strogino", "technopark-kalibr",
+            "technopark-sapfir"}),
+    ("Moscow's technoparks \"Slava\" and \"Strogino\" added new tenants.", "en",
+     {"technopark-slava", "technopark-strogino"}),
+    ("Die Technoparks „Slawa“ und „Strogino“ erweitern ihre Flächen.", "de",
+     {"technopark-slava", "technopark-strogino"}),
+])
+def test_quoted_names_in_a_list_after_a_kind_word_are_found(
+        matcher: Matcher, text: str, language: str, expected: set[str]) -> None:
+    found = {h.organisation for h in matcher.match(text, language) if h.kind == "organisation"}
+    assert found == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Болельщики скандировали «Слава» у стадиона в Строгино.", "ru"),
+    ("Жители Строгино открыли технопарк для детей.", "ru"),
+])
+def test_a_registered_park_name_without_its_kind_word_or_quotes_is_no_mention(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [h.organisation for h in matcher.match(text, language)
+            if h.kind == "organisation"] == []
+
+
 @pytest.mark.parametrize("text, language, expected", [
     ("Резиденты Тюменского технопарка запустили 12 проектов.", "ru", "technopark-tyumen"),
     ("В Кузбасском технопарке открыли лабораторию.", "ru", "kuzbass-technopark"),
