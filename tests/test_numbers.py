@@ -329,6 +329,10 @@ QUALIFIERS = [
     ("en", "at least", "at_least"),
     ("ru", "не менее", "at_least"),
     ("de", "mindestens", "at_least"),
+    # A negated "fewer/less" is a floor, not a ceiling: "support no fewer than 220 firms".
+    ("en", "no fewer than", "at_least"),
+    ("en", "not less than", "at_least"),
+    ("de", "nicht weniger als", "at_least"),
     ("en", "almost", "almost"),
     ("en", "nearly", "almost"),
     ("ru", "почти", "almost"),
@@ -1141,6 +1145,11 @@ LIMITS = [
     ("en", "Support of no more than 3 million rubles is available.", "limit"),
     ("de", "Die Teilnehmer erhalten bis zu zwei Millionen Rubel für ihr Projekt.", "limit"),
     ("de", "Gefördert werden höchstens 50 Mio. Rubel.", "limit"),
+    # A verb of not exceeding states an eligibility cap.
+    ("ru", "Льгота положена фирмам, чей оборот не превышает 300 млн рублей в год.", "limit"),
+    ("ru", "Заявку подают компании с доходом, не превышающим 2 млн рублей.", "limit"),
+    ("en", "Only start-ups whose turnover does not exceed 2 million rubles may apply.", "limit"),
+    ("en", "Sales must not exceed 40 million rubles a year.", "limit"),
     # Not caps: a plan or a reach stays "up to" or plain
     ("ru", "Здесь появится до 1500 рабочих мест.", "up_to"),
     ("de", "Bis zu 300 Arbeitsplätze sollen entstehen.", "up_to"),
