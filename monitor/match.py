@@ -357,7 +357,9 @@ class Matcher:
             link = mentions.owner((figure.first, figure.last), named_by)
             out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
-        return _once_per_fact(out)
+        headline = {f.sentence for f in figures if f.paragraph == 0} \
+            if layout.token_paragraph[-1] > 0 else set()
+        return _once_per_fact(out, headline)
 
     def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
         first = layout.token_at(quantity.start)
@@ -581,22 +583,43 @@ def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
     return _Years(by_sentence)
 
 
-def _once_per_fact(fired: list[tuple[Hit, list[Found]]]) -> list[tuple[Hit, list[Found]]]:
+def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
+                   headline: set[int]) -> list[tuple[Hit, list[Found]]]:
     """The same figure of the same organisation, in the title and the body or twice in the
     text, is one fact: its first mention, counting the others. "RUB 7.7bn" in the title and
     "more than 7.7 billion rubles" in the body are one; the first mention takes the qualifier
-    a later one adds. An earlier value or a cap stays a fact of its own."""
+    a later one adds. An earlier value or a cap stays a fact of its own.
+
+    A figure of the headline (the sentences in `headline`) that the body states again is that
+    fact even where the two are linked to different organisations: the headline is short and
+    names what readers know ("в Иннополисе работают 547 компаний"), the body says exactly whose
+    figure it is ("в зоне работают 547 компаний") and how it is qualified, so the body's first
+    mention decides both -- its organisation unless it names none."""
     first: dict[tuple, int] = {}
+    in_headline: dict[tuple, int] = {}  # a headline fact not yet met in the body -> its index
     out: list[tuple[Hit, list[Found]]] = []
     for hit, found in fired:
         role = hit.qualifier if hit.qualifier in _ROLES else None
-        key = (hit.metric, hit.value, hit.unit, hit.organisation, role)
+        fact = (hit.metric, hit.value, hit.unit, role)
+        key = (*fact, hit.organisation)
         if key in first:
+            if hit.sentence not in headline and in_headline.get(fact) == first[key]:
+                del in_headline[fact]  # met in the body with the headline's organisation
             kept, kept_found = out[first[key]]
             out[first[key]] = (replace(kept, mentions=kept.mentions + 1,
                                        qualifier=kept.qualifier or hit.qualifier), kept_found)
+        elif hit.sentence not in headline and fact in in_headline:
+            index = in_headline.pop(fact)
+            kept, kept_found = out[index]
+            own = hit if hit.organisation is not None else kept
+            out[index] = (replace(kept, organisation=own.organisation, link=own.link,
+                                  mentions=kept.mentions + 1,
+                                  qualifier=hit.qualifier or kept.qualifier), kept_found)
+            first[key] = first[(*fact, own.organisation)] = index
         else:
             first[key] = len(out)
+            if hit.sentence in headline:
+                in_headline[fact] = len(out)
             out.append((hit, found))
     return out
 

@@ -452,6 +452,33 @@ def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
         (7.7e9, "more_than", 2, "RUB 7.7bn")]
 
 
+HEADLINE_AND_BODY = [
+    # The body says whose figure the headline repeats: one fact, the body's organisation.
+    ("ru", "Иннополис: уже 310 компаний\n"
+     "В особой экономической зоне «Иннополис» сейчас работают 310 компаний.",
+     [(310, "sez-innopolis", None, 2)]),
+    ("de", "Innopolis zählt 280 Unternehmen\n"
+     "In der Sonderwirtschaftszone Innopolis sind inzwischen mehr als 280 Unternehmen "
+     "registriert.",
+     [(280, "sez-innopolis", "more_than", 2)]),
+    ("en", "Technopark Kalibr now hosts 52 companies\n"
+     "When it opened, three firms rented space here; today there are 52 companies.",
+     [(52, "technopark-kalibr", None, 2), (3, "technopark-kalibr", None, 1)]),
+    # Met in the body with the headline's organisation, the headline's fact is taken: the same
+    # value of another organisation later in the body is a fact of its own.
+    ("ru", "В Иннополисе работают 310 компаний\n"
+     "В Иннополисе работают 310 компаний, а в технопарке «Калибр» — 310 компаний.",
+     [(310, "innopolis", None, 2), (310, "technopark-kalibr", None, 1)]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), HEADLINE_AND_BODY)
+def test_a_headline_figure_repeated_in_the_body_is_the_bodys(
+        starter: Matcher, language: str, text: str, expected: list[tuple]) -> None:
+    hits = [h for h in starter.match(text, language) if h.kind == "metric"]
+    assert [(h.value, h.organisation, h.qualifier, h.mentions) for h in hits] == expected
+
+
 @dataclasses.dataclass(frozen=True)
 class Roled(Quantity):
     """A Quantity as the numbers reader of issue 8 returns it, with its `role`."""
