@@ -1086,6 +1086,13 @@ def test_roles(
 # --- Issue 8: never values ------------------------------------------------------------------------
 
 NEVER_VALUES = [
+    # A range that spans more than tenfold is the spread of many sizes; a narrow one stays
+    ("en", "The park lets offices of between 20 and 1,000 sq m to 40 firms.", ["40"]),
+    ("ru", "Офисы площадью от 30 до 2000 кв. м сдаются 45 компаниям.", ["45"]),
+    ("de", "Flächen von 20 bis 1000 m² mieten 38 Firmen.", ["38"]),
+    ("ru", "Гранты составят от 100 тыс. до 5 млн рублей.", []),
+    ("ru", "Здесь будут работать 100-200 человек.", ["100-200 человек"]),
+    ("de", "Die Kosten liegen zwischen 5 und 10 Mio. Rubel.", ["5 und 10 Mio. Rubel"]),
     # Years anywhere in a sentence, German included
     ("de", "Sie haben 2022 fast 30 Firmen gegründet.", ["30"]),
     ("de", "Im August 2017 zogen 12 Firmen ein.", ["12"]),
