@@ -25,7 +25,7 @@ import ahocorasick
 
 from . import candidates as candidate_phrases
 from .config import RulesFile
-from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
+from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES, TRAINING
 from .link import Link, Linker, Mentions, phrases
 from .link import longest as _longest
 from .morph import (
@@ -206,9 +206,8 @@ class Matcher:
         self._only_metric = {unit: ids.pop() for unit, ids in takers.items() if len(ids) == 1}
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
-        self._references = {forms(word.lower(), latin_variant(language))[0]
-                            for language, references in REFERENCES.items()
-                            for word in references}
+        self._references = _first_forms(REFERENCES)
+        self._training = _first_forms(TRAINING)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -320,7 +319,9 @@ class Matcher:
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
             noun, other = self._noun_phrase(layout, figure, noun_at, variant)
-            if noun is not None and (noun.first > figure.last
+            if self._trainees(layout, figure, word_forms):
+                other_nouns[index] = -1  # "will graduate 50 specialists": no metric's figure
+            elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
                 noun_typed.add(index)
@@ -437,6 +438,17 @@ class Matcher:
                 typed[index] = (keyword.pattern.rule, keyword,
                                 f'{_KINDS[keyword.pattern.kind]} "{keyword.pattern.written}"')
 
+    def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a count is the object of a verb of teaching next to it in its clause ("we
+        will graduate 50 such specialists", "подготовили более 300 специалистов", "40
+        Fachkräfte ausgebildet"): people taught are not people at work."""
+        if figure.quantity.unit not in UNIT_CLASSES["count"]:
+            return False
+        near = range(max(figure.first - _VERB_REACH, 0),
+                     min(figure.last + _VERB_REACH + 1, len(word_forms)))
+        return any(word_forms[i] in self._training for i in near
+                   if layout.token_clause[i] == figure.clause)
+
     def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
         """The sentences that name their figure by referring back ("их число", "the total")."""
         return {layout.token_sentence[i] for i, form in enumerate(word_forms)
@@ -493,6 +505,9 @@ _ROLES = ("previous", "limit")
 _MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
+_VERB_REACH = 3
+"""At most this many words from a count may the verb stand whose object it is: "will graduate
+more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
 _HYPHEN = re.compile(r"[\-‐‑]")
@@ -512,6 +527,13 @@ class Figure:
     """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The likeliest word form of each word of a per-language list, as the matcher reduces a
+    text's words."""
+    return frozenset(forms(word.lower(), latin_variant(language))[0]
+                     for language, listed in words_by_language.items() for word in listed)
 
 
 def _reportable(quantity: Quantity) -> bool:

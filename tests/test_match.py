@@ -452,6 +452,30 @@ def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
         (7.7e9, "more_than", 2, "RUB 7.7bn")]
 
 
+TRAINEES = [
+    ("en", "Technopark Yakutia employs 300 people. By the end of the year we will graduate 50 "
+     "such specialists.", [(300, "employees")]),
+    ("en", "The academy has trained more than 120 engineers; 300 specialists work at the park.",
+     [(300, "employees")]),
+    ("ru", "В технопарке «Якутия» работают 300 человек. За год вуз подготовил более 120 "
+     "специалистов.", [(300, "employees")]),
+    ("ru", "В технопарке обучили 40 сотрудников резидентов, а работают там 300 специалистов.",
+     [(300, "employees")]),
+    ("de", "Im Technopark Jakutien arbeiten 300 Mitarbeiter. Die Akademie hat 40 Fachkräfte "
+     "ausgebildet.", [(300, "employees")]),
+    # A verb of producing is no verb of teaching: "11 of them already make products" are firms.
+    ("ru", "В зоне зарегистрировано 42 резидента, из них 11 уже выпускают продукцию.",
+     [(42, "residents"), (11, "residents")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), TRAINEES)
+def test_people_taught_are_not_people_at_work(starter: Matcher, language: str, text: str,
+                                              expected: list[tuple]) -> None:
+    assert [(h.value, h.metric) for h in starter.match(text, language)
+            if h.kind == "metric"] == expected
+
+
 HEADLINE_AND_BODY = [
     # The body says whose figure the headline repeats: one fact, the body's organisation.
     ("ru", "Иннополис: уже 310 компаний\n"
