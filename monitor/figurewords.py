@@ -24,6 +24,12 @@ TRAINING: dict[str, tuple[str, ...]] = {
 подготовил 300 специалистов", "40 Fachkräfte ausgebildet". People counted as trainees or
 graduates are not people at work, and nothing else a metric counts: no figure."""
 
+NOT_HOSTS: frozenset[str] = frozenset({"fund", "development_institution", "association",
+                                       "ministry"})
+"""Kinds of organisation (`Organisation.kind`) that host no firms: the firms counted around a
+fund or an institution ("the money is to support no fewer than 220 small enterprises", "фонд
+поддержит 300 стартапов") are those it supports, which no metric counts."""
+
 GERMAN_LINKS: tuple[str, ...] = ("s", "es", "n", "en", "")
 """Linking letters (Fugenelemente) a German compound may put after its first part:
 "Investition-s-volumen", "Arbeit-s-platz"."""

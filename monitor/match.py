@@ -25,7 +25,7 @@ import ahocorasick
 
 from . import candidates as candidate_phrases
 from .config import RulesFile
-from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES, TRAINING
+from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, NOT_HOSTS, REFERENCES, TRAINING
 from .link import Link, Linker, Mentions, phrases
 from .link import longest as _longest
 from .morph import (
@@ -180,6 +180,8 @@ class Matcher:
         self.rules = rules
         self._linker = Linker(rules)
         self.metrics = {m.id: m for m in rules.metrics}
+        self._not_hosts = {o.id for o in rules.organisations if o.kind in NOT_HOSTS}
+        """Organisations whose counted nouns are the firms they support (`NOT_HOSTS`)."""
         terms = tuple(sorted({*terms, *(leaf.term for alert in rules.alerts
                                          for leaf in alert.when.leaves() if leaf.term)}))
         self._automata: dict[str, ahocorasick.Automaton] = {}
@@ -356,6 +358,8 @@ class Matcher:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
+            if index in noun_typed and link.organisation in self._not_hosts:
+                continue  # "a fund to support 220 enterprises": firms it supports
             out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
         headline = {f.sentence for f in figures if f.paragraph == 0} \

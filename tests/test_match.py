@@ -476,6 +476,26 @@ def test_people_taught_are_not_people_at_work(starter: Matcher, language: str, t
             if h.kind == "metric"] == expected
 
 
+SUPPORTED_FIRMS = [
+    # A fund or a development institution hosts no firms: those counted around it it supports.
+    ("en", "The Bortnik Fund will use the money to back at least 300 small innovative companies.",
+     []),
+    ("ru", "Фонд содействия инновациям поддержит 450 малых предприятий.", []),
+    ("de", "Der Bortnik-Fonds unterstützt 120 junge Unternehmen.", []),
+    ("ru", "РВК вложила средства в 40 стартапов.", []),
+    # An innovation centre has residents, whatever it is called.
+    ("ru", "Фонд «Сколково» поддерживает более 2000 стартапов.", [(2000, "skolkovo")]),
+    ("de", "Die Stiftung Skolkowo betreut inzwischen 2.000 Start-ups.", [(2000, "skolkovo")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), SUPPORTED_FIRMS)
+def test_firms_a_fund_supports_are_not_its_residents(starter: Matcher, language: str,
+                                                     text: str, expected: list[tuple]) -> None:
+    assert [(h.value, h.organisation) for h in starter.match(text, language)
+            if h.kind == "metric"] == expected
+
+
 HEADLINE_AND_BODY = [
     # The body says whose figure the headline repeats: one fact, the body's organisation.
     ("ru", "Иннополис: уже 310 компаний\n"
