@@ -12,7 +12,11 @@ in the same way:
   serves one expected figure only. Found figures are then checked for the right metric and the
   right organisation (`None` when the figure is about no organisation).
 - Every other figure hit counts against precision, and a hit whose value is listed as
-  forbidden (a year, a date, a phone number, a ratio) counts as a forbidden value read.
+  forbidden (a year, a date, a phone number, a ratio) counts as a forbidden value read. A hit
+  with qualifier "limit" is a cap the text states ("revenue does not exceed 1 million
+  rubles"), which issue 8 allows at most as such, never as a reported figure: it serves an
+  expected figure when one has its value (a grant of "up to 2 million rubles"), and otherwise
+  is not counted as a figure at all.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from monitor.match import Hit, Matcher
 
 UNIT_OF_HIT = {"people": "count"}
 """Hit units that an analyst's label writes otherwise."""
+LIMIT = "limit"
+"""The qualifier of a cap or threshold: a rule the text states, not a figure it reports."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,6 @@ def score(expected: Expected, hits: Sequence[Hit], resolve: Resolver) -> Score:
 
     figures = [h for h in hits if h.kind == "metric"]
     result.figures_expected = len(expected.figures)
-    result.figures_reported = len(figures)
     used: set[int] = set()
     for want in expected.figures:
         owner = resolve(want.organisation)
@@ -164,8 +169,10 @@ def score(expected: Expected, hits: Sequence[Hit], resolve: Resolver) -> Score:
             result.misses.append(f"figure {want.value:g} {want.unit} «{want.text}»: read as "
                                  f"{hit.metric} of {hit.organisation}, expected {want.metric} "
                                  f"of {owner or want.organisation}")
+    limits = {i for i, hit in enumerate(figures) if i not in used and hit.qualifier == LIMIT}
+    result.figures_reported = len(figures) - len(limits)
     for i, hit in enumerate(figures):
-        if i in used:
+        if i in used or i in limits:
             continue
         forbidden = any(_same_value(hit.value or 0.0, v) for v in expected.forbidden)
         result.forbidden_read += forbidden

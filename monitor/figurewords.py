@@ -13,6 +13,23 @@ REFERENCES: dict[str, tuple[str, ...]] = {
 "Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167"): with one of
 them, a figure its own words do not type takes that figure's metric."""
 
+TRAINING: dict[str, tuple[str, ...]] = {
+    # Not "выпустить": its object is as often products ("11 из них выпускают продукцию").
+    "ru": ("подготовить", "подготавливать", "обучить", "обучать", "выучить", "переобучить"),
+    "en": ("graduate", "graduated", "train", "trained", "educate", "educated", "teach", "taught",
+           "retrain", "retrained"),
+    "de": ("ausbilden", "ausgebildet", "schulen", "geschult", "weiterbilden", "weitergebildet"),
+}
+"""Verbs whose object is people being taught: "we will graduate 50 such specialists", "вуз
+подготовил 300 специалистов", "40 Fachkräfte ausgebildet". People counted as trainees or
+graduates are not people at work, and nothing else a metric counts: no figure."""
+
+NOT_HOSTS: frozenset[str] = frozenset({"fund", "development_institution", "association",
+                                       "ministry"})
+"""Kinds of organisation (`Organisation.kind`) that host no firms: the firms counted around a
+fund or an institution ("the money is to support no fewer than 220 small enterprises", "фонд
+поддержит 300 стартапов") are those it supports, which no metric counts."""
+
 GERMAN_LINKS: tuple[str, ...] = ("s", "es", "n", "en", "")
 """Linking letters (Fugenelemente) a German compound may put after its first part:
 "Investition-s-volumen", "Arbeit-s-platz"."""

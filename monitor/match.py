@@ -25,7 +25,7 @@ import ahocorasick
 
 from . import candidates as candidate_phrases
 from .config import RulesFile
-from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, REFERENCES
+from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, NOT_HOSTS, REFERENCES, TRAINING
 from .link import Link, Linker, Mentions, phrases
 from .link import longest as _longest
 from .morph import (
@@ -180,6 +180,8 @@ class Matcher:
         self.rules = rules
         self._linker = Linker(rules)
         self.metrics = {m.id: m for m in rules.metrics}
+        self._not_hosts = {o.id for o in rules.organisations if o.kind in NOT_HOSTS}
+        """Organisations whose counted nouns are the firms they support (`NOT_HOSTS`)."""
         terms = tuple(sorted({*terms, *(leaf.term for alert in rules.alerts
                                          for leaf in alert.when.leaves() if leaf.term)}))
         self._automata: dict[str, ahocorasick.Automaton] = {}
@@ -206,9 +208,8 @@ class Matcher:
         self._only_metric = {unit: ids.pop() for unit, ids in takers.items() if len(ids) == 1}
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
-        self._references = {forms(word.lower(), latin_variant(language))[0]
-                            for language, references in REFERENCES.items()
-                            for word in references}
+        self._references = _first_forms(REFERENCES)
+        self._training = _first_forms(TRAINING)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -320,7 +321,9 @@ class Matcher:
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
             noun, other = self._noun_phrase(layout, figure, noun_at, variant)
-            if noun is not None and (noun.first > figure.last
+            if self._trainees(layout, figure, word_forms):
+                other_nouns[index] = -1  # "will graduate 50 specialists": no metric's figure
+            elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
                 noun_typed.add(index)
@@ -355,9 +358,13 @@ class Matcher:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
+            if index in noun_typed and link.organisation in self._not_hosts:
+                continue  # "a fund to support 220 enterprises": firms it supports
             out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
-        return _once_per_fact(out)
+        headline = {f.sentence for f in figures if f.paragraph == 0} \
+            if layout.token_paragraph[-1] > 0 else set()
+        return _once_per_fact(out, headline)
 
     def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
         first = layout.token_at(quantity.start)
@@ -435,6 +442,17 @@ class Matcher:
                 typed[index] = (keyword.pattern.rule, keyword,
                                 f'{_KINDS[keyword.pattern.kind]} "{keyword.pattern.written}"')
 
+    def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a count is the object of a verb of teaching next to it in its clause ("we
+        will graduate 50 such specialists", "подготовили более 300 специалистов", "40
+        Fachkräfte ausgebildet"): people taught are not people at work."""
+        if figure.quantity.unit not in UNIT_CLASSES["count"]:
+            return False
+        near = range(max(figure.first - _VERB_REACH, 0),
+                     min(figure.last + _VERB_REACH + 1, len(word_forms)))
+        return any(word_forms[i] in self._training for i in near
+                   if layout.token_clause[i] == figure.clause)
+
     def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
         """The sentences that name their figure by referring back ("их число", "the total")."""
         return {layout.token_sentence[i] for i, form in enumerate(word_forms)
@@ -491,6 +509,9 @@ _ROLES = ("previous", "limit")
 _MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
+_VERB_REACH = 3
+"""At most this many words from a count may the verb stand whose object it is: "will graduate
+more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
 _HYPHEN = re.compile(r"[\-‐‑]")
@@ -510,6 +531,13 @@ class Figure:
     """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The likeliest word form of each word of a per-language list, as the matcher reduces a
+    text's words."""
+    return frozenset(forms(word.lower(), latin_variant(language))[0]
+                     for language, listed in words_by_language.items() for word in listed)
 
 
 def _reportable(quantity: Quantity) -> bool:
@@ -581,22 +609,43 @@ def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
     return _Years(by_sentence)
 
 
-def _once_per_fact(fired: list[tuple[Hit, list[Found]]]) -> list[tuple[Hit, list[Found]]]:
+def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
+                   headline: set[int]) -> list[tuple[Hit, list[Found]]]:
     """The same figure of the same organisation, in the title and the body or twice in the
     text, is one fact: its first mention, counting the others. "RUB 7.7bn" in the title and
     "more than 7.7 billion rubles" in the body are one; the first mention takes the qualifier
-    a later one adds. An earlier value or a cap stays a fact of its own."""
+    a later one adds. An earlier value or a cap stays a fact of its own.
+
+    A figure of the headline (the sentences in `headline`) that the body states again is that
+    fact even where the two are linked to different organisations: the headline is short and
+    names what readers know ("в Иннополисе работают 547 компаний"), the body says exactly whose
+    figure it is ("в зоне работают 547 компаний") and how it is qualified, so the body's first
+    mention decides both -- its organisation unless it names none."""
     first: dict[tuple, int] = {}
+    in_headline: dict[tuple, int] = {}  # a headline fact not yet met in the body -> its index
     out: list[tuple[Hit, list[Found]]] = []
     for hit, found in fired:
         role = hit.qualifier if hit.qualifier in _ROLES else None
-        key = (hit.metric, hit.value, hit.unit, hit.organisation, role)
+        fact = (hit.metric, hit.value, hit.unit, role)
+        key = (*fact, hit.organisation)
         if key in first:
+            if hit.sentence not in headline and in_headline.get(fact) == first[key]:
+                del in_headline[fact]  # met in the body with the headline's organisation
             kept, kept_found = out[first[key]]
             out[first[key]] = (replace(kept, mentions=kept.mentions + 1,
                                        qualifier=kept.qualifier or hit.qualifier), kept_found)
+        elif hit.sentence not in headline and fact in in_headline:
+            index = in_headline.pop(fact)
+            kept, kept_found = out[index]
+            own = hit if hit.organisation is not None else kept
+            out[index] = (replace(kept, organisation=own.organisation, link=own.link,
+                                  mentions=kept.mentions + 1,
+                                  qualifier=hit.qualifier or kept.qualifier), kept_found)
+            first[key] = first[(*fact, own.organisation)] = index
         else:
             first[key] = len(out)
+            if hit.sentence in headline:
+                in_headline[fact] = len(out)
             out.append((hit, found))
     return out
 

@@ -30,6 +30,8 @@ Decisions (the tests pin each one):
   written after the upper bound, ``matched`` covering the whole range and qualifier "at_least"
   (``qualifier_start`` at "от/between/zwischen/von", or at the range itself for a dash range)
   unless a qualifier word precedes it. Ranges of numbers in words ("двух-трёх") are not read.
+  A range whose upper bound is more than ten times its lower one ("Flächen von 20 bis 1000 m²")
+  is the spread of the sizes of many things, and neither bound is read.
 * Changes "с 1,2 до 1,5 млрд рублей", "from 1.2 to 1.5 billion", "von 1,2 auf 1,5 Mrd." are not
   ranges: the numbers are read separately, the first with role "previous" and the scale and
   unit written after the second (1.2e9 RUB), and "до" in a change ("с ... до", "выросла до")
@@ -463,6 +465,14 @@ class _Cues:
 # Before-phrases that may give a role, or make the figure the amount of a change ("на", "by").
 _ROLE_KINDS = frozenset({"previous", "part", "from", "by"})
 _CAP_QUALIFIERS = frozenset({"up_to", "less_than"})  # a cap when the sentence is about one
+_SPREAD = 10.0
+"""A range whose upper bound is more than this many times its lower bound gives the spread of
+the sizes of many things ("offices of 20 to 1000 m²", "grants from 100 thousand to 20 million
+rubles"), not an estimate of one quantity ("100-200 человек", "от 1 до 2 млрд рублей"): neither
+bound is a figure."""
+_NEVER = "never"
+"""The role `_complete` gives a span that is read only so that none of its numbers is read
+again on its own; `read_quantities` does not return it."""
 
 
 class _Range(NamedTuple):
@@ -472,6 +482,7 @@ class _Range(NamedTuple):
     value: float
     unit: str | None
     rejected: bool  # the shared unit is one this module does not report ("5-10 лет")
+    spread: bool  # the bounds are too far apart to estimate one quantity (`_SPREAD`)
 
 
 def read_quantities(text: str, language: str | None) -> list[Quantity]:
@@ -491,8 +502,9 @@ def read_quantities(text: str, language: str | None) -> list[Quantity]:
             continue
         quantity = _complete(text, core, floor, cues)
         if quantity is not None:
-            found.append(quantity)
-            floor = quantity.end
+            if quantity.role != _NEVER:
+                found.append(quantity)
+            floor = quantity.end  # a never-value's words are not read again either
     return found
 
 
@@ -753,6 +765,9 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     if span is not None:
         if span.rejected:
             return None
+        if span.spread:  # "Flächen von 20 bis 1000 m²": the sizes of many things
+            return Quantity(span.value, span.unit or unit, start, span.end,
+                            text[start : span.end], None, None, _NEVER)
         value, unit, stop = span.value, span.unit or unit, span.end
         if before is not None and "range" in before[0]:
             qualifier, qualifier_start = "at_least", before[1]
@@ -954,7 +969,9 @@ def _read_range(
     lower = core.value * scale * upper_tail.unit_factor
     if upper_value * upper_tail.scale * upper_tail.unit_factor <= lower:
         return None  # "3-2", "2024-12": not a range
-    return _Range(upper_tail.end, lower, upper_tail.unit, upper_tail.rejected)
+    upper_value *= upper_tail.scale * upper_tail.unit_factor
+    return _Range(upper_tail.end, lower, upper_tail.unit, upper_tail.rejected,
+                  upper_value > _SPREAD * lower)
 
 
 def _qualifier(

@@ -95,12 +95,22 @@ MONTH_ABBREVIATIONS = tuple(
     f"{month}." for month in "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 QUALIFIER_PHRASES = {
+    # "no fewer than" before "fewer than": the longest phrase before a number decides.
     "at_least": ("не менее", "не менее чем", "не меньше", "как минимум", "at least",
-                 "mindestens", "wenigstens", "≥", ">="),
+                 "no fewer than", "not fewer than", "no less than", "not less than",
+                 "mindestens", "wenigstens", "nicht weniger als", "≥", ">="),
     "up_to": ("up to", "bis zu", "до", "bis"),
     # A cap or threshold ("выручка не больше 150 млн"): a rule, never a reported value.
-    "limit": ("не более", "не более чем", "не больше", "не выше", "no more than", "not more than",
-              "not exceeding", "at most", "höchstens", "maximal", "nicht mehr als", "≤", "<="),
+    # A verb of not exceeding is a cap too: "чья выручка не превышает 1 млн рублей", "whose
+    # revenue does not exceed 1 million rubles".
+    "limit": ("не более", "не более чем", "не больше", "не выше", "не превышает",
+              "не превышают", "не превышала", "не превышающей", "не превышающую",
+              "не превышающая", "не превышающие", "не превышающих", "не превышающим",
+              "не превышающими", "не превышающего", "не превысит",
+              "не должна превышать", "не должен превышать", "не должны превышать",
+              "no more than", "not more than", "not exceeding", "does not exceed",
+              "do not exceed", "did not exceed", "must not exceed", "may not exceed",
+              "not to exceed", "at most", "höchstens", "maximal", "nicht mehr als", "≤", "<="),
     "more_than": ("более", "более чем", "свыше", "больше", "more than", "over", "above",
                   "in excess of", "mehr als", "über", ">"),
     "less_than": ("менее", "меньше", "less than", "fewer than", "under", "below",

@@ -452,6 +452,77 @@ def test_one_hit_per_fact_with_its_mentions(starter: Matcher) -> None:
         (7.7e9, "more_than", 2, "RUB 7.7bn")]
 
 
+TRAINEES = [
+    ("en", "Technopark Yakutia employs 300 people. By the end of the year we will graduate 50 "
+     "such specialists.", [(300, "employees")]),
+    ("en", "The academy has trained more than 120 engineers; 300 specialists work at the park.",
+     [(300, "employees")]),
+    ("ru", "В технопарке «Якутия» работают 300 человек. За год вуз подготовил более 120 "
+     "специалистов.", [(300, "employees")]),
+    ("ru", "В технопарке обучили 40 сотрудников резидентов, а работают там 300 специалистов.",
+     [(300, "employees")]),
+    ("de", "Im Technopark Jakutien arbeiten 300 Mitarbeiter. Die Akademie hat 40 Fachkräfte "
+     "ausgebildet.", [(300, "employees")]),
+    # A verb of producing is no verb of teaching: "11 of them already make products" are firms.
+    ("ru", "В зоне зарегистрировано 42 резидента, из них 11 уже выпускают продукцию.",
+     [(42, "residents"), (11, "residents")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), TRAINEES)
+def test_people_taught_are_not_people_at_work(starter: Matcher, language: str, text: str,
+                                              expected: list[tuple]) -> None:
+    assert [(h.value, h.metric) for h in starter.match(text, language)
+            if h.kind == "metric"] == expected
+
+
+SUPPORTED_FIRMS = [
+    # A fund or a development institution hosts no firms: those counted around it it supports.
+    ("en", "The Bortnik Fund will use the money to back at least 300 small innovative companies.",
+     []),
+    ("ru", "Фонд содействия инновациям поддержит 450 малых предприятий.", []),
+    ("de", "Der Bortnik-Fonds unterstützt 120 junge Unternehmen.", []),
+    ("ru", "РВК вложила средства в 40 стартапов.", []),
+    # An innovation centre has residents, whatever it is called.
+    ("ru", "Фонд «Сколково» поддерживает более 2000 стартапов.", [(2000, "skolkovo")]),
+    ("de", "Die Stiftung Skolkowo betreut inzwischen 2.000 Start-ups.", [(2000, "skolkovo")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), SUPPORTED_FIRMS)
+def test_firms_a_fund_supports_are_not_its_residents(starter: Matcher, language: str,
+                                                     text: str, expected: list[tuple]) -> None:
+    assert [(h.value, h.organisation) for h in starter.match(text, language)
+            if h.kind == "metric"] == expected
+
+
+HEADLINE_AND_BODY = [
+    # The body says whose figure the headline repeats: one fact, the body's organisation.
+    ("ru", "Иннополис: уже 310 компаний\n"
+     "В особой экономической зоне «Иннополис» сейчас работают 310 компаний.",
+     [(310, "sez-innopolis", None, 2)]),
+    ("de", "Innopolis zählt 280 Unternehmen\n"
+     "In der Sonderwirtschaftszone Innopolis sind inzwischen mehr als 280 Unternehmen "
+     "registriert.",
+     [(280, "sez-innopolis", "more_than", 2)]),
+    ("en", "Technopark Kalibr now hosts 52 companies\n"
+     "When it opened, three firms rented space here; today there are 52 companies.",
+     [(52, "technopark-kalibr", None, 2), (3, "technopark-kalibr", None, 1)]),
+    # Met in the body with the headline's organisation, the headline's fact is taken: the same
+    # value of another organisation later in the body is a fact of its own.
+    ("ru", "В Иннополисе работают 310 компаний\n"
+     "В Иннополисе работают 310 компаний, а в технопарке «Калибр» — 310 компаний.",
+     [(310, "innopolis", None, 2), (310, "technopark-kalibr", None, 1)]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), HEADLINE_AND_BODY)
+def test_a_headline_figure_repeated_in_the_body_is_the_bodys(
+        starter: Matcher, language: str, text: str, expected: list[tuple]) -> None:
+    hits = [h for h in starter.match(text, language) if h.kind == "metric"]
+    assert [(h.value, h.organisation, h.qualifier, h.mentions) for h in hits] == expected
+
+
 @dataclasses.dataclass(frozen=True)
 class Roled(Quantity):
     """A Quantity as the numbers reader of issue 8 returns it, with its `role`."""

@@ -329,6 +329,10 @@ QUALIFIERS = [
     ("en", "at least", "at_least"),
     ("ru", "не менее", "at_least"),
     ("de", "mindestens", "at_least"),
+    # A negated "fewer/less" is a floor, not a ceiling: "support no fewer than 220 firms".
+    ("en", "no fewer than", "at_least"),
+    ("en", "not less than", "at_least"),
+    ("de", "nicht weniger als", "at_least"),
     ("en", "almost", "almost"),
     ("en", "nearly", "almost"),
     ("ru", "почти", "almost"),
@@ -1082,6 +1086,13 @@ def test_roles(
 # --- Issue 8: never values ------------------------------------------------------------------------
 
 NEVER_VALUES = [
+    # A range that spans more than tenfold is the spread of many sizes; a narrow one stays
+    ("en", "The park lets offices of between 20 and 1,000 sq m to 40 firms.", ["40"]),
+    ("ru", "Офисы площадью от 30 до 2000 кв. м сдаются 45 компаниям.", ["45"]),
+    ("de", "Flächen von 20 bis 1000 m² mieten 38 Firmen.", ["38"]),
+    ("ru", "Гранты составят от 100 тыс. до 5 млн рублей.", []),
+    ("ru", "Здесь будут работать 100-200 человек.", ["100-200 человек"]),
+    ("de", "Die Kosten liegen zwischen 5 und 10 Mio. Rubel.", ["5 und 10 Mio. Rubel"]),
     # Years anywhere in a sentence, German included
     ("de", "Sie haben 2022 fast 30 Firmen gegründet.", ["30"]),
     ("de", "Im August 2017 zogen 12 Firmen ein.", ["12"]),
@@ -1141,6 +1152,11 @@ LIMITS = [
     ("en", "Support of no more than 3 million rubles is available.", "limit"),
     ("de", "Die Teilnehmer erhalten bis zu zwei Millionen Rubel für ihr Projekt.", "limit"),
     ("de", "Gefördert werden höchstens 50 Mio. Rubel.", "limit"),
+    # A verb of not exceeding states an eligibility cap.
+    ("ru", "Льгота положена фирмам, чей оборот не превышает 300 млн рублей в год.", "limit"),
+    ("ru", "Заявку подают компании с доходом, не превышающим 2 млн рублей.", "limit"),
+    ("en", "Only start-ups whose turnover does not exceed 2 million rubles may apply.", "limit"),
+    ("en", "Sales must not exceed 40 million rubles a year.", "limit"),
     # Not caps: a plan or a reach stays "up to" or plain
     ("ru", "Здесь появится до 1500 рабочих мест.", "up_to"),
     ("de", "Bis zu 300 Arbeitsplätze sollen entstehen.", "up_to"),

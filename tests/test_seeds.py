@@ -32,7 +32,6 @@ EXPECTED = {e.name: e for e in load_expectations(SEEDS / "expected.yaml",
 KNOWN_MISSES = {
     "002 figure 120 count",
     "002 figure 120000000000 RUB",
-    "004 no forbidden value",
 }
 
 
