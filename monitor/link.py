@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    COORDINATORS,
     COUNT_WORDS,
     KIND_ALSO,
     KIND_WORDS,
@@ -61,6 +62,9 @@ PLACE_GAP = 4
 """A place this close after a kind word, in its clause, is part of the mention's text
 ("технопарк в городе Нижнекамске"); so is one right before it, one word apart at most
 ("в Казани IT-парк", "Tomsk SEZ")."""
+OPENING_WORDS = 2
+"""At most this many `LINK_WORDS` may open a clause before a region or place that is its
+subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
 
 Span = tuple[int, int]
 
@@ -144,13 +148,13 @@ class Linker:
         groups = [f for f in kinds if (f.first, f.last) in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
                      and (f.first, f.last) not in plural]
-        parts = [f for f in scopes if f.pattern.rule != "country"]
-        parts += [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
+        scoped = [f for f in scopes if f.pattern.rule != "country"]
+        parts = scoped + [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
-                                                            referring, parts)))
+                                                            referring, parts, scoped)))
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
                       plural: set[Span]) -> list[Found]:
@@ -216,6 +220,9 @@ class Mentions:
     """Region, sector and programme words, and places outside names and descriptions that
     open their clause: "в Томской области создано 2 тыс. мест" is the region's figure, while
     "его резиденты из Казани заработали 5 млрд" is still the park's."""
+    scopes: dict[int, list[Found]]
+    """Region, sector and programme words alone: a paragraph that names one and no
+    organisation is about that whole."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
@@ -268,26 +275,77 @@ class Mentions:
                     if layout.token_paragraph[f.first] == paragraph]
 
         owners = sorted(in_paragraph(self.owning), key=lambda f: f.first)
+        # A paragraph on "the city's 48 technoparks" is about the group.
+        groups = in_paragraph(self.groups)
+        if not owners and groups:
+            return Link(None, f"its paragraph is about a group («{_text(layout, groups[0])}»)"
+                              ", naming no organisation")
+        if not owners:
+            spoken = [f for f in in_paragraph(self.referring) + in_paragraph(self.countries)
+                      + in_paragraph(self.parts) if f.first < token]
+            return self._unnamed_paragraph(token, spoken)
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
-        wholes = in_paragraph(self.countries if owners else self.groups)
-        if len({f.pattern.rule for f in owners}) == 1 or (owners and not wholes):
+        wholes = in_paragraph(self.countries)
+        if len({f.pattern.rule for f in owners}) == 1 or not wholes:
             preceding = [f for f in owners if f.first < token]
             return _link(preceding[-1] if preceding else owners[0],
                          "the organisation its paragraph is about")
-        if wholes:
-            return Link(None, f"its paragraph is about a whole or a group («"
-                              f"{_text(layout, wholes[0])}»), naming "
-                              f"{'several organisations' if owners else 'none'}")
-        return self.article
+        return Link(None, f"its paragraph is about a whole or a group («"
+                          f"{_text(layout, wholes[0])}»), naming several organisations")
+
+    def _unnamed_paragraph(self, token: int, spoken: list[Found]) -> Link:
+        """The owner of a figure whose paragraph names no organisation: the subject of the
+        paragraph's last sentence before it that names a kind word ("the technopark") or
+        opens a clause with a region, sector or place, or the country. "Технопарк стал
+        первым институтом развития региона. … 12 резидентов" is the park named before;
+        "Tatarstan counts 3.4 thousand IT companies. Their revenue …" is about the whole
+        region. A quote or "Their revenue reached …" with neither continues the paragraph
+        before; else the organisation the article is about."""
+        layout = self.layout
+        kinds = [f for f in spoken if f.pattern.kind == "kind"]
+        # "Für die Moskauer Zone": a place next to a kind word describes it.
+        subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
+                            and _opens_clause(layout, f)
+                            and not any(k.first == f.last + 1 or k.last == f.first - 1
+                                        for k in kinds)]
+        if subjects:
+            last = max(layout.token_sentence[f.first] for f in subjects)
+            subject = min((f for f in subjects if layout.token_sentence[f.first] == last),
+                          key=lambda f: f.first)
+            if subject.pattern.kind == "kind":
+                referred = self._referred([subject], token)
+                if referred is not None:
+                    return referred
+            else:
+                return Link(None, f"its paragraph is about a whole or a group («"
+                                  f"{_text(layout, subject)}»), naming none")
+        return self._previous_paragraph(token) or self.article
+
+    def _previous_paragraph(self, token: int) -> Link | None:
+        """A body paragraph that names nobody continues the one before it (a quote, "Their
+        revenue reached …"): the subject of that paragraph's last sentence naming an
+        organisation owns the figure. The headline is no such paragraph."""
+        layout = self.layout
+        paragraph = layout.token_paragraph[token]
+        before = [f for f in self.owners if 0 < layout.token_paragraph[f.first] < paragraph]
+        if not before or layout.token_paragraph[before[-1].first] != paragraph - 1:
+            return None
+        last = layout.token_sentence[before[-1].first]
+        named = [f for f in before if layout.token_sentence[f.first] == last]
+        if _coordinated(layout, named):
+            return None  # "X and Y will exchange residents": about both alike
+        return _link(named[0], "subject of the paragraph before, which its paragraph continues")
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
         """"The technopark's press service said …": the organisation of the kind word's kind
-        named last before the figure."""
+        named last before the figure; one of a kind it only also fits when there is none:
+        "the zone" after "its Rudnevo site" is still the zone."""
         for word in words:
-            wanted = _fitting(word)
             earlier = [o for o in self.owners if o.first < token
-                       and self.kinds.get(o.pattern.rule) in wanted]
+                       and self.kinds.get(o.pattern.rule) == word.pattern.rule] or [
+                o for o in self.owners if o.first < token
+                and self.kinds.get(o.pattern.rule) in _fitting(word)]
             if earlier:
                 return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
                                           f"{word.pattern.rule} named before")
@@ -336,16 +394,25 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str]) -> bool:
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:
-    """Whether only a small word ("в", "in") comes before `found` in its clause."""
+    """Whether only small words ("в", "in the") come before `found` in its clause."""
     clause, sentence = layout.token_clause[found.first], layout.token_sentence[found.first]
     before = 0
     for i in range(found.first - 1, -1, -1):
         if layout.token_clause[i] != clause or layout.token_sentence[i] != sentence:
             break
-        if layout.tokens[i].norm not in LINK_WORDS or before:
+        if layout.tokens[i].norm not in LINK_WORDS or before == OPENING_WORDS:
             return False
         before += 1
     return True
+
+
+def _coordinated(layout: Layout, named: list[Found]) -> bool:
+    """Whether the first two organisations named are joined by "и", "and", "und" or a comma
+    alone: subjects alike ("Академпарк и IT-парк Казани начнут …")."""
+    if len(named) < 2 or named[0].pattern.rule == named[1].pattern.rule:
+        return False
+    between = [layout.tokens[i].norm for i in range(named[0].last + 1, named[1].first)]
+    return len(between) <= 1 and all(w in COORDINATORS for w in between)
 
 
 def _by_sentence(layout: Layout, found: list[Found]) -> dict[int, list[Found]]:

@@ -123,3 +123,8 @@ der des die dem den im in bei beim von vom am an für
 """Small words that may stand between a figure and the organisation its noun phrase names:
 "выручка резидентов в ОЭЗ «Алабуга»", "the residents of the Academpark", "Umsatz der
 Mieter im Technopark"."""
+
+COORDINATORS = frozenset("и and und sowie".split())
+"""Words that join subjects alike: "Академпарк и IT-парк Казани начнут …" is about both, so a
+paragraph that continues it is about neither (a comma between names is no word and also
+joins them)."""

@@ -16,6 +16,7 @@ RULES = RulesFile.model_validate({
         {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
          "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
          "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
+        {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»", "kind": "sez_site"},
         {"id": "tomsk-sez", "name": "ОЭЗ «Томск»", "aliases": {"en": ["Tomsk SEZ"]},
          "kind": "sez",
          "place": ["Томск", "Томская область", "Tomsk", "Tomsk Region", "Gebiet Tomsk"]},
@@ -266,6 +267,56 @@ def test_a_kind_word_in_the_clause_names_the_owner(
 def test_a_paragraph_about_a_group_of_parks_gives_no_organisation(
         matcher: Matcher, text: str, language: str) -> None:
     assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # A paragraph naming no organisation, whose sentence before the figure opens with a region
+    # or sector, is about that whole, though the article is about one park.
+    ("Академпарк открыл третий корпус\nАкадемпарк открыл третий корпус для резидентов.\n"
+     "В Томской области растёт число ИТ-компаний. Их выручка за год составила 90 млрд "
+     "рублей.", "ru", None),
+    ("Academpark opens a third building\nAcadempark has opened a third building.\n"
+     "The sector keeps growing fast. Its companies earned 90 billion rubles last year.",
+     "en", None),
+    ("Akadempark eröffnet Neubau\nDer Akadempark hat ein drittes Gebäude eröffnet.\n"
+     "In der Region Tomsk wächst die IT-Branche. Ihr Umsatz lag bei 90 Milliarden Rubel.",
+     "de", None),
+    # … but one whose sentence speaks of "the technopark" is about the technopark named
+    # before, a region named later in that sentence notwithstanding.
+    ("ОЭЗ «Алабуга» и Академпарк подписали соглашение\nОЭЗ «Алабуга» подписала соглашение с "
+     "Академпарком. ОЭЗ «Алабуга» ждёт его резидентов.\nТехнопарк стал главным "
+     "инновационным центром региона. Сейчас у него 300 резидентов.", "ru", "academpark"),
+    ("Alabuga SEZ and Academpark sign a deal\nThe Alabuga SEZ signed a deal with Academpark. "
+     "The Alabuga SEZ expects its residents.\nThe technopark is the region's main innovation "
+     "hub. It now hosts 300 resident companies.", "en", "academpark"),
+    # "The zone" refers to the zone, not to a site of it named in between, more often.
+    ("Площадка «Алабуга-Север» растёт\nОЭЗ «Алабуга» подвела итоги года.\nБольше всего "
+     "новых резидентов выбрали Площадку «Алабуга-Север»: Площадка «Алабуга-Север» почти "
+     "заполнена.\nИтоги работы зоны опубликованы в "
+     "декабре. Выручка резидентов составила 40 млрд рублей.", "ru", "alabuga"),
+])
+def test_a_paragraph_naming_no_organisation_is_about_what_it_spoke_of_before(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # A quote paragraph continues the paragraph before: its subject, named first, owns the
+    # figure, though the article names another park as often.
+    ("ОЭЗ «Алабуга» и Академпарк\nРезиденты Академпарка, работающие в ОЭЗ «Алабуга», "
+     "нарастили выпуск.\n«Выручка достигла 20 млрд рублей», — сказал директор.\nОЭЗ "
+     "«Алабуга» ждёт новых резидентов.", "ru", "academpark"),
+    ("Academpark and Alabuga SEZ\nResidents of Academpark that work in the Alabuga SEZ "
+     "produced more.\n\"Their revenue reached 20 billion rubles,\" the director said.\n"
+     "The Alabuga SEZ expects new residents.", "en", "academpark"),
+    ("Akadempark und Sonderwirtschaftszone Alabuga\nMieter des Akadempark, die in der "
+     "Sonderwirtschaftszone Alabuga arbeiten, produzierten mehr.\n„Der Umsatz erreichte 20 "
+     "Milliarden Rubel“, sagte der Direktor.\nDie Sonderwirtschaftszone Alabuga erwartet neue "
+     "Mieter.", "de", "academpark"),
+])
+def test_a_paragraph_naming_nobody_continues_the_subject_of_the_one_before(
+        matcher: Matcher, text: str, language: str, organisation: str) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
 
 
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
