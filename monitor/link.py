@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    BRANCH_WORDS,
     COORDINATORS,
     COUNT_WORDS,
     KIND_ALSO,
@@ -62,6 +63,10 @@ PLACE_GAP = 4
 """A place this close after a kind word, in its clause, is part of the mention's text
 ("технопарк в городе Нижнекамске"); so is one right before it, one word apart at most
 ("в Казани IT-парк", "Tomsk SEZ")."""
+BRANCH_GAP = 2
+"""At most this many words between a branch word and the organisation it belongs to: "a
+branch of the Kazan IT Park" ("of the"), "площадка казанского ИТ-парка" ("казанского" may be
+part of the name or not)."""
 OPENING_WORDS = 2
 """At most this many `LINK_WORDS` may open a clause before a region or place that is its
 subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
@@ -152,9 +157,14 @@ class Linker:
         parts = scoped + [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
+        branches = BRANCH_WORDS.get(language or "") or frozenset().union(*BRANCH_WORDS.values())
+        parents = frozenset((f.first, f.last) for f in owners
+                            if self.kinds.get(f.pattern.rule) != "sez_site"
+                            and _after_branch_word(layout, f, branches))
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
-                                                            referring, parts, scoped)))
+                                                            referring, parts, scoped)),
+                        parents=parents)
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
                       plural: set[Span]) -> list[Found]:
@@ -223,6 +233,10 @@ class Mentions:
     scopes: dict[int, list[Found]]
     """Region, sector and programme words alone: a paragraph that names one and no
     organisation is about that whole."""
+    parents: frozenset[Span]
+    """Organisations named as what a branch or site belongs to: "the IT park that opened
+    there as a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". The
+    paragraph and the article are about the branch, not about them."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
@@ -274,7 +288,8 @@ class Mentions:
             return [f for fs in found.values() for f in fs
                     if layout.token_paragraph[f.first] == paragraph]
 
-        owners = sorted(in_paragraph(self.owning), key=lambda f: f.first)
+        owners = sorted((f for f in in_paragraph(self.owning)
+                         if (f.first, f.last) not in self.parents), key=lambda f: f.first)
         # A paragraph on "the city's 48 technoparks" is about the group.
         groups = in_paragraph(self.groups)
         if not owners and groups:
@@ -328,7 +343,7 @@ class Mentions:
         organisation owns the figure. The headline is no such paragraph."""
         layout = self.layout
         paragraph = layout.token_paragraph[token]
-        before = [f for f in self.owners if 0 < layout.token_paragraph[f.first] < paragraph]
+        before = [f for f in self.leading if 0 < layout.token_paragraph[f.first] < paragraph]
         if not before or layout.token_paragraph[before[-1].first] != paragraph - 1:
             return None
         last = layout.token_sentence[before[-1].first]
@@ -340,16 +355,23 @@ class Mentions:
     def _referred(self, words: list[Found], token: int) -> Link | None:
         """"The technopark's press service said …": the organisation of the kind word's kind
         named last before the figure; one of a kind it only also fits when there is none:
-        "the zone" after "its Rudnevo site" is still the zone."""
+        "the zone" after "its Rudnevo site" is still the zone; one a branch belongs to (a
+        parent) only when no other is named: "the park" after "the IT park that opened as a
+        branch of the Kazan IT Park" is the branch."""
         for word in words:
-            earlier = [o for o in self.owners if o.first < token
-                       and self.kinds.get(o.pattern.rule) == word.pattern.rule] or [
-                o for o in self.owners if o.first < token
-                and self.kinds.get(o.pattern.rule) in _fitting(word)]
+            earlier = next((found for named in (self.leading, self.owners)
+                            for kinds in ({word.pattern.rule}, _fitting(word))
+                            if (found := [o for o in named if o.first < token
+                                          and self.kinds.get(o.pattern.rule) in kinds])), [])
             if earlier:
                 return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
                                           f"{word.pattern.rule} named before")
         return None
+
+    @cached_property
+    def leading(self) -> list[Found]:
+        """`owners` that may be what a paragraph or the article is about: not `parents`."""
+        return [f for f in self.owners if (f.first, f.last) not in self.parents]
 
     @cached_property
     def article(self) -> Link:
@@ -359,15 +381,15 @@ class Mentions:
         article about several organisations alike is about none of them."""
         paragraph = self.layout.token_paragraph
         has_title = bool(paragraph) and paragraph[-1] != paragraph[0]
-        body = [f for f in self.owners if not has_title or paragraph[f.first] != paragraph[0]]
+        body = [f for f in self.leading if not has_title or paragraph[f.first] != paragraph[0]]
         where = "body" if body or not has_title else "headline"
-        mentions = Counter(f.pattern.rule for f in body or self.owners)
+        mentions = Counter(f.pattern.rule for f in body or self.leading)
         if not mentions:
             return Link(None, "no organisation it is about")
         ((top, count),) = mentions.most_common(1)
         if 2 * count > sum(mentions.values()):
             return Link(top, f"the organisation the article's {where} is about")
-        first = (body or self.owners)[0].pattern.rule
+        first = (body or self.leading)[0].pattern.rule
         if mentions[first] == count:
             return Link(first, f"the organisation the article's {where} names first and most")
         return Link(None, "no organisation it is about: the article is about several")
@@ -404,6 +426,19 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
             return False
         before += 1
     return True
+
+
+def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -> bool:
+    """Whether a branch word comes at most `BRANCH_GAP` words before `found` in its clause:
+    "a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". A site named in
+    apposition ("площадке «МИЭТ»") is a site itself, so the caller leaves sites out."""
+    clause = layout.token_clause[found.first]
+    for i in range(found.first - 1, max(found.first - BRANCH_GAP - 2, -1), -1):
+        if layout.token_clause[i] != clause:
+            return False
+        if layout.tokens[i].norm in branches:
+            return True
+    return False
 
 
 def _coordinated(layout: Layout, named: list[Found]) -> bool:

@@ -128,3 +128,14 @@ COORDINATORS = frozenset("и and und sowie".split())
 """Words that join subjects alike: "Академпарк и IT-парк Казани начнут …" is about both, so a
 paragraph that continues it is about neither (a comma between names is no word and also
 joins them)."""
+
+BRANCH_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("площадка площадки площадке площадку площадкой площадок площадкам "
+                    "филиал филиала филиале филиалу филиалом филиалы филиалов".split()),
+    "en": frozenset("branch branches site sites campus".split()),
+    "de": frozenset("filiale zweigstelle außenstelle ableger standort standorts".split()),
+}
+"""Words for a branch or site of an organisation, by language, as written: an organisation
+named right after one ("a branch of the Kazan IT Park", "вторая площадка казанского
+ИТ-парка", "ein Ableger des IT-Parks Kasan") is what the branch belongs to, while the
+sentences that follow speak of the branch."""

@@ -29,6 +29,9 @@ RULES = RulesFile.model_validate({
         {"id": "itpark-kazan", "name": "IT-парк Казани",
          "aliases": {"en": ["Kazan IT Park"], "de": ["IT-Park Kasan"]},
          "kind": "it_park", "place": ["Казань", "Kazan", "Kasan"]},
+        {"id": "itpark-chelny", "name": "IT-парк Набережных Челнов",
+         "aliases": {"en": ["Chelny IT Park"], "de": ["IT-Park Tschelny"]}, "kind": "it_park",
+         "place": ["Набережные Челны", "Naberezhnye Chelny", "Nabereschnyje Tschelny"]},
         {"id": "innopolis", "name": "Иннополис", "aliases": {"en": ["Innopolis"],
                                                             "de": ["Innopolis"]},
          "kind": "sez", "place": ["Иннополис"]},
@@ -317,6 +320,20 @@ def test_a_paragraph_naming_no_organisation_is_about_what_it_spoke_of_before(
 def test_a_paragraph_naming_nobody_continues_the_subject_of_the_one_before(
         matcher: Matcher, text: str, language: str, organisation: str) -> None:
     assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("ИТ-парк в Набережных Челнах растёт\nИТ-парк в Набережных Челнах открылся в 2012 году как "
+     "филиал IT-парка Казани. Здание заполнено наполовину. Сейчас в нём 40 резидентов.", "ru"),
+    ("Chelny IT park grows\nThe IT park in Naberezhnye Chelny opened in 2012 as a branch of "
+     "the Kazan IT Park. The building is half full. It now hosts 40 resident companies, and "
+     "management expects the park to create 900 jobs.", "en"),
+    ("IT-Park in Tschelny wächst\nDer IT-Park in Nabereschnyje Tschelny wurde 2012 als "
+     "Filiale des IT-Park Kasan eröffnet. Heute sind dort 40 Unternehmen tätig.", "de"),
+])
+def test_the_organisation_a_branch_belongs_to_is_not_what_the_paragraph_is_about(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert {o for *_, o in figures(matcher, text, language)} == {"itpark-chelny"}
 
 
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
