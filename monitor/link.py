@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    AMBIGUOUS_PLURALS,
     BRANCH_WORDS,
     COORDINATORS,
     COUNT_WORDS,
@@ -47,6 +48,7 @@ from .linkwords import (
     LINK_WORDS,
     PLURAL_KIND_WORDS,
     SCOPE_WORDS,
+    SINGULAR_GENITIVES,
     SPEAKER_KINDS,
 )
 from .tokens import Layout
@@ -67,6 +69,9 @@ BRANCH_GAP = 2
 """At most this many words between a branch word and the organisation it belongs to: "a
 branch of the Kazan IT Park" ("of the"), "площадка казанского ИТ-парка" ("казанского" may be
 part of the name or not)."""
+SINGULAR_GAP = 2
+"""At most this many words between a singular genitive article and the ambiguous kind word it
+makes singular: "des Moskauer Technoparks"."""
 OPENING_WORDS = 2
 """At most this many `LINK_WORDS` may open a clause before a region or place that is its
 subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
@@ -142,7 +147,10 @@ class Linker:
             *PLURAL_KIND_WORDS.values())
         kinds = longest([f for f in found if f.pattern.kind == "kind"
                          and not _overlaps(f, named)])
-        plural = {(f.first, f.last) for f in kinds if _plural(layout, f, plural_words)}
+        ambiguous = AMBIGUOUS_PLURALS.get(language or "") or frozenset().union(
+            *AMBIGUOUS_PLURALS.values())
+        plural = {(f.first, f.last) for f in kinds
+                  if _plural(layout, f, plural_words, ambiguous)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
         described = self._descriptions(layout, kinds, places, plural)
@@ -282,6 +290,11 @@ class Mentions:
         referred = self._referred(self.referring.get(sentence, []), token)
         if referred is not None:
             return referred
+        # "Работают 26 технопарков, инвесторы вложили в их развитие 56 млрд": the group.
+        groups = [f for f in self.groups.get(sentence, ()) if f.first < token]
+        if groups:
+            return Link(None, f"its sentence is about a group («{_text(layout, groups[0])}»)"
+                              ", naming no organisation")
         paragraph = layout.token_paragraph[token]
 
         def in_paragraph(found: dict[int, list[Found]]) -> list[Found]:
@@ -290,11 +303,6 @@ class Mentions:
 
         owners = sorted((f for f in in_paragraph(self.owning)
                          if (f.first, f.last) not in self.parents), key=lambda f: f.first)
-        # A paragraph on "the city's 48 technoparks" is about the group.
-        groups = in_paragraph(self.groups)
-        if not owners and groups:
-            return Link(None, f"its paragraph is about a group («{_text(layout, groups[0])}»)"
-                              ", naming no organisation")
         if not owners:
             spoken = [f for f in in_paragraph(self.referring) + in_paragraph(self.countries)
                       + in_paragraph(self.parts) if f.first < token]
@@ -328,7 +336,7 @@ class Mentions:
             last = max(layout.token_sentence[f.first] for f in subjects)
             subject = min((f for f in subjects if layout.token_sentence[f.first] == last),
                           key=lambda f: f.first)
-            if subject.pattern.kind == "kind":
+            if subject.pattern.kind == "kind" and subject not in self.groups.get(last, ()):
                 referred = self._referred([subject], token)
                 if referred is not None:
                     return referred
@@ -406,13 +414,24 @@ def _russian_name(layout: Layout, first: int) -> bool:
             and "а" <= word[1:2].lower() <= "я")
 
 
-def _plural(layout: Layout, kind: Found, plural_words: frozenset[str]) -> bool:
-    """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks"
-    (German "Technoparks" alone is also a genitive singular), "три технопарка"."""
-    if layout.tokens[kind.last].norm in plural_words:
+def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
+            ambiguous: frozenset[str]) -> bool:
+    """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks",
+    "три технопарка"; German "Technoparks", also a genitive singular, unless a singular
+    genitive article comes before it ("des Technoparks"): "in den Moskauer Technoparks",
+    "für den Ausbau von Technoparks" are plural."""
+    last = layout.tokens[kind.last].norm
+    if last in plural_words:
         return True
     before = layout.tokens[kind.first - 1].norm if kind.first else ""
-    return (before.isdigit() and before != "1") or before in COUNT_WORDS
+    if (before.isdigit() and before != "1") or before in COUNT_WORDS:
+        return True
+    if last not in ambiguous:
+        return False
+    clause = layout.token_clause[kind.first]
+    return not any(layout.tokens[i].norm in SINGULAR_GENITIVES
+                   for i in range(max(kind.first - SINGULAR_GAP - 1, 0), kind.first)
+                   if layout.token_clause[i] == clause)
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:

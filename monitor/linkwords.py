@@ -78,6 +78,15 @@ singular: German "Technoparks" is also a genitive singular). A kind word in the 
 several organisations, "in these technoparks", "в технопарках страны": a figure next to one is
 about the group, not about one park."""
 
+AMBIGUOUS_PLURALS: dict[str, frozenset[str]] = {
+    "de": frozenset("technoparks technologieparks industrieparks gewerbeparks parks".split()),
+}
+"""Forms that are a plural or a genitive singular (German "Technoparks"): plural unless one
+of `SINGULAR_GENITIVES` comes right before ("des Technoparks")."""
+
+SINGULAR_GENITIVES = frozenset("des eines dieses jenes jedes seines ihres unseres".split())
+"""German articles and determiners of a genitive singular."""
+
 COUNT_WORDS = frozenset("""
 два две три четыре пять шесть семь восемь девять десять оба обе несколько
 двух трёх трех четырёх четырех пяти шести семи восьми девяти десяти нескольких

@@ -336,6 +336,30 @@ def test_the_organisation_a_branch_belongs_to_is_not_what_the_paragraph_is_about
     assert {o for *_, o in figures(matcher, text, language)} == {"itpark-chelny"}
 
 
+@pytest.mark.parametrize("text, language, organisation", [
+    # A sentence that speaks of several parks before the figure is about them, though the
+    # next sentence names one park.
+    ("Технопарки Казани\nВ Казани работают 9 технопарков, инвесторы вложили в их развитие "
+     "30 млрд рублей. Об этом сообщил технопарк «Химград».", "ru", None),
+    ("Kazan technoparks\nKazan has 9 technoparks, and investors have invested 30 billion "
+     "rubles in them. Academpark was the model.", "en", None),
+    # German "Technoparks" is a plural unless a singular genitive article precedes it.
+    ("Technoparks in Kasan\nDer Akadempark ist ein Vorbild. In den Moskauer Technoparks "
+     "arbeiten 900 Unternehmen.", "de", None),
+    ("Ausbau in Nowosibirsk\nDer Akadempark ist ein Vorbild. Für den Ausbau von Technoparks "
+     "stehen 7 Milliarden Rubel an Investitionen bereit.", "de", None),
+    ("Ausbau in Nowosibirsk\nDer Akadempark ist ein Vorbild. Die Mieter des Technoparks "
+     "setzten 7 Milliarden Rubel Umsatz um.", "de", "academpark"),
+    # "Der Park" opens the paragraph's last sentence: a group named later in it is no subject.
+    ("Akadempark wächst\nDer Akadempark wurde 2010 eröffnet.\nDer Park entstand im Rahmen "
+     "eines Programms zum Bau von Technoparks. Heute sind dort 300 Unternehmen tätig.", "de",
+     "academpark"),
+])
+def test_a_sentence_about_several_parks_gives_no_organisation(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
     text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
             "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
