@@ -15,10 +15,16 @@ gives (words, clauses, sentences, paragraphs) and from the habits of news writin
   области") is about that whole; else the first organisation of the sentence.
 - "The technopark's press service said …": a kind word with no name refers back to the
   organisation of that kind the article named last.
-- Otherwise the organisation the paragraph is about (the one it named last before the figure),
-  else the one the article is about (most of the body's mentions). The headline (first line)
-  counts only when the body names nobody: a headline often lists a better-known organisation
-  first ("Innopolis and …") while the body is about another.
+- A sentence that speaks of several parks before the figure ("работают 26 технопарков,
+  инвесторы вложили в их развитие …") is about the group.
+- Otherwise the organisation the paragraph is about: the subject (named first) of its last
+  sentence before the figure that names one, never one named only as what a branch belongs
+  to ("a branch of the Kazan IT Park"). A paragraph that names none is about the kind word,
+  region or sector its last sentence before the figure opens with ("Tatarstan counts …"),
+  else continues the paragraph before (a quote), else the organisation the article is about
+  (most of the body's mentions). The headline (first line) counts only when the body names
+  nobody: a headline often lists a better-known organisation first ("Innopolis and …") while
+  the body is about another.
 
 Ministries and associations (`SPEAKER_KINDS`) speak about figures and hand out money; they
 own none: "субсидии Минпромторга технопарку «Якутия»" are the technopark's.
@@ -312,7 +318,10 @@ class Mentions:
         wholes = in_paragraph(self.countries)
         if len({f.pattern.rule for f in owners}) == 1 or not wholes:
             preceding = [f for f in owners if f.first < token]
-            return _link(preceding[-1] if preceding else owners[0],
+            if preceding:
+                last = layout.token_sentence[preceding[-1].first]
+                preceding = [f for f in preceding if layout.token_sentence[f.first] == last]
+            return _link(preceding[0] if preceding else owners[0],
                          "the organisation its paragraph is about")
         return Link(None, f"its paragraph is about a whole or a group («"
                           f"{_text(layout, wholes[0])}»), naming several organisations")

@@ -360,6 +360,21 @@ def test_a_sentence_about_several_parks_gives_no_organisation(
     assert [o for *_, o in figures(matcher, text, language)] == [organisation]
 
 
+@pytest.mark.parametrize("text, language", [
+    # The paragraph is about the subject of its last sentence naming an organisation (named
+    # first there), not about the one that sentence happened to name last.
+    ("Итоги года\nВыручка резидентов Академпарка и IT-парка Казани составила 20 млрд рублей. "
+     "За год резиденты привлекли 70 млн рублей инвестиций.", "ru"),
+    ("Results\nThe revenue of Academpark residents and of the Kazan IT Park came to 20 billion "
+     "rubles. Over the year the residents attracted 70 million rubles of investment.", "en"),
+    ("Bilanz\nDer Umsatz der Mieter im Akadempark und im IT-Park Kasan lag bei 20 Milliarden "
+     "Rubel. Im Jahr flossen Investitionen von 70 Millionen Rubel.", "de"),
+])
+def test_a_paragraph_is_about_the_subject_of_its_last_naming_sentence(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == ["academpark", "academpark"]
+
+
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
     text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
             "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
