@@ -55,6 +55,7 @@ from .linkwords import (
     PLURAL_KIND_WORDS,
     SCOPE_WORDS,
     SINGULAR_GENITIVES,
+    SOURCE_WORDS,
     SPEAKER_KINDS,
 )
 from .tokens import Layout
@@ -163,7 +164,8 @@ class Linker:
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
-        countries = [f for f in scopes if f.pattern.rule == "country"]
+        countries = [f for f in scopes if f.pattern.rule == "country"
+                     and not _is_source(layout, f)]
         groups = [f for f in kinds if (f.first, f.last) in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
                      and (f.first, f.last) not in plural]
@@ -466,6 +468,19 @@ def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -
             return False
         if layout.tokens[i].norm in branches:
             return True
+    return False
+
+
+def _is_source(layout: Layout, found: Found) -> bool:
+    """Whether `found` follows a word that makes it where money comes from ("received 2
+    billion rubles from the federal budget", "из федерального бюджета", "aus dem
+    Bundeshaushalt") with only small words between: a source, not the clause's scope."""
+    for i in range(found.first - 1, max(found.first - OPENING_WORDS - 1, -1), -1):
+        word = layout.tokens[i].norm
+        if word in SOURCE_WORDS:
+            return True
+        if word not in LINK_WORDS:
+            return False
     return False
 
 

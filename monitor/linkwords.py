@@ -148,3 +148,7 @@ BRANCH_WORDS: dict[str, frozenset[str]] = {
 named right after one ("a branch of the Kazan IT Park", "вторая площадка казанского
 ИТ-парка", "ein Ableger des IT-Parks Kasan") is what the branch belongs to, while the
 sentences that follow speak of the branch."""
+
+SOURCE_WORDS = frozenset("из from aus".split())
+"""Prepositions that make a country word the source of money, not the scope of a figure: "the
+fund received 2 billion rubles from the federal budget" is the fund's figure."""

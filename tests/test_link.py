@@ -375,6 +375,23 @@ def test_a_paragraph_is_about_the_subject_of_its_last_naming_sentence(
     assert [o for *_, o in figures(matcher, text, language)] == ["academpark", "academpark"]
 
 
+@pytest.mark.parametrize("text, language, organisation", [
+    # The country's budget as the source of money is no scope: the receiver owns the figure.
+    ("ОЭЗ «Алабуга» получила из федерального бюджета 3 млрд рублей инвестиций.", "ru",
+     "alabuga"),
+    ("The Alabuga SEZ received 3 billion rubles of investment from the federal budget.", "en",
+     "alabuga"),
+    ("Die Sonderwirtschaftszone Alabuga erhielt aus dem Bundeshaushalt Investitionen von 3 "
+     "Milliarden Rubel.", "de", "alabuga"),
+    # … while a clause spent on the country's budget is about the whole.
+    ("ОЭЗ «Алабуга» сообщила, что инвестиции федерального бюджета в технопарки составили 3 "
+     "млрд рублей.", "ru", None),
+])
+def test_the_federal_budget_as_a_source_of_money_is_no_scope(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
     text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
             "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
