@@ -312,9 +312,10 @@ class Mentions:
         owners = sorted((f for f in in_paragraph(self.owning)
                          if (f.first, f.last) not in self.parents), key=lambda f: f.first)
         if not owners:
-            spoken = [f for f in in_paragraph(self.referring) + in_paragraph(self.countries)
+            referring = sorted(in_paragraph(self.referring), key=lambda f: f.first)
+            spoken = [f for f in referring + in_paragraph(self.countries)
                       + in_paragraph(self.parts) if f.first < token]
-            return self._unnamed_paragraph(token, spoken)
+            return self._unnamed_paragraph(token, spoken, referring)
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
         wholes = in_paragraph(self.countries)
@@ -328,14 +329,16 @@ class Mentions:
         return Link(None, f"its paragraph is about a whole or a group («"
                           f"{_text(layout, wholes[0])}»), naming several organisations")
 
-    def _unnamed_paragraph(self, token: int, spoken: list[Found]) -> Link:
+    def _unnamed_paragraph(self, token: int, spoken: list[Found],
+                           referring: list[Found]) -> Link:
         """The owner of a figure whose paragraph names no organisation: the subject of the
         paragraph's last sentence before it that names a kind word ("the technopark") or
         opens a clause with a region, sector or place, or the country. "Технопарк стал
         первым институтом развития региона. … 12 резидентов" is the park named before;
         "Tatarstan counts 3.4 thousand IT companies. Their revenue …" is about the whole
-        region. A quote or "Their revenue reached …" with neither continues the paragraph
-        before; else the organisation the article is about."""
+        region. With none before the figure, a kind word after it ("… в парке созданы")
+        still refers back. A quote or "Their revenue reached …" with neither continues the
+        paragraph before; else the organisation the article is about."""
         layout = self.layout
         kinds = [f for f in spoken if f.pattern.kind == "kind"]
         # "Für die Moskauer Zone": a place next to a kind word describes it.
@@ -354,6 +357,13 @@ class Mentions:
             else:
                 return Link(None, f"its paragraph is about a whole or a group («"
                                   f"{_text(layout, subject)}»), naming none")
+        else:
+            # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word
+            # later in the paragraph still says what it is about.
+            for word in referring:
+                referred = self._referred([word], token)
+                if referred is not None:
+                    return referred
         return self._previous_paragraph(token) or self.article
 
     def _previous_paragraph(self, token: int) -> Link | None:

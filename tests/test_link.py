@@ -392,6 +392,22 @@ def test_the_federal_budget_as_a_source_of_money_is_no_scope(
     assert [o for *_, o in figures(matcher, text, language)] == [organisation]
 
 
+@pytest.mark.parametrize("text, language", [
+    # A paragraph naming nobody, whose kind word comes only after the figure, is still about
+    # the organisation of that kind named before.
+    ("Соглашение\nОЭЗ «Алабуга» подписала соглашение с Академпарком.\nСейчас там работают "
+     "более 300 резидентов. Для инвесторов в технопарке действуют льготы.", "ru"),
+    ("Agreement\nThe Alabuga SEZ signed an agreement with Academpark.\nMore than 300 resident "
+     "companies now work there. Investors in the technopark enjoy tax breaks.", "en"),
+    ("Abkommen\nDie Sonderwirtschaftszone Alabuga unterzeichnete ein Abkommen mit dem "
+     "Akadempark.\nDort arbeiten heute mehr als 300 Unternehmen. Für Investoren bietet der "
+     "Technopark Steuervorteile.", "de"),
+])
+def test_a_kind_word_later_in_an_unnamed_paragraph_says_what_it_is_about(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == ["academpark"]
+
+
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
     text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
             "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")

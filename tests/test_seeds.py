@@ -34,7 +34,6 @@ KNOWN_MISSES = {
     "001 figure 51 count",
     "001 figure 140 count",
     "001 figure 2000000 RUB",
-    "002 figure 120 count",
     "004 no forbidden value",
 }
 
