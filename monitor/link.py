@@ -276,7 +276,9 @@ class Mentions:
         referred = self._referred(in_clause(self.referring), token)
         if referred is not None:
             return referred
-        countries = in_clause(self.countries)
+        # "170 von landesweit 817 Residenten": the scope word is the nearer number's.
+        countries = [f for f in in_clause(self.countries)
+                     if not _nearer_number(layout, value, f)]
         if countries:
             word = _text(layout, countries[0])
             return Link(None, f"about the whole country or a group («{word}») → no "
@@ -492,6 +494,19 @@ def _is_source(layout: Layout, found: Found) -> bool:
         if word not in LINK_WORDS:
             return False
     return False
+
+
+def _nearer_number(layout: Layout, value: Span, found: Found) -> bool:
+    """Whether another number of `found`'s clause stands nearer to it than the figure's value
+    does: "170 von landesweit 817 Residenten" puts the scope on 817."""
+    def distance(a: int, b: int) -> int:
+        return max(found.first - b, a - found.last)
+
+    clause, own = layout.token_clause[found.first], distance(*value)
+    return any(layout.tokens[i].norm[:1].isdigit() and layout.token_clause[i] == clause
+               and not value[0] <= i <= value[1] and distance(i, i) < own
+               for i in range(max(found.first - own, 0),
+                              min(found.last + own + 1, len(layout.tokens))))
 
 
 def _coordinated(layout: Layout, named: list[Found]) -> bool:

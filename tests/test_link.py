@@ -408,6 +408,20 @@ def test_a_kind_word_later_in_an_unnamed_paragraph_says_what_it_is_about(
     assert [o for *_, o in figures(matcher, text, language)] == ["academpark"]
 
 
+@pytest.mark.parametrize("text, language", [
+    # A country word is the scope of the number nearest it, not of every number in its clause.
+    ("В ОЭЗ «Алабуга» работают 60 из 900 резидентов по всей стране.", "ru"),
+    ("The Alabuga SEZ hosts 60 of the nationwide 900 resident companies.", "en"),
+    ("In der Sonderwirtschaftszone Alabuga sind 60 von landesweit 900 Unternehmen ansässig.",
+     "de"),
+])
+def test_a_country_word_is_the_scope_of_the_number_nearest_it(
+        matcher: Matcher, text: str, language: str) -> None:
+    owners = {value: o for _, value, o in figures(matcher, text, language)}
+    assert owners[60] == "alabuga"
+    assert owners.get(900) is None
+
+
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
     text = ("Технопарк в Нижнекамске привлёк 40 резидентов.\nВыручка резидентов ОЭЗ "
             "«Алабуга» составила 9 млрд рублей, а по стране — 160 млрд рублей.")
