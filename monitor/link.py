@@ -21,10 +21,10 @@ gives (words, clauses, sentences, paragraphs) and from the habits of news writin
   sentence before the figure that names one, never one named only as what a branch belongs
   to ("a branch of the Kazan IT Park"). A paragraph that names none is about the kind word,
   region or sector its last sentence before the figure opens with ("Tatarstan counts …"),
-  else continues the paragraph before (a quote), else the organisation the article is about
-  (most of the body's mentions). The headline (first line) counts only when the body names
-  nobody: a headline often lists a better-known organisation first ("Innopolis and …") while
-  the body is about another.
+  else continues the paragraph before (a quote: what that one names first), else the
+  organisation the article is about (most of the body's mentions). The headline (first line)
+  counts only when the body names nobody: a headline often lists a better-known organisation
+  first ("Innopolis and …") while the body is about another.
 
 Ministries and associations (`SPEAKER_KINDS`) speak about figures and hand out money; they
 own none: "субсидии Минпромторга технопарку «Якутия»" are the technopark's.
@@ -370,15 +370,15 @@ class Mentions:
 
     def _previous_paragraph(self, token: int) -> Link | None:
         """A body paragraph that names nobody continues the one before it (a quote, "Their
-        revenue reached …"): the subject of that paragraph's last sentence naming an
-        organisation owns the figure. The headline is no such paragraph."""
+        revenue reached …"): the organisation that paragraph names first, its subject, owns
+        the figure. The headline is no such paragraph."""
         layout = self.layout
         paragraph = layout.token_paragraph[token]
-        before = [f for f in self.leading if 0 < layout.token_paragraph[f.first] < paragraph]
-        if not before or layout.token_paragraph[before[-1].first] != paragraph - 1:
+        before = [f for f in self.leading if layout.token_paragraph[f.first] == paragraph - 1]
+        if not before or paragraph - 1 == 0:
             return None
-        last = layout.token_sentence[before[-1].first]
-        named = [f for f in before if layout.token_sentence[f.first] == last]
+        first = layout.token_sentence[before[0].first]
+        named = [f for f in before if layout.token_sentence[f.first] == first]
         if _coordinated(layout, named):
             return None  # "X and Y will exchange residents": about both alike
         return _link(named[0], "subject of the paragraph before, which its paragraph continues")

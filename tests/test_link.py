@@ -316,6 +316,10 @@ def test_a_paragraph_naming_no_organisation_is_about_what_it_spoke_of_before(
      "Sonderwirtschaftszone Alabuga arbeiten, produzierten mehr.\n„Der Umsatz erreichte 20 "
      "Milliarden Rubel“, sagte der Direktor.\nDie Sonderwirtschaftszone Alabuga erwartet neue "
      "Mieter.", "de", "academpark"),
+    # The paragraph before is about what it names first, not about what its last sentence
+    # adds.
+    ("Итоги конкурса\nАкадемпарк подвёл итоги конкурса. Победителями стали резиденты ОЭЗ "
+     "«Алабуга».\nСредняя выручка победителей составила 20 млрд рублей.", "ru", "academpark"),
 ])
 def test_a_paragraph_naming_nobody_continues_the_subject_of_the_one_before(
         matcher: Matcher, text: str, language: str, organisation: str) -> None:
