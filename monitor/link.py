@@ -15,8 +15,14 @@ gives (words, clauses, sentences, paragraphs) and from the habits of news writin
   области") is about that whole; else the first organisation of the sentence.
 - "The technopark's press service said …": a kind word with no name refers back to the
   organisation of that kind the article named last.
-- Otherwise the organisation the paragraph is about (the one it named last before the figure),
-  else the one the article is about (most of the body's mentions). The headline (first line)
+- A sentence that speaks of several parks before the figure ("работают 26 технопарков,
+  инвесторы вложили в их развитие …") is about the group.
+- Otherwise the organisation the paragraph is about: the subject (named first) of its last
+  sentence before the figure that names one, never one named only as what a branch belongs
+  to ("a branch of the Kazan IT Park"). A paragraph that names none is about the kind word,
+  region or sector its last sentence before the figure opens with ("Tatarstan counts …"),
+  else continues the paragraph before (a quote: what that one names first), else the
+  organisation the article is about (most of the body's mentions). The headline (first line)
   counts only when the body names nobody: a headline often lists a better-known organisation
   first ("Innopolis and …") while the body is about another.
 
@@ -47,12 +53,17 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    AMBIGUOUS_PLURALS,
+    BRANCH_WORDS,
+    COORDINATORS,
     COUNT_WORDS,
     KIND_ALSO,
     KIND_WORDS,
     LINK_WORDS,
     PLURAL_KIND_WORDS,
     SCOPE_WORDS,
+    SINGULAR_GENITIVES,
+    SOURCE_WORDS,
     SPEAKER_KINDS,
 )
 from .normalize import QUOTES
@@ -70,6 +81,16 @@ PLACE_GAP = 4
 """A place this close after a kind word, in its clause, is part of the mention's text
 ("технопарк в городе Нижнекамске"); so is one right before it, one word apart at most
 ("в Казани IT-парк", "Tomsk SEZ")."""
+BRANCH_GAP = 2
+"""At most this many words between a branch word and the organisation it belongs to: "a
+branch of the Kazan IT Park" ("of the"), "площадка казанского ИТ-парка" ("казанского" may be
+part of the name or not)."""
+SINGULAR_GAP = 2
+"""At most this many words between a singular genitive article and the ambiguous kind word it
+makes singular: "des Moskauer Technoparks"."""
+OPENING_WORDS = 2
+"""At most this many `LINK_WORDS` may open a clause before a region or place that is its
+subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
 
 Span = tuple[int, int]
 
@@ -182,24 +203,33 @@ class Linker:
             *PLURAL_KIND_WORDS.values())
         kinds = longest([f for f in found if f.pattern.kind == "kind"
                          and not _overlaps(f, named)])
-        plural = {(f.first, f.last) for f in kinds if _plural(layout, f, plural_words)}
+        ambiguous = AMBIGUOUS_PLURALS.get(language or "") or frozenset().union(
+            *AMBIGUOUS_PLURALS.values())
+        plural = {(f.first, f.last) for f in kinds
+                  if _plural(layout, f, plural_words, ambiguous)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
         described = self._descriptions(layout, kinds, places, plural, names)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
-        countries = [f for f in scopes if f.pattern.rule == "country"]
+        countries = [f for f in scopes if f.pattern.rule == "country"
+                     and not _is_source(layout, f)]
         groups = [f for f in kinds if (f.first, f.last) in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
                      and (f.first, f.last) not in plural]
-        parts = [f for f in scopes if f.pattern.rule != "country"]
-        parts += [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
+        scoped = [f for f in scopes if f.pattern.rule != "country"]
+        parts = scoped + [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
+        branches = BRANCH_WORDS.get(language or "") or frozenset().union(*BRANCH_WORDS.values())
+        parents = frozenset((f.first, f.last) for f in owners
+                            if self.kinds.get(f.pattern.rule) != "sez_site"
+                            and _after_branch_word(layout, f, branches))
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
-                                                            referring, parts)))
+                                                            referring, parts, scoped)),
+                        parents=parents)
 
     def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]) -> list[Found]:
         """Names in quotes that a kind word of their organisation's kind governs, as in a
@@ -313,6 +343,13 @@ class Mentions:
     """Region, sector and programme words, and places outside names and descriptions that
     open their clause: "в Томской области создано 2 тыс. мест" is the region's figure, while
     "его резиденты из Казани заработали 5 млрд" is still the park's."""
+    scopes: dict[int, list[Found]]
+    """Region, sector and programme words alone: a paragraph that names one and no
+    organisation is about that whole."""
+    parents: frozenset[Span]
+    """Organisations named as what a branch or site belongs to: "the IT park that opened
+    there as a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". The
+    paragraph and the article are about the branch, not about them."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
@@ -336,7 +373,9 @@ class Mentions:
         referred = self._referred(in_clause(self.referring), token)
         if referred is not None:
             return referred
-        countries = in_clause(self.countries)
+        # "170 von landesweit 817 Residenten": the scope word is the nearer number's.
+        countries = [f for f in in_clause(self.countries)
+                     if not _nearer_number(layout, value, f)]
         if countries:
             word = _text(layout, countries[0])
             return Link(None, f"about the whole country or a group («{word}») → no "
@@ -358,37 +397,109 @@ class Mentions:
         referred = self._referred(self.referring.get(sentence, []), token)
         if referred is not None:
             return referred
+        # "Работают 26 технопарков, инвесторы вложили в их развитие 56 млрд": the group.
+        groups = [f for f in self.groups.get(sentence, ()) if f.first < token]
+        if groups:
+            return Link(None, f"its sentence is about a group («{_text(layout, groups[0])}»)"
+                              ", naming no organisation")
         paragraph = layout.token_paragraph[token]
 
         def in_paragraph(found: dict[int, list[Found]]) -> list[Found]:
             return [f for fs in found.values() for f in fs
                     if layout.token_paragraph[f.first] == paragraph]
 
-        owners = sorted(in_paragraph(self.owning), key=lambda f: f.first)
+        owners = sorted((f for f in in_paragraph(self.owning)
+                         if (f.first, f.last) not in self.parents), key=lambda f: f.first)
+        if not owners:
+            referring = sorted(in_paragraph(self.referring), key=lambda f: f.first)
+            spoken = [f for f in referring + in_paragraph(self.countries)
+                      + in_paragraph(self.parts) if f.first < token]
+            return self._unnamed_paragraph(token, spoken, referring)
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
-        wholes = in_paragraph(self.countries if owners else self.groups)
-        if len({f.pattern.rule for f in owners}) == 1 or (owners and not wholes):
+        wholes = in_paragraph(self.countries)
+        if len({f.pattern.rule for f in owners}) == 1 or not wholes:
             preceding = [f for f in owners if f.first < token]
-            return _link(preceding[-1] if preceding else owners[0],
+            if preceding:
+                last = layout.token_sentence[preceding[-1].first]
+                preceding = [f for f in preceding if layout.token_sentence[f.first] == last]
+            return _link(preceding[0] if preceding else owners[0],
                          "the organisation its paragraph is about")
-        if wholes:
-            return Link(None, f"its paragraph is about a whole or a group («"
-                              f"{_text(layout, wholes[0])}»), naming "
-                              f"{'several organisations' if owners else 'none'}")
-        return self.article
+        return Link(None, f"its paragraph is about a whole or a group («"
+                          f"{_text(layout, wholes[0])}»), naming several organisations")
+
+    def _unnamed_paragraph(self, token: int, spoken: list[Found],
+                           referring: list[Found]) -> Link:
+        """The owner of a figure whose paragraph names no organisation: the subject of the
+        paragraph's last sentence before it that names a kind word ("the technopark") or
+        opens a clause with a region, sector or place, or the country. "Технопарк стал
+        первым институтом развития региона. … 12 резидентов" is the park named before;
+        "Tatarstan counts 3.4 thousand IT companies. Their revenue …" is about the whole
+        region. With none before the figure, a kind word after it ("… в парке созданы")
+        still refers back. A quote or "Their revenue reached …" with neither continues the
+        paragraph before; else the organisation the article is about."""
+        layout = self.layout
+        kinds = [f for f in spoken if f.pattern.kind == "kind"]
+        # "Für die Moskauer Zone": a place next to a kind word describes it.
+        subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
+                            and _opens_clause(layout, f)
+                            and not any(k.first == f.last + 1 or k.last == f.first - 1
+                                        for k in kinds)]
+        if subjects:
+            last = max(layout.token_sentence[f.first] for f in subjects)
+            subject = min((f for f in subjects if layout.token_sentence[f.first] == last),
+                          key=lambda f: f.first)
+            if subject.pattern.kind == "kind" and subject not in self.groups.get(last, ()):
+                referred = self._referred([subject], token)
+                if referred is not None:
+                    return referred
+            else:
+                return Link(None, f"its paragraph is about a whole or a group («"
+                                  f"{_text(layout, subject)}»), naming none")
+        else:
+            # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word
+            # later in the paragraph still says what it is about.
+            for word in referring:
+                referred = self._referred([word], token)
+                if referred is not None:
+                    return referred
+        return self._previous_paragraph(token) or self.article
+
+    def _previous_paragraph(self, token: int) -> Link | None:
+        """A body paragraph that names nobody continues the one before it (a quote, "Their
+        revenue reached …"): the organisation that paragraph names first, its subject, owns
+        the figure. The headline is no such paragraph."""
+        layout = self.layout
+        paragraph = layout.token_paragraph[token]
+        before = [f for f in self.leading if layout.token_paragraph[f.first] == paragraph - 1]
+        if not before or paragraph - 1 == 0:
+            return None
+        first = layout.token_sentence[before[0].first]
+        named = [f for f in before if layout.token_sentence[f.first] == first]
+        if _coordinated(layout, named):
+            return None  # "X and Y will exchange residents": about both alike
+        return _link(named[0], "subject of the paragraph before, which its paragraph continues")
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
         """"The technopark's press service said …": the organisation of the kind word's kind
-        named last before the figure."""
+        named last before the figure; one of a kind it only also fits when there is none:
+        "the zone" after "its Rudnevo site" is still the zone; one a branch belongs to (a
+        parent) only when no other is named: "the park" after "the IT park that opened as a
+        branch of the Kazan IT Park" is the branch."""
         for word in words:
-            wanted = _fitting(word)
-            earlier = [o for o in self.owners if o.first < token
-                       and self.kinds.get(o.pattern.rule) in wanted]
+            earlier = next((found for named in (self.leading, self.owners)
+                            for kinds in ({word.pattern.rule}, _fitting(word))
+                            if (found := [o for o in named if o.first < token
+                                          and self.kinds.get(o.pattern.rule) in kinds])), [])
             if earlier:
                 return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
                                           f"{word.pattern.rule} named before")
         return None
+
+    @cached_property
+    def leading(self) -> list[Found]:
+        """`owners` that may be what a paragraph or the article is about: not `parents`."""
+        return [f for f in self.owners if (f.first, f.last) not in self.parents]
 
     @cached_property
     def article(self) -> Link:
@@ -398,15 +509,15 @@ class Mentions:
         article about several organisations alike is about none of them."""
         paragraph = self.layout.token_paragraph
         has_title = bool(paragraph) and paragraph[-1] != paragraph[0]
-        body = [f for f in self.owners if not has_title or paragraph[f.first] != paragraph[0]]
+        body = [f for f in self.leading if not has_title or paragraph[f.first] != paragraph[0]]
         where = "body" if body or not has_title else "headline"
-        mentions = Counter(f.pattern.rule for f in body or self.owners)
+        mentions = Counter(f.pattern.rule for f in body or self.leading)
         if not mentions:
             return Link(None, "no organisation it is about")
         ((top, count),) = mentions.most_common(1)
         if 2 * count > sum(mentions.values()):
             return Link(top, f"the organisation the article's {where} is about")
-        first = (body or self.owners)[0].pattern.rule
+        first = (body or self.leading)[0].pattern.rule
         if mentions[first] == count:
             return Link(first, f"the organisation the article's {where} names first and most")
         return Link(None, "no organisation it is about: the article is about several")
@@ -423,26 +534,85 @@ def _russian_name(layout: Layout, first: int) -> bool:
             and "а" <= word[1:2].lower() <= "я")
 
 
-def _plural(layout: Layout, kind: Found, plural_words: frozenset[str]) -> bool:
-    """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks"
-    (German "Technoparks" alone is also a genitive singular), "три технопарка"."""
-    if layout.tokens[kind.last].norm in plural_words:
+def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
+            ambiguous: frozenset[str]) -> bool:
+    """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks",
+    "три технопарка"; German "Technoparks", also a genitive singular, unless a singular
+    genitive article comes before it ("des Technoparks"): "in den Moskauer Technoparks",
+    "für den Ausbau von Technoparks" are plural."""
+    last = layout.tokens[kind.last].norm
+    if last in plural_words:
         return True
     before = layout.tokens[kind.first - 1].norm if kind.first else ""
-    return (before.isdigit() and before != "1") or before in COUNT_WORDS
+    if (before.isdigit() and before != "1") or before in COUNT_WORDS:
+        return True
+    if last not in ambiguous:
+        return False
+    clause = layout.token_clause[kind.first]
+    return not any(layout.tokens[i].norm in SINGULAR_GENITIVES
+                   for i in range(max(kind.first - SINGULAR_GAP - 1, 0), kind.first)
+                   if layout.token_clause[i] == clause)
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:
-    """Whether only a small word ("в", "in") comes before `found` in its clause."""
+    """Whether only small words ("в", "in the") come before `found` in its clause."""
     clause, sentence = layout.token_clause[found.first], layout.token_sentence[found.first]
     before = 0
     for i in range(found.first - 1, -1, -1):
         if layout.token_clause[i] != clause or layout.token_sentence[i] != sentence:
             break
-        if layout.tokens[i].norm not in LINK_WORDS or before:
+        if layout.tokens[i].norm not in LINK_WORDS or before == OPENING_WORDS:
             return False
         before += 1
     return True
+
+
+def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -> bool:
+    """Whether a branch word comes at most `BRANCH_GAP` words before `found` in its clause:
+    "a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". A site named in
+    apposition ("площадке «МИЭТ»") is a site itself, so the caller leaves sites out."""
+    clause = layout.token_clause[found.first]
+    for i in range(found.first - 1, max(found.first - BRANCH_GAP - 2, -1), -1):
+        if layout.token_clause[i] != clause:
+            return False
+        if layout.tokens[i].norm in branches:
+            return True
+    return False
+
+
+def _is_source(layout: Layout, found: Found) -> bool:
+    """Whether `found` follows a word that makes it where money comes from ("received 2
+    billion rubles from the federal budget", "из федерального бюджета", "aus dem
+    Bundeshaushalt") with only small words between: a source, not the clause's scope."""
+    for i in range(found.first - 1, max(found.first - OPENING_WORDS - 1, -1), -1):
+        word = layout.tokens[i].norm
+        if word in SOURCE_WORDS:
+            return True
+        if word not in LINK_WORDS:
+            return False
+    return False
+
+
+def _nearer_number(layout: Layout, value: Span, found: Found) -> bool:
+    """Whether another number of `found`'s clause stands nearer to it than the figure's value
+    does: "170 von landesweit 817 Residenten" puts the scope on 817."""
+    def distance(a: int, b: int) -> int:
+        return max(found.first - b, a - found.last)
+
+    clause, own = layout.token_clause[found.first], distance(*value)
+    return any(layout.tokens[i].norm[:1].isdigit() and layout.token_clause[i] == clause
+               and not value[0] <= i <= value[1] and distance(i, i) < own
+               for i in range(max(found.first - own, 0),
+                              min(found.last + own + 1, len(layout.tokens))))
+
+
+def _coordinated(layout: Layout, named: list[Found]) -> bool:
+    """Whether the first two organisations named are joined by "и", "and", "und" or a comma
+    alone: subjects alike ("Академпарк и IT-парк Казани начнут …")."""
+    if len(named) < 2 or named[0].pattern.rule == named[1].pattern.rule:
+        return False
+    between = [layout.tokens[i].norm for i in range(named[0].last + 1, named[1].first)]
+    return len(between) <= 1 and all(w in COORDINATORS for w in between)
 
 
 def _by_sentence(layout: Layout, found: list[Found]) -> dict[int, list[Found]]:

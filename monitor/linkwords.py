@@ -78,6 +78,15 @@ singular: German "Technoparks" is also a genitive singular). A kind word in the 
 several organisations, "in these technoparks", "в технопарках страны": a figure next to one is
 about the group, not about one park."""
 
+AMBIGUOUS_PLURALS: dict[str, frozenset[str]] = {
+    "de": frozenset("technoparks technologieparks industrieparks gewerbeparks parks".split()),
+}
+"""Forms that are a plural or a genitive singular (German "Technoparks"): plural unless one
+of `SINGULAR_GENITIVES` comes right before ("des Technoparks")."""
+
+SINGULAR_GENITIVES = frozenset("des eines dieses jenes jedes seines ihres unseres".split())
+"""German articles and determiners of a genitive singular."""
+
 COUNT_WORDS = frozenset("""
 два две три четыре пять шесть семь восемь девять десять оба обе несколько
 двух трёх трех четырёх четырех пяти шести семи восьми девяти десяти нескольких
@@ -123,3 +132,23 @@ der des die dem den im in bei beim von vom am an für
 """Small words that may stand between a figure and the organisation its noun phrase names:
 "выручка резидентов в ОЭЗ «Алабуга»", "the residents of the Academpark", "Umsatz der
 Mieter im Technopark"."""
+
+COORDINATORS = frozenset("и and und sowie".split())
+"""Words that join subjects alike: "Академпарк и IT-парк Казани начнут …" is about both, so a
+paragraph that continues it is about neither (a comma between names is no word and also
+joins them)."""
+
+BRANCH_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("площадка площадки площадке площадку площадкой площадок площадкам "
+                    "филиал филиала филиале филиалу филиалом филиалы филиалов".split()),
+    "en": frozenset("branch branches site sites campus".split()),
+    "de": frozenset("filiale zweigstelle außenstelle ableger standort standorts".split()),
+}
+"""Words for a branch or site of an organisation, by language, as written: an organisation
+named right after one ("a branch of the Kazan IT Park", "вторая площадка казанского
+ИТ-парка", "ein Ableger des IT-Parks Kasan") is what the branch belongs to, while the
+sentences that follow speak of the branch."""
+
+SOURCE_WORDS = frozenset("из from aus".split())
+"""Prepositions that make a country word the source of money, not the scope of a figure: "the
+fund received 2 billion rubles from the federal budget" is the fund's figure."""

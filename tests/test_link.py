@@ -16,6 +16,7 @@ RULES = RulesFile.model_validate({
         {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
          "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
          "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
+        {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»", "kind": "sez_site"},
         {"id": "tomsk-sez", "name": "ОЭЗ «Томск»", "aliases": {"en": ["Tomsk SEZ"]},
          "kind": "sez",
          "place": ["Томск", "Томская область", "Tomsk", "Tomsk Region", "Gebiet Tomsk"]},
@@ -28,6 +29,9 @@ RULES = RulesFile.model_validate({
         {"id": "itpark-kazan", "name": "IT-парк Казани",
          "aliases": {"en": ["Kazan IT Park"], "de": ["IT-Park Kasan"]},
          "kind": "it_park", "place": ["Казань", "Kazan", "Kasan"]},
+        {"id": "itpark-chelny", "name": "IT-парк Набережных Челнов",
+         "aliases": {"en": ["Chelny IT Park"], "de": ["IT-Park Tschelny"]}, "kind": "it_park",
+         "place": ["Набережные Челны", "Naberezhnye Chelny", "Nabereschnyje Tschelny"]},
         {"id": "innopolis", "name": "Иннополис", "aliases": {"en": ["Innopolis"],
                                                             "de": ["Innopolis"]},
          "kind": "sez", "place": ["Иннополис"]},
@@ -266,6 +270,160 @@ def test_a_kind_word_in_the_clause_names_the_owner(
 def test_a_paragraph_about_a_group_of_parks_gives_no_organisation(
         matcher: Matcher, text: str, language: str) -> None:
     assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # A paragraph naming no organisation, whose sentence before the figure opens with a region
+    # or sector, is about that whole, though the article is about one park.
+    ("Академпарк открыл третий корпус\nАкадемпарк открыл третий корпус для резидентов.\n"
+     "В Томской области растёт число ИТ-компаний. Их выручка за год составила 90 млрд "
+     "рублей.", "ru", None),
+    ("Academpark opens a third building\nAcadempark has opened a third building.\n"
+     "The sector keeps growing fast. Its companies earned 90 billion rubles last year.",
+     "en", None),
+    ("Akadempark eröffnet Neubau\nDer Akadempark hat ein drittes Gebäude eröffnet.\n"
+     "In der Region Tomsk wächst die IT-Branche. Ihr Umsatz lag bei 90 Milliarden Rubel.",
+     "de", None),
+    # … but one whose sentence speaks of "the technopark" is about the technopark named
+    # before, a region named later in that sentence notwithstanding.
+    ("ОЭЗ «Алабуга» и Академпарк подписали соглашение\nОЭЗ «Алабуга» подписала соглашение с "
+     "Академпарком. ОЭЗ «Алабуга» ждёт его резидентов.\nТехнопарк стал главным "
+     "инновационным центром региона. Сейчас у него 300 резидентов.", "ru", "academpark"),
+    ("Alabuga SEZ and Academpark sign a deal\nThe Alabuga SEZ signed a deal with Academpark. "
+     "The Alabuga SEZ expects its residents.\nThe technopark is the region's main innovation "
+     "hub. It now hosts 300 resident companies.", "en", "academpark"),
+    # "The zone" refers to the zone, not to a site of it named in between, more often.
+    ("Площадка «Алабуга-Север» растёт\nОЭЗ «Алабуга» подвела итоги года.\nБольше всего "
+     "новых резидентов выбрали Площадку «Алабуга-Север»: Площадка «Алабуга-Север» почти "
+     "заполнена.\nИтоги работы зоны опубликованы в "
+     "декабре. Выручка резидентов составила 40 млрд рублей.", "ru", "alabuga"),
+])
+def test_a_paragraph_naming_no_organisation_is_about_what_it_spoke_of_before(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # A quote paragraph continues the paragraph before: its subject, named first, owns the
+    # figure, though the article names another park as often.
+    ("ОЭЗ «Алабуга» и Академпарк\nРезиденты Академпарка, работающие в ОЭЗ «Алабуга», "
+     "нарастили выпуск.\n«Выручка достигла 20 млрд рублей», — сказал директор.\nОЭЗ "
+     "«Алабуга» ждёт новых резидентов.", "ru", "academpark"),
+    ("Academpark and Alabuga SEZ\nResidents of Academpark that work in the Alabuga SEZ "
+     "produced more.\n\"Their revenue reached 20 billion rubles,\" the director said.\n"
+     "The Alabuga SEZ expects new residents.", "en", "academpark"),
+    ("Akadempark und Sonderwirtschaftszone Alabuga\nMieter des Akadempark, die in der "
+     "Sonderwirtschaftszone Alabuga arbeiten, produzierten mehr.\n„Der Umsatz erreichte 20 "
+     "Milliarden Rubel“, sagte der Direktor.\nDie Sonderwirtschaftszone Alabuga erwartet neue "
+     "Mieter.", "de", "academpark"),
+    # The paragraph before is about what it names first, not about what its last sentence
+    # adds.
+    ("Итоги конкурса\nАкадемпарк подвёл итоги конкурса. Победителями стали резиденты ОЭЗ "
+     "«Алабуга».\nСредняя выручка победителей составила 20 млрд рублей.", "ru", "academpark"),
+])
+def test_a_paragraph_naming_nobody_continues_the_subject_of_the_one_before(
+        matcher: Matcher, text: str, language: str, organisation: str) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("ИТ-парк в Набережных Челнах растёт\nИТ-парк в Набережных Челнах открылся в 2012 году как "
+     "филиал IT-парка Казани. Здание заполнено наполовину. Сейчас в нём 40 резидентов.", "ru"),
+    ("Chelny IT park grows\nThe IT park in Naberezhnye Chelny opened in 2012 as a branch of "
+     "the Kazan IT Park. The building is half full. It now hosts 40 resident companies, and "
+     "management expects the park to create 900 jobs.", "en"),
+    ("IT-Park in Tschelny wächst\nDer IT-Park in Nabereschnyje Tschelny wurde 2012 als "
+     "Filiale des IT-Park Kasan eröffnet. Heute sind dort 40 Unternehmen tätig.", "de"),
+])
+def test_the_organisation_a_branch_belongs_to_is_not_what_the_paragraph_is_about(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert {o for *_, o in figures(matcher, text, language)} == {"itpark-chelny"}
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # A sentence that speaks of several parks before the figure is about them, though the
+    # next sentence names one park.
+    ("Технопарки Казани\nВ Казани работают 9 технопарков, инвесторы вложили в их развитие "
+     "30 млрд рублей. Об этом сообщил технопарк «Химград».", "ru", None),
+    ("Kazan technoparks\nKazan has 9 technoparks, and investors have invested 30 billion "
+     "rubles in them. Academpark was the model.", "en", None),
+    # German "Technoparks" is a plural unless a singular genitive article precedes it.
+    ("Technoparks in Kasan\nDer Akadempark ist ein Vorbild. In den Moskauer Technoparks "
+     "arbeiten 900 Unternehmen.", "de", None),
+    ("Ausbau in Nowosibirsk\nDer Akadempark ist ein Vorbild. Für den Ausbau von Technoparks "
+     "stehen 7 Milliarden Rubel an Investitionen bereit.", "de", None),
+    ("Ausbau in Nowosibirsk\nDer Akadempark ist ein Vorbild. Die Mieter des Technoparks "
+     "setzten 7 Milliarden Rubel Umsatz um.", "de", "academpark"),
+    # "Der Park" opens the paragraph's last sentence: a group named later in it is no subject.
+    ("Akadempark wächst\nDer Akadempark wurde 2010 eröffnet.\nDer Park entstand im Rahmen "
+     "eines Programms zum Bau von Technoparks. Heute sind dort 300 Unternehmen tätig.", "de",
+     "academpark"),
+])
+def test_a_sentence_about_several_parks_gives_no_organisation(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    # The paragraph is about the subject of its last sentence naming an organisation (named
+    # first there), not about the one that sentence happened to name last.
+    ("Итоги года\nВыручка резидентов Академпарка и IT-парка Казани составила 20 млрд рублей. "
+     "За год резиденты привлекли 70 млн рублей инвестиций.", "ru"),
+    ("Results\nThe revenue of Academpark residents and of the Kazan IT Park came to 20 billion "
+     "rubles. Over the year the residents attracted 70 million rubles of investment.", "en"),
+    ("Bilanz\nDer Umsatz der Mieter im Akadempark und im IT-Park Kasan lag bei 20 Milliarden "
+     "Rubel. Im Jahr flossen Investitionen von 70 Millionen Rubel.", "de"),
+])
+def test_a_paragraph_is_about_the_subject_of_its_last_naming_sentence(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == ["academpark", "academpark"]
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    # The country's budget as the source of money is no scope: the receiver owns the figure.
+    ("ОЭЗ «Алабуга» получила из федерального бюджета 3 млрд рублей инвестиций.", "ru",
+     "alabuga"),
+    ("The Alabuga SEZ received 3 billion rubles of investment from the federal budget.", "en",
+     "alabuga"),
+    ("Die Sonderwirtschaftszone Alabuga erhielt aus dem Bundeshaushalt Investitionen von 3 "
+     "Milliarden Rubel.", "de", "alabuga"),
+    # … while a clause spent on the country's budget is about the whole.
+    ("ОЭЗ «Алабуга» сообщила, что инвестиции федерального бюджета в технопарки составили 3 "
+     "млрд рублей.", "ru", None),
+])
+def test_the_federal_budget_as_a_source_of_money_is_no_scope(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    # A paragraph naming nobody, whose kind word comes only after the figure, is still about
+    # the organisation of that kind named before.
+    ("Соглашение\nОЭЗ «Алабуга» подписала соглашение с Академпарком.\nСейчас там работают "
+     "более 300 резидентов. Для инвесторов в технопарке действуют льготы.", "ru"),
+    ("Agreement\nThe Alabuga SEZ signed an agreement with Academpark.\nMore than 300 resident "
+     "companies now work there. Investors in the technopark enjoy tax breaks.", "en"),
+    ("Abkommen\nDie Sonderwirtschaftszone Alabuga unterzeichnete ein Abkommen mit dem "
+     "Akadempark.\nDort arbeiten heute mehr als 300 Unternehmen. Für Investoren bietet der "
+     "Technopark Steuervorteile.", "de"),
+])
+def test_a_kind_word_later_in_an_unnamed_paragraph_says_what_it_is_about(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for *_, o in figures(matcher, text, language)] == ["academpark"]
+
+
+@pytest.mark.parametrize("text, language", [
+    # A country word is the scope of the number nearest it, not of every number in its clause.
+    ("В ОЭЗ «Алабуга» работают 60 из 900 резидентов по всей стране.", "ru"),
+    ("The Alabuga SEZ hosts 60 of the nationwide 900 resident companies.", "en"),
+    ("In der Sonderwirtschaftszone Alabuga sind 60 von landesweit 900 Unternehmen ansässig.",
+     "de"),
+])
+def test_a_country_word_is_the_scope_of_the_number_nearest_it(
+        matcher: Matcher, text: str, language: str) -> None:
+    owners = {value: o for _, value, o in figures(matcher, text, language)}
+    assert owners[60] == "alabuga"
+    assert owners.get(900) is None
 
 
 def test_explain_says_why_each_figure_got_its_organisation(matcher: Matcher) -> None:
