@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
               "figure precision", "right metric", "right organisation", "forbidden read"]
     rows = [_row(group, sum(scores, Score()), len(scores))
             for group, scores in sorted(by_group.items())]
+    for label, chosen in (("development", lambda g: g in ("ru", "en", "de")),
+                          ("held-out", lambda g: g.startswith("held-out"))):
+        scores = [s for group, scores in by_group.items() if chosen(group) for s in scores]
+        if scores:
+            rows.append(_row(label, sum(scores, Score()), len(scores)))
     overall = sum((s for scores in by_group.values() for s in scores), Score())
     rows.append(_row("all", overall, sum(len(s) for s in by_group.values())))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
