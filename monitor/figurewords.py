@@ -24,6 +24,14 @@ TRAINING: dict[str, tuple[str, ...]] = {
 подготовил 300 специалистов", "40 Fachkräfte ausgebildet". People counted as trainees or
 graduates are not people at work, and nothing else a metric counts: no figure."""
 
+POSSESSIVES: frozenset[str] = frozenset("""
+его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
+ihres
+""".split())
+"""Possessive determiners ("Seine 70 Mitarbeiter", "its 25 employees", "её 25 сотрудников"):
+a count after one belongs to what was just named. Not "их": before a number it is mostly the
+object pronoun that refers back to a figure ("сейчас их 167")."""
+
 NOT_HOSTS: frozenset[str] = frozenset({"fund", "development_institution", "association",
                                        "ministry"})
 """Kinds of organisation (`Organisation.kind`) that host no firms: the firms counted around a

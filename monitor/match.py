@@ -25,7 +25,14 @@ import ahocorasick
 
 from . import candidates as candidate_phrases
 from .config import RulesFile
-from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, NOT_HOSTS, REFERENCES, TRAINING
+from .figurewords import (
+    GERMAN_LINKS,
+    GERMAN_MEASURES,
+    NOT_HOSTS,
+    POSSESSIVES,
+    REFERENCES,
+    TRAINING,
+)
 from .link import Link, Linker, Mentions, phrases
 from .link import longest as _longest
 from .morph import (
@@ -360,6 +367,10 @@ class Matcher:
             link = mentions.owner((figure.first, figure.last), named_by)
             if index in noun_typed and link.organisation in self._not_hosts:
                 continue  # "a fund to support 220 enterprises": firms it supports
+            if _possessed(layout, figure) and not any(
+                    found.get(sentence) for found in (mentions.owning, mentions.referring)
+                    for sentence in (figure.sentence, figure.sentence - 1)):
+                continue  # "… ist der Entwickler Improve. Seine 70 Mitarbeiter": the firm's
             out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
         headline = {f.sentence for f in figures if f.paragraph == 0} \
@@ -538,6 +549,18 @@ def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str
     text's words."""
     return frozenset(forms(word.lower(), latin_variant(language))[0]
                      for language, listed in words_by_language.items() for word in listed)
+
+
+def _possessed(layout: Layout, figure: Figure) -> bool:
+    """Whether a possessive determiner stands right before the figure ("Seine 70 Mitarbeiter",
+    "its 25 employees"): it refers to what was just named, so with no organisation named or
+    referred to ("die Moskauer Zone … ihre 93 Residentenfirmen") in its sentence or the one
+    before, the count is that of something unmonitored (a resident firm), however the
+    paragraph's context would link it."""
+    before = figure.first - 1
+    return before >= 0 and layout.token_sentence[before] == figure.sentence and \
+        layout.tokens[before].text.lower() in POSSESSIVES and \
+        not layout.text[layout.tokens[before].end:layout.tokens[figure.first].start].strip()
 
 
 def _reportable(quantity: Quantity) -> bool:

@@ -476,6 +476,29 @@ def test_people_taught_are_not_people_at_work(starter: Matcher, language: str, t
             if h.kind == "metric"] == expected
 
 
+
+POSSESSED = [
+    # A possessive refers to what was just named: nothing monitored named just before, the
+    # count belongs to something unmonitored (a resident firm), not to the park.
+    ("de", "Im Technopark Jakutien arbeiten 300 Mitarbeiter.\nEine der Firmen dort ist der "
+     "Entwickler Sofix. Seine 40 Mitarbeiter sitzen im dritten Stock.", [(300, "employees")]),
+    ("en", "Technopark Yakutia employs 300 people.\nOne of its tenants is the studio Pixel. "
+     "Its 25 employees design games.", [(300, "employees")]),
+    ("ru", "В технопарке «Якутия» работают 300 человек.\nОдин из резидентов — студия «Пиксель». "
+     "Её 25 сотрудников делают игры.", [(300, "employees")]),
+    # Named just before, the possessor is the park itself: its figure.
+    ("de", "Der Technopark Jakutien wurde 2012 eröffnet. Seine 40 Residenten arbeiten in der IT.",
+     [(40, "residents")]),
+    ("de", "Für die Moskauer Zone sprachen ihre 93 Residentenfirmen.", [(93, "residents")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), POSSESSED)
+def test_a_possessive_takes_what_was_just_named(starter: Matcher, language: str, text: str,
+                                                expected: list[tuple]) -> None:
+    assert [(h.value, h.metric) for h in starter.match(text, language)
+            if h.kind == "metric"] == expected
+
 SUPPORTED_FIRMS = [
     # A fund or a development institution hosts no firms: those counted around it it supports.
     ("en", "The Bortnik Fund will use the money to back at least 300 small innovative companies.",
