@@ -32,6 +32,17 @@ ihres
 a count after one belongs to what was just named. Not "их": before a number it is mostly the
 object pronoun that refers back to a figure ("сейчас их 167")."""
 
+FORMER: dict[str, tuple[str, ...]] = {
+    "ru": ("бывший", "тогдашний"),
+    "en": ("former", "erstwhile"),
+    "de": ("damalig", "ehemalig", "vormalig", "einstig"),
+}
+"""Words that put an organisation in the past ("in der damaligen Freihandelszone 13
+Unternehmen", "в бывшей промзоне работали 12 предприятий", "the former estate housed 12
+companies"): a count said of it is the predecessor's, not a figure of today's organisation.
+Not "früher", "earlier" or "прежний": they date a value ("früher 13 Unternehmen"), a previous
+figure of the same organisation, and "по-прежнему 547" means "still 547"."""
+
 NOT_HOSTS: frozenset[str] = frozenset({"fund", "development_institution", "association",
                                        "ministry"})
 """Kinds of organisation (`Organisation.kind`) that host no firms: the firms counted around a

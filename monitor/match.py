@@ -26,6 +26,7 @@ import ahocorasick
 from . import candidates as candidate_phrases
 from .config import RulesFile
 from .figurewords import (
+    FORMER,
     GERMAN_LINKS,
     GERMAN_MEASURES,
     NOT_HOSTS,
@@ -217,6 +218,7 @@ class Matcher:
         of that unit is that metric's even without a keyword."""
         self._references = _first_forms(REFERENCES)
         self._training = _first_forms(TRAINING)
+        self._former = _first_forms(FORMER)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -328,8 +330,9 @@ class Matcher:
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
             noun, other = self._noun_phrase(layout, figure, noun_at, variant)
-            if self._trainees(layout, figure, word_forms):
-                other_nouns[index] = -1  # "will graduate 50 specialists": no metric's figure
+            if self._trainees(layout, figure, word_forms) or \
+                    self._predecessor(layout, figure, word_forms):
+                other_nouns[index] = -1  # people taught, a predecessor's firms: no figure
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
@@ -464,6 +467,15 @@ class Matcher:
         return any(word_forms[i] in self._training for i in near
                    if layout.token_clause[i] == figure.clause)
 
+    def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a word that puts an organisation in the past stands just before a count in
+        its clause ("in der damaligen Freihandelszone 13 Unternehmen", "в бывшей промзоне
+        работали 12 предприятий"): the count is the predecessor's, no metric's figure."""
+        if figure.quantity.unit not in UNIT_CLASSES["count"]:
+            return False
+        return any(word_forms[i] in self._former and layout.token_clause[i] == figure.clause
+                   for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
+
     def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
         """The sentences that name their figure by referring back ("их число", "the total")."""
         return {layout.token_sentence[i] for i, form in enumerate(word_forms)
@@ -523,6 +535,9 @@ _MODIFIERS = 2
 _VERB_REACH = 3
 """At most this many words from a count may the verb stand whose object it is: "will graduate
 more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""
+_FORMER_REACH = 4
+"""At most this many words before a count may the word stand that puts its organisation in the
+past: "в бывшей промзоне работали 12", "in der damaligen Freihandelszone 13"."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
 _HYPHEN = re.compile(r"[\-‐‑]")

@@ -499,6 +499,24 @@ def test_a_possessive_takes_what_was_just_named(starter: Matcher, language: str,
     assert [(h.value, h.metric) for h in starter.match(text, language)
             if h.kind == "metric"] == expected
 
+
+PREDECESSORS = [
+    # A count said of a former organisation is the predecessor's, not today's.
+    ("de", "Im Technopark Jakutien arbeiten heute 40 Firmen. Bis 2004 hatten sich in der "
+     "damaligen Gewerbezone 12 Unternehmen angesiedelt.", [(40, "residents")]),
+    ("ru", "Сегодня в технопарке «Якутия» 40 резидентов. До 2004 года в бывшей промзоне "
+     "работали 12 предприятий.", [(40, "residents")]),
+    ("en", "Technopark Yakutia now hosts 40 residents. Back in 2004 the former industrial "
+     "estate housed 12 companies.", [(40, "residents")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), PREDECESSORS)
+def test_a_count_of_a_former_organisation_is_no_figure(starter: Matcher, language: str,
+                                                       text: str, expected: list[tuple]) -> None:
+    assert [(h.value, h.metric) for h in starter.match(text, language)
+            if h.kind == "metric"] == expected
+
 SUPPORTED_FIRMS = [
     # A fund or a development institution hosts no firms: those counted around it it supports.
     ("en", "The Bortnik Fund will use the money to back at least 300 small innovative companies.",
