@@ -243,7 +243,6 @@ def test_selection_errors_are_clear(when: dict, message: str) -> None:
         Condition.model_validate(when)
 
 
-
 def test_a_rule_word_that_is_another_words_lemma_breaks_nothing() -> None:
     """"парке" is a form of "парк" and of "парка"; "Парок" is read as "парка" too, so a rule with
     "Парок" must not stop "ИТ-парке" from matching the IT park, and both must be found."""
@@ -469,14 +468,6 @@ TRAINEES = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), TRAINEES)
-def test_people_taught_are_not_people_at_work(starter: Matcher, language: str, text: str,
-                                              expected: list[tuple]) -> None:
-    assert [(h.value, h.metric) for h in starter.match(text, language)
-            if h.kind == "metric"] == expected
-
-
-
 POSSESSED = [
     # A possessive refers to what was just named: nothing monitored named just before, the
     # count belongs to something unmonitored (a resident firm), not to the park.
@@ -493,13 +484,6 @@ POSSESSED = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), POSSESSED)
-def test_a_possessive_takes_what_was_just_named(starter: Matcher, language: str, text: str,
-                                                expected: list[tuple]) -> None:
-    assert [(h.value, h.metric) for h in starter.match(text, language)
-            if h.kind == "metric"] == expected
-
-
 PREDECESSORS = [
     # A count said of a former organisation is the predecessor's, not today's.
     ("de", "Im Technopark Jakutien arbeiten heute 40 Firmen. Bis 2004 hatten sich in der "
@@ -511,11 +495,13 @@ PREDECESSORS = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), PREDECESSORS)
-def test_a_count_of_a_former_organisation_is_no_figure(starter: Matcher, language: str,
+@pytest.mark.parametrize(("language", "text", "expected"), TRAINEES + POSSESSED + PREDECESSORS)
+def test_counts_of_people_and_firms_that_are_no_figure(starter: Matcher, language: str,
                                                        text: str, expected: list[tuple]) -> None:
+    """People taught, a resident firm's staff, a predecessor's firms."""
     assert [(h.value, h.metric) for h in starter.match(text, language)
             if h.kind == "metric"] == expected
+
 
 SUPPORTED_FIRMS = [
     # A fund or a development institution hosts no firms: those counted around it it supports.
