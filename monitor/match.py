@@ -44,6 +44,7 @@ from .morph import (
     is_noun,
     latin_variant,
     modifies,
+    oblique_count,
 )
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
@@ -331,8 +332,9 @@ class Matcher:
         for index, figure in enumerate(figures):
             noun, other = self._noun_phrase(layout, figure, noun_at, variant)
             if self._trainees(layout, figure, word_forms) or \
-                    self._predecessor(layout, figure, word_forms):
-                other_nouns[index] = -1  # people taught, a predecessor's firms: no figure
+                    self._predecessor(layout, figure, word_forms) or \
+                    (noun is not None and _possessor_group(layout, figure, noun, variant)):
+                other_nouns[index] = -1  # people taught, a predecessor's firms…: no figure
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
@@ -576,6 +578,20 @@ def _possessed(layout: Layout, figure: Figure) -> bool:
     return before >= 0 and layout.token_sentence[before] == figure.sentence and \
         layout.tokens[before].text.lower() in POSSESSIVES and \
         not layout.text[layout.tokens[before].end:layout.tokens[figure.first].start].strip()
+
+
+def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) -> bool:
+    """Whether a count right after another noun is in an oblique case (`oblique_count`):
+    then it is a genitive that qualifies that noun ("отметив разработки 24 резидентов"), and
+    says whose those things are, not how many firms the organisation has. A preposition
+    before it ("из 24 резидентов") or no noun ("сейчас 24 резидента") leaves it a count."""
+    before = figure.first - 1
+    quantity = figure.quantity
+    return before >= 0 and layout.token_sentence[before] == figure.sentence and \
+        quantity.matched.isdigit() and \
+        not layout.text[layout.tokens[before].end:quantity.start].strip() and \
+        is_noun(layout.tokens[before].text, variant) and \
+        oblique_count(int(quantity.value), layout.tokens[noun.first].text)
 
 
 def _reportable(quantity: Quantity) -> bool:

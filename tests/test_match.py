@@ -495,10 +495,25 @@ PREDECESSORS = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), TRAINEES + POSSESSED + PREDECESSORS)
+POSSESSORS = [
+    # A count in a genitive that qualifies another noun ("проекты 24 резидентов") says whose
+    # those things are: no figure of the counted noun's metric. After a number ending in 2-4
+    # the noun would be singular in the nominative ("24 резидента"): the plural shows the case.
+    ("ru", "Технопарк «Якутия» объединяет 40 резидентов. Жюри отметило проекты 24 резидентов "
+     "технопарка.", [(40, "residents")]),
+    ("ru", "В технопарке «Якутия» 40 резидентов. Гранты ушли на разработки 22 компаний.",
+     [(40, "residents")]),
+    ("ru", "В технопарке «Якутия» сейчас 24 резидента.", [(24, "residents")]),
+    ("ru", "Из 24 резидентов технопарка «Якутия» экспортируют продукцию десять.",
+     [(24, "residents"), (10, "residents")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"),
+                         TRAINEES + POSSESSED + PREDECESSORS + POSSESSORS)
 def test_counts_of_people_and_firms_that_are_no_figure(starter: Matcher, language: str,
                                                        text: str, expected: list[tuple]) -> None:
-    """People taught, a resident firm's staff, a predecessor's firms."""
+    """People taught, a resident firm's staff, a predecessor's firms, a possessor group."""
     assert [(h.value, h.metric) for h in starter.match(text, language)
             if h.kind == "metric"] == expected
 
