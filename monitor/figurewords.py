@@ -43,6 +43,15 @@ companies"): a count said of it is the predecessor's, not a figure of today's or
 Not "früher", "earlier" or "прежний": they date a value ("früher 13 Unternehmen"), a previous
 figure of the same organisation, and "по-прежнему 547" means "still 547"."""
 
+TOWNS: dict[str, tuple[str, ...]] = {
+    "ru": ("город",),
+    "en": ("city", "town"),
+    "de": ("Stadt",),
+}
+"""Words for a town. An area that only its unit types, in a clause that names a town and no
+organisation ("Der Stadt wurden 1.400 Hektar Land zugewiesen", "городу отвели 900 га
+земли"), is the town's territory, not an organisation's area."""
+
 NOT_HOSTS: frozenset[str] = frozenset({"fund", "development_institution", "association",
                                        "ministry"})
 """Kinds of organisation (`Organisation.kind`) that host no firms: the firms counted around a

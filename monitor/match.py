@@ -32,6 +32,7 @@ from .figurewords import (
     NOT_HOSTS,
     POSSESSIVES,
     REFERENCES,
+    TOWNS,
     TRAINING,
 )
 from .link import Link, Linker, Mentions, phrases
@@ -220,6 +221,7 @@ class Matcher:
         self._references = _first_forms(REFERENCES)
         self._training = _first_forms(TRAINING)
         self._former = _first_forms(FORMER)
+        self._towns = _first_forms(TOWNS)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -368,6 +370,8 @@ class Matcher:
             if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
                     and index not in noun_typed:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
+            if found is None and self._town_land(layout, figure, mentions, word_forms):
+                continue  # "Der Stadt wurden 1.400 Hektar Land zugewiesen"
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
             if index in noun_typed and link.organisation in self._not_hosts:
@@ -477,6 +481,23 @@ class Matcher:
             return False
         return any(word_forms[i] in self._former and layout.token_clause[i] == figure.clause
                    for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
+
+    def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
+                   word_forms: list[str]) -> bool:
+        """Whether an area's clause names a town before it and no organisation, not even by a
+        kind word ("Der Stadt wurden 1.400 Hektar Land zugewiesen", "the town was allotted 900
+        hectares"): that land is the town's, whatever organisation the paragraph is about."""
+        if figure.quantity.unit not in UNIT_CLASSES["m2"]:
+            return False
+        clause = layout.token_clause
+
+        def in_clause(found: dict[int, list[Found]]) -> bool:
+            return any(clause[f.first] == figure.clause for f in found.get(figure.sentence, ()))
+
+        start = layout.token_at(layout.sentence_starts[figure.sentence])
+        return not in_clause(mentions.owning) and not in_clause(mentions.referring) and any(
+            word_forms[i] in self._towns for i in range(start, figure.first)
+            if clause[i] == figure.clause)
 
     def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
         """The sentences that name their figure by referring back ("их число", "the total")."""

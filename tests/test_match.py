@@ -509,11 +509,26 @@ POSSESSORS = [
 ]
 
 
+TOWN_LAND = [
+    # Land a town is given is the town's territory, not an organisation's area.
+    ("de", "Der Technopark Jakutien hat eine Nutzfläche von 20.000 m². Der Stadt wurden "
+     "zudem 900 Hektar Land zugewiesen.", [(20000, "area")]),
+    ("ru", "Площадь технопарка «Якутия» — 20 тысяч квадратных метров. Городу отвели ещё 900 "
+     "гектаров земли.", [(20000, "area")]),
+    ("en", "Technopark Yakutia has 20,000 square metres of floor space. The town was allotted "
+     "900 hectares of land.", [(20000, "area")]),
+    # A park in a town keeps its area.
+    ("de", "Im Technopark Jakutien in der Stadt Jakutsk stehen 20.000 m² zur Verfügung.",
+     [(20000, "area")]),
+]
+
+
 @pytest.mark.parametrize(("language", "text", "expected"),
-                         TRAINEES + POSSESSED + PREDECESSORS + POSSESSORS)
-def test_counts_of_people_and_firms_that_are_no_figure(starter: Matcher, language: str,
-                                                       text: str, expected: list[tuple]) -> None:
-    """People taught, a resident firm's staff, a predecessor's firms, a possessor group."""
+                         TRAINEES + POSSESSED + PREDECESSORS + POSSESSORS + TOWN_LAND)
+def test_values_that_are_no_figure_of_an_organisation(
+        starter: Matcher, language: str, text: str, expected: list[tuple]) -> None:
+    """People taught, a resident firm's staff, a predecessor's firms, a possessor group, a
+    town's land."""
     assert [(h.value, h.metric) for h in starter.match(text, language)
             if h.kind == "metric"] == expected
 
