@@ -363,6 +363,7 @@ class Matcher:
                 typed[index] = (only, None, f"its unit, which only {only} takes")
         years = _years(layout, find_years(text, language))
         out = []
+        last_of: dict[str, tuple[Figure, str | None]] = {}  # metric -> its last figure, owner
         for index, figure in enumerate(figures):
             if index not in typed:
                 continue
@@ -377,9 +378,11 @@ class Matcher:
             if index in noun_typed and link.organisation in self._not_hosts:
                 continue  # "a fund to support 220 enterprises": firms it supports
             if _possessed(layout, figure) and not any(
-                    found.get(sentence) for found in (mentions.owning, mentions.referring)
+                    named.get(sentence) for named in (mentions.owning, mentions.referring)
                     for sentence in (figure.sentence, figure.sentence - 1)):
                 continue  # "… ist der Entwickler Improve. Seine 70 Mitarbeiter": the firm's
+            link = _continuing(mentions, figure, last_of.get(metric)) or link
+            last_of[metric] = (figure, link.organisation)
             out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
         headline = {f.sentence for f in figures if f.paragraph == 0} \
@@ -587,6 +590,26 @@ def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str
     text's words."""
     return frozenset(forms(word.lower(), latin_variant(language))[0]
                      for language, listed in words_by_language.items() for word in listed)
+
+
+def _continuing(mentions: Mentions, figure: Figure,
+                before: tuple[Figure, str | None] | None) -> Link | None:
+    """The owner of the figure of the same metric in the sentence just before, when the
+    figure's own sentence names nothing an owner or a scope could come from ("… im
+    Hightech-Park wurden 51 Einwohner registriert. … soll die Bewohnerzahl auf 140 erhöht
+    werden"): the text goes on about the same thing, which may not be what the paragraph
+    opened with."""
+    if before is None or before[1] is None:
+        return None
+    previous, organisation = before
+    if previous.sentence != figure.sentence - 1 or previous.paragraph != figure.paragraph:
+        return None
+    if any(named.get(figure.sentence) for named in (
+            mentions.owning, mentions.referring, mentions.countries, mentions.parts,
+            mentions.scopes)):
+        return None
+    return Link(organisation, "the figure of its metric in the sentence before, which it "
+                              "continues")
 
 
 def _possessed(layout: Layout, figure: Figure) -> bool:

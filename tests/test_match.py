@@ -533,6 +533,28 @@ def test_values_that_are_no_figure_of_an_organisation(
             if h.kind == "metric"] == expected
 
 
+
+CONTINUED = [
+    # A sentence that names nothing goes on about what the figure of its metric in the
+    # sentence before was about, even if the paragraph opened with another organisation.
+    ("ru", "Технопарк «Якутия» с 2018 года работает и как IT-парк Якутии. Он привлекает проекты "
+     "со всей республики. В IT-парке за полгода зарегистрирован 51 резидент. К 2024 году "
+     "число резидентов вырастет до 140."),
+    ("en", "Technopark Yakutia has also been the Yakutia IT Park since 2018. It draws projects "
+     "from the whole republic. In the IT park, 51 residents registered in six months. By 2024 "
+     "their number is to grow to 140."),
+    ("de", "Der Technopark Jakutien ist seit 2018 auch der IT-Park Jakutien. Er zieht Projekte "
+     "aus der ganzen Republik an. Im IT-Park wurden in sechs Monaten 51 Residenten "
+     "registriert. Bis 2024 soll die Residentenzahl auf 140 steigen."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), CONTINUED)
+def test_a_sentence_naming_nothing_continues_the_figure_before(starter: Matcher, language: str,
+                                                               text: str) -> None:
+    assert [(h.value, h.organisation) for h in starter.match(text, language)
+            if h.kind == "metric"] == [(51, "it-park-yakutia"), (140, "it-park-yakutia")]
+
 SUPPORTED_FIRMS = [
     # A fund or a development institution hosts no firms: those counted around it it supports.
     ("en", "The Bortnik Fund will use the money to back at least 300 small innovative companies.",
