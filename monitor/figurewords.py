@@ -24,6 +24,34 @@ TRAINING: dict[str, tuple[str, ...]] = {
 подготовил 300 специалистов", "40 Fachkräfte ausgebildet". People counted as trainees or
 graduates are not people at work, and nothing else a metric counts: no figure."""
 
+POSSESSIVES: frozenset[str] = frozenset("""
+его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
+ihres
+""".split())
+"""Possessive determiners ("Seine 70 Mitarbeiter", "its 25 employees", "её 25 сотрудников"):
+a count after one belongs to what was just named. Not "их": before a number it is mostly the
+object pronoun that refers back to a figure ("сейчас их 167")."""
+
+FORMER: dict[str, tuple[str, ...]] = {
+    "ru": ("бывший", "тогдашний"),
+    "en": ("former", "erstwhile"),
+    "de": ("damalig", "ehemalig", "vormalig", "einstig"),
+}
+"""Words that put an organisation in the past ("in der damaligen Freihandelszone 13
+Unternehmen", "в бывшей промзоне работали 12 предприятий", "the former estate housed 12
+companies"): a count said of it is the predecessor's, not a figure of today's organisation.
+Not "früher", "earlier" or "прежний": they date a value ("früher 13 Unternehmen"), a previous
+figure of the same organisation, and "по-прежнему 547" means "still 547"."""
+
+TOWNS: dict[str, tuple[str, ...]] = {
+    "ru": ("город",),
+    "en": ("city", "town"),
+    "de": ("Stadt",),
+}
+"""Words for a town. An area that only its unit types, in a clause that names a town and no
+organisation ("Der Stadt wurden 1.400 Hektar Land zugewiesen", "городу отвели 900 га
+земли"), is the town's territory, not an organisation's area."""
+
 NOT_HOSTS: frozenset[str] = frozenset({"fund", "development_institution", "association",
                                        "ministry"})
 """Kinds of organisation (`Organisation.kind`) that host no firms: the firms counted around a

@@ -25,7 +25,16 @@ import ahocorasick
 
 from . import candidates as candidate_phrases
 from .config import RulesFile
-from .figurewords import GERMAN_LINKS, GERMAN_MEASURES, NOT_HOSTS, REFERENCES, TRAINING
+from .figurewords import (
+    FORMER,
+    GERMAN_LINKS,
+    GERMAN_MEASURES,
+    NOT_HOSTS,
+    POSSESSIVES,
+    REFERENCES,
+    TOWNS,
+    TRAINING,
+)
 from .link import Link, Linker, Mentions, phrases
 from .link import longest as _longest
 from .morph import (
@@ -36,6 +45,7 @@ from .morph import (
     is_noun,
     latin_variant,
     modifies,
+    oblique_count,
 )
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
@@ -210,6 +220,8 @@ class Matcher:
         of that unit is that metric's even without a keyword."""
         self._references = _first_forms(REFERENCES)
         self._training = _first_forms(TRAINING)
+        self._former = _first_forms(FORMER)
+        self._towns = _first_forms(TOWNS)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -321,8 +333,10 @@ class Matcher:
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
             noun, other = self._noun_phrase(layout, figure, noun_at, variant)
-            if self._trainees(layout, figure, word_forms):
-                other_nouns[index] = -1  # "will graduate 50 specialists": no metric's figure
+            if self._trainees(layout, figure, word_forms) or \
+                    self._predecessor(layout, figure, word_forms) or \
+                    (noun is not None and _possessor_group(layout, figure, noun, variant)):
+                other_nouns[index] = -1  # people taught, a predecessor's firms…: no figure
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
@@ -349,6 +363,7 @@ class Matcher:
                 typed[index] = (only, None, f"its unit, which only {only} takes")
         years = _years(layout, find_years(text, language))
         out = []
+        last_of: dict[str, tuple[Figure, str | None]] = {}  # metric -> its last figure, owner
         for index, figure in enumerate(figures):
             if index not in typed:
                 continue
@@ -356,10 +371,18 @@ class Matcher:
             if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
                     and index not in noun_typed:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
+            if found is None and self._town_land(layout, figure, mentions, word_forms):
+                continue  # "Der Stadt wurden 1.400 Hektar Land zugewiesen"
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
             if index in noun_typed and link.organisation in self._not_hosts:
                 continue  # "a fund to support 220 enterprises": firms it supports
+            if _possessed(layout, figure) and not any(
+                    named.get(sentence) for named in (mentions.owning, mentions.referring)
+                    for sentence in (figure.sentence, figure.sentence - 1)):
+                continue  # "… ist der Entwickler Improve. Seine 70 Mitarbeiter": the firm's
+            link = _continuing(mentions, figure, last_of.get(metric)) or link
+            last_of[metric] = (figure, link.organisation)
             out.append((self._metric_hit(layout, figure, metric, link,
                                          years.year(figure), why), [found] if found else []))
         headline = {f.sentence for f in figures if f.paragraph == 0} \
@@ -453,6 +476,32 @@ class Matcher:
         return any(word_forms[i] in self._training for i in near
                    if layout.token_clause[i] == figure.clause)
 
+    def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a word that puts an organisation in the past stands just before a count in
+        its clause ("in der damaligen Freihandelszone 13 Unternehmen", "в бывшей промзоне
+        работали 12 предприятий"): the count is the predecessor's, no metric's figure."""
+        if figure.quantity.unit not in UNIT_CLASSES["count"]:
+            return False
+        return any(word_forms[i] in self._former and layout.token_clause[i] == figure.clause
+                   for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
+
+    def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
+                   word_forms: list[str]) -> bool:
+        """Whether an area's clause names a town before it and no organisation, not even by a
+        kind word ("Der Stadt wurden 1.400 Hektar Land zugewiesen", "the town was allotted 900
+        hectares"): that land is the town's, whatever organisation the paragraph is about."""
+        if figure.quantity.unit not in UNIT_CLASSES["m2"]:
+            return False
+        clause = layout.token_clause
+
+        def in_clause(found: dict[int, list[Found]]) -> bool:
+            return any(clause[f.first] == figure.clause for f in found.get(figure.sentence, ()))
+
+        start = layout.token_at(layout.sentence_starts[figure.sentence])
+        return not in_clause(mentions.owning) and not in_clause(mentions.referring) and any(
+            word_forms[i] in self._towns for i in range(start, figure.first)
+            if clause[i] == figure.clause)
+
     def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
         """The sentences that name their figure by referring back ("их число", "the total")."""
         return {layout.token_sentence[i] for i, form in enumerate(word_forms)
@@ -512,6 +561,9 @@ _MODIFIERS = 2
 _VERB_REACH = 3
 """At most this many words from a count may the verb stand whose object it is: "will graduate
 more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""
+_FORMER_REACH = 4
+"""At most this many words before a count may the word stand that puts its organisation in the
+past: "в бывшей промзоне работали 12", "in der damaligen Freihandelszone 13"."""
 _TIGHT = re.compile(r"[\s\-‐‑]*")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
 _HYPHEN = re.compile(r"[\-‐‑]")
@@ -538,6 +590,52 @@ def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str
     text's words."""
     return frozenset(forms(word.lower(), latin_variant(language))[0]
                      for language, listed in words_by_language.items() for word in listed)
+
+
+def _continuing(mentions: Mentions, figure: Figure,
+                before: tuple[Figure, str | None] | None) -> Link | None:
+    """The owner of the figure of the same metric in the sentence just before, when the
+    figure's own sentence names nothing an owner or a scope could come from ("… im
+    Hightech-Park wurden 51 Einwohner registriert. … soll die Bewohnerzahl auf 140 erhöht
+    werden"): the text goes on about the same thing, which may not be what the paragraph
+    opened with."""
+    if before is None or before[1] is None:
+        return None
+    previous, organisation = before
+    if previous.sentence != figure.sentence - 1 or previous.paragraph != figure.paragraph:
+        return None
+    if any(named.get(figure.sentence) for named in (
+            mentions.owning, mentions.referring, mentions.countries, mentions.parts,
+            mentions.scopes)):
+        return None
+    return Link(organisation, "the figure of its metric in the sentence before, which it "
+                              "continues")
+
+
+def _possessed(layout: Layout, figure: Figure) -> bool:
+    """Whether a possessive determiner stands right before the figure ("Seine 70 Mitarbeiter",
+    "its 25 employees"): it refers to what was just named, so with no organisation named or
+    referred to ("die Moskauer Zone … ihre 93 Residentenfirmen") in its sentence or the one
+    before, the count is that of something unmonitored (a resident firm), however the
+    paragraph's context would link it."""
+    before = figure.first - 1
+    return before >= 0 and layout.token_sentence[before] == figure.sentence and \
+        layout.tokens[before].text.lower() in POSSESSIVES and \
+        not layout.text[layout.tokens[before].end:layout.tokens[figure.first].start].strip()
+
+
+def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) -> bool:
+    """Whether a count right after another noun is in an oblique case (`oblique_count`):
+    then it is a genitive that qualifies that noun ("отметив разработки 24 резидентов"), and
+    says whose those things are, not how many firms the organisation has. A preposition
+    before it ("из 24 резидентов") or no noun ("сейчас 24 резидента") leaves it a count."""
+    before = figure.first - 1
+    quantity = figure.quantity
+    return before >= 0 and layout.token_sentence[before] == figure.sentence and \
+        quantity.matched.isdigit() and \
+        not layout.text[layout.tokens[before].end:quantity.start].strip() and \
+        is_noun(layout.tokens[before].text, variant) and \
+        oblique_count(int(quantity.value), layout.tokens[noun.first].text)
 
 
 def _reportable(quantity: Quantity) -> bool:

@@ -243,6 +243,19 @@ def is_noun(written: str, variant: str) -> bool:
         and word not in NOT_PLURALS
 
 
+def oblique_count(number: int, written: str) -> bool:
+    """Whether a Russian noun after a cardinal shows a case other than the nominative or
+    accusative the cardinal takes: after a number ending in 1-4 (not 11-14) that noun is
+    singular ("24 резидента", "21 компания"), so a plural there ("разработки 24
+    резидентов", "гранты 22 компаниям") marks a genitive, dative or other case. After other
+    numbers the noun is a genitive plural in every case, so they tell nothing (False)."""
+    if number % 10 not in (1, 2, 3, 4) or number % 100 in (11, 12, 13, 14):
+        return False
+    parses = _morph().parse(written.lower())
+    return all("plur" in p.tag for p in parses if p.tag.POS == "NOUN") and \
+        any(p.tag.POS == "NOUN" for p in parses)
+
+
 @lru_cache(maxsize=100_000)
 def modifies(written: str, variant: str) -> bool:
     """Whether a word may stand between a number and the noun it counts ("167 innovative

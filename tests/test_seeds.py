@@ -29,9 +29,7 @@ if not (SEEDS / "expected.yaml").is_file():
 
 EXPECTED = {e.name: e for e in load_expectations(SEEDS / "expected.yaml",
                                                  forbidden=SEED_FORBIDDEN)}
-KNOWN_MISSES = {
-    "001 figure 140 count",
-}
+KNOWN_MISSES: set[str] = set()
 
 
 def _cases() -> list:
