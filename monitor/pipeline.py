@@ -49,6 +49,18 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, 
 PAGE_ATTEMPTS = 3
 """How often an article's page is tried (the first time and on later polls) before the
 feed's text is final."""
+FINAL_PAGE_STATUSES = frozenset({404, 410, 451})
+"""Answers that another try will not change (gone, not found, withheld for legal reasons);
+a refused link (a private address, a malformed URL) will not change either."""
+
+
+@dataclass(frozen=True)
+class PageFailure:
+    """Why an article's page gave no text (stored as `articles.page_error`), and whether
+    trying it again on a later poll could change that."""
+
+    reason: str
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,7 +217,9 @@ class Poller:
                 title = title or page.title or ""
                 page_language, canonical = page.language, page.canonical_url
             else:
-                page_error = page
+                page_error = page.reason
+                if page.final:
+                    page_attempts = PAGE_ATTEMPTS  # no later try could change the answer
                 if page_attempts < PAGE_ATTEMPTS:
                     self._pages_pending += 1
         text = with_title(title, text)
@@ -248,20 +262,22 @@ class Poller:
             return None
         return HealthPolicy(health.target.name, health.failures, source.stale_after)
 
-    def _page(self, source: Source, link: str, trusted: frozenset[Origin]) -> Page | str:
-        """The article page, or why there is none (stored as `articles.page_error`)."""
+    def _page(self, source: Source, link: str,
+              trusted: frozenset[Origin]) -> Page | PageFailure:
+        """The article page, or why there is none."""
         try:
             response = self.fetcher.get(link, trusted=trusted)
         except FetchError as exc:
             logs.event(log, logging.WARNING, "article.page_failed", source=source.name,
                        url=link, error=exc.reason)
-            return exc.reason
+            return PageFailure(exc.reason, final=exc.status in FINAL_PAGE_STATUSES
+                               or exc.reason.startswith("refused:"))
         try:
             return extract_page(response.body, response.url, response.content_type)
         except ExtractError as exc:
             logs.event(log, logging.WARNING, "article.no_text", source=source.name, url=link,
                        error=exc.reason)
-            return exc.reason
+            return PageFailure(exc.reason)
 
 
 def _page_retry(known: KnownArticle | None) -> bool:

@@ -291,6 +291,23 @@ def test_page_retries_are_bounded_then_the_feed_is_cached_again(
                    "page_attempts": 3}
 
 
+@pytest.mark.parametrize("status, tries", [(404, 1), (410, 1), (503, 3)])
+def test_a_page_that_is_gone_is_not_tried_again(tmp_path: Path, http_server: TestServer,
+                                                 status: int, tries: int) -> None:
+    """A 404 or 410 will be the same on every later poll: one try, and the feed is cached
+    again at once. A 503 passes, so it is tried again (bounded)."""
+    http_server.route("/feed.xml", rss([{"guid": "p", "title": "Итоги",
+                                         "link": http_server.url("/p"),
+                                         "description": "Кратко."}]), etag='"v1"')
+    http_server.route("/p", "gone", status=status)
+    opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml")}])
+    for _ in range(4):
+        invoke("poll", *opts)
+    assert http_server.count("/p") == tries
+    (row,) = db_rows(tmp_path, "select page_error, page_attempts from articles")
+    assert row == {"page_error": f"HTTP {status}", "page_attempts": 3}
+
+
 def test_page_failure_reason_is_logged_with_source_and_url(
         tmp_path: Path, http_server: TestServer) -> None:
     """extract_page swallowed every exception without saying why."""
