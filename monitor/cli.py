@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import sys
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from functools import wraps
 from pathlib import Path
@@ -19,7 +20,7 @@ from tabulate import tabulate
 from . import __version__, logs
 from . import candidates as candidate_phrases
 from .alert.sender import deliver_due
-from .config import Config, SourcesFile, load, load_rules, redact_url
+from .config import Config, Source, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
 from .errors import (
     ConfigError,
@@ -326,30 +327,39 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
         technopark-monitor status --db db/monitor.db
     """
     config = load(sources_path, rules_path)
+    # Read only: the configured sources are joined here, not mirrored into the database.
     with Store.existing(db_path) as store:
-        store.sync_sources(config.sources.sources)
         holder = daemon_record(store)
-        rows = store.query(
-            "SELECT s.name, s.enabled, s.last_success, s.last_error, s.consecutive_failures, "
-            "(SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles, "
-            "CASE WHEN s.enabled THEN coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', s.last_polled, "
-            "'+' || s.interval || ' seconds'), 'now') END AS next_run "
-            "FROM sources s ORDER BY s.name")
+        polled = {r["name"]: r for r in store.query(
+            "SELECT s.name, s.last_polled, s.last_success, s.last_error, "
+            "s.consecutive_failures, (SELECT count(*) FROM articles a "
+            "WHERE a.source = s.name) AS articles FROM sources s")}
         alert_counts = {r["status"]: r["n"] for r in store.query(
             "SELECT status, count(*) AS n FROM alerts GROUP BY status")}
     running = holder is not None and holder.alive()
     click.echo(_describe_daemon(holder, running))
-    configured = {s.name for s in config.sources.sources}
     headers = ["source", "enabled", "last success", "last error", "failures", "articles"]
-    table = [[r["name"], "yes" if r["enabled"] else "no", r["last_success"] or "never",
-              r["last_error"] or "", r["consecutive_failures"], r["articles"]]
-             + ([r["next_run"] or ""] if running else [])
-             for r in rows if r["name"] in configured]
+    table = []
+    for source in sorted(config.sources.sources, key=lambda s: s.name):
+        row = polled.get(source.name) or {}
+        table.append([source.name, "yes" if source.enabled else "no",
+                      row.get("last_success") or "never", row.get("last_error") or "",
+                      row.get("consecutive_failures", 0), row.get("articles", 0)]
+                     + ([_next_run(source, row.get("last_polled"))] if running else []))
     click.echo(tabulate(table, headers=headers + (["next run"] if running else [])))
     # Pending and dead always (dead ones need a user's action); the others when there are any.
     counts = {"pending": 0, "sending": 0, "dead": 0, "sent": 0} | alert_counts
     click.echo("alerts: " + ", ".join(f"{n} {status}" for status, n in counts.items()
                                       if n or status in ("pending", "dead")))
+
+
+def _next_run(source: Source, last_polled: str | None) -> str:
+    if not source.enabled:
+        return ""
+    if last_polled is None:
+        return "now"
+    moment = datetime.fromisoformat(last_polled.replace("Z", "+00:00"))
+    return (moment + timedelta(seconds=source.interval)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:

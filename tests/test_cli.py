@@ -199,3 +199,18 @@ def test_read_only_commands_refuse_a_file_that_is_not_a_monitor_database(
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("other")) == \
         ["other.db"]
+
+
+def test_status_reads_and_does_not_write(tmp_path: Path) -> None:
+    """A source added to sources.yaml since the last poll is listed as never polled, and the
+    database is not changed by `status` (found by review: it mirrored the sources first)."""
+    opts = write_config(tmp_path, [{"name": "alpha", "url": "http://127.0.0.1:9/a"}])
+    invoke("poll", *opts)
+    write_config(tmp_path, [{"name": "alpha", "url": "http://127.0.0.1:9/a"},
+                            {"name": "beta", "url": "http://127.0.0.1:9/b"}])
+    lines = invoke("status", *opts).output.splitlines()
+    beta = next(line for line in lines if line.startswith("beta"))
+    assert beta.split()[:3] == ["beta", "yes", "never"]
+    with sqlite3.connect(tmp_path / "monitor.db") as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sources ORDER BY name")]
+    assert names == ["alpha"]
