@@ -77,9 +77,6 @@ NAMED_AFTER: frozenset[str] = frozenset({"им", "имени"})
 PLACE_ARTICLES: frozenset[str] = frozenset({"the"})
 """Words allowed between the preposition and a place: "the technopark in the Tomsk Region"."""
 
-GENITIVE_BEFORE: frozenset[str] = frozenset({"des", "eines"})
-"""German words after which a kind word ending in -s is singular: "des Technoparks Dubna"."""
-
 NOT_NAMES: frozenset[str] = frozenset("""
 the a an this that these those its their our his her your my which what whose
 in at on of for by with from to into as and or but about after before since

@@ -31,7 +31,6 @@ from .candidate_words import (
     CLOSING_QUOTES,
     DESCRIBING,
     ENGLISH_KINDS,
-    GENITIVE_BEFORE,
     KIND_WORDS,
     NAME_WORDS,
     NAMED_AFTER,
@@ -42,7 +41,8 @@ from .candidate_words import (
     QUOTED_WORDS,
     TRANSLITERATION,
 )
-from .morph import LATIN_LANGUAGES, _morph, forms, latin_variant
+from .linkwords import SINGULAR_GENITIVES
+from .morph import LATIN_LANGUAGES, analyzer, forms, latin_variant
 from .tokens import Layout, phrase_words
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -115,7 +115,7 @@ def _head(spelling: str) -> int:
     """The first noun of a spelling (its head), else its last word (a Latin or unknown one)."""
     spelled = phrase_words(spelling)
     return next((i for i, word in enumerate(spelled)
-                 if _CYRILLIC.search(word) and "NOUN" in _morph().parse(word)[0].tag),
+                 if _CYRILLIC.search(word) and "NOUN" in analyzer().parse(word)[0].tag),
                 len(spelled) - 1)
 
 
@@ -201,7 +201,7 @@ def _singular(layout: Layout, kind_word: KindWord, first: int, last: int) -> boo
     head = phrase_words(kind_word.spelling)[-1]
     written = tokens[last].norm
     return written == head or (written == head + "s" and first > 0
-                               and tokens[first - 1].norm in GENITIVE_BEFORE)
+                               and tokens[first - 1].norm in SINGULAR_GENITIVES)
 
 
 @lru_cache(maxsize=4096)
@@ -209,7 +209,7 @@ def _only_plural(word: str, lemma: str) -> bool:
     """Whether every reading of `word` as a form of `lemma` is plural: "парки" of "парк"
     (of "парка", a parka, it could be singular)."""
     return bool(_CYRILLIC.search(word)) and all(
-        p.tag.number == "plur" and "Pltm" not in p.tag for p in _morph().parse(word)
+        p.tag.number == "plur" and "Pltm" not in p.tag for p in analyzer().parse(word)
         if p.normal_form.replace("ё", "е") == lemma)
 
 
@@ -241,7 +241,7 @@ def _after(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first
         return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
                           name_last, None)
     if _capitalised(layout, after):
-        if PERSON_TAGS & _morph().parse(tokens[after].norm)[0].tag.grammemes:
+        if PERSON_TAGS & analyzer().parse(tokens[after].norm)[0].tag.grammemes:
             return None  # "директор технополиса Алексей Грушин"
         name_last = _run(layout, after, 1)
         return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
@@ -402,7 +402,7 @@ def nominative(phrase: str) -> str:
             continue
         parts = []
         for part in word.split("-"):
-            parse = _morph().parse(part.lower())[0]
+            parse = analyzer().parse(part.lower())[0]
             inflected = parse.inflect({"nomn"})
             lower = inflected.word if inflected else part.lower()
             parts.append(lower[:1].upper() + lower[1:] if part[:1].isupper() else lower)

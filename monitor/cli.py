@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from functools import wraps
 from pathlib import Path
@@ -19,6 +19,7 @@ from tabulate import tabulate
 
 from . import __version__, logs
 from . import candidates as candidate_phrases
+from .alert.schedule import iso, parse_iso
 from .alert.sender import deliver_due
 from .config import Config, Source, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
@@ -358,8 +359,7 @@ def _next_run(source: Source, last_polled: str | None) -> str:
         return ""
     if last_polled is None:
         return "now"
-    moment = datetime.fromisoformat(last_polled.replace("Z", "+00:00"))
-    return (moment + timedelta(seconds=source.interval)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(parse_iso(last_polled) + timedelta(seconds=source.interval))
 
 
 def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:

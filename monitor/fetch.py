@@ -288,7 +288,7 @@ def guarded(url: str, deadline: float, trusted: Collection[Origin],
         _current.policy = _OUTSIDE
 
 
-def _shutdown(sock: socket.socket) -> None:
+def shutdown_socket(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked recv; close() would not
     except OSError:
@@ -348,7 +348,8 @@ class _GuardedConnectionMixin:
         sock = getattr(self, "sock", None)
         if deadline == float("inf") or sock is None:
             return super().getresponse()  # type: ignore[misc]
-        timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shutdown, (sock,))
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), shutdown_socket,
+                                (sock,))
         timer.daemon = True
         timer.start()
         try:

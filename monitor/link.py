@@ -172,6 +172,21 @@ def _overlaps(found: Found, taken: set[int]) -> bool:
     return any(i in taken for i in range(found.first, found.last + 1))
 
 
+def _by_language(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """A word table by language, with all languages' words under "" for an article whose
+    language is unknown (worked out once, not per article)."""
+    return {**table, "": frozenset().union(*table.values())}
+
+
+_PLURAL_KIND_WORDS = _by_language(PLURAL_KIND_WORDS)
+_AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
+_BRANCH_WORDS = _by_language(BRANCH_WORDS)
+
+
+def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
+    return table.get(language or "") or table[""]
+
+
 class Linker:
     """Built once with the Matcher: the organisations' kinds and the (kind, place) index."""
 
@@ -199,12 +214,10 @@ class Linker:
                               [f for f in found if f.pattern.kind == "kind"])
         names = sorted(names + listed, key=lambda f: f.first)
         named |= {i for f in listed for i in range(f.first, f.last + 1)}
-        plural_words = PLURAL_KIND_WORDS.get(language or "") or frozenset().union(
-            *PLURAL_KIND_WORDS.values())
+        plural_words = _for_language(_PLURAL_KIND_WORDS, language)
         kinds = longest([f for f in found if f.pattern.kind == "kind"
                          and not _overlaps(f, named)])
-        ambiguous = AMBIGUOUS_PLURALS.get(language or "") or frozenset().union(
-            *AMBIGUOUS_PLURALS.values())
+        ambiguous = _for_language(_AMBIGUOUS_PLURALS, language)
         plural = {(f.first, f.last) for f in kinds
                   if _plural(layout, f, plural_words, ambiguous)}
         places = longest([f for f in found if f.pattern.kind == "place"
@@ -222,7 +235,7 @@ class Linker:
         parts = scoped + [f for f in places if not _overlaps(f, named) and _opens_clause(layout, f)]
         owners = [f for f in organisations if self.kinds.get(f.pattern.rule) not in
                   SPEAKER_KINDS]
-        branches = BRANCH_WORDS.get(language or "") or frozenset().union(*BRANCH_WORDS.values())
+        branches = _for_language(_BRANCH_WORDS, language)
         parents = frozenset((f.first, f.last) for f in owners
                             if self.kinds.get(f.pattern.rule) != "sez_site"
                             and _after_branch_word(layout, f, branches))

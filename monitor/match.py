@@ -315,7 +315,7 @@ class Matcher:
         if not layout.tokens:
             return []
         text = layout.text
-        quantities = [q for q in read_quantities(text, language) if _reportable(q)]
+        quantities = read_quantities(text, language)
         quantities = [q for q, before in zip(quantities, [None, *quantities], strict=False)
                       if not _conversion(text, before, q)]
         if not quantities:
@@ -636,13 +636,6 @@ def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) 
         not layout.text[layout.tokens[before].end:quantity.start].strip() and \
         is_noun(layout.tokens[before].text, variant) and \
         oblique_count(int(quantity.value), layout.tokens[noun.first].text)
-
-
-def _reportable(quantity: Quantity) -> bool:
-    """False for what the numbers reader marks as never a figure. A cap or threshold it
-    returns ("bis zu zwei Millionen Rubel", "выручка не более 150 млн") keeps its qualifier
-    "limit": the rule the text states, at most, never a plain figure."""
-    return not getattr(quantity, "never", False) and getattr(quantity, "role", None) != "never"
 
 
 def _looks_like_year(matched: str) -> bool:

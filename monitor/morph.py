@@ -45,7 +45,7 @@ _LATIN = re.compile(r"[a-zß-ÿ]")
 
 
 @lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
+def analyzer() -> pymorphy3.MorphAnalyzer:
     # The dictionaries ship in the pymorphy3-dicts-ru package: nothing is downloaded.
     return pymorphy3.MorphAnalyzer(lang="ru")
 
@@ -69,7 +69,7 @@ def forms(word: str, variant: str = "en") -> tuple[str, ...]:
     if word.isdigit():
         return (word,)
     if _CYRILLIC.search(word):
-        lemmas = (p.normal_form.replace("ё", "е") for p in _morph().parse(word))
+        lemmas = (p.normal_form.replace("ё", "е") for p in analyzer().parse(word))
         return tuple(dict.fromkeys(lemmas))
     if _LATIN.search(word):
         return (_stemmer(variant).stemWord(word),)
@@ -236,7 +236,7 @@ def is_noun(written: str, variant: str) -> bool:
         return False  # an abbreviation modifies: "50 IT schools"
     word = written.lower()
     if _CYRILLIC.search(word):
-        return _morph().parse(word)[0].tag.POS == "NOUN"
+        return analyzer().parse(word)[0].tag.POS == "NOUN"
     if variant == "de":
         return written[:1].isupper() and written.isalpha()
     return written.isalpha() and written.islower() and word.endswith("s") \
@@ -251,7 +251,7 @@ def oblique_count(number: int, written: str) -> bool:
     numbers the noun is a genitive plural in every case, so they tell nothing (False)."""
     if number % 10 not in (1, 2, 3, 4) or number % 100 in (11, 12, 13, 14):
         return False
-    parses = _morph().parse(written.lower())
+    parses = analyzer().parse(written.lower())
     return all("plur" in p.tag for p in parses if p.tag.POS == "NOUN") and \
         any(p.tag.POS == "NOUN" for p in parses)
 
@@ -267,7 +267,7 @@ def modifies(written: str, variant: str) -> bool:
         return True
     word = written.lower()
     if _CYRILLIC.search(word):
-        return _morph().parse(word)[0].tag.POS in _MODIFIER_TAGS
+        return analyzer().parse(word)[0].tag.POS in _MODIFIER_TAGS
     if word in FUNCTION_WORDS:
         return False
     if variant == "de":

@@ -43,6 +43,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
 from .alert.dispatch import Dispatcher
+from .alert.schedule import parse_iso
 from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
 from .errors import ConfigError, DaemonRunning
@@ -107,8 +108,7 @@ class DaemonRecord:
 
     def age(self) -> float:
         """Seconds since the last heartbeat."""
-        beat = datetime.fromisoformat(self.heartbeat.replace("Z", "+00:00"))
-        return (datetime.now(UTC) - beat).total_seconds()
+        return (datetime.now(UTC) - parse_iso(self.heartbeat)).total_seconds()
 
     def alive(self) -> bool:
         """Live: a recent heartbeat, and on this host a process that still exists (a daemon

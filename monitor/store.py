@@ -572,39 +572,36 @@ class Outbox:
             "('pending', 'sending')", (target,)).fetchone()
         return row[0]
 
-    # The outcome of a send is written only while the sender still holds its claim: rows
-    # still 'sending' under the lease it claimed them with. A sender that outlived its lease
-    # (stalled past it, or its database busy) finds the rows claimed again by another sender,
-    # whose outcome stands; it changes nothing and gets 0 back.
-
     def sent(self, ids: Sequence[str], when: str, lease: str) -> int:
-        with self.store.transaction() as conn:
-            return sum(conn.execute(
-                "UPDATE alerts SET status = 'sent', sent = ?, attempts = attempts + 1, "
-                "last_error = NULL, lease_until = NULL "
-                "WHERE id = ? AND status = 'sending' AND lease_until = ?",
-                (when, i, lease)).rowcount for i in ids)
+        return self._under_claim(ids, lease, "status = 'sent', sent = ?, "
+                                 "attempts = attempts + 1, last_error = NULL", (when,))
 
     def failed(self, ids: Sequence[str], error: str, next_attempt: str | None,
                lease: str) -> int:
         """Record a failed attempt: retry at `next_attempt`, or give up (dead) when None."""
-        with self.store.transaction() as conn:
-            return sum(conn.execute(
-                "UPDATE alerts SET attempts = attempts + 1, last_error = ?, lease_until = NULL, "
-                "status = CASE WHEN ? IS NULL THEN 'dead' ELSE 'pending' END, "
-                "next_attempt = coalesce(?, next_attempt) "
-                "WHERE id = ? AND status = 'sending' AND lease_until = ?",
-                (error, next_attempt, next_attempt, i, lease)).rowcount for i in ids)
+        return self._under_claim(
+            ids, lease, "attempts = attempts + 1, last_error = ?, "
+            "status = CASE WHEN ? IS NULL THEN 'dead' ELSE 'pending' END, "
+            "next_attempt = coalesce(?, next_attempt)", (error, next_attempt, next_attempt))
 
     def release(self, ids: Sequence[str], lease: str, not_before: str | None = None) -> int:
         """Give claimed rows back unsent, without counting an attempt (the sender is stopping,
         or their target just failed and will not be tried again before `not_before`)."""
+        return self._under_claim(
+            ids, lease, "status = 'pending', "
+            "next_attempt = max(next_attempt, coalesce(?, next_attempt))", (not_before,))
+
+    def _under_claim(self, ids: Sequence[str], lease: str, changes: str,
+                     params: tuple[object, ...]) -> int:
+        """Apply `changes` to the rows the sender still holds: still 'sending' under the lease
+        it claimed them with. A sender that outlived its lease (stalled past it, or its
+        database busy) finds the rows claimed again by another sender, whose outcome stands;
+        it changes nothing and gets 0 back. The lease ends with the change."""
         with self.store.transaction() as conn:
             return sum(conn.execute(
-                "UPDATE alerts SET status = 'pending', lease_until = NULL, "
-                "next_attempt = max(next_attempt, coalesce(?, next_attempt)) "
+                f"UPDATE alerts SET {changes}, lease_until = NULL "
                 "WHERE id = ? AND status = 'sending' AND lease_until = ?",
-                (not_before, i, lease)).rowcount for i in ids)
+                (*params, i, lease)).rowcount for i in ids)
 
     def adopt(self, names: dict[str, str]) -> int:
         """Re-key rows written before targets had names (`alerts.target` held the target's

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..fetch import _shutdown
+from ..fetch import shutdown_socket
 
 _current = threading.local()
 """The guard of the send this thread is making, for `track`."""
@@ -72,14 +72,14 @@ class Watchdog:
             self._cut = self._cut or reason
             sockets = list(self._sockets)
         for sock in sockets:
-            _shutdown(sock)
+            shutdown_socket(sock)
 
     def _track(self, sock: socket.socket) -> None:
         with self._lock:
             self._sockets.append(sock)
             cut = self._cut
         if cut is not None:  # cut while this socket was connecting
-            _shutdown(sock)
+            shutdown_socket(sock)
 
 
 def track(sock: socket.socket) -> None:

@@ -63,7 +63,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3
 
 from .. import fetch
 from ..config import Target, redact_url
@@ -163,11 +162,11 @@ class _HTTPSConnection(_Watched, fetch._HTTPSConnection):
     pass
 
 
-class _HTTPPool(urllib3.HTTPConnectionPool):
+class _HTTPPool(fetch._HTTPPool):
     ConnectionCls = _HTTPConnection
 
 
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
+class _HTTPSPool(fetch._HTTPSPool):
     ConnectionCls = _HTTPSConnection
 
 
