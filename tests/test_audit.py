@@ -798,6 +798,28 @@ def test_pending_alerts_follow_a_target_whose_address_is_edited(
     assert webhook_receiver.deliveries[-1].headers["webhook-id"] == pending["id"]
 
 
+def test_pending_email_alerts_follow_a_target_given_one_more_address(
+        tmp_path: Path, http_server: TestServer, smtp_server: SmtpServer) -> None:
+    """The other half of the audit's case: adding an address to an email target kept its
+    alert pending, not dead, and it goes to both addresses."""
+    with socket.socket() as probe:  # a loopback port no mail server listens on
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    opts = yakutia_feed(tmp_path, http_server, outbox_rules(
+        "{email: [a@example.org]}", smtp_port=dead_port))
+    invoke("poll", *opts)
+    (pending,) = db_rows(tmp_path, "select id, status from alerts")
+    assert pending["status"] == "pending"
+    (tmp_path / "rules.yaml").write_text(outbox_rules(
+        "{email: [a@example.org, b@example.org]}", smtp_port=smtp_server.port),
+        encoding="utf-8")
+    make_due(tmp_path)
+    assert "alerts: 1 sent" in invoke("poll", *opts).output
+    (message,) = smtp_server.messages
+    assert message["To"] == "a@example.org, b@example.org"
+    assert pending["id"] in message["Message-ID"]
+
+
 def test_rows_of_an_older_release_are_delivered_after_upgrade(
         tmp_path: Path, http_server: TestServer, webhook_receiver: WebhookReceiver) -> None:
     """Rows queued before target names hold the target's description string."""

@@ -313,3 +313,12 @@ def test_every_module_is_in_the_readme_table_of_modules() -> None:
     modules = {str(p.relative_to(REPO / "monitor")) for p in (REPO / "monitor").rglob("*.py")
                if p.name != "__init__.py"}
     assert not modules - named, f"modules missing from the README: {sorted(modules - named)}"
+
+
+@pytest.mark.parametrize("filename, untrue", [
+    ("README.md", "is not yet found"),               # inflection is matched
+    ("README.md", "alert rules arrive with alert delivery"),  # they have arrived
+    ("rules.yaml", "must stay empty"),               # alert rules are delivered
+])
+def test_statements_the_audit_found_untrue_stay_gone(filename: str, untrue: str) -> None:
+    assert untrue not in (REPO / filename).read_text(encoding="utf-8")

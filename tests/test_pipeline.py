@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from monitor import logs
+from monitor import logs, pipeline
 from monitor.config import load
 from monitor.parse import AUTHOR_MAX_CHARS, parse_feed
 
@@ -236,6 +236,36 @@ def test_apscheduler_tracebacks_are_one_structured_event(capsys) -> None:
     (line,) = capsys.readouterr().err.splitlines()  # its info lines ("Added job") are noise
     assert line.split()[1:3] == ["error", "apscheduler.executors.default"]
     assert 'message="Job' in line and "RuntimeError: job broke" in line
+
+
+def test_any_error_in_a_poll_is_a_recorded_failure_and_the_others_go_on(
+        tmp_path: Path, http_server: TestServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only database errors: a bug anywhere in a poll ends as a fetches row with its
+    reason and a failure for health, and `poll` (like the daemon, which calls the same
+    Poller.poll) goes on to the next source."""
+    serve_news(http_server)
+    opts = write_config(tmp_path, [
+        {"name": "broken", "url": http_server.url("/feed.xml"), "fetch_article": "false"},
+        {"name": "news", "url": http_server.url("/feed.xml"), "fetch_article": "false"}])
+    real = pipeline.parse_feed
+    calls = iter([RuntimeError("parser bug"), None])
+
+    def parse_once_broken(*args, **kwargs):  # the first source's parse fails
+        error = next(calls, None)
+        if error is not None:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse_feed", parse_once_broken)
+    result = invoke("poll", *opts)
+    assert "broken: failed: internal error: RuntimeError: parser bug" in result.output
+    assert "news: 2 new" in result.output
+    assert db_rows(tmp_path, "SELECT source, error FROM fetches ORDER BY id") == [
+        {"source": "broken", "error": "internal error: RuntimeError: parser bug"},
+        {"source": "news", "error": None}]
+    assert db_rows(tmp_path, "SELECT name, consecutive_failures FROM sources ORDER BY name") \
+        == [{"name": "broken", "consecutive_failures": 1},
+            {"name": "news", "consecutive_failures": 0}]
 
 
 def test_locked_database_fails_the_poll_and_its_record_is_written_later(
