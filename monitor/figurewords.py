@@ -90,3 +90,65 @@ nicht auch nur noch schon bereits rund etwa fast mehr weniger davon darunter das
 """.split())
 """English and German words that never modify a noun, so a number followed by one of them
 does not count a noun after it ("created 200 for companies", "auf 140 und Unternehmen")."""
+
+COORDINATORS: frozenset[str] = frozenset({"и", "или", "and", "or", "und", "oder"})
+"""Between two words that modify the same noun ("по 25 абсолютным и относительным
+показателям", "30 small and medium firms", "40 kleine und mittlere Betriebe") a conjunction
+is part of the noun phrase: the number still counts the noun after them."""
+
+APPROXIMATE_TAILS: dict[str, tuple[str, ...]] = {
+    "ru": ("с лишним", "с небольшим", "с гаком", "с половиной"),
+    "en": ("odd", "or so", "plus", "and more"),
+    "de": ("und mehr", "oder mehr", "und etwas"),
+}
+"""Words right after a number that make it approximate and leave it counting the noun after
+them: "десять с лишним лет", "20-odd years", "zehn und mehr Jahre". Without them skipped, the
+number would count no noun and take a keyword of its clause ("лет работы": employees)."""
+
+COUNT_PREPOSITIONS: frozenset[str] = frozenset("""
+из в во по от для среди при у
+from in of at among across with for into by
+aus in im von vom mit bei für unter
+""".split())
+"""Prepositions that make a number and its noun a modifier of another word ("companies from
+14 countries work", "компании из 14 стран работают", "Firmen aus 14 Ländern arbeiten"): the
+verb after that noun says what the head word does, not what the number counts."""
+
+PROSPECTS: dict[str, tuple[str, ...]] = {
+    "ru": ("переговоры", "рейтинг", "конкурс", "претендент", "кандидат"),
+    "en": ("talks", "negotiations", "negotiating", "negotiate", "ranking", "rating", "contest",
+           "shortlist", "candidates"),
+    "de": ("verhandeln", "verhandelt", "Verhandlungen", "Gespräche", "Ranking", "Rating",
+           "Rangliste", "Wettbewerb", "Kandidaten"),
+}
+"""Words that make the firms a clause counts someone's prospects or a list's entrants, not
+its residents: "ведёт переговоры с 30 компаниями", "в рейтинг вошли 40 организаций", "in talks
+with 30 companies", "40 firms made the ranking", "verhandelt mit 30 Unternehmen". A count in
+such a clause, and a part of it ("von denen zehn", "из них десять"), is no figure. Not
+applications: "approved applications from 8 companies" are new residents."""
+
+PART_OPENERS: tuple[str, ...] = (
+    "из них", "из которых", "в том числе", "среди них", "of them", "of which", "of whom",
+    "among them", "von denen", "unter denen", "darunter", "davon")
+"""Words that open a clause about a part of the count before: a part of a count that is no
+figure ("mit 30 Unternehmen verhandelt, von denen zehn Pharmafirmen sind") is none either."""
+
+APPROACHING: frozenset[str] = frozenset("""
+приближается приближаются подбирается подбираются
+nears nearing approaches approaching
+nähert nähern
+""".split())
+"""Verbs in the present that say a count is approached, not reached: "Great Stone nears 100
+residents", "технопарк приближается к 100 резидентам", "der Park nähert sich 100 Residenten".
+The number is a mark, a threshold the text rounds to, not a figure. Not the future
+("приблизится к 20"): that is a forecast, a figure."""
+
+ACTUALLY: dict[str, tuple[str, ...]] = {
+    "ru": ("фактически",),
+    "en": ("actually",),
+    "de": ("tatsächlich", "faktisch"),
+}
+"""Words that set what happened against a plan stated before them in the sentence ("Для
+2020 года планировали 20 резидентов, фактически пришли 13", "the park had planned 20
+residents but actually gained 13", "hatte sich 20 vorgenommen, tatsächlich kamen 13"): the
+planned count is a plan that was missed, not a figure; the actual one is."""

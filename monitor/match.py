@@ -26,11 +26,18 @@ import ahocorasick
 from . import candidates as candidate_phrases
 from .config import RulesFile
 from .figurewords import (
+    ACTUALLY,
+    APPROACHING,
+    APPROXIMATE_TAILS,
+    COORDINATORS,
+    COUNT_PREPOSITIONS,
     FORMER,
     GERMAN_LINKS,
     GERMAN_MEASURES,
     NOT_HOSTS,
+    PART_OPENERS,
     POSSESSIVES,
+    PROSPECTS,
     REFERENCES,
     TOWNS,
     TRAINING,
@@ -49,7 +56,7 @@ from .morph import (
 )
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
-from .tokens import Layout, words
+from .tokens import Layout, Token, words
 
 SNIPPET_MAX = 400
 SEP = "\x1f"
@@ -222,6 +229,10 @@ class Matcher:
         self._training = _first_forms(TRAINING)
         self._former = _first_forms(FORMER)
         self._towns = _first_forms(TOWNS)
+        self._prospects = _first_forms(PROSPECTS)
+        self._actually = _first_forms(ACTUALLY)
+        self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
+        self._part_openers = _phrases(PART_OPENERS)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -335,8 +346,10 @@ class Matcher:
             noun, other = self._noun_phrase(layout, figure, noun_at, variant)
             if self._trainees(layout, figure, word_forms) or \
                     self._predecessor(layout, figure, word_forms) or \
-                    (noun is not None and _possessor_group(layout, figure, noun, variant)):
-                other_nouns[index] = -1  # people taught, a predecessor's firms…: no figure
+                    (noun is not None and _possessor_group(layout, figure, noun, variant)) or \
+                    self._unreal(layout, figure, word_forms) or \
+                    self._part_of_none(layout, figures, index, other_nouns):
+                other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
                 typed[index] = (noun.pattern.rule, noun, f'noun "{noun.pattern.written}"')
@@ -348,10 +361,17 @@ class Matcher:
             elif other is not None and other in keyword_at:
                 # The noun is (in) a keyword: "80 компаний", "500 рабочих мест".
                 other_nouns[index] = keyword_at[other]
+            elif other is not None and not is_noun(layout.tokens[other].text, variant):
+                # "по 25 … показателям и шести расчётным": a noun left out is the one the
+                # figure before counts; when no metric counts that, none counts this one.
+                if index and figures[index - 1].sentence == figure.sentence and \
+                        other_nouns.get(index - 1) == -1:
+                    other_nouns[index] = -1
             elif other is not None:
                 after = other + 1  # "51 Einwohner registriert": the verb says what they are
                 verb = other == figure.last + 1 and after < len(layout.tokens) and \
-                    not is_noun(layout.tokens[after].text, variant)
+                    not is_noun(layout.tokens[after].text, variant) and \
+                    not self._governed(layout, figure)
                 other_nouns[index] = after if verb else -1
         counted = [n for n in nouns if self.metrics[n.pattern.rule].unit == "count"]
         self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
@@ -404,29 +424,55 @@ class Matcher:
         """What a bare count quantifies: (the noun of a counting metric, None) for "547
         компаний", "167 innovative companies", "200 Hightech-Firmen" or the unit word of "70
         тысяч человек"; (None, its index) for a noun no metric counts ("12 technoparks", "287
-        grants", "в 3 регионах"); else (None, None). Words that modify the noun may stand
-        between. A German noun is capitalised: "2022 beschäftigte" is a verb."""
+        grants", "в 3 регионах"); (None, the index of its last adjective) when a Russian noun
+        is left out ("по 25 показателям и шести расчётным"); else (None, None). Words that
+        modify the noun may stand between, joined by "и"/"and"/"und", and after the number
+        words that make it approximate ("десять с лишним лет"). A German noun is capitalised:
+        "2022 beschäftigte" is a verb."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return None, None
         tokens, text = layout.tokens, layout.text
-        end = min(figure.last + _MODIFIERS + 2, len(tokens))
-        for index in range(figure.first + 1, end):
-            if index > figure.last and not _TIGHT.fullmatch(text, tokens[index - 1].end,
-                                                            tokens[index].start):
-                return None, None
-            noun = noun_at.get(index)
-            if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
-                    variant != "de" or tokens[index].text[:1].isupper()):
+        for index in range(figure.first + 1, figure.last + 1):  # "1,500 people", "70 тысяч человек"
+            noun = self._counted(noun_at.get(index), tokens[index], variant)
+            if noun is not None:
                 return noun, None
-            if index > figure.last:
-                if index + 1 < len(tokens) and _HYPHEN.fullmatch(
-                        text, tokens[index].end, tokens[index + 1].start):
-                    continue  # the first part of a hyphenated noun: "Hightech-Firmen"
-                if is_noun(tokens[index].text, variant):
-                    return None, index
-                if not modifies(tokens[index].text, variant):
-                    return None, None
+        index = figure.last + 1 + _tail(tokens, figure.last + 1, self._tails)
+        budget = _MODIFIERS + 1
+        modifier: int | None = None  # the last word seen that modifies the noun
+        while index < len(tokens) and budget > 0:
+            if not _TIGHT.fullmatch(text, tokens[index - 1].end, tokens[index].start):
+                break
+            noun = self._counted(noun_at.get(index), tokens[index], variant)
+            if noun is not None:
+                return noun, None
+            written = tokens[index].text
+            if index + 1 < len(tokens) and _HYPHEN.fullmatch(
+                    text, tokens[index].end, tokens[index + 1].start):
+                budget -= 1  # the first part of a hyphenated noun: "Hightech-Firmen"
+            elif is_noun(written, variant):
+                return None, index
+            elif modifier is not None and tokens[index].norm in COORDINATORS:
+                pass  # "25 абсолютным и относительным показателям": one modifier
+            elif modifies(written, variant):
+                modifier, budget = index, budget - 1
+            else:
+                break
+            index += 1
+        else:
+            if budget == 0:
+                return None, None  # too many words to say what the number counts
+        if modifier is not None and _RUSSIAN.search(tokens[modifier].text) and \
+                not tokens[modifier].text.isupper():
+            return None, modifier  # "и шести расчётным": the noun is left out, not a metric's
         return None, None
+
+    def _counted(self, noun: Found | None, token: Token, variant: str) -> Found | None:
+        """The noun of a counting metric that a word is, if it is one (German nouns are
+        capitalised: "2022 beschäftigte" is a verb)."""
+        if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
+                variant != "de" or token.text[:1].isupper()):
+            return noun
+        return None
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
                        typed: dict[int, tuple[str, Found | None, str]],
@@ -464,6 +510,51 @@ class Matcher:
             if index not in typed:
                 typed[index] = (keyword.pattern.rule, keyword,
                                 f'{_KINDS[keyword.pattern.kind]} "{keyword.pattern.written}"')
+
+    def _governed(self, layout: Layout, figure: Figure) -> bool:
+        """Whether a preposition stands right before a number or its qualifier ("companies
+        from 14 countries", "компании из 14 стран"): the number and its noun then modify
+        another word, and are no subject a verb after them could say something of."""
+        quantity = figure.quantity
+        first = layout.token_at(min(quantity.start, quantity.qualifier_start or quantity.start))
+        return first > 0 and layout.token_sentence[first - 1] == figure.sentence and \
+            layout.tokens[first - 1].norm in COUNT_PREPOSITIONS
+
+    def _unreal(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a value is no fact an organisation reports: a count of firms in a clause
+        about talks, a ranking, a contest or applications (`PROSPECTS`: "verhandelt mit 30
+        Unternehmen", "в рейтинг вошли 40 организаций"); a mark approached, not reached
+        (`APPROACHING`: "nears 100 residents"); or a plan that its sentence goes on to say was
+        missed (`ACTUALLY`: "hatte sich 20 vorgenommen, tatsächlich kamen 13")."""
+        clause, sentence = layout.token_clause, layout.token_sentence
+        low = layout.token_at(layout.sentence_starts[figure.sentence])
+        high = low
+        while high < len(word_forms) and sentence[high] == figure.sentence:
+            high += 1
+        own = [i for i in range(low, high) if clause[i] == figure.clause]
+        if figure.quantity.unit in UNIT_CLASSES["count"] and any(
+                word_forms[i] in self._prospects for i in own):
+            return True
+        if any(layout.tokens[i].norm in APPROACHING
+               for i in range(max(figure.first - _VERB_REACH, low), figure.first)):
+            return True
+        return any(word_forms[i] in self._actually and clause[i] > figure.clause
+                   for i in range(figure.last + 1, high))
+
+    def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
+                      other_nouns: dict[int, int]) -> bool:
+        """Whether a figure is a part ("von denen zehn", "из них десять", "of which ten") of
+        the figure before it in its sentence, which is no figure (`other_nouns` -1)."""
+        figure = figures[index]
+        if index == 0 or other_nouns.get(index - 1) != -1 or \
+                figures[index - 1].sentence != figure.sentence:
+            return False
+        tokens, clause = layout.tokens, layout.token_clause
+        opening = figure.first
+        while opening > 0 and clause[opening - 1] == figure.clause:
+            opening -= 1
+        return any(_tail(tokens, i, self._part_openers)
+                   for i in range(opening, figure.first))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
@@ -567,6 +658,7 @@ past: "в бывшей промзоне работали 12", "in der damaligen 
 _TIGHT = re.compile(r"[\s\-‐‑]*")
 """What may separate the words of one noun phrase: "167 innovative companies", "80 ИТ-компаний"."""
 _HYPHEN = re.compile(r"[\-‐‑]")
+_RUSSIAN = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
 @dataclass
@@ -610,6 +702,19 @@ def _continuing(mentions: Mentions, figure: Figure,
         return None
     return Link(organisation, "the figure of its metric in the sentence before, which it "
                               "continues")
+
+
+def _phrases(written: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Phrases as the sequences of the words the tokenizer makes of them."""
+    return frozenset(tuple(t.norm for t in words(phrase)) for phrase in written)
+
+
+def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
+    """How many words from `index` on one of `phrases` takes, else 0."""
+    for length in sorted({len(p) for p in phrases}, reverse=True):
+        if tuple(t.norm for t in tokens[index:index + length]) in phrases:
+            return length
+    return 0
 
 
 def _possessed(layout: Layout, figure: Figure) -> bool:

@@ -1,0 +1,94 @@
+"""Numbers that read like figures but that an analyst would not record, with the shipped rules:
+what a number counts when its noun is far, left out or governed by a preposition, and
+counts, marks and plans that are no organisation's fact. Each table has rows that must stay
+figures beside those that must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import load_rules
+from monitor.match import Matcher
+
+from helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def starter() -> Matcher:
+    return Matcher(load_rules(REPO / "rules.yaml"))
+
+
+def figures(matcher: Matcher, text: str, language: str) -> list[tuple[str | None, float | None]]:
+    return [(h.metric, h.value) for h in matcher.match(text, language) if h.kind == "metric"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # Modifiers joined by a conjunction still lead to the noun the number counts.
+    ("Жюри оценивало заявки по 25 абсолютным и относительным показателям работы резидентов.",
+     "ru", []),
+    ("В парке работают 40 малых и средних компаний.", "ru", [("residents", 40.0)]),
+    ("Im Park arbeiten 40 kleine und mittlere Unternehmen.", "de", [("residents", 40.0)]),
+    # A noun left out after an adjective is the one the figure before counts.
+    ("Зоны сравнивали по 20 показателям и пяти расчётным: смотрели на работу резидентов.",
+     "ru", []),
+    ("В зоне создано 900 рабочих мест и ещё 300 новых.", "ru", [("jobs", 900.0), ("jobs", 300.0)]),
+    ("Каждый год к рабочим местам зоны добавляется около 300 новых.", "ru", [("jobs", 300.0)]),
+])
+def test_what_a_number_counts_across_modifiers(starter: Matcher, text: str, language: str,
+                                               expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    # Words that make a number approximate are skipped: it counts years, not people.
+    ("Двадцать с лишним лет работы резидентов не прошли даром.", "ru"),
+    ("За десять с небольшим лет работы парк изменился.", "ru"),
+    ("After 20-odd years of work the park changed.", "en"),
+    # A number after a preposition modifies another noun: the verb is not about it.
+    ("Компании из 14 стран работают в парке.", "ru"),
+    ("Companies from 14 countries work in the park.", "en"),
+    ("Firmen aus 14 Ländern arbeiten im Park.", "de"),
+])
+def test_durations_and_governed_counts_are_no_figures(starter: Matcher, text: str,
+                                                      language: str) -> None:
+    assert figures(starter, text, language) == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # Firms in talks, in a ranking or a contest are prospects and entrants, not residents.
+    ("Управляющая компания ведёт переговоры с 30 компаниями.", "ru", []),
+    ("The operator is in talks with 30 companies, of which ten are drug makers.", "en", []),
+    ("Die Verwaltung verhandelt mit 30 Firmen, von denen zwölf Pharmaunternehmen sind.", "de",
+     []),
+    ("В этом году в рейтинг вошли 40 организаций.", "ru", []),
+    ("This year 40 companies made the ranking.", "en", []),
+    ("Im Wettbewerb traten 40 Unternehmen an.", "de", []),
+    # The residents of the same sentence stay figures.
+    ("В зоне работают 57 резидентов; ещё с 30 компаниями ведутся переговоры.", "ru",
+     [("residents", 57.0)]),
+    ("The zone has 57 residents; talks are under way with 30 more companies.", "en",
+     [("residents", 57.0)]),
+])
+def test_prospects_and_entrants_are_no_residents(starter: Matcher, text: str, language: str,
+                                                 expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # A mark approached is no figure; a forecast of reaching it is.
+    ("Технопарк приближается к 200 резидентам.", "ru", []),
+    ("The technopark is nearing 200 residents.", "en", []),
+    ("Der Technopark nähert sich 200 Residenten.", "de", []),
+    ("К 2026 году число резидентов приблизится к 200.", "ru", [("residents", 200.0)]),
+    # A plan its sentence says was missed is no figure; what actually happened is.
+    ("На 2020 год парк планировал 20 новых резидентов, фактически пришли 13 компаний.", "ru",
+     [("residents", 13.0)]),
+    ("The park had planned 20 new residents, but actually 13 companies joined.", "en",
+     [("residents", 13.0)]),
+    ("Geplant waren 20 neue Residenten, tatsächlich kamen 13 Firmen hinzu.", "de",
+     [("residents", 13.0)]),
+    ("Парк планирует привлечь 20 новых резидентов.", "ru", [("residents", 20.0)]),
+])
+def test_marks_and_missed_plans_are_no_figures(starter: Matcher, text: str, language: str,
+                                               expected: list) -> None:
+    assert figures(starter, text, language) == expected
