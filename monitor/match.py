@@ -37,6 +37,7 @@ from .figurewords import (
     NOT_HOSTS,
     PART_OPENERS,
     POSSESSIVES,
+    PRESENTING,
     PROSPECTS,
     REFERENCES,
     TOWNS,
@@ -522,8 +523,9 @@ class Matcher:
 
     def _unreal(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a value is no fact an organisation reports: a count of firms in a clause
-        about talks, a ranking, a contest or applications (`PROSPECTS`: "verhandelt mit 30
-        Unternehmen", "в рейтинг вошли 40 организаций"); a mark approached, not reached
+        about talks, a ranking or a contest (`PROSPECTS`: "verhandelt mit 30 Unternehmen", "в
+        рейтинг вошли 40 организаций") or that present their projects (`PRESENTING`: "Drei
+        Unternehmen haben ihre Projekte vorgestellt"); a mark approached, not reached
         (`APPROACHING`: "nears 100 residents"); or a plan that its sentence goes on to say was
         missed (`ACTUALLY`: "hatte sich 20 vorgenommen, tatsächlich kamen 13")."""
         clause, sentence = layout.token_clause, layout.token_sentence
@@ -533,7 +535,8 @@ class Matcher:
             high += 1
         own = [i for i in range(low, high) if clause[i] == figure.clause]
         if figure.quantity.unit in UNIT_CLASSES["count"] and any(
-                word_forms[i] in self._prospects for i in own):
+                word_forms[i] in self._prospects or
+                (i > figure.last and layout.tokens[i].norm in PRESENTING) for i in own):
             return True
         if any(layout.tokens[i].norm in APPROACHING
                for i in range(max(figure.first - _VERB_REACH, low), figure.first)):

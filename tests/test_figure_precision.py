@@ -63,6 +63,18 @@ def test_durations_and_governed_counts_are_no_figures(starter: Matcher, text: st
     ("В этом году в рейтинг вошли 40 организаций.", "ru", []),
     ("This year 40 companies made the ranking.", "en", []),
     ("Im Wettbewerb traten 40 Unternehmen an.", "de", []),
+    # Firms that present their projects or say what they mean to do are applicants.
+    ("Четыре компании представили свои проекты наблюдательному совету зоны.", "ru", []),
+    ("Forty startups pitched their projects to the park's investors.", "en", []),
+    ("Vier Firmen haben dem Aufsichtsrat ihre Vorhaben vorgestellt.", "de", []),
+    ("Пять инвесторов намерены построить в зоне новые заводы.", "ru", []),
+    ("Five companies plan to build plants in the zone.", "en", []),
+    ("Fünf Unternehmen wollen in der Zone Werke bauen.", "de", []),
+    # A verb before the count is the organisation's: the count stays a figure.
+    ("Технопарк представил отчёт: в нём работают 57 резидентов.", "ru", [("residents", 57.0)]),
+    ("Der Park will 17 neue Residenten gewinnen.", "de", [("residents", 17.0)]),
+    ("The council approved applications from 8 companies with planned investment of "
+     "900 million rubles.", "en", [("residents", 8.0), ("investment", 900000000.0)]),
     # The residents of the same sentence stay figures.
     ("В зоне работают 57 резидентов; ещё с 30 компаниями ведутся переговоры.", "ru",
      [("residents", 57.0)]),
