@@ -158,12 +158,21 @@ residents", "технопарк приближается к 100 резидент
 The number is a mark, a threshold the text rounds to, not a figure. Not the future
 ("приблизится к 20"): that is a forecast, a figure."""
 
+PLANNED: dict[str, tuple[str, ...]] = {
+    "ru": ("планировать", "планироваться", "план", "ожидаться", "рассчитывать", "намечать",
+           "намечаться"),
+    "en": ("planned", "plan", "expected", "targeted", "aimed", "hoped"),
+    "de": ("vorgenommen", "geplant", "Plan", "Ziel", "erwartet", "vorgesehen", "angepeilt"),
+}
+"""Words that make a figure's clause a plan or an expectation (`ACTUALLY`)."""
+
 ACTUALLY: dict[str, tuple[str, ...]] = {
     "ru": ("фактически",),
     "en": ("actually",),
     "de": ("tatsächlich", "faktisch"),
 }
-"""Words that set what happened against a plan stated before them in the sentence ("Для
+"""Words that set what happened against a plan (`PLANNED`) stated before them in the sentence ("Для
 2020 года планировали 20 резидентов, фактически пришли 13", "the park had planned 20
 residents but actually gained 13", "hatte sich 20 vorgenommen, tatsächlich kamen 13"): the
-planned count is a plan that was missed, not a figure; the actual one is."""
+planned count is a plan that was missed, not a figure; the actual one is. Only a plan: "5 млрд
+рублей, фактически вдвое больше" is a figure."""

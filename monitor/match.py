@@ -36,6 +36,7 @@ from .figurewords import (
     GERMAN_MEASURES,
     NOT_HOSTS,
     PART_OPENERS,
+    PLANNED,
     POSSESSIVES,
     PRESENTING,
     PROSPECTS,
@@ -232,6 +233,7 @@ class Matcher:
         self._towns = _first_forms(TOWNS)
         self._prospects = _first_forms(PROSPECTS)
         self._actually = _first_forms(ACTUALLY)
+        self._planned = _first_forms(PLANNED)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
@@ -541,8 +543,9 @@ class Matcher:
         if any(layout.tokens[i].norm in APPROACHING
                for i in range(max(figure.first - _VERB_REACH, low), figure.first)):
             return True
-        return any(word_forms[i] in self._actually and clause[i] > figure.clause
-                   for i in range(figure.last + 1, high))
+        return any(word_forms[i] in self._planned for i in own) and any(
+            word_forms[i] in self._actually and clause[i] > figure.clause
+            for i in range(figure.last + 1, high))
 
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:

@@ -100,6 +100,10 @@ def test_prospects_and_entrants_are_no_residents(starter: Matcher, text: str, la
     ("Geplant waren 20 neue Residenten, tatsächlich kamen 13 Firmen hinzu.", "de",
      [("residents", 13.0)]),
     ("Парк планирует привлечь 20 новых резидентов.", "ru", [("residents", 20.0)]),
+    ("Выручка резидентов составила 5 млрд рублей, фактически вдвое больше, чем год назад.",
+     "ru", [("revenue", 5e9)]),
+    ("Residents earned 5 billion rubles, actually twice as much as a year ago.", "en",
+     [("revenue", 5e9)]),
 ])
 def test_marks_and_missed_plans_are_no_figures(starter: Matcher, text: str, language: str,
                                                expected: list) -> None:
