@@ -128,19 +128,21 @@ such a clause, and a part of it ("von denen zehn", "из них десять"), 
 applications: "approved applications from 8 companies" are new residents."""
 
 PRESENTING: frozenset[str] = frozenset("""
-представили представила представил представят презентовали презентуют намерены намерена
-намерен намереваются планируют планирует собираются собирается хотят хочет
-presented pitched showcased exhibited intend intends plan plans want wants
-vorgestellt präsentiert präsentierten wollen beabsichtigen beabsichtigt planen
+представили представят презентовали презентуют намерены намереваются планируют собираются
+хотят
+presented pitched showcased exhibited intend plan want
+vorgestellt präsentiert präsentierten wollen beabsichtigen planen
 """.split())
 """Verbs by which firms present their projects or say what they mean to do ("Drei Unternehmen
 haben dem Aufsichtsrat ihre Projekte vorgestellt", "три инвестора намерены вложить 2 млрд",
 "40 startups pitched to investors", "five firms plan to move in"): the firms are applicants,
-exhibitors or investors in prospect, not residents. Only after the count in its clause: before
-it the verb is mostly the organisation's ("Технопарк представил отчёт: в нём 57 резидентов",
-"der Park will 17 neue Residenten gewinnen", a target). As written, not by stem: "planned
-investment" after "applications from 8 companies" is no verb of theirs. Not German "will",
-"plant" or English "present": they are also the English auxiliary, a factory, an adjective."""
+exhibitors or investors in prospect, not residents. Only after the count in its clause, and in
+a form that agrees with a plural subject: so the firms counted are what presents or intends.
+Before the count, or in the singular, the verb is mostly the organisation's ("Технопарк
+представил отчёт: в нём 57 резидентов", "девять компаний представил Академпарк", "der Park will
+17 neue Residenten gewinnen", a target). As written, not by stem: "planned investment" after
+"applications from 8 companies" is no verb of theirs. Not German "will", "plant" or English
+"present": they are also the English auxiliary, a factory, an adjective."""
 
 PART_OPENERS: tuple[str, ...] = (
     "из них", "из которых", "в том числе", "среди них", "of them", "of which", "of whom",

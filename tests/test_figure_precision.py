@@ -73,6 +73,8 @@ def test_durations_and_governed_counts_are_no_figures(starter: Matcher, text: st
     # A verb before the count is the organisation's: the count stays a figure.
     ("Технопарк представил отчёт: в нём работают 57 резидентов.", "ru", [("residents", 57.0)]),
     ("Der Park will 17 neue Residenten gewinnen.", "de", [("residents", 17.0)]),
+    ("Больше всего новых резидентов — 12 компаний — представил технопарк.", "ru",
+     [("residents", 12.0)]),
     ("The council approved applications from 8 companies with planned investment of "
      "900 million rubles.", "en", [("residents", 8.0), ("investment", 900000000.0)]),
     # The residents of the same sentence stay figures.
