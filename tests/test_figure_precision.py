@@ -28,6 +28,7 @@ def figures(matcher: Matcher, text: str, language: str) -> list[tuple[str | None
      "ru", []),
     ("В парке работают 40 малых и средних компаний.", "ru", [("residents", 40.0)]),
     ("Im Park arbeiten 40 kleine und mittlere Unternehmen.", "de", [("residents", 40.0)]),
+    ("The park hosts 40 small and medium companies.", "en", [("residents", 40.0)]),
     # A noun left out after an adjective is the one the figure before counts.
     ("Зоны сравнивали по 20 показателям и пяти расчётным: смотрели на работу резидентов.",
      "ru", []),
