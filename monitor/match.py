@@ -324,7 +324,9 @@ class Matcher:
         _imply_rubles(figures)
         typed: dict[int, tuple[str, Found | None, str]] = {}
         # quantity index -> (metric id, the words that named it if any, why)
-        noun_at = {noun.first: noun for noun in nouns}
+        noun_at: dict[int, list[Found]] = defaultdict(list)  # several metrics may count one
+        for noun in nouns:
+            noun_at[noun.first].append(noun)
         keyword_at = {i: keyword.first for keyword in keywords
                       for i in range(keyword.first, keyword.last + 1)}
         other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
@@ -332,7 +334,7 @@ class Matcher:
         named = {(layout.token_clause[k.first], k.pattern.rule) for k in keywords}
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
-            noun, other = self._noun_phrase(layout, figure, noun_at, variant)
+            noun, other = self._noun_phrase(layout, figure, noun_at, variant, keywords)
             if self._trainees(layout, figure, word_forms) or \
                     self._predecessor(layout, figure, word_forms) or \
                     (noun is not None and _possessor_group(layout, figure, noun, variant)):
@@ -395,12 +397,14 @@ class Matcher:
         opening = layout.token_at(layout.sentence_starts[sentence])
         opens = opening == 0 or \
             layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
-        return Figure(quantity, first, layout.token_at(max(quantity.end - 1, quantity.start)),
-                      sentence, layout.token_paragraph[first], layout.token_clause[first],
-                      opens)
+        last = layout.token_at(max(quantity.end - 1, quantity.start))
+        if last > first and layout.tokens[last].start >= quantity.end:
+            last -= 1  # the quantity ends in a dot ("1,5 тыс."): its last word is before it
+        return Figure(quantity, first, last, sentence, layout.token_paragraph[first],
+                      layout.token_clause[first], opens)
 
-    def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
-                     variant: str) -> tuple[Found | None, int | None]:
+    def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
+                     variant: str, keywords: list[Found]) -> tuple[Found | None, int | None]:
         """What a bare count quantifies: (the noun of a counting metric, None) for "547
         компаний", "167 innovative companies", "200 Hightech-Firmen" or the unit word of "70
         тысяч человек"; (None, its index) for a noun no metric counts ("12 technoparks", "287
@@ -411,13 +415,17 @@ class Matcher:
         tokens, text = layout.tokens, layout.text
         end = min(figure.last + _MODIFIERS + 2, len(tokens))
         for index in range(figure.first + 1, end):
-            if index > figure.last and not _TIGHT.fullmatch(text, tokens[index - 1].end,
-                                                            tokens[index].start):
-                return None, None
-            noun = noun_at.get(index)
-            if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
-                    variant != "de" or tokens[index].text[:1].isupper()):
-                return noun, None
+            # The gap after the figure starts where its text ends: the dot of a scale word
+            # is the quantity's ("1,5 тыс. компаний", "2 Tsd. Firmen").
+            gap = max(tokens[index - 1].end, figure.quantity.end)
+            if index > figure.last and (
+                    gap > tokens[index].start or layout.token_sentence[index] != figure.sentence
+                    or not _TIGHT.fullmatch(text, gap, tokens[index].start)):
+                return None, None  # the next sentence's first word counts nothing of this one
+            counting = [n for n in noun_at.get(index, ())
+                        if self.metrics[n.pattern.rule].unit == "count"]
+            if counting and (variant != "de" or tokens[index].text[:1].isupper()):
+                return _counted_as(layout, figure, counting, keywords), None
             if index > figure.last:
                 if index + 1 < len(tokens) and _HYPHEN.fullmatch(
                         text, tokens[index].end, tokens[index + 1].start):
@@ -610,6 +618,25 @@ def _continuing(mentions: Mentions, figure: Figure,
         return None
     return Link(organisation, "the figure of its metric in the sentence before, which it "
                               "continues")
+
+
+def _counted_as(layout: Layout, figure: Figure, counting: list[Found],
+                keywords: list[Found]) -> Found:
+    """The metric a noun counts when several metrics list it (`counting`, in the rules'
+    order): people are counted at work ("650 specialists work there") and as work newly given
+    ("650 specialists have found work", "даст работу тысяче человек", "given jobs to 14
+    thousand young people"). The keyword of one of them nearest the figure in its clause
+    decides, other than one that is the noun itself; with none, the first listed."""
+    if len(counting) == 1:
+        return counting[0]
+    by_metric = {noun.pattern.rule: noun for noun in reversed(counting)}
+    noun = counting[0]
+    clause = layout.token_clause
+    near = [(max(k.first - figure.last, figure.first - k.last, 0), k.first, k.pattern.rule)
+            for k in keywords if k.pattern.rule in by_metric
+            and clause[k.first] == figure.clause
+            and (k.last < noun.first or k.first > noun.last)]
+    return by_metric[min(near)[2]] if near else noun
 
 
 def _possessed(layout: Layout, figure: Figure) -> bool:

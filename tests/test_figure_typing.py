@@ -1,0 +1,61 @@
+"""What a figure counts, in the shipped rules: the noun it quantifies, the verb or synonym that
+names it. Sentences of our own, in the three languages the press writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import load_rules
+from monitor.match import Matcher
+
+from helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def starter() -> Matcher:
+    return Matcher(load_rules(REPO / "rules.yaml"))
+
+
+def typed(matcher: Matcher, text: str, language: str) -> list[tuple]:
+    return [(h.metric, h.value) for h in matcher.match(text, language) if h.kind == "metric"]
+
+
+NOUN_AFTER_A_SCALE_WORD = [
+    # The dot of "тыс." / "Tsd." is the number's, not a gap before the noun it counts.
+    ("ru", "Резидентами парка числятся 1,2 тыс. компаний.", [("residents", 1200)]),
+    ("de", "Im Park sind 1,2 Tsd. Firmen registriert.", [("residents", 1200)]),
+    # The first word of the next paragraph counts nothing of this sentence's number.
+    ("ru", "Число рабочих мест достигло 4 тыс.\nРуководитель зоны доволен.", [("jobs", 4000)]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), NOUN_AFTER_A_SCALE_WORD)
+def test_the_noun_a_scaled_number_counts(starter: Matcher, language: str, text: str,
+                                         expected: list[tuple]) -> None:
+    assert typed(starter, text, language) == expected
+
+
+JOBS_OR_PEOPLE = [
+    # People who found or were given work are jobs created…
+    ("ru", "Новый завод даст работу 800 человек.", [("jobs", 800)]),
+    ("ru", "За полгода в технопарке нашли работу 420 программистов.", [("jobs", 420)]),
+    ("ru", "Количество рабочих мест в зоне превысило 12 тыс. человек.", [("jobs", 12000)]),
+    ("en", "Some 900 people have found work at the park's new labs.", [("jobs", 900)]),
+    ("en", "The new plants gave well-paid jobs to 3 thousand people.", [("jobs", 3000)]),
+    ("de", "Etwa 1.500 Menschen haben im Park Arbeit gefunden.", [("jobs", 1500)]),
+    ("de", "Das Werk schafft 400 neue Stellen.", [("jobs", 400)]),
+    # … people who work there (an imperfective "дает работу", "gives work") are employees.
+    ("ru", "Кластер дает работу 800 человек.", [("employees", 800)]),
+    ("en", "The campus gives work to 3,000 people.", [("employees", 3000)]),
+    ("de", "Das Werk beschäftigt 400 Menschen.", [("employees", 400)]),
+    ("en", "The park employs 2,000 people and plans 500 new jobs.",
+     [("employees", 2000), ("jobs", 500)]),
+    ("ru", "В технопарке трудятся 500 специалистов, к 2030 году появится ещё 300 рабочих мест.",
+     [("employees", 500), ("jobs", 300)]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), JOBS_OR_PEOPLE)
+def test_people_given_work_are_jobs_people_at_work_employees(
+        starter: Matcher, language: str, text: str, expected: list[tuple]) -> None:
+    assert typed(starter, text, language) == expected
