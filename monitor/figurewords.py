@@ -24,6 +24,18 @@ TRAINING: dict[str, tuple[str, ...]] = {
 подготовил 300 специалистов", "40 Fachkräfte ausgebildet". People counted as trainees or
 graduates are not people at work, and nothing else a metric counts: no figure."""
 
+APPLYING: dict[str, tuple[str, ...]] = {
+    "ru": ("заявиться", "претендовать", "претендент", "соискатель"),
+    "en": ("apply", "applied"),
+    "de": ("beworben", "beantragen", "beantragt"),
+}
+"""Words by which firms ask to come in ("100 investors applied for space", "на статус
+претендуют 40 компаний", "Beworben haben sich 30 Firmen"): firms that apply are not yet
+residents, so a count of them is no figure, as people taught (`TRAINING`) are not employees.
+Not the nouns "заявка", "application", "Bewerbung" (nor "bewerben", whose stem is that of
+"Bewerbung"): an application approved ("approved applications from 8 companies") makes
+residents."""
+
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
 ihres
@@ -90,3 +102,12 @@ nicht auch nur noch schon bereits rund etwa fast mehr weniger davon darunter das
 """.split())
 """English and German words that never modify a noun, so a number followed by one of them
 does not count a noun after it ("created 200 for companies", "auf 140 und Unternehmen")."""
+
+PARTITIVES: dict[str, tuple[str, ...]] = {
+    "ru": ("из",),
+    "en": ("of", "the", "these", "those"),
+    "de": ("der", "dieser", "jener"),
+}
+"""Words between a count and the noun it counts when it counts a part of them ("five of the
+newcomers", "пять из новых резидентов", "fünf der neuen Firmen"): a part is counted by the same
+noun. As written, lower case: they are function words, not reduced."""

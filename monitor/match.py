@@ -26,10 +26,12 @@ import ahocorasick
 from . import candidates as candidate_phrases
 from .config import RulesFile
 from .figurewords import (
+    APPLYING,
     FORMER,
     GERMAN_LINKS,
     GERMAN_MEASURES,
     NOT_HOSTS,
+    PARTITIVES,
     POSSESSIVES,
     REFERENCES,
     TOWNS,
@@ -219,9 +221,10 @@ class Matcher:
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
         self._references = _first_forms(REFERENCES)
-        self._training = _first_forms(TRAINING)
+        self._training = _first_forms(TRAINING) | _first_forms(APPLYING)
         self._former = _first_forms(FORMER)
         self._towns = _first_forms(TOWNS)
+        self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -413,8 +416,14 @@ class Matcher:
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return None, None
         tokens, text = layout.tokens, layout.text
-        end = min(figure.last + _MODIFIERS + 2, len(tokens))
+        partitive = 0  # "five of the newcomers", "пять из новых резидентов"
+        while partitive < _PARTITIVE_WORDS and figure.last + partitive + 1 < len(tokens) and \
+                tokens[figure.last + partitive + 1].text.lower() in self._partitives:
+            partitive += 1
+        end = min(figure.last + partitive + _MODIFIERS + 2, len(tokens))
         for index in range(figure.first + 1, end):
+            if figure.last < index <= figure.last + partitive:
+                continue
             # The gap after the figure starts where its text ends: the dot of a scale word
             # is the quantity's ("1,5 тыс. компаний", "2 Tsd. Firmen").
             gap = max(tokens[index - 1].end, figure.quantity.end)
@@ -476,7 +485,9 @@ class Matcher:
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
         will graduate 50 such specialists", "подготовили более 300 специалистов", "40
-        Fachkräfte ausgebildet"): people taught are not people at work."""
+        Fachkräfte ausgebildet"): people taught are not people at work; or the subject of a
+        verb of applying ("100 investors applied for space", "заявки подали 40 компаний"):
+        applicants are not yet residents."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),
@@ -569,6 +580,8 @@ _MODIFIERS = 2
 _VERB_REACH = 3
 """At most this many words from a count may the verb stand whose object it is: "will graduate
 more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""
+_PARTITIVE_WORDS = 2
+"""At most this many words of `PARTITIVES` between a count and its noun: "five of the"."""
 _FORMER_REACH = 4
 """At most this many words before a count may the word stand that puts its organisation in the
 past: "в бывшей промзоне работали 12", "in der damaligen Freihandelszone 13"."""

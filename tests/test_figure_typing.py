@@ -29,11 +29,6 @@ NOUN_AFTER_A_SCALE_WORD = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), NOUN_AFTER_A_SCALE_WORD)
-def test_the_noun_a_scaled_number_counts(starter: Matcher, language: str, text: str,
-                                         expected: list[tuple]) -> None:
-    assert typed(starter, text, language) == expected
-
 
 JOBS_OR_PEOPLE = [
     # People who found or were given work are jobs created…
@@ -55,7 +50,29 @@ JOBS_OR_PEOPLE = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), JOBS_OR_PEOPLE)
-def test_people_given_work_are_jobs_people_at_work_employees(
-        starter: Matcher, language: str, text: str, expected: list[tuple]) -> None:
+
+FIRMS = [
+    # Investors and newcomers at work in a zone are its residents, in every language.
+    ("en", "Today 85 investors run production lines in the zone.", [("residents", 85)]),
+    ("de", "In der Zone sind 12 Investoren tätig.", [("residents", 12)]),
+    ("ru", "Проекты в зоне реализуют 35 инвесторов.", [("residents", 35)]),
+    ("en", "The park welcomed 9 newcomers this spring.", [("residents", 9)]),
+    ("de", "Im Frühjahr kamen 4 Neuzugänge hinzu.", [("residents", 4)]),
+    ("ru", "В этом году в парке 6 новичков.", [("residents", 6)]),
+    # A part is counted by the noun after "of the", "из", "der".
+    ("en", "Four of the newcomers make medical devices.", [("residents", 4)]),
+    ("ru", "Пять из новых резидентов подписали соглашения.", [("residents", 5)]),
+    ("de", "Fünf der neuen Firmen kommen aus China.", [("residents", 5)]),
+    # Firms that apply are not yet residents; an approved application makes one.
+    ("en", "More than 60 investors applied for plots.", []),
+    ("ru", "На статус резидента претендуют 40 компаний.", []),
+    ("de", "Beworben haben sich 30 Firmen.", []),
+    ("en", "The board approved applications from 8 companies.", [("residents", 8)]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"),
+                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS)
+def test_each_figure_typed_by_what_it_counts(starter: Matcher, language: str, text: str,
+                                             expected: list[tuple]) -> None:
     assert typed(starter, text, language) == expected
