@@ -5,13 +5,17 @@ Kept out of rules.yaml because they describe the languages, not what a user moni
 from __future__ import annotations
 
 REFERENCES: dict[str, tuple[str, ...]] = {
-    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план"),
-    "en": ("number", "figure", "forecast", "count", "target"),
-    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel"),
+    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план", "следовать",
+           "следом"),
+    "en": ("number", "figure", "forecast", "count", "target", "followed", "follow"),
+    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel", "folgten", "gefolgt"),
 }
 """Words by which a sentence refers back to a figure before it ("их число выросло до 86",
-"Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167"): with one of
-them, a figure its own words do not type takes that figure's metric."""
+"Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167") or goes on with
+its ranking ("ICT firms followed with 2.1
+billion rubles", "следом идут ИТ-компании с 2,1 млрд", "gefolgt von der IT-Branche mit 2,1
+Mrd."): with one of them, a figure its own words do not type takes that figure's metric. Not
+"total": "applications worth a total of 12 billion" is no figure of the metric before."""
 
 TRAINING: dict[str, tuple[str, ...]] = {
     # Not "выпустить": its object is as often products ("11 из них выпускают продукцию").

@@ -70,9 +70,36 @@ FIRMS = [
     ("en", "The board approved applications from 8 companies.", [("residents", 8)]),
 ]
 
+MONEY = [
+    # Money put, spent, channelled into or brought into a region, private capital: invested.
+    ("en", "The residents plan to put RUB 12 billion into new lines.", [("investment", 12e9)]),
+    ("en", "Some $3 billion was channelled into software firms.", [("investment", 3e9)]),
+    ("en", "The park signed projects worth 6.2 billion rubles.", [("investment", 6.2e9)]),
+    ("ru", "Резиденты потратили на оборудование 450 млн рублей.", [("investment", 4.5e8)]),
+    ("ru", "Ещё 7 млрд рублей дадут внебюджетные источники.", [("investment", 7e9)]),
+    ("ru", "В инфраструктуру парка направлено 2 млрд рублей.", [("investment", 2e9)]),
+    ("de", "Zwei Konzerne steckten 80 Millionen Euro in das Werk.", [("investment", 8e7)]),
+    ("de", "Die Projekte bringen 4 Milliarden Rubel privates Kapital.", [("investment", 4e9)]),
+    ("de", "So wurden 300 Millionen Euro in die Region gebracht.", [("investment", 3e8)]),
+    # Money from the budget, or channelled to a recipient, is funding.
+    ("en", "The state will channel 4 billion rubles to the agencies.", [("grants", 4e9)]),
+    ("ru", "Из федерального бюджета на проект направят 3 млрд рублей.", [("grants", 3e9)]),
+    ("de", "Aus dem Bundeshaushalt kommen 2 Mrd. Rubel.", [("grants", 2e9)]),
+    ("de", "An Steuern flossen 900 Millionen Rubel.", [("taxes", 9e8)]),
+    # Revenue in any currency; a ranking goes on with the metric of its first figure.
+    ("en", "Residents sold services worth $40 million abroad.", [("revenue", 4e7)]),
+    ("ru", "Выручка резидентов достигла $2 млрд.", [("revenue", 2e9)]),
+    ("en", "Electronics makers earned 9 billion rubles. Logistics firms followed with 3.4 "
+           "billion rubles.", [("revenue", 9e9), ("revenue", 3.4e9)]),
+    ("ru", "Электроника заработала 9 млрд рублей. Следом идут ИТ-компании с 2,4 млрд рублей.",
+     [("revenue", 9e9), ("revenue", 2.4e9)]),
+    ("de", "Die Elektronik erwirtschaftete 9 Mrd. Rubel, gefolgt von der IT mit 2,4 Mrd. Rubel.",
+     [("revenue", 9e9), ("revenue", 2.4e9)]),
+]
+
 
 @pytest.mark.parametrize(("language", "text", "expected"),
-                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS)
+                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS + MONEY)
 def test_each_figure_typed_by_what_it_counts(starter: Matcher, language: str, text: str,
                                              expected: list[tuple]) -> None:
     assert typed(starter, text, language) == expected
