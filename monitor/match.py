@@ -358,10 +358,17 @@ class Matcher:
                 verb = other == figure.last + 1 and after < len(layout.tokens) and \
                     not is_noun(layout.tokens[after].text, variant)
                 other_nouns[index] = after if verb else -1
-        counted = [n for n in nouns if self.metrics[n.pattern.rule].unit == "count"]
-        self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
+        counted = _longest(keywords + [n for n in nouns
+                                       if self.metrics[n.pattern.rule].unit == "count"])
+        # A part ("Десять из них работают…", "ten of them work…") counts what the figure it
+        # is a part of counts: it takes that figure's metric before a keyword of its sentence,
+        # which says what the part does; only with nothing to take does the keyword type it.
+        parts = frozenset(i for i, f in enumerate(figures)
+                          if getattr(f.quantity, "role", None) == "part")
+        self._pair_keywords(layout, figures, counted, typed, other_nouns, parts)
         self._inherit(figures, typed, set(other_nouns).difference(typed),
                       self._referring(layout, word_forms))
+        self._pair_keywords(layout, figures, counted, typed, other_nouns)
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
             if index not in typed and only is not None:
@@ -447,7 +454,7 @@ class Matcher:
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
                        typed: dict[int, tuple[str, Found | None, str]],
-                       other_nouns: dict[int, int]) -> None:
+                       other_nouns: dict[int, int], skip: frozenset[int] = frozenset()) -> None:
         """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
         noun a metric counts is its keyword here too ("число работающих предприятий
         приблизится к 20"). A number that counts a noun no metric counts ("287 grants") takes
@@ -458,7 +465,7 @@ class Matcher:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
         pairs = []
         for index, figure in enumerate(figures):
-            if index in typed:
+            if index in typed or index in skip:
                 continue
             for keyword in by_sentence.get(figure.sentence, ()):
                 metric = self.metrics[keyword.pattern.rule]
@@ -531,26 +538,29 @@ class Matcher:
         """A figure its own words leave untyped takes the metric of another figure: a part
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
         ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
-        figure before, that of the figure before it in its sentence, else of the last figure
-        ahead of it in its paragraph or the one before (`_continues`). In text order, so a
-        chain of such sentences is followed. The figure before may be one that counts what no
-        metric counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to
-        take."""
-        last: int | None = None  # the last typed or untyped figure so far
+        figure before, that of the figure before it of its kind (a count, a sum, an area) in
+        its sentence, else of the last such figure ahead of it in its paragraph or the one
+        before (`_continues`): "Five of the newcomers … with projects worth 8.5 billion
+        rubles; five more followed" goes on with the newcomers. In text order, so a chain of
+        such sentences is followed. The figure before may be one that counts what no metric
+        counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to take."""
+        last: dict[str, int] = {}  # kind of unit -> the last typed or untyped figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
             free = index not in typed and index not in untyped
-            if free and last is not None and last not in untyped and (
+            kind = _unit_kind(figure.quantity.unit)
+            before = last.get(kind)
+            if free and before is not None and before not in untyped and (
                     part or figure.sentence in referring or figure.implied):
-                source = figures[last]
+                source = figures[before]
                 if source.sentence == figure.sentence or _continues(source, figure):
-                    metric, found, _why = typed[last]
+                    metric, found, _why = typed[before]
                     same = source.sentence == figure.sentence
                     where = "the figure it is a part of" if part and same else "the figure before"
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
                         typed[index] = (metric, found, f"{where} ({metric})")
             if index in typed or index in untyped:
-                last = index
+                last[kind] = index
 
     def _metric_hit(self, layout: Layout, figure: Figure, metric: str, link: Link,
                     year: int | None, why: str) -> Hit:
@@ -604,6 +614,13 @@ class Figure:
     """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _unit_kind(unit: str | None) -> str:
+    """The kind of a quantity's unit: a count, a sum of money in any currency, else the unit."""
+    if unit in UNIT_CLASSES["count"]:
+        return "count"
+    return "money" if unit in _MONEY else str(unit)
 
 
 def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:

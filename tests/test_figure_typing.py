@@ -97,9 +97,27 @@ MONEY = [
      [("revenue", 9e9), ("revenue", 2.4e9)]),
 ]
 
+FROM_THE_FIGURE_BEFORE = [
+    # A part counts what its whole counts, whatever verb its sentence says it does.
+    ("ru", "Было 72 резидента. Десять из них работают с иностранными инвестициями.",
+     [("residents", 72), ("residents", 10)]),
+    ("en", "There were 72 residents. Ten of them work with foreign capital.",
+     [("residents", 72), ("residents", 10)]),
+    ("de", "Es gab 72 Residenten. Zehn davon arbeiten mit Auslandskapital.",
+     [("residents", 72), ("residents", 10)]),
+    # A sentence that goes on takes the last figure of its kind, past a sum between.
+    ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
+           "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
+    ("ru", "Весной пришли 4 новых резидента с проектами стоимостью 2 млрд рублей. Следом пришли "
+           "ещё 3.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
+    ("de", "Im Frühjahr kamen 4 neue Residenten mit Projekten im Wert von 2 Mrd. Rubel. Im Herbst "
+           "folgten weitere 3.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
+]
+
 
 @pytest.mark.parametrize(("language", "text", "expected"),
-                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS + MONEY)
+                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS + MONEY
+                         + FROM_THE_FIGURE_BEFORE)
 def test_each_figure_typed_by_what_it_counts(starter: Matcher, language: str, text: str,
                                              expected: list[tuple]) -> None:
     assert typed(starter, text, language) == expected
