@@ -81,6 +81,11 @@ MONEY = [
     ("de", "Zwei Konzerne steckten 80 Millionen Euro in das Werk.", [("investment", 8e7)]),
     ("de", "Die Projekte bringen 4 Milliarden Rubel privates Kapital.", [("investment", 4e9)]),
     ("de", "So wurden 300 Millionen Euro in die Region gebracht.", [("investment", 3e8)]),
+    # What building something costs is invested; a grant for it stays a grant.
+    ("ru", "Фирма построит испытательный центр за 700 млн рублей.", [("investment", 7e8)]),
+    ("en", "The firm will build a test centre for 900 million rubles.", [("investment", 9e8)]),
+    ("de", "Die Firma will für 900 Millionen Rubel ein Testzentrum bauen.", [("investment", 9e8)]),
+    ("en", "The state gave a 300 million ruble grant for construction.", [("grants", 3e8)]),
     # Money from the budget, or channelled to a recipient, is funding.
     ("en", "The state will channel 4 billion rubles to the agencies.", [("grants", 4e9)]),
     ("ru", "Из федерального бюджета на проект направят 3 млрд рублей.", [("grants", 3e9)]),
