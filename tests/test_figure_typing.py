@@ -91,9 +91,10 @@ MONEY = [
     ("ru", "Из федерального бюджета на проект направят 3 млрд рублей.", [("grants", 3e9)]),
     ("de", "Aus dem Bundeshaushalt kommen 2 Mrd. Rubel.", [("grants", 2e9)]),
     ("de", "An Steuern flossen 900 Millionen Rubel.", [("taxes", 9e8)]),
-    # Revenue in any currency; a ranking goes on with the metric of its first figure.
+    # Revenue and taxes in any currency; a ranking goes on with the metric of its first figure.
     ("en", "Residents sold services worth $40 million abroad.", [("revenue", 4e7)]),
     ("ru", "Выручка резидентов достигла $2 млрд.", [("revenue", 2e9)]),
+    ("en", "Residents paid $30 million in taxes.", [("taxes", 3e7)]),
     ("en", "Electronics makers earned 9 billion rubles. Logistics firms followed with 3.4 "
            "billion rubles.", [("revenue", 9e9), ("revenue", 3.4e9)]),
     ("ru", "Электроника заработала 9 млрд рублей. Следом идут ИТ-компании с 2,4 млрд рублей.",
