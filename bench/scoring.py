@@ -84,11 +84,24 @@ def load_expectations(path: Path, forbidden: Iterable[float] = ()) -> list[Expec
 
 
 class Resolver:
-    """Organisation names as analysts write them, to rule ids, by the rules' own matcher."""
+    """Organisation names as analysts write them, to rule ids, by the rules' own matcher; and
+    metric hints to metric ids."""
 
     def __init__(self, matcher: Matcher):
         self.matcher = matcher
         self._cache: dict[str, str | None] = {}
+        self._metrics: dict[str, str] = {}
+        for metric in matcher.rules.metrics:
+            for words in metric.keywords.values():
+                self._metrics.update((word.lower(), metric.id) for word in words)
+        for metric in matcher.rules.metrics:
+            self._metrics[metric.id.replace("_", " ").lower()] = metric.id
+
+    def metric(self, hint: str | None) -> str | None:
+        """The id of the metric a label's hint names: expected.yaml writes the kind of figure
+        ("value added", "sales") and leaves the id to the project; a hint names the metric
+        whose id it is (with spaces for underscores) or one of whose keywords it is."""
+        return None if hint is None else self._metrics.get(hint.lower(), hint)
 
     def __call__(self, name: str | None) -> str | None:
         if name is None:
@@ -151,6 +164,7 @@ def score(expected: Expected, hits: Sequence[Hit], resolve: Resolver) -> Score:
     used: set[int] = set()
     for want in expected.figures:
         owner = resolve(want.organisation)
+        metric = resolve.metric(want.metric)
         candidates = [i for i, h in enumerate(figures) if i not in used
                       and h.value is not None and _same_value(h.value, want.value)
                       and UNIT_OF_HIT.get(h.unit or "", h.unit) == want.unit]
@@ -158,16 +172,16 @@ def score(expected: Expected, hits: Sequence[Hit], resolve: Resolver) -> Score:
             result.misses.append(f"figure {want.value:g} {want.unit} ({want.metric}) "
                                  f"«{want.text}»: not found")
             continue
-        best = max(candidates, key=lambda i: (figures[i].metric == want.metric,
+        best = max(candidates, key=lambda i: (figures[i].metric == metric,
                                               figures[i].organisation == owner))
         used.add(best)
         hit = figures[best]
         result.figures_found += 1
-        result.metric_right += hit.metric == want.metric
+        result.metric_right += hit.metric == metric
         result.organisation_right += hit.organisation == owner
-        if hit.metric != want.metric or hit.organisation != owner:
+        if hit.metric != metric or hit.organisation != owner:
             result.misses.append(f"figure {want.value:g} {want.unit} «{want.text}»: read as "
-                                 f"{hit.metric} of {hit.organisation}, expected {want.metric} "
+                                 f"{hit.metric} of {hit.organisation}, expected {metric} "
                                  f"of {owner or want.organisation}")
     limits = {i for i, hit in enumerate(figures) if i not in used and hit.qualifier == LIMIT}
     result.figures_reported = len(figures) - len(limits)

@@ -5,13 +5,17 @@ Kept out of rules.yaml because they describe the languages, not what a user moni
 from __future__ import annotations
 
 REFERENCES: dict[str, tuple[str, ...]] = {
-    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план"),
-    "en": ("number", "figure", "forecast", "count", "target"),
-    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel"),
+    "ru": ("число", "количество", "показатель", "прогноз", "итог", "их", "план", "следовать",
+           "следом"),
+    "en": ("number", "figure", "forecast", "count", "target", "followed", "follow"),
+    "de": ("Zahl", "Anzahl", "Prognose", "Gesamtzahl", "Ziel", "folgten", "gefolgt"),
 }
 """Words by which a sentence refers back to a figure before it ("их число выросло до 86",
-"Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167"): with one of
-them, a figure its own words do not type takes that figure's metric."""
+"Годовой прогноз составляет 10,8 млрд", "было 12 резидентов, сейчас их 167") or goes on with
+its ranking ("ICT firms followed with 2.1
+billion rubles", "следом идут ИТ-компании с 2,1 млрд", "gefolgt von der IT-Branche mit 2,1
+Mrd."): with one of them, a figure its own words do not type takes that figure's metric. Not
+"total": "applications worth a total of 12 billion" is no figure of the metric before."""
 
 TRAINING: dict[str, tuple[str, ...]] = {
     # Not "выпустить": its object is as often products ("11 из них выпускают продукцию").
@@ -23,6 +27,18 @@ TRAINING: dict[str, tuple[str, ...]] = {
 """Verbs whose object is people being taught: "we will graduate 50 such specialists", "вуз
 подготовил 300 специалистов", "40 Fachkräfte ausgebildet". People counted as trainees or
 graduates are not people at work, and nothing else a metric counts: no figure."""
+
+APPLYING: dict[str, tuple[str, ...]] = {
+    "ru": ("заявиться", "претендовать", "претендент", "соискатель"),
+    "en": ("apply", "applied"),
+    "de": ("beworben", "beantragen", "beantragt"),
+}
+"""Words by which firms ask to come in ("100 investors applied for space", "на статус
+претендуют 40 компаний", "Beworben haben sich 30 Firmen"): firms that apply are not yet
+residents, so a count of them is no figure, as people taught (`TRAINING`) are not employees.
+Not the nouns "заявка", "application", "Bewerbung" (nor "bewerben", whose stem is that of
+"Bewerbung"): an application approved ("approved applications from 8 companies") makes
+residents."""
 
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
@@ -178,3 +194,12 @@ ACTUALLY: dict[str, tuple[str, ...]] = {
 residents but actually gained 13", "hatte sich 20 vorgenommen, tatsächlich kamen 13"): the
 planned count is a plan that was missed, not a figure; the actual one is. Only a plan: "5 млрд
 рублей, фактически вдвое больше" is a figure."""
+
+PARTITIVES: dict[str, tuple[str, ...]] = {
+    "ru": ("из",),
+    "en": ("of", "the", "these", "those"),
+    "de": ("der", "dieser", "jener"),
+}
+"""Words between a count and the noun it counts when it counts a part of them ("five of the
+newcomers", "пять из новых резидентов", "fünf der neuen Firmen"): a part is counted by the same
+noun. As written, lower case: they are function words, not reduced."""

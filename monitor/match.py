@@ -27,6 +27,7 @@ from . import candidates as candidate_phrases
 from .config import RulesFile
 from .figurewords import (
     ACTUALLY,
+    APPLYING,
     APPROACHING,
     APPROXIMATE_TAILS,
     COORDINATORS,
@@ -36,6 +37,7 @@ from .figurewords import (
     GERMAN_MEASURES,
     NOT_HOSTS,
     PART_OPENERS,
+    PARTITIVES,
     PLANNED,
     POSSESSIVES,
     PRESENTING,
@@ -228,7 +230,7 @@ class Matcher:
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
         self._references = _first_forms(REFERENCES)
-        self._training = _first_forms(TRAINING)
+        self._training = _first_forms(TRAINING) | _first_forms(APPLYING)
         self._former = _first_forms(FORMER)
         self._towns = _first_forms(TOWNS)
         self._prospects = _first_forms(PROSPECTS)
@@ -236,6 +238,7 @@ class Matcher:
         self._planned = _first_forms(PLANNED)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
+        self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
             for abbreviation in org.abbreviations:
@@ -338,7 +341,9 @@ class Matcher:
         _imply_rubles(figures)
         typed: dict[int, tuple[str, Found | None, str]] = {}
         # quantity index -> (metric id, the words that named it if any, why)
-        noun_at = {noun.first: noun for noun in nouns}
+        noun_at: dict[int, list[Found]] = defaultdict(list)  # several metrics may count one
+        for noun in nouns:
+            noun_at[noun.first].append(noun)
         keyword_at = {i: keyword.first for keyword in keywords
                       for i in range(keyword.first, keyword.last + 1)}
         other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
@@ -346,7 +351,7 @@ class Matcher:
         named = {(layout.token_clause[k.first], k.pattern.rule) for k in keywords}
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
-            noun, other = self._noun_phrase(layout, figure, noun_at, variant)
+            noun, other = self._noun_phrase(layout, figure, noun_at, variant, keywords)
             if self._trainees(layout, figure, word_forms) or \
                     self._predecessor(layout, figure, word_forms) or \
                     (noun is not None and _possessor_group(layout, figure, noun, variant)) or \
@@ -376,10 +381,17 @@ class Matcher:
                     not is_noun(layout.tokens[after].text, variant) and \
                     not self._governed(layout, figure)
                 other_nouns[index] = after if verb else -1
-        counted = [n for n in nouns if self.metrics[n.pattern.rule].unit == "count"]
-        self._pair_keywords(layout, figures, _longest(keywords + counted), typed, other_nouns)
+        counted = _longest(keywords + [n for n in nouns
+                                       if self.metrics[n.pattern.rule].unit == "count"])
+        # A part ("Десять из них работают…", "ten of them work…") counts what the figure it
+        # is a part of counts: it takes that figure's metric before a keyword of its sentence,
+        # which says what the part does; only with nothing to take does the keyword type it.
+        parts = frozenset(i for i, f in enumerate(figures)
+                          if getattr(f.quantity, "role", None) == "part")
+        self._pair_keywords(layout, figures, counted, typed, other_nouns, parts)
         self._inherit(figures, typed, set(other_nouns).difference(typed),
                       self._referring(layout, word_forms))
+        self._pair_keywords(layout, figures, counted, typed, other_nouns)
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
             if index not in typed and only is not None:
@@ -418,12 +430,14 @@ class Matcher:
         opening = layout.token_at(layout.sentence_starts[sentence])
         opens = opening == 0 or \
             layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
-        return Figure(quantity, first, layout.token_at(max(quantity.end - 1, quantity.start)),
-                      sentence, layout.token_paragraph[first], layout.token_clause[first],
-                      opens)
+        last = layout.token_at(max(quantity.end - 1, quantity.start))
+        if last > first and layout.tokens[last].start >= quantity.end:
+            last -= 1  # the quantity ends in a dot ("1,5 тыс."): its last word is before it
+        return Figure(quantity, first, last, sentence, layout.token_paragraph[first],
+                      layout.token_clause[first], opens)
 
-    def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, Found],
-                     variant: str) -> tuple[Found | None, int | None]:
+    def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
+                     variant: str, keywords: list[Found]) -> tuple[Found | None, int | None]:
         """What a bare count quantifies: (the noun of a counting metric, None) for "547
         компаний", "167 innovative companies", "200 Hightech-Firmen" or the unit word of "70
         тысяч человек"; (None, its index) for a noun no metric counts ("12 technoparks", "287
@@ -436,22 +450,30 @@ class Matcher:
             return None, None
         tokens, text = layout.tokens, layout.text
         for index in range(figure.first + 1, figure.last + 1):  # "1,500 people", "70 тысяч человек"
-            noun = self._counted(noun_at.get(index), tokens[index], variant)
+            noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
                 return noun, None
         index = figure.last + 1 + _tail(tokens, figure.last + 1, self._tails)
         budget = _MODIFIERS + 1
+        partitives = 0  # "five of the newcomers", "пять из новых резидентов"
         modifier: int | None = None  # the last word seen that modifies the noun
         while index < len(tokens) and budget > 0:
-            if not _TIGHT.fullmatch(text, tokens[index - 1].end, tokens[index].start):
-                break
-            noun = self._counted(noun_at.get(index), tokens[index], variant)
+            # The gap after the figure starts where its text ends: the dot of a scale word
+            # is the quantity's ("1,5 тыс. компаний", "2 Tsd. Firmen").
+            gap = max(tokens[index - 1].end, figure.quantity.end)
+            if gap > tokens[index].start or layout.token_sentence[index] != figure.sentence \
+                    or not _TIGHT.fullmatch(text, gap, tokens[index].start):
+                break  # the next sentence's first word counts nothing of this one
+            noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
                 return noun, None
             written = tokens[index].text
             if index + 1 < len(tokens) and _HYPHEN.fullmatch(
                     text, tokens[index].end, tokens[index + 1].start):
                 budget -= 1  # the first part of a hyphenated noun: "Hightech-Firmen"
+            elif modifier is None and partitives < _PARTITIVE_WORDS and \
+                    written.lower() in self._partitives:
+                partitives += 1
             elif is_noun(written, variant):
                 return None, index
             elif modifier is not None and tokens[index].norm in COORDINATORS:
@@ -469,17 +491,19 @@ class Matcher:
             return None, modifier  # "и шести расчётным": the noun is left out, not a metric's
         return None, None
 
-    def _counted(self, noun: Found | None, token: Token, variant: str) -> Found | None:
-        """The noun of a counting metric that a word is, if it is one (German nouns are
-        capitalised: "2022 beschäftigte" is a verb)."""
-        if noun is not None and self.metrics[noun.pattern.rule].unit == "count" and (
-                variant != "de" or token.text[:1].isupper()):
-            return noun
+    def _counted(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
+                 index: int, variant: str, keywords: list[Found]) -> Found | None:
+        """The noun of a counting metric that the word at `index` is, if it is one (German
+        nouns are capitalised: "2022 beschäftigte" is a verb)."""
+        counting = [n for n in noun_at.get(index, ())
+                    if self.metrics[n.pattern.rule].unit == "count"]
+        if counting and (variant != "de" or layout.tokens[index].text[:1].isupper()):
+            return _counted_as(layout, figure, counting, keywords)
         return None
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
                        typed: dict[int, tuple[str, Found | None, str]],
-                       other_nouns: dict[int, int]) -> None:
+                       other_nouns: dict[int, int], skip: frozenset[int] = frozenset()) -> None:
         """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
         noun a metric counts is its keyword here too ("число работающих предприятий
         приблизится к 20"). A number that counts a noun no metric counts ("287 grants") takes
@@ -490,7 +514,7 @@ class Matcher:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
         pairs = []
         for index, figure in enumerate(figures):
-            if index in typed:
+            if index in typed or index in skip:
                 continue
             for keyword in by_sentence.get(figure.sentence, ()):
                 metric = self.metrics[keyword.pattern.rule]
@@ -565,7 +589,9 @@ class Matcher:
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
         will graduate 50 such specialists", "подготовили более 300 специалистов", "40
-        Fachkräfte ausgebildet"): people taught are not people at work."""
+        Fachkräfte ausgebildet"): people taught are not people at work; or the subject of a
+        verb of applying ("100 investors applied for space", "заявки подали 40 компаний"):
+        applicants are not yet residents."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),
@@ -609,26 +635,29 @@ class Matcher:
         """A figure its own words leave untyped takes the metric of another figure: a part
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
         ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
-        figure before, that of the figure before it in its sentence, else of the last figure
-        ahead of it in its paragraph or the one before (`_continues`). In text order, so a
-        chain of such sentences is followed. The figure before may be one that counts what no
-        metric counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to
-        take."""
-        last: int | None = None  # the last typed or untyped figure so far
+        figure before, that of the figure before it of its kind (a count, a sum, an area) in
+        its sentence, else of the last such figure ahead of it in its paragraph or the one
+        before (`_continues`): "Five of the newcomers … with projects worth 8.5 billion
+        rubles; five more followed" goes on with the newcomers. In text order, so a chain of
+        such sentences is followed. The figure before may be one that counts what no metric
+        counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to take."""
+        last: dict[str, int] = {}  # kind of unit -> the last typed or untyped figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
             free = index not in typed and index not in untyped
-            if free and last is not None and last not in untyped and (
+            kind = _unit_kind(figure.quantity.unit)
+            before = last.get(kind)
+            if free and before is not None and before not in untyped and (
                     part or figure.sentence in referring or figure.implied):
-                source = figures[last]
+                source = figures[before]
                 if source.sentence == figure.sentence or _continues(source, figure):
-                    metric, found, _why = typed[last]
+                    metric, found, _why = typed[before]
                     same = source.sentence == figure.sentence
                     where = "the figure it is a part of" if part and same else "the figure before"
                     if figure.quantity.unit in UNIT_CLASSES[self.metrics[metric].unit]:
                         typed[index] = (metric, found, f"{where} ({metric})")
             if index in typed or index in untyped:
-                last = index
+                last[kind] = index
 
     def _metric_hit(self, layout: Layout, figure: Figure, metric: str, link: Link,
                     year: int | None, why: str) -> Hit:
@@ -658,6 +687,8 @@ _MODIFIERS = 2
 _VERB_REACH = 3
 """At most this many words from a count may the verb stand whose object it is: "will graduate
 more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""
+_PARTITIVE_WORDS = 2
+"""At most this many words of `PARTITIVES` between a count and its noun: "five of the"."""
 _FORMER_REACH = 4
 """At most this many words before a count may the word stand that puts its organisation in the
 past: "в бывшей промзоне работали 12", "in der damaligen Freihandelszone 13"."""
@@ -681,6 +712,13 @@ class Figure:
     """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _unit_kind(unit: str | None) -> str:
+    """The kind of a quantity's unit: a count, a sum of money in any currency, else the unit."""
+    if unit in UNIT_CLASSES["count"]:
+        return "count"
+    return "money" if unit in _MONEY else str(unit)
 
 
 def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:
@@ -721,6 +759,25 @@ def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...
         if tuple(t.norm for t in tokens[index:index + length]) in phrases:
             return length
     return 0
+
+
+def _counted_as(layout: Layout, figure: Figure, counting: list[Found],
+                keywords: list[Found]) -> Found:
+    """The metric a noun counts when several metrics list it (`counting`, in the rules'
+    order): people are counted at work ("650 specialists work there") and as work newly given
+    ("650 specialists have found work", "даст работу тысяче человек", "given jobs to 14
+    thousand young people"). The keyword of one of them nearest the figure in its clause
+    decides, other than one that is the noun itself; with none, the first listed."""
+    if len(counting) == 1:
+        return counting[0]
+    by_metric = {noun.pattern.rule: noun for noun in reversed(counting)}
+    noun = counting[0]
+    clause = layout.token_clause
+    near = [(max(k.first - figure.last, figure.first - k.last, 0), k.first, k.pattern.rule)
+            for k in keywords if k.pattern.rule in by_metric
+            and clause[k.first] == figure.clause
+            and (k.last < noun.first or k.first > noun.last)]
+    return by_metric[min(near)[2]] if near else noun
 
 
 def _possessed(layout: Layout, figure: Figure) -> bool:

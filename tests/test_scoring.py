@@ -39,3 +39,16 @@ def test_limits_are_not_reported_figures(resolve: Resolver, hits: list[Hit], rep
     result = score(expected, hits, resolve)
     assert (result.figures_reported, result.figures_found, result.forbidden_read) == \
         (reported, found, forbidden)
+
+
+@pytest.mark.parametrize(("hint", "metric"), [
+    ("revenue", "revenue"),            # an id
+    ("value added", "value_added"),    # an id, spaces for underscores
+    ("sales", "revenue"),              # a keyword of the metric
+    ("Umsatz", "revenue"),
+    ("dividends", "dividends"),        # names no metric: compared as written
+    (None, None),
+])
+def test_a_metric_hint_names_the_metric_of_that_id_or_keyword(
+        resolve: Resolver, hint: str | None, metric: str | None) -> None:
+    assert resolve.metric(hint) == metric

@@ -1,0 +1,129 @@
+"""What a figure counts, in the shipped rules: the noun it quantifies, the verb or synonym that
+names it. Sentences of our own, in the three languages the press writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import load_rules
+from monitor.match import Matcher
+
+from helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def starter() -> Matcher:
+    return Matcher(load_rules(REPO / "rules.yaml"))
+
+
+def typed(matcher: Matcher, text: str, language: str) -> list[tuple]:
+    return [(h.metric, h.value) for h in matcher.match(text, language) if h.kind == "metric"]
+
+
+NOUN_AFTER_A_SCALE_WORD = [
+    # The dot of "тыс." / "Tsd." is the number's, not a gap before the noun it counts.
+    ("ru", "Резидентами парка числятся 1,2 тыс. компаний.", [("residents", 1200)]),
+    ("de", "Im Park sind 1,2 Tsd. Firmen registriert.", [("residents", 1200)]),
+    # The first word of the next paragraph counts nothing of this sentence's number.
+    ("ru", "Число рабочих мест достигло 4 тыс.\nРуководитель зоны доволен.", [("jobs", 4000)]),
+]
+
+
+
+JOBS_OR_PEOPLE = [
+    # People who found or were given work are jobs created…
+    ("ru", "Новый завод даст работу 800 человек.", [("jobs", 800)]),
+    ("ru", "За полгода в технопарке нашли работу 420 программистов.", [("jobs", 420)]),
+    ("ru", "Количество рабочих мест в зоне превысило 12 тыс. человек.", [("jobs", 12000)]),
+    ("en", "Some 900 people have found work at the park's new labs.", [("jobs", 900)]),
+    ("en", "The new plants gave well-paid jobs to 3 thousand people.", [("jobs", 3000)]),
+    ("de", "Etwa 1.500 Menschen haben im Park Arbeit gefunden.", [("jobs", 1500)]),
+    ("de", "Das Werk schafft 400 neue Stellen.", [("jobs", 400)]),
+    # … people who work there (an imperfective "дает работу", "gives work") are employees.
+    ("ru", "Кластер дает работу 800 человек.", [("employees", 800)]),
+    ("en", "The campus gives work to 3,000 people.", [("employees", 3000)]),
+    ("de", "Das Werk beschäftigt 400 Menschen.", [("employees", 400)]),
+    ("en", "The park employs 2,000 people and plans 500 new jobs.",
+     [("employees", 2000), ("jobs", 500)]),
+    ("ru", "В технопарке трудятся 500 специалистов, к 2030 году появится ещё 300 рабочих мест.",
+     [("employees", 500), ("jobs", 300)]),
+]
+
+
+
+FIRMS = [
+    # Investors and newcomers at work in a zone are its residents, in every language.
+    ("en", "Today 85 investors run production lines in the zone.", [("residents", 85)]),
+    ("de", "In der Zone sind 12 Investoren tätig.", [("residents", 12)]),
+    ("ru", "Проекты в зоне реализуют 35 инвесторов.", [("residents", 35)]),
+    ("en", "The park welcomed 9 newcomers this spring.", [("residents", 9)]),
+    ("de", "Im Frühjahr kamen 4 Neuzugänge hinzu.", [("residents", 4)]),
+    ("ru", "В этом году в парке 6 новичков.", [("residents", 6)]),
+    # A part is counted by the noun after "of the", "из", "der".
+    ("en", "Four of the newcomers make medical devices.", [("residents", 4)]),
+    ("ru", "Пять из новых резидентов подписали соглашения.", [("residents", 5)]),
+    ("de", "Fünf der neuen Firmen kommen aus China.", [("residents", 5)]),
+    # Firms that apply are not yet residents; an approved application makes one.
+    ("en", "More than 60 investors applied for plots.", []),
+    ("ru", "На статус резидента претендуют 40 компаний.", []),
+    ("de", "Beworben haben sich 30 Firmen.", []),
+    ("en", "The board approved applications from 8 companies.", [("residents", 8)]),
+]
+
+MONEY = [
+    # Money put, spent, channelled into or brought into a region, private capital: invested.
+    ("en", "The residents plan to put RUB 12 billion into new lines.", [("investment", 12e9)]),
+    ("en", "Some $3 billion was channelled into software firms.", [("investment", 3e9)]),
+    ("en", "The park signed projects worth 6.2 billion rubles.", [("investment", 6.2e9)]),
+    ("ru", "Резиденты потратили на оборудование 450 млн рублей.", [("investment", 4.5e8)]),
+    ("ru", "Ещё 7 млрд рублей дадут внебюджетные источники.", [("investment", 7e9)]),
+    ("ru", "В инфраструктуру парка направлено 2 млрд рублей.", [("investment", 2e9)]),
+    ("de", "Zwei Konzerne steckten 80 Millionen Euro in das Werk.", [("investment", 8e7)]),
+    ("de", "Die Projekte bringen 4 Milliarden Rubel privates Kapital.", [("investment", 4e9)]),
+    ("de", "So wurden 300 Millionen Euro in die Region gebracht.", [("investment", 3e8)]),
+    # What building something costs is invested; a grant for it stays a grant.
+    ("ru", "Фирма построит испытательный центр за 700 млн рублей.", [("investment", 7e8)]),
+    ("en", "The firm will build a test centre for 900 million rubles.", [("investment", 9e8)]),
+    ("de", "Die Firma will für 900 Millionen Rubel ein Testzentrum bauen.", [("investment", 9e8)]),
+    ("en", "The state gave a 300 million ruble grant for construction.", [("grants", 3e8)]),
+    # Money from the budget, or channelled to a recipient, is funding.
+    ("en", "The state will channel 4 billion rubles to the agencies.", [("grants", 4e9)]),
+    ("ru", "Из федерального бюджета на проект направят 3 млрд рублей.", [("grants", 3e9)]),
+    ("de", "Aus dem Bundeshaushalt kommen 2 Mrd. Rubel.", [("grants", 2e9)]),
+    ("de", "An Steuern flossen 900 Millionen Rubel.", [("taxes", 9e8)]),
+    # Revenue and taxes in any currency; a ranking goes on with the metric of its first figure.
+    ("en", "Residents sold services worth $40 million abroad.", [("revenue", 4e7)]),
+    ("ru", "Выручка резидентов достигла $2 млрд.", [("revenue", 2e9)]),
+    ("en", "Residents paid $30 million in taxes.", [("taxes", 3e7)]),
+    ("en", "Electronics makers earned 9 billion rubles. Logistics firms followed with 3.4 "
+           "billion rubles.", [("revenue", 9e9), ("revenue", 3.4e9)]),
+    ("ru", "Электроника заработала 9 млрд рублей. Следом идут ИТ-компании с 2,4 млрд рублей.",
+     [("revenue", 9e9), ("revenue", 2.4e9)]),
+    ("de", "Die Elektronik erwirtschaftete 9 Mrd. Rubel, gefolgt von der IT mit 2,4 Mrd. Rubel.",
+     [("revenue", 9e9), ("revenue", 2.4e9)]),
+]
+
+FROM_THE_FIGURE_BEFORE = [
+    # A part counts what its whole counts, whatever verb its sentence says it does.
+    ("ru", "Было 72 резидента. Десять из них работают с иностранными инвестициями.",
+     [("residents", 72), ("residents", 10)]),
+    ("en", "There were 72 residents. Ten of them work with foreign capital.",
+     [("residents", 72), ("residents", 10)]),
+    ("de", "Es gab 72 Residenten. Zehn davon arbeiten mit Auslandskapital.",
+     [("residents", 72), ("residents", 10)]),
+    # A sentence that goes on takes the last figure of its kind, past a sum between.
+    ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
+           "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
+    ("ru", "Весной пришли 4 новых резидента с проектами стоимостью 2 млрд рублей. Следом пришли "
+           "ещё 3.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
+    ("de", "Im Frühjahr kamen 4 neue Residenten mit Projekten im Wert von 2 Mrd. Rubel. Im Herbst "
+           "folgten weitere 3.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"),
+                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS + MONEY
+                         + FROM_THE_FIGURE_BEFORE)
+def test_each_figure_typed_by_what_it_counts(starter: Matcher, language: str, text: str,
+                                             expected: list[tuple]) -> None:
+    assert typed(starter, text, language) == expected
