@@ -49,6 +49,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .config import RulesFile
@@ -60,6 +61,8 @@ from .linkwords import (
     KIND_ALSO,
     KIND_WORDS,
     LINK_WORDS,
+    NICKNAME_GAP,
+    NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
     SCOPE_WORDS,
     SINGULAR_GENITIVES,
@@ -181,6 +184,7 @@ def _by_language(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
 _PLURAL_KIND_WORDS = _by_language(PLURAL_KIND_WORDS)
 _AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
 _BRANCH_WORDS = _by_language(BRANCH_WORDS)
+_NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
 
 
 def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -206,8 +210,10 @@ class Linker:
         names = longest([f for f in found if f.pattern.kind == "organisation"])
         excluded = {(f.pattern.rule, layout.token_sentence[f.first])
                     for f in found if f.pattern.kind == "exclude"}
+        nicknaming = _for_language(_NICKNAME_WORDS, language)
         names = [f for f in names
-                 if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
+                 if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded
+                 and not _torn(layout, f) and not _nickname(layout, f, nicknaming)]
         named = {i for f in names for i in range(f.first, f.last + 1)}
         listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
                                        and not _overlaps(f, named)],
@@ -220,6 +226,8 @@ class Linker:
         ambiguous = _for_language(_AMBIGUOUS_PLURALS, language)
         plural = {(f.first, f.last) for f in kinds
                   if _plural(layout, f, plural_words, ambiguous)}
+        plural |= {(f.first, f.last) for before, f in pairwise(kinds)
+                   if (before.first, before.last) in plural and _abbreviates(layout, before, f)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
         described = self._descriptions(layout, kinds, places, plural, names)
@@ -565,6 +573,40 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
     return not any(layout.tokens[i].norm in SINGULAR_GENITIVES
                    for i in range(max(kind.first - SINGULAR_GAP - 1, 0), kind.first)
                    if layout.token_clause[i] == clause)
+
+
+def _torn(layout: Layout, name: Found) -> bool:
+    """Whether a name runs across punctuation its alias does not have: "технопарка, лидерами
+    рейтинга" is no "Технопарк «Лидер»", "the park; Leader" no "Leader Park". A name is
+    written in one piece."""
+    text = layout.text[layout.tokens[name.first].end:layout.tokens[name.last].start]
+    return any(mark in text and mark not in name.pattern.written for mark in _BREAKS)
+
+
+_BREAKS = ",;:.!?"
+
+
+def _nickname(layout: Layout, name: Found, nicknaming: frozenset[str]) -> bool:
+    """Whether a naming verb comes at most `NICKNAME_GAP` words before the name in its
+    clause: "площадку успели окрестить «челябинским Сколково»", "dubbed the Russian
+    Innopolis", "das sogenannte Skolkowo des Urals" compare a place with a famous one; they
+    do not mention it."""
+    clause = layout.token_clause[name.first]
+    for i in range(name.first - 1, max(name.first - NICKNAME_GAP - 2, -1), -1):
+        if layout.token_clause[i] != clause:
+            return False
+        if layout.tokens[i].norm.startswith(tuple(nicknaming)):
+            return True
+    return False
+
+
+def _abbreviates(layout: Layout, kind: Found, then: Found) -> bool:
+    """Whether `then` is `kind` spelled short in parentheses right after it: "особые
+    экономические зоны (ОЭЗ)", "Sonderwirtschaftszonen (SWZ)" name the same zones, so the
+    abbreviation is plural as well."""
+    tokens = layout.tokens
+    between = layout.text[tokens[kind.last].end:tokens[then.first].start]
+    return between.strip() == "(" and layout.text[tokens[then.last].end:].startswith(")")
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:

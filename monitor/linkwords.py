@@ -30,8 +30,9 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "special economic zone of the technology and innovation type",
                "special economic zone of the technical and innovation type",
                "technology and innovation special economic zone"),
+        # German abbreviates the zone as "SWZ" or "SEZ", or transliterates ОЭЗ as "OEZ".
         "de": ("Sonderwirtschaftszone", "Sonderwirtschaftszone des technologisch-innovativen "
-               "Typs", "Wirtschaftssonderzone", "Zone"),
+               "Typs", "Wirtschaftssonderzone", "Zone", "SWZ", "SEZ", "OEZ"),
     },
     "park": {"ru": ("парк",), "en": ("park",), "de": ("Park",)},
     "sez_site": {
@@ -152,3 +153,19 @@ sentences that follow speak of the branch."""
 SOURCE_WORDS = frozenset("из from aus".split())
 """Prepositions that make a country word the source of money, not the scope of a figure: "the
 fund received 2 billion rubles from the federal budget" is the fund's figure."""
+
+NICKNAME_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("окрестить окрестили окрестил окрестила окрестят окрещ прозва прозвищ "
+                    "прозыва".split()),
+    "en": frozenset("dubbed nicknamed nickname billed".split()),
+    "de": frozenset("spitzname beiname".split()),
+}
+"""Beginnings of the words that give a place a famous name as a nickname, by language
+(compared with the start of the word as written; not "окрест", which also begins
+"окрестности"): an organisation named right after one ("окрестить «челябинским Сколково»",
+"dubbed the Russian Silicon Valley", "mit dem Spitznamen „sibirisches Skolkowo“") is a
+comparison, not a mention."""
+
+NICKNAME_GAP = 4
+"""At most this many words, in the clause, between a nickname word and the name: "окрестить
+«челябинским Сколково»", "dubbed the campus the Siberian Innopolis"."""

@@ -45,6 +45,9 @@ RULES = RulesFile.model_validate({
          "kind": "ministry"},
         {"id": "skolkovo", "name": "Фонд «Сколково»", "aliases": {"en": ["Skolkovo Foundation"]},
          "kind": "fund"},
+        {"id": "leader", "name": "Технопарк «Лидер»",
+         "aliases": {"en": ["Leader Technopark"], "de": ["Technopark Leader"]},
+         "kind": "technopark", "place": ["Люберцы", "Lyubertsy", "Ljuberzy"]},
     ],
     "metrics": [
         {"id": "residents", "name": "Residents", "unit": "count",
@@ -230,6 +233,70 @@ def test_a_descriptive_mention_resolves_to_the_one_fitting_organisation_and_owns
 def test_a_descriptive_mention_without_a_unique_fit_is_nobody(
         matcher: Matcher, text: str, language: str) -> None:
     assert mentioned(matcher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language, organisation", [
+    ("В SWZ Jelabuga arbeiten 40 Unternehmen.", "de", "alabuga"),
+    ("In der SWZ Jelabuga arbeiten 40 Unternehmen.", "de", "alabuga"),
+    ("Die OEZ Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez"),
+    ("Die SEZ im Gebiet Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez"),
+])
+def test_german_abbreviations_of_a_zone_are_kind_words(
+        matcher: Matcher, text: str, language: str, organisation: str) -> None:
+    """German writes a special economic zone "SWZ", "SEZ" or "OEZ" before its place."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Правительство выделит деньги особым экономическим зонам (ОЭЗ) в Томске и Елабуге.",
+     "ru"),
+    ("The government will set up new special economic zones (SEZ) in Tomsk and Yelabuga.",
+     "en"),
+    ("Die Regierung schafft neue Sonderwirtschaftszonen (SWZ) in Tomsk und Jelabuga.", "de"),
+])
+def test_an_abbreviation_in_parentheses_after_a_plural_kind_word_is_plural_too(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"Sonderwirtschaftszonen (SWZ)" are several zones: the abbreviation names no one zone at
+    a place of the sentence."""
+    assert mentioned(matcher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Он перечислил лучшие технопарки, лидерами стали московские.", "ru"),
+    ("It is a leader; technopark staff greeted the visitors.", "en"),
+    ("Wir besuchten den Technopark, Leader der Branche kamen auch.", "de"),
+])
+def test_a_name_does_not_run_across_punctuation(matcher: Matcher, text: str,
+                                                 language: str) -> None:
+    assert mentioned(matcher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Технопарк «Лидер» открыл корпус.", "ru", [("leader", "Технопарк «Лидер»")]),
+    ("Leader Technopark opened a building.", "en", [("leader", "Leader Technopark")]),
+])
+def test_a_name_in_one_piece_is_found(matcher: Matcher, text: str, language: str,
+                                      expected: list[tuple[str, str]]) -> None:
+    assert mentioned(matcher, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Кампус в городе прозвали «сибирским Иннополисом», там 40 резидентов.", "ru"),
+    ("Журналисты успели окрестить площадку «уральским Иннополисом».", "ru"),
+    ("Locals have dubbed the campus the Siberian Innopolis; it has 40 resident companies.",
+     "en"),
+    ("Der Campus trägt den Spitznamen „sibirisches Innopolis“.", "de"),
+])
+def test_a_famous_name_given_as_a_nickname_is_no_mention(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert mentioned(matcher, text, language) == []
+    assert all(o is None for _m, _v, o in figures(matcher, text, language))
+
+
+def test_a_name_after_an_unrelated_word_beginning_like_a_nickname_word_is_found(
+        matcher: Matcher) -> None:
+    assert mentioned(matcher, "В окрестностях Иннополиса открыли школу.", "ru") == [
+        ("innopolis", "Иннополиса")]
 
 
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
