@@ -218,8 +218,10 @@ class Linker:
         listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
                                        and not _overlaps(f, named)],
                               [f for f in found if f.pattern.kind == "kind"])
-        names = sorted(names + listed, key=lambda f: f.first)
-        named |= {i for f in listed for i in range(f.first, f.last + 1)}
+        names = sorted(names + [name for name, _kind in listed], key=lambda f: f.first)
+        named |= {i for f, _kind in listed for i in range(f.first, f.last + 1)}
+        # The kind word that governs a list names those in it, no one at a place of its own.
+        governing = {(kind.first, kind.last) for _name, kind in listed}
         plural_words = _for_language(_PLURAL_KIND_WORDS, language)
         kinds = longest([f for f in found if f.pattern.kind == "kind"
                          and not _overlaps(f, named)])
@@ -230,7 +232,7 @@ class Linker:
                    if (before.first, before.last) in plural and _abbreviates(layout, before, f)}
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
-        described = self._descriptions(layout, kinds, places, plural, names)
+        described = self._descriptions(layout, kinds, places, plural | governing, names)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
@@ -252,7 +254,8 @@ class Linker:
                                                             referring, parts, scoped)),
                         parents=parents)
 
-    def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]) -> list[Found]:
+    def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]
+                ) -> list[tuple[Found, Found]]:
         """Names in quotes that a kind word of their organisation's kind governs, as in a
         list: "шесть технопарков: «Технополис «Москва», «Слава», «Строгино»", "the
         technoparks "Slava" and "Strogino"". Alone, "Слава" or "Строгино" is a word or a
@@ -270,14 +273,16 @@ class Linker:
                       and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
             if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
                 word = before[-1].pattern.written
-                out.append(replace(name, pattern=replace(
+                out.append((replace(name, pattern=replace(
                     name.pattern, kind="description",
                     written=f"{word} + «{name.pattern.written}»",
-                    forms=before[-1].pattern.forms + name.pattern.forms)))
+                    forms=before[-1].pattern.forms + name.pattern.forms)), before[-1]))
         return out
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      plural: set[Span], names: list[Found]) -> list[Found]:
+                      several: set[Span], names: list[Found]) -> list[Found]:
+        """Kind words resolved by a place or by the article's region; not those in `several`
+        (plural, or governing a list of names)."""
         if not kinds:
             return []
         places_by_sentence = _by_sentence(layout, places)
@@ -286,7 +291,7 @@ class Linker:
             at_kind_span[(kind.first, kind.last)].append(kind)
         out = []
         for (first, last), same_span in at_kind_span.items():
-            if (first, last) in plural:
+            if (first, last) in several:
                 continue  # "технопарки Томской области" are several parks, not one
             if _russian_name(layout, first):
                 continue  # "с Парком высоких технологий Республики Беларусь": a name
@@ -503,7 +508,10 @@ class Mentions:
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
         """"The technopark's press service said …": the organisation of the kind word's kind
-        named last before the figure; one of a kind it only also fits when there is none:
+        that the article is about, when its paragraph names it before the figure ("Morion
+        Digital came second, Technopark X third. The technopark attracted 14 residents" is
+        Morion's), else the one named last before the figure; one of a kind it only also fits
+        when there is none:
         "the zone" after "its Rudnevo site" is still the zone; one a branch belongs to (a
         parent) only when no other is named: "the park" after "the IT park that opened as a
         branch of the Kazan IT Park" is the branch."""
@@ -513,6 +521,14 @@ class Mentions:
                             if (found := [o for o in named if o.first < token
                                           and self.kinds.get(o.pattern.rule) in kinds])), [])
             if earlier:
+                paragraph = self.layout.token_paragraph[token]
+                about = self.article.organisation
+                subject = next((o for o in earlier if o.pattern.rule == about
+                                and self.layout.token_paragraph[o.first] == paragraph), None)
+                if subject is not None:
+                    return _link(subject, f"«{_text(self.layout, word)}» refers to the "
+                                          f"{word.pattern.rule} the article is about, named "
+                                          "in its paragraph")
                 return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
                                           f"{word.pattern.rule} named before")
         return None

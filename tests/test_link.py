@@ -311,6 +311,21 @@ def test_a_kind_word_refers_back_to_the_organisation_of_that_kind(matcher: Match
     assert figures(matcher, text, "en") == [("investment", 6e7, "academpark")]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк в рейтинге\nАкадемпарк занял второе место, обойдя технопарк «Химград»; "
+     "третьим стал технопарк «Идея». За год технопарк привлёк 14 новых резидентов.", "ru"),
+    ("Academpark in the ranking\nAcadempark came second, ahead of Kazan IT Park. Over the "
+     "year the park attracted 14 new resident companies.", "en"),
+    ("Akadempark im Ranking\nAkadempark wurde Zweiter vor dem IT-Park Kasan. Im Jahr gewann "
+     "der Park 14 neue Mieter.", "de"),
+])
+def test_a_kind_word_refers_to_the_article_subject_its_paragraph_names(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Competitors named after the subject in a ranking do not become what "the technopark"
+    means."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["academpark"]
+
+
 @pytest.mark.parametrize("text, language, organisation", [
     # "The park" is any park: the IT park named before.
     ("Academpark hosted a forum. Kazan IT Park opened a school.\nThe park's incubator "
