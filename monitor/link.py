@@ -64,13 +64,14 @@ from .linkwords import (
     NICKNAME_GAP,
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
+    RENAME_WORDS,
     SCOPE_WORDS,
     SINGULAR_GENITIVES,
     SOURCE_WORDS,
     SPEAKER_KINDS,
 )
 from .normalize import QUOTES
-from .tokens import Layout
+from .tokens import Layout, Token
 
 if TYPE_CHECKING:
     from .match import Found
@@ -185,6 +186,7 @@ _PLURAL_KIND_WORDS = _by_language(PLURAL_KIND_WORDS)
 _AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
 _BRANCH_WORDS = _by_language(BRANCH_WORDS)
 _NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
+_RENAME_WORDS = _by_language(RENAME_WORDS)
 
 
 def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -252,7 +254,7 @@ class Linker:
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts, scoped)),
-                        parents=parents)
+                        parents=parents, renaming=_for_language(_RENAME_WORDS, language))
 
     def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]
                 ) -> list[tuple[Found, Found]]:
@@ -376,10 +378,48 @@ class Mentions:
     """Organisations named as what a branch or site belongs to: "the IT park that opened
     there as a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". The
     paragraph and the article are about the branch, not about them."""
+    renaming: frozenset[str] = frozenset()
+    """Phrases (words joined by spaces, each a word's beginning) that say an organisation
+    now bears another name: `RENAME_WORDS` of the article's language."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
-        those of the words that name it (keyword or counted noun)."""
+        those of the words that name it (keyword or counted noun). An organisation the article
+        says was renamed is the one it is now called."""
+        link = self._owner(value, naming)
+        current = self.renamed.get(link.organisation or "")
+        if current is None:
+            return link
+        return Link(current, f"{link.reason}; {link.organisation} is the former name of "
+                             f"{current}, as the article says")
+
+    @cached_property
+    def renamed(self) -> dict[str, str]:
+        """Former name → current name, from sentences that say so: "Seit 2017 trägt sie den
+        Namen „Technopolis Moskau“", "зона переименована в «Технополис «Москва»", "the zone
+        was renamed Technopolis Moscow". The current name is the organisation named after the
+        phrase; the former one is named before it in the sentence, else it is what the
+        article is about ("sie", "the zone")."""
+        layout, out = self.layout, {}
+        tokens = layout.tokens
+        phrases = [phrase.split() for phrase in self.renaming]
+        said: dict[int, int] = {}
+        for i in range(len(tokens)):
+            if any(_begins(tokens, i, words) for words in phrases):
+                said.setdefault(layout.token_sentence[i], i)
+        for sentence, at in said.items():
+            named = self.owning.get(sentence, [])
+            after = [f for f in named if f.first > at]
+            before = [f for f in named if f.last < at]
+            if not after:
+                continue
+            new = after[0].pattern.rule
+            old = before[0].pattern.rule if before else self.article.organisation
+            if old is not None and old != new:
+                out[old] = new
+        return out
+
+    def _owner(self, value: Span, naming: Sequence[Span]) -> Link:
         layout = self.layout
         token = value[0]
         sentence = layout.token_sentence[token]
@@ -589,6 +629,12 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
     return not any(layout.tokens[i].norm in SINGULAR_GENITIVES
                    for i in range(max(kind.first - SINGULAR_GAP - 1, 0), kind.first)
                    if layout.token_clause[i] == clause)
+
+
+def _begins(tokens: Sequence[Token], at: int, words: list[str]) -> bool:
+    """Whether the words from `at` on begin with `words`, one by one."""
+    return at + len(words) <= len(tokens) and all(
+        tokens[at + k].norm.startswith(word) for k, word in enumerate(words))
 
 
 def _torn(layout: Layout, name: Found) -> bool:

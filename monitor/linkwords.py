@@ -169,3 +169,15 @@ comparison, not a mention."""
 NICKNAME_GAP = 4
 """At most this many words, in the clause, between a nickname word and the name: "окрестить
 «челябинским Сколково»", "dubbed the campus the Siberian Innopolis"."""
+
+RENAME_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset({"переименов", "новое название", "получил название", "получила название",
+                     "носит название", "носит имя"}),
+    "en": frozenset({"renamed", "rebranded", "now called", "now named", "new name"}),
+    "de": frozenset({"umbenannt", "trägt den namen", "trägt sie den namen", "trägt er den namen",
+                     "trägt es den namen", "heißt jetzt", "neuen namen"}),
+}
+"""Phrases that say an organisation now bears another name, by language (words as written,
+each compared with the start of a word): "переименована в", "was renamed", "seit 2017 trägt
+sie den Namen". Figures reported under a former name are the organisation's as it is now
+called."""

@@ -299,6 +299,26 @@ def test_a_name_after_an_unrelated_word_beginning_like_a_nickname_word_is_found(
         ("innopolis", "Иннополиса")]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги года\nТехнопарк «Идея» привлёк 40 резидентов.\nВ 2020 году технопарк "
+     "переименовали в IT-парк Казани.", "ru"),
+    ("Academpark attracted 40 resident companies.\nIn 2020 Academpark was renamed Kazan IT "
+     "Park.", "en"),
+    ("Bilanz\nDer Akadempark zählt 40 Mieter.\nSeit 2020 trägt er den Namen IT-Park Kasan.",
+     "de"),
+])
+def test_figures_under_a_former_name_belong_to_the_renamed_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["itpark-kazan"]
+    lines = "\n".join(explain_analysis(matcher.analyse(text, language)))
+    assert "is the former name of itpark-kazan, as the article says" in lines
+
+
+def test_an_organisation_named_with_another_is_not_renamed(matcher: Matcher) -> None:
+    text = "Academpark attracted 40 resident companies.\nIts director visited Kazan IT Park."
+    assert [o for _m, _v, o in figures(matcher, text, "en")] == ["academpark"]
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
