@@ -89,6 +89,9 @@ BRANCH_GAP = 2
 """At most this many words between a branch word and the organisation it belongs to: "a
 branch of the Kazan IT Park" ("of the"), "площадка казанского ИТ-парка" ("казанского" may be
 part of the name or not)."""
+JOIN_GAP = 6
+"""At most this many words from the "и/and/und" that joins a kind word to a plural one up to
+that plural: "der SWZ und zehn weiteren Industrie- und Technologieparks"."""
 SINGULAR_GAP = 2
 """At most this many words between a singular genitive article and the ambiguous kind word it
 makes singular: "des Moskauer Technoparks"."""
@@ -435,8 +438,15 @@ class Mentions:
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
+        # "In der SWZ und zehn weiteren Technologieparks … 54 Unternehmen": the group.
+        referring = in_clause(self.referring)
+        joined = next((g for g in in_clause(self.groups) for w in referring
+                       if _joins(layout, w, g)), None)
+        if joined is not None:
+            return Link(None, f"its clause is about a group («{_text(layout, joined)}») that "
+                              "a kind word is joined to, naming no organisation")
         # "инвестиции … в технопарк превысят 3 млрд": one park, whatever else the clause says.
-        referred = self._referred(in_clause(self.referring), token)
+        referred = self._referred(referring, token)
         if referred is not None:
             return referred
         # "170 von landesweit 817 Residenten": the scope word is the nearer number's.
@@ -505,10 +515,15 @@ class Mentions:
         still refers back. A quote or "Their revenue reached …" with neither continues the
         paragraph before; else the organisation the article is about."""
         layout = self.layout
+        sentence = layout.token_sentence[token]
         kinds = [f for f in spoken if f.pattern.kind == "kind"]
-        # "Für die Moskauer Zone": a place next to a kind word describes it.
+        # "Für die Moskauer Zone": a place next to a kind word describes it. A region, sector
+        # or programme word in the figure's own sentence need not open a clause: "schätzt
+        # die Direktinvestitionen, die in die Region geflossen sind, auf 1 Mrd. Dollar".
         subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
-                            and _opens_clause(layout, f)
+                            and (_opens_clause(layout, f) or (
+                                f.pattern.kind == "scope"
+                                and layout.token_sentence[f.first] == sentence))
                             and not any(k.first == f.last + 1 or k.last == f.first - 1
                                         for k in kinds)]
         if subjects:
@@ -721,6 +736,14 @@ def _nearer_number(layout: Layout, value: Span, found: Found) -> bool:
                and not value[0] <= i <= value[1] and distance(i, i) < own
                for i in range(max(found.first - own, 0),
                               min(found.last + own + 1, len(layout.tokens))))
+
+
+def _joins(layout: Layout, word: Found, group: Found) -> bool:
+    """Whether a kind word is joined to a plural kind word after it by "и", "and", "und",
+    "sowie" (a few words may stand between): "в ОЭЗ и пяти технопарках", "the SEZ and ten other
+    parks", "in der SWZ und zehn weiteren Technologieparks" speak of them together."""
+    between = [layout.tokens[i].norm for i in range(word.last + 1, group.first)]
+    return bool(between) and between[0] in COORDINATORS and len(between) <= JOIN_GAP
 
 
 def _coordinated(layout: Layout, named: list[Found]) -> bool:

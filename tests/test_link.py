@@ -319,6 +319,31 @@ def test_an_organisation_named_with_another_is_not_renamed(matcher: Matcher) -> 
     assert [o for _m, _v, o in figures(matcher, text, "en")] == ["academpark"]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» привлекла 40 резидентов.\nИнвестиции, которые пришли в регион, "
+     "губернатор оценил в 5 млрд рублей.", "ru"),
+    ("Review\nAlabuga SEZ attracted 40 resident companies.\nThe investment, which flowed into "
+     "the region, reached 5 billion rubles.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga zählt 40 Unternehmen.\nDie Investitionen, die "
+     "in die Region flossen, schätzt der Gouverneur auf 5 Milliarden Rubel.", "de"),
+])
+def test_a_region_word_anywhere_in_the_sentence_of_an_unnamed_paragraph_makes_it_regional(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language)[-1][2] is None
+
+
+@pytest.mark.parametrize("text, language", [
+    ("ОЭЗ «Алабуга» расширяется.\nВ ОЭЗ и пяти технопарках работают 300 компаний.", "ru"),
+    ("Alabuga SEZ is growing.\nThe zone and five other parks host 300 resident companies.",
+     "en"),
+    ("Die Sonderwirtschaftszone Alabuga wächst.\nIn der Zone und fünf weiteren Technoparks "
+     "arbeiten 300 Unternehmen.", "de"),
+])
+def test_a_kind_word_joined_to_a_group_of_parks_gives_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
