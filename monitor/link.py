@@ -241,8 +241,13 @@ class Linker:
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
-        countries = [f for f in scopes if f.pattern.rule == "country"
-                     and not _is_source(layout, f)]
+        countries, sources = [], []
+        for f in sorted((f for f in scopes if f.pattern.rule == "country"),
+                        key=lambda f: f.first):
+            # "from China and Belarus": a country joined to a source is a source too.
+            joined = any(0 < f.first - s.last - 1 <= 1 and layout.tokens[s.last + 1].norm
+                         in COORDINATORS for s in sources)
+            (sources if joined or _is_source(layout, f) else countries).append(f)
         groups = [f for f in kinds if (f.first, f.last) in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
                      and (f.first, f.last) not in plural]

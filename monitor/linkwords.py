@@ -98,13 +98,21 @@ zwei drei vier fünf sechs sieben acht neun zehn mehrere viele
 "six technoparks"); Russian puts it in the singular after два, три, четыре."""
 
 SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # The neighbours too, whose parks the registry lists: "134 IT companies were founded in
+    # Uzbekistan" is the country's figure, not its IT park's.
     "country": {
         "ru": ("Россия", "РФ", "страна", "по стране", "по всей стране", "субъект федерации",
-               "федеральный бюджет", "национальный проект", "нацпроект"),
+               "федеральный бюджет", "национальный проект", "нацпроект",
+               "Беларусь", "Белоруссия", "Казахстан", "Узбекистан", "Кыргызстан", "Киргизия",
+               "Армения", "Азербайджан", "Китай"),
         "en": ("Russia", "country", "nationwide", "countrywide", "federal budget",
-               "national project", "across the country"),
+               "national project", "across the country",
+               "Belarus", "Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Armenia", "Azerbaijan",
+               "China"),
         "de": ("Russland", "bundesweit", "landesweit", "Bundeshaushalt", "Nationalprojekt",
-               "im ganzen Land"),
+               "im ganzen Land",
+               "Belarus", "Weißrussland", "Kasachstan", "Usbekistan", "Kirgisistan",
+               "Armenien", "Aserbaidschan", "China"),
     },
     "part": {
         "ru": ("регион", "отрасль", "сектор", "программа"),

@@ -344,6 +344,33 @@ def test_a_kind_word_joined_to_a_group_of_parks_gives_no_organisation(
     assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nIT-парк Казани растёт.\nВ этом году в Казахстане основали 134 новые компании.",
+     "ru"),
+    ("Review\nKazan IT Park is growing.\nThis year 134 new companies were founded in "
+     "Kazakhstan.", "en"),
+    ("Bilanz\nDer IT-Park Kasan wächst.\nIn diesem Jahr wurden in Kasachstan 134 neue "
+     "Unternehmen gegründet.", "de"),
+])
+def test_a_figure_about_a_neighbour_country_gives_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nIT-парк Казани растёт.\nШесть компаний из Китая и Беларуси вложат 60 млрд "
+     "рублей.", "ru"),
+    ("Review\nKazan IT Park is growing.\nSix companies from China and Belarus plan to invest "
+     "60 billion rubles.", "en"),
+    ("Bilanz\nDer IT-Park Kasan wächst.\nSechs Firmen aus China und Belarus investierten "
+     "60 Milliarden Rubel.", "de"),
+])
+def test_countries_joined_to_a_source_are_sources_too(
+        matcher: Matcher, text: str, language: str) -> None:
+    owners = [o for _m, _v, o in figures(matcher, text, language)]
+    assert owners and set(owners) == {"itpark-kazan"}
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
