@@ -527,7 +527,7 @@ class Mentions:
         # die Direktinvestitionen, die in die Region geflossen sind, auf 1 Mrd. Dollar".
         subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
                             and (_opens_clause(layout, f) or (
-                                f.pattern.kind == "scope"
+                                f.pattern.kind == "scope" and f.pattern.rule != "country"
                                 and layout.token_sentence[f.first] == sentence))
                             and not any(k.first == f.last + 1 or k.last == f.first - 1
                                         for k in kinds)]
