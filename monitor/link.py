@@ -533,8 +533,11 @@ class Mentions:
                                         for k in kinds)]
         if subjects:
             last = max(layout.token_sentence[f.first] for f in subjects)
+            # "In Naberezhnye Chelny he will visit the IT park": the place says where; the
+            # park (a kind word that refers back) is what the sentence is about.
             subject = min((f for f in subjects if layout.token_sentence[f.first] == last),
-                          key=lambda f: f.first)
+                          key=lambda f: (f.pattern.kind != "kind"
+                                         or f in self.groups.get(last, ()), f.first))
             if subject.pattern.kind == "kind" and subject not in self.groups.get(last, ()):
                 referred = self._referred([subject], token)
                 if referred is not None:

@@ -371,6 +371,19 @@ def test_countries_joined_to_a_source_are_sources_too(
     assert owners and set(owners) == {"itpark-kazan"}
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nАкадемпарк открыл новый корпус.\nВ Новосибирске губернатор осмотрел технопарк. "
+     "В нём работают 22 компании.", "ru"),
+    ("Review\nAcadempark opened a new building.\nIn Novosibirsk the governor toured the "
+     "technopark. There are 22 resident companies inside.", "en"),
+    ("Bilanz\nDer Akadempark eröffnete ein Gebäude.\nIn Nowosibirsk besuchte der Gouverneur "
+     "den Technopark. Dort arbeiten 22 Unternehmen.", "de"),
+])
+def test_a_kind_word_is_what_an_unnamed_paragraph_is_about_not_the_place_that_opens_it(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["academpark"]
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
