@@ -473,6 +473,14 @@ class Mentions:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
         subject = _subject(self.owning.get(sentence, []), token)
+        # "The fund and five NTI working groups have picked …": a kind word named first is
+        # the sentence's subject.
+        first_word = next((w for w in self.referring.get(sentence, []) if w.first < token),
+                          None)
+        if first_word is not None and (subject is None or first_word.first < subject.first):
+            referred = self._referred([first_word], token)
+            if referred is not None:
+                return referred
         if subject is not None:
             return _link(subject, "subject of the figure's sentence")
         referred = self._referred(self.referring.get(sentence, []), token)

@@ -51,6 +51,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "innovation science and technology centre"),
         "de": ("Innovationszentrum",),
     },
+    # "The fund and five NTI working groups have picked …": the fund named before.
+    "fund": {"ru": ("фонд",), "en": ("fund", "foundation"), "de": ("Fonds", "Stiftung")},
     "science_centre": {
         "ru": ("научно-образовательный центр", "научно-образовательный центр мирового уровня",
                "НОЦ"),

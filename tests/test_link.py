@@ -384,6 +384,22 @@ def test_a_kind_word_is_what_an_unnamed_paragraph_is_about_not_the_place_that_op
     assert [o for _m, _v, o in figures(matcher, text, language)] == ["academpark"]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nФонд «Сколково» объявил конкурс.\n«Фонд и пять рабочих групп Академпарка отобрали "
+     "130 проектов, и каждый вложит 15 млн рублей», — сказал он.", "ru"),
+    ("Review\nThe Skolkovo Foundation announced a contest.\n\"The fund and five Academpark "
+     "working groups picked 130 projects, and each invested 15 million rubles,\" he said.",
+     "en"),
+    ("Bilanz\nDie Skolkovo Foundation schrieb einen Wettbewerb aus.\n„Der Fonds und fünf "
+     "Arbeitsgruppen von Akadempark wählten 130 Projekte, und alle investierten 15 Millionen "
+     "Rubel“, sagte er.", "de"),
+])
+def test_a_kind_word_that_opens_the_sentence_is_its_subject(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"The fund" comes before the organisation named later in the sentence: the fund."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["skolkovo"]
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
