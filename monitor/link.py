@@ -58,6 +58,7 @@ from .linkwords import (
     BRANCH_WORDS,
     COORDINATORS,
     COUNT_WORDS,
+    DISTRIBUTIVE_WORDS,
     KIND_ALSO,
     KIND_WORDS,
     LINK_WORDS,
@@ -116,6 +117,9 @@ class Link:
 
     organisation: str | None
     reason: str
+    each: tuple[str, ...] = ()
+    """Further organisations the same figure belongs to, one figure each: "Ставровский и
+    ИКСЭл … Each will receive 500 million rubles"."""
 
 
 def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
@@ -190,6 +194,7 @@ _AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
 _BRANCH_WORDS = _by_language(BRANCH_WORDS)
 _NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
 _RENAME_WORDS = _by_language(RENAME_WORDS)
+_DISTRIBUTIVE_WORDS = _by_language(DISTRIBUTIVE_WORDS)
 
 
 def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -262,7 +267,8 @@ class Linker:
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts, scoped)),
-                        parents=parents, renaming=_for_language(_RENAME_WORDS, language))
+                        parents=parents, renaming=_for_language(_RENAME_WORDS, language),
+                        distributive=_for_language(_DISTRIBUTIVE_WORDS, language))
 
     def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]
                 ) -> list[tuple[Found, Found]]:
@@ -386,6 +392,8 @@ class Mentions:
     """Organisations named as what a branch or site belongs to: "the IT park that opened
     there as a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". The
     paragraph and the article are about the branch, not about them."""
+    distributive: frozenset[str] = frozenset()
+    """`DISTRIBUTIVE_WORDS` of the article's language."""
     renaming: frozenset[str] = frozenset()
     """Phrases (words joined by spaces, each a word's beginning) that say an organisation
     now bears another name: `RENAME_WORDS` of the article's language."""
@@ -443,6 +451,10 @@ class Mentions:
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
+        listed = self._each(token)
+        if listed:
+            return Link(listed[0], "«each» of the organisations the sentence before lists",
+                        each=tuple(listed[1:]))
         # "In der SWZ und zehn weiteren Technologieparks … 54 Unternehmen": the group.
         referring = in_clause(self.referring)
         joined = next((g for g in in_clause(self.groups) for w in referring
@@ -516,6 +528,37 @@ class Mentions:
                          "the organisation its paragraph is about")
         return Link(None, f"its paragraph is about a whole or a group («"
                           f"{_text(layout, wholes[0])}»), naming several organisations")
+
+    def _each(self, token: int) -> list[str]:
+        """The organisations listed as joint subjects ("X and Y", "X, Y und Z") of the
+        figure's sentence before it, else of the sentence before in its paragraph, when a
+        distributive word ("каждый", "each", "jeweils") opens the figure's clause: "The
+        Stavrovsky and the IKSEL technoparks came second and third. Each will receive 500
+        million rubles" is a figure of both."""
+        layout = self.layout
+        clause, sentence = layout.token_clause[token], layout.token_sentence[token]
+        start = token
+        while start and layout.token_clause[start - 1] == clause \
+                and layout.token_sentence[start - 1] == sentence:
+            start -= 1
+        if not any(layout.tokens[i].norm in self.distributive for i in range(start, token)):
+            return []
+        for where in (sentence, sentence - 1):
+            named = [f for f in self.owning.get(where, ()) if f.first < token]
+            if where != sentence and (not named or layout.token_paragraph[named[0].first]
+                                      != layout.token_paragraph[token]):
+                continue
+            listed = [named[0]] if named else []
+            for f in named[1:]:
+                between = [layout.tokens[i].norm for i in range(listed[-1].last + 1, f.first)]
+                if len(between) > 2 or not all(w in COORDINATORS or w in LINK_WORDS
+                                               for w in between):
+                    break
+                listed.append(f)
+            ids = list(dict.fromkeys(f.pattern.rule for f in listed))
+            if len(ids) > 1:
+                return ids
+        return []
 
     def _unnamed_paragraph(self, token: int, spoken: list[Found],
                            referring: list[Found]) -> Link:

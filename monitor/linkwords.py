@@ -191,3 +191,13 @@ RENAME_WORDS: dict[str, frozenset[str]] = {
 each compared with the start of a word): "переименована в", "was renamed", "seit 2017 trägt
 sie den Namen". Figures reported under a former name are the organisation's as it is now
 called."""
+
+DISTRIBUTIVE_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("каждый каждая каждое каждому каждой каждого каждую каждые каждым "
+                    "каждом".split()),
+    "en": frozenset("each".split()),
+    "de": frozenset("jeder jede jedes jedem jeden jeweils".split()),
+}
+"""Words, as written, that give a figure to each of several organisations: "Each will
+receive 500 million rubles" after "X and Y came second and third" is a figure of X and one
+of Y."""

@@ -400,6 +400,20 @@ def test_a_kind_word_that_opens_the_sentence_is_its_subject(
     assert [o for _m, _v, o in figures(matcher, text, language)] == ["skolkovo"]
 
 
+@pytest.mark.parametrize("text, language, expected", [
+    ("Итоги\nТехнопарк «Химград» и технопарк «Идея» вошли в число победителей. Каждый получит "
+     "инвестиции на 500 млн рублей.", "ru", ["khimgrad", "idea"]),
+    ("Review\nAcadempark and Kazan IT Park won the contest. Each will receive investment of "
+     "500 million rubles.", "en", ["academpark", "itpark-kazan"]),
+    ("Bilanz\nDer Akadempark und der IT-Park Kasan gewannen. Jeder erhält Investitionen von "
+     "500 Millionen Rubel.", "de", ["academpark", "itpark-kazan"]),
+])
+def test_each_of_the_listed_organisations_gets_the_figure(
+        matcher: Matcher, text: str, language: str, expected: list[str]) -> None:
+    assert [(m, v, o) for m, v, o in figures(matcher, text, language)] == [
+        ("investment", 5e8, organisation) for organisation in expected]
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
