@@ -480,7 +480,11 @@ class Mentions:
         subject = _subject(in_clause(self.owning), token)
         if subject is not None:
             return _link(subject, "subject of the figure's clause")
-        parts = in_clause(self.parts)
+        # "two sites with 994.2 ha: the Lyudinovo site in the south of the region …": what a
+        # colon after the figure lists says where its parts are, not whose figure it is.
+        parts = [f for f in in_clause(self.parts)
+                 if ":" not in layout.text[layout.tokens[value[1]].end:
+                                           layout.tokens[f.first].start]]
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")

@@ -414,6 +414,19 @@ def test_each_of_the_listed_organisations_gets_the_figure(
         ("investment", 5e8, organisation) for organisation in expected]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» растёт. Там работают 40 компаний: заводы на севере региона и склады "
+     "у города.", "ru"),
+    ("Review\nAlabuga SEZ is growing. There are 40 resident companies: plants in the north of "
+     "the region and warehouses near the city.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga wächst. Dort arbeiten 40 Unternehmen: Werke im "
+     "Norden der Region und Lager bei der Stadt.", "de"),
+])
+def test_a_region_word_in_what_a_colon_after_the_figure_lists_is_no_scope(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga"]
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
