@@ -240,6 +240,8 @@ class Linker:
                   if _plural(layout, f, plural_words, ambiguous)}
         plural |= {(f.first, f.last) for before, f in pairwise(kinds)
                    if (before.first, before.last) in plural and _abbreviates(layout, before, f)}
+        # "Резиденты площадки …" refers back to a site; "six sites" are parts of one zone.
+        kinds = [f for f in kinds if f.pattern.rule != "site" or (f.first, f.last) not in plural]
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
         described = self._descriptions(layout, kinds, places, plural | governing, names)
@@ -307,7 +309,7 @@ class Linker:
             at_kind_span[(kind.first, kind.last)].append(kind)
         out = []
         for (first, last), same_span in at_kind_span.items():
-            if (first, last) in several:
+            if (first, last) in several or all(f.pattern.rule == "site" for f in same_span):
                 continue  # "технопарки Томской области" are several parks, not one
             if _russian_name(layout, first):
                 continue  # "с Парком высоких технологий Республики Беларусь": a name
@@ -600,24 +602,29 @@ class Mentions:
             else:
                 return Link(None, f"its paragraph is about a whole or a group («"
                                   f"{_text(layout, subject)}»), naming none")
-        else:
-            # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word
-            # later in the paragraph still says what it is about.
-            for word in referring:
-                referred = self._referred([word], token)
-                if referred is not None:
-                    return referred
+        # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word later in
+        # the paragraph still says what it is about.
+        for word in referring:
+            referred = self._referred([word], token)
+            if referred is not None:
+                return referred
         return self._previous_paragraph(token) or self.article
 
     def _previous_paragraph(self, token: int) -> Link | None:
         """A body paragraph that names nobody continues the one before it (a quote, "Their
         revenue reached …"): the organisation that paragraph names first, its subject, owns
-        the figure. The headline is no such paragraph."""
+        the figure; one that names none but refers back with a kind word ("Резиденты
+        площадки …") passes on what the word refers to. The headline is no such paragraph."""
         layout = self.layout
         paragraph = layout.token_paragraph[token]
         before = [f for f in self.leading if layout.token_paragraph[f.first] == paragraph - 1]
-        if not before or paragraph - 1 == 0:
+        if paragraph - 1 == 0:
             return None
+        if not before:
+            # "Резиденты площадки …": a kind word that refers back says what it is about.
+            words = [f for fs in self.referring.values() for f in fs
+                     if layout.token_paragraph[f.first] == paragraph - 1]
+            return self._referred(sorted(words, key=lambda f: f.first), token)
         first = layout.token_sentence[before[0].first]
         named = [f for f in before if layout.token_sentence[f.first] == first]
         if _coordinated(layout, named):

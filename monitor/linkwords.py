@@ -35,6 +35,9 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "Typs", "Wirtschaftssonderzone", "Zone", "SWZ", "SEZ", "OEZ"),
     },
     "park": {"ru": ("парк",), "en": ("park",), "de": ("Park",)},
+    # "Резиденты площадки …" after "на площадке «МИЭТ»": the site named before. A site word
+    # only refers back; it resolves no place ("площадка в Москве" is any venue).
+    "site": {"ru": ("площадка",), "en": ("site",), "de": ("Standort",)},
     "sez_site": {
         "ru": ("площадка особой экономической зоны", "площадка ОЭЗ"),
         "en": ("SEZ site", "site of the special economic zone"),
@@ -66,7 +69,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 mention; alone, "the technopark" refers back to the technopark the article named."""
 
 KIND_ALSO: dict[str, tuple[str, ...]] = {
-    "sez": ("sez_site",), "park": ("technopark", "it_park", "industrial_park")}
+    "sez": ("sez_site",), "park": ("technopark", "it_park", "industrial_park"),
+    "site": ("sez_site",)}
 """A phrase of the key's kind also fits organisations of these kinds: "ОЭЗ в Зеленограде" is
 a site of a zone, registered as `sez_site`; "the park" is any kind of park."""
 

@@ -16,7 +16,9 @@ RULES = RulesFile.model_validate({
         {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
          "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
          "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
-        {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»", "kind": "sez_site"},
+        {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»",
+         "aliases": {"en": ["Alabuga-North site"], "de": ["Standort Alabuga-Nord"]},
+         "kind": "sez_site"},
         {"id": "tomsk-sez", "name": "ОЭЗ «Томск»", "aliases": {"en": ["Tomsk SEZ"]},
          "kind": "sez",
          "place": ["Томск", "Томская область", "Tomsk", "Tomsk Region", "Gebiet Tomsk"]},
@@ -425,6 +427,39 @@ def test_each_of_the_listed_organisations_gets_the_figure(
 def test_a_region_word_in_what_a_colon_after_the_figure_lists_is_no_scope(
         matcher: Matcher, text: str, language: str) -> None:
     assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nРезиденты ОЭЗ «Алабуга», работающие на площадке «Алабуга-Север», нарастили "
+     "выпуск.\nРезиденты площадки делают электронику.\n«Выручка компаний достигла 5 млрд "
+     "рублей», — сказал он.", "ru"),
+    ("Review\nResidents of Alabuga SEZ working at the Alabuga-North site raised output.\nThe "
+     "site's residents make electronics.\n\"Revenue reached 5 billion rubles,\" he said.",
+     "en"),
+    ("Bilanz\nDie Residenten der Sonderwirtschaftszone Alabuga am Standort Alabuga-Nord "
+     "steigerten die Produktion.\nDie Firmen am Standort bauen Elektronik.\n„Der Umsatz "
+     "erreichte 5 Milliarden Rubel“, sagte er.", "de"),
+])
+def test_a_site_word_refers_back_to_the_site_and_a_quote_continues_it(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"Резиденты площадки …" are those of the site named before, and the quote that follows
+    a paragraph naming nobody continues what its kind word referred to."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga-north"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» растёт.\nНа шести площадках работают 40 компаний.", "ru"),
+    ("Review\nAlabuga SEZ is growing.\nIts six sites host 40 resident companies.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga wächst.\nAn sechs Standorten arbeiten 40 "
+     "Unternehmen.", "de"),
+    ("Итоги\nОЭЗ «Алабуга» растёт.\nПлощадка в Елабуге приняла 40 компаний.", "ru"),
+])
+def test_site_words_in_the_plural_or_with_a_place_name_no_site_of_their_own(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Several sites are parts of the zone named before, not a group of parks; a site word
+    resolves no organisation by a place."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga"]
+    assert {o for o, _t in mentioned(matcher, text, language)} == {"alabuga"}
 
 
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
