@@ -421,9 +421,11 @@ class Mentions:
         layout, out = self.layout, {}
         tokens = layout.tokens
         phrases = [phrase.split() for phrase in self.renaming]
+        opening = tuple(words[0] for words in phrases)
         said: dict[int, int] = {}
-        for i in range(len(tokens)):
-            if any(_begins(tokens, i, words) for words in phrases):
+        for i, found in enumerate(tokens):
+            if found.norm.startswith(opening) and any(_begins(tokens, i, words)
+                                                      for words in phrases):
                 said.setdefault(layout.token_sentence[i], i)
         for sentence, at in said.items():
             named = self.owning.get(sentence, [])
