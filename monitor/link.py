@@ -49,6 +49,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .config import RulesFile
@@ -57,17 +58,21 @@ from .linkwords import (
     BRANCH_WORDS,
     COORDINATORS,
     COUNT_WORDS,
+    DISTRIBUTIVE_WORDS,
     KIND_ALSO,
     KIND_WORDS,
     LINK_WORDS,
+    NICKNAME_GAP,
+    NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
+    RENAME_WORDS,
     SCOPE_WORDS,
     SINGULAR_GENITIVES,
     SOURCE_WORDS,
     SPEAKER_KINDS,
 )
 from .normalize import QUOTES
-from .tokens import Layout
+from .tokens import Layout, Token
 
 if TYPE_CHECKING:
     from .match import Found
@@ -85,6 +90,9 @@ BRANCH_GAP = 2
 """At most this many words between a branch word and the organisation it belongs to: "a
 branch of the Kazan IT Park" ("of the"), "площадка казанского ИТ-парка" ("казанского" may be
 part of the name or not)."""
+JOIN_GAP = 6
+"""At most this many words from the "и/and/und" that joins a kind word to a plural one up to
+that plural: "der SWZ und zehn weiteren Industrie- und Technologieparks"."""
 SINGULAR_GAP = 2
 """At most this many words between a singular genitive article and the ambiguous kind word it
 makes singular: "des Moskauer Technoparks"."""
@@ -109,6 +117,9 @@ class Link:
 
     organisation: str | None
     reason: str
+    each: tuple[str, ...] = ()
+    """Further organisations the same figure belongs to, one figure each: "Ставровский и
+    ИКСЭл … Each will receive 500 million rubles"."""
 
 
 def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
@@ -181,6 +192,9 @@ def _by_language(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
 _PLURAL_KIND_WORDS = _by_language(PLURAL_KIND_WORDS)
 _AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
 _BRANCH_WORDS = _by_language(BRANCH_WORDS)
+_NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
+_RENAME_WORDS = _by_language(RENAME_WORDS)
+_DISTRIBUTIVE_WORDS = _by_language(DISTRIBUTIVE_WORDS)
 
 
 def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -206,28 +220,41 @@ class Linker:
         names = longest([f for f in found if f.pattern.kind == "organisation"])
         excluded = {(f.pattern.rule, layout.token_sentence[f.first])
                     for f in found if f.pattern.kind == "exclude"}
+        nicknaming = _for_language(_NICKNAME_WORDS, language)
         names = [f for f in names
-                 if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded]
+                 if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded
+                 and not _torn(layout, f) and not _nickname(layout, f, nicknaming)]
         named = {i for f in names for i in range(f.first, f.last + 1)}
         listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
                                        and not _overlaps(f, named)],
                               [f for f in found if f.pattern.kind == "kind"])
-        names = sorted(names + listed, key=lambda f: f.first)
-        named |= {i for f in listed for i in range(f.first, f.last + 1)}
+        names = sorted(names + [name for name, _kind in listed], key=lambda f: f.first)
+        named |= {i for f, _kind in listed for i in range(f.first, f.last + 1)}
+        # The kind word that governs a list names those in it, no one at a place of its own.
+        governing = {(kind.first, kind.last) for _name, kind in listed}
         plural_words = _for_language(_PLURAL_KIND_WORDS, language)
         kinds = longest([f for f in found if f.pattern.kind == "kind"
                          and not _overlaps(f, named)])
         ambiguous = _for_language(_AMBIGUOUS_PLURALS, language)
         plural = {(f.first, f.last) for f in kinds
                   if _plural(layout, f, plural_words, ambiguous)}
+        plural |= {(f.first, f.last) for before, f in pairwise(kinds)
+                   if (before.first, before.last) in plural and _abbreviates(layout, before, f)}
+        # "Резиденты площадки …" refers back to a site; "six sites" are parts of one zone.
+        kinds = [f for f in kinds if f.pattern.rule != "site" or (f.first, f.last) not in plural]
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
-        described = self._descriptions(layout, kinds, places, plural, names)
+        described = self._descriptions(layout, kinds, places, plural | governing, names)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
-        countries = [f for f in scopes if f.pattern.rule == "country"
-                     and not _is_source(layout, f)]
+        countries, sources = [], []
+        for f in sorted((f for f in scopes if f.pattern.rule == "country"),
+                        key=lambda f: f.first):
+            # "from China and Belarus": a country joined to a source is a source too.
+            joined = any(0 < f.first - s.last - 1 <= 1 and layout.tokens[s.last + 1].norm
+                         in COORDINATORS for s in sources)
+            (sources if joined or _is_source(layout, f) else countries).append(f)
         groups = [f for f in kinds if (f.first, f.last) in plural]
         referring = [f for f in kinds if not _overlaps(f, named)
                      and (f.first, f.last) not in plural]
@@ -242,9 +269,11 @@ class Linker:
         return Mentions(layout, organisations, owners, self.kinds,
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts, scoped)),
-                        parents=parents)
+                        parents=parents, renaming=_for_language(_RENAME_WORDS, language),
+                        distributive=_for_language(_DISTRIBUTIVE_WORDS, language))
 
-    def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]) -> list[Found]:
+    def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]
+                ) -> list[tuple[Found, Found]]:
         """Names in quotes that a kind word of their organisation's kind governs, as in a
         list: "шесть технопарков: «Технополис «Москва», «Слава», «Строгино»", "the
         technoparks "Slava" and "Strogino"". Alone, "Слава" or "Строгино" is a word or a
@@ -262,14 +291,16 @@ class Linker:
                       and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
             if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
                 word = before[-1].pattern.written
-                out.append(replace(name, pattern=replace(
+                out.append((replace(name, pattern=replace(
                     name.pattern, kind="description",
                     written=f"{word} + «{name.pattern.written}»",
-                    forms=before[-1].pattern.forms + name.pattern.forms)))
+                    forms=before[-1].pattern.forms + name.pattern.forms)), before[-1]))
         return out
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      plural: set[Span], names: list[Found]) -> list[Found]:
+                      several: set[Span], names: list[Found]) -> list[Found]:
+        """Kind words resolved by a place or by the article's region; not those in `several`
+        (plural, or governing a list of names)."""
         if not kinds:
             return []
         places_by_sentence = _by_sentence(layout, places)
@@ -278,7 +309,7 @@ class Linker:
             at_kind_span[(kind.first, kind.last)].append(kind)
         out = []
         for (first, last), same_span in at_kind_span.items():
-            if (first, last) in plural:
+            if (first, last) in several or all(f.pattern.rule == "site" for f in same_span):
                 continue  # "технопарки Томской области" are several parks, not one
             if _russian_name(layout, first):
                 continue  # "с Парком высоких технологий Республики Беларусь": a name
@@ -363,10 +394,52 @@ class Mentions:
     """Organisations named as what a branch or site belongs to: "the IT park that opened
     there as a branch of the Kazan IT Park", "вторая площадка казанского ИТ-парка". The
     paragraph and the article are about the branch, not about them."""
+    distributive: frozenset[str] = frozenset()
+    """`DISTRIBUTIVE_WORDS` of the article's language."""
+    renaming: frozenset[str] = frozenset()
+    """Phrases (words joined by spaces, each a word's beginning) that say an organisation
+    now bears another name: `RENAME_WORDS` of the article's language."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
-        those of the words that name it (keyword or counted noun)."""
+        those of the words that name it (keyword or counted noun). An organisation the article
+        says was renamed is the one it is now called."""
+        link = self._owner(value, naming)
+        current = self.renamed.get(link.organisation or "")
+        if current is None:
+            return link
+        return Link(current, f"{link.reason}; {link.organisation} is the former name of "
+                             f"{current}, as the article says")
+
+    @cached_property
+    def renamed(self) -> dict[str, str]:
+        """Former name → current name, from sentences that say so: "Seit 2017 trägt sie den
+        Namen „Technopolis Moskau“", "зона переименована в «Технополис «Москва»", "the zone
+        was renamed Technopolis Moscow". The current name is the organisation named after the
+        phrase; the former one is named before it in the sentence, else it is what the
+        article is about ("sie", "the zone")."""
+        layout, out = self.layout, {}
+        tokens = layout.tokens
+        phrases = [phrase.split() for phrase in self.renaming]
+        opening = tuple(words[0] for words in phrases)
+        said: dict[int, int] = {}
+        for i, found in enumerate(tokens):
+            if found.norm.startswith(opening) and any(_begins(tokens, i, words)
+                                                      for words in phrases):
+                said.setdefault(layout.token_sentence[i], i)
+        for sentence, at in said.items():
+            named = self.owning.get(sentence, [])
+            after = [f for f in named if f.first > at]
+            before = [f for f in named if f.last < at]
+            if not after:
+                continue
+            new = after[0].pattern.rule
+            old = before[0].pattern.rule if before else self.article.organisation
+            if old is not None and old != new:
+                out[old] = new
+        return out
+
+    def _owner(self, value: Span, naming: Sequence[Span]) -> Link:
         layout = self.layout
         token = value[0]
         sentence = layout.token_sentence[token]
@@ -382,8 +455,19 @@ class Mentions:
         by_np = _noun_phrase(layout, near, [value, *naming], after=True)
         if by_np is not None:
             return _link(by_np, "named in the figure's noun phrase")
+        listed = self._each(token)
+        if listed:
+            return Link(listed[0], "«each» of the organisations the sentence before lists",
+                        each=tuple(listed[1:]))
+        # "In der SWZ und zehn weiteren Technologieparks … 54 Unternehmen": the group.
+        referring = in_clause(self.referring)
+        joined = next((g for g in in_clause(self.groups) for w in referring
+                       if _joins(layout, w, g)), None)
+        if joined is not None:
+            return Link(None, f"its clause is about a group («{_text(layout, joined)}») that "
+                              "a kind word is joined to, naming no organisation")
         # "инвестиции … в технопарк превысят 3 млрд": one park, whatever else the clause says.
-        referred = self._referred(in_clause(self.referring), token)
+        referred = self._referred(referring, token)
         if referred is not None:
             return referred
         # "170 von landesweit 817 Residenten": the scope word is the nearer number's.
@@ -400,11 +484,23 @@ class Mentions:
         subject = _subject(in_clause(self.owning), token)
         if subject is not None:
             return _link(subject, "subject of the figure's clause")
-        parts = in_clause(self.parts)
+        # "two sites with 994.2 ha: the Lyudinovo site in the south of the region …": what a
+        # colon after the figure lists says where its parts are, not whose figure it is.
+        parts = [f for f in in_clause(self.parts)
+                 if ":" not in layout.text[layout.tokens[value[1]].end:
+                                           layout.tokens[f.first].start]]
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
         subject = _subject(self.owning.get(sentence, []), token)
+        # "The fund and five NTI working groups have picked …": a kind word named first is
+        # the sentence's subject.
+        first_word = next((w for w in self.referring.get(sentence, []) if w.first < token),
+                          None)
+        if first_word is not None and (subject is None or first_word.first < subject.first):
+            referred = self._referred([first_word], token)
+            if referred is not None:
+                return referred
         if subject is not None:
             return _link(subject, "subject of the figure's sentence")
         referred = self._referred(self.referring.get(sentence, []), token)
@@ -441,6 +537,37 @@ class Mentions:
         return Link(None, f"its paragraph is about a whole or a group («"
                           f"{_text(layout, wholes[0])}»), naming several organisations")
 
+    def _each(self, token: int) -> list[str]:
+        """The organisations listed as joint subjects ("X and Y", "X, Y und Z") of the
+        figure's sentence before it, else of the sentence before in its paragraph, when a
+        distributive word ("каждый", "each", "jeweils") opens the figure's clause: "The
+        Stavrovsky and the IKSEL technoparks came second and third. Each will receive 500
+        million rubles" is a figure of both."""
+        layout = self.layout
+        clause, sentence = layout.token_clause[token], layout.token_sentence[token]
+        start = token
+        while start and layout.token_clause[start - 1] == clause \
+                and layout.token_sentence[start - 1] == sentence:
+            start -= 1
+        if not any(layout.tokens[i].norm in self.distributive for i in range(start, token)):
+            return []
+        for where in (sentence, sentence - 1):
+            named = [f for f in self.owning.get(where, ()) if f.first < token]
+            if where != sentence and (not named or layout.token_paragraph[named[0].first]
+                                      != layout.token_paragraph[token]):
+                continue
+            listed = [named[0]] if named else []
+            for f in named[1:]:
+                between = [layout.tokens[i].norm for i in range(listed[-1].last + 1, f.first)]
+                if len(between) > 2 or not all(w in COORDINATORS or w in LINK_WORDS
+                                               for w in between):
+                    break
+                listed.append(f)
+            ids = list(dict.fromkeys(f.pattern.rule for f in listed))
+            if len(ids) > 1:
+                return ids
+        return []
+
     def _unnamed_paragraph(self, token: int, spoken: list[Found],
                            referring: list[Found]) -> Link:
         """The owner of a figure whose paragraph names no organisation: the subject of the
@@ -452,16 +579,24 @@ class Mentions:
         still refers back. A quote or "Their revenue reached …" with neither continues the
         paragraph before; else the organisation the article is about."""
         layout = self.layout
+        sentence = layout.token_sentence[token]
         kinds = [f for f in spoken if f.pattern.kind == "kind"]
-        # "Für die Moskauer Zone": a place next to a kind word describes it.
+        # "Für die Moskauer Zone": a place next to a kind word describes it. A region, sector
+        # or programme word in the figure's own sentence need not open a clause: "schätzt
+        # die Direktinvestitionen, die in die Region geflossen sind, auf 1 Mrd. Dollar".
         subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
-                            and _opens_clause(layout, f)
+                            and (_opens_clause(layout, f) or (
+                                f.pattern.kind == "scope" and f.pattern.rule != "country"
+                                and layout.token_sentence[f.first] == sentence))
                             and not any(k.first == f.last + 1 or k.last == f.first - 1
                                         for k in kinds)]
         if subjects:
             last = max(layout.token_sentence[f.first] for f in subjects)
+            # "In Naberezhnye Chelny he will visit the IT park": the place says where; the
+            # park (a kind word that refers back) is what the sentence is about.
             subject = min((f for f in subjects if layout.token_sentence[f.first] == last),
-                          key=lambda f: f.first)
+                          key=lambda f: (f.pattern.kind != "kind"
+                                         or f in self.groups.get(last, ()), f.first))
             if subject.pattern.kind == "kind" and subject not in self.groups.get(last, ()):
                 referred = self._referred([subject], token)
                 if referred is not None:
@@ -469,24 +604,29 @@ class Mentions:
             else:
                 return Link(None, f"its paragraph is about a whole or a group («"
                                   f"{_text(layout, subject)}»), naming none")
-        else:
-            # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word
-            # later in the paragraph still says what it is about.
-            for word in referring:
-                referred = self._referred([word], token)
-                if referred is not None:
-                    return referred
+        # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word later in
+        # the paragraph still says what it is about.
+        for word in referring:
+            referred = self._referred([word], token)
+            if referred is not None:
+                return referred
         return self._previous_paragraph(token) or self.article
 
     def _previous_paragraph(self, token: int) -> Link | None:
         """A body paragraph that names nobody continues the one before it (a quote, "Their
         revenue reached …"): the organisation that paragraph names first, its subject, owns
-        the figure. The headline is no such paragraph."""
+        the figure; one that names none but refers back with a kind word ("Резиденты
+        площадки …") passes on what the word refers to. The headline is no such paragraph."""
         layout = self.layout
         paragraph = layout.token_paragraph[token]
         before = [f for f in self.leading if layout.token_paragraph[f.first] == paragraph - 1]
-        if not before or paragraph - 1 == 0:
+        if paragraph - 1 == 0:
             return None
+        if not before:
+            # "Резиденты площадки …": a kind word that refers back says what it is about.
+            words = [f for fs in self.referring.values() for f in fs
+                     if layout.token_paragraph[f.first] == paragraph - 1]
+            return self._referred(sorted(words, key=lambda f: f.first), token)
         first = layout.token_sentence[before[0].first]
         named = [f for f in before if layout.token_sentence[f.first] == first]
         if _coordinated(layout, named):
@@ -495,7 +635,10 @@ class Mentions:
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
         """"The technopark's press service said …": the organisation of the kind word's kind
-        named last before the figure; one of a kind it only also fits when there is none:
+        that the article is about, when its paragraph names it before the figure ("Morion
+        Digital came second, Technopark X third. The technopark attracted 14 residents" is
+        Morion's), else the one named last before the figure; one of a kind it only also fits
+        when there is none:
         "the zone" after "its Rudnevo site" is still the zone; one a branch belongs to (a
         parent) only when no other is named: "the park" after "the IT park that opened as a
         branch of the Kazan IT Park" is the branch."""
@@ -505,6 +648,14 @@ class Mentions:
                             if (found := [o for o in named if o.first < token
                                           and self.kinds.get(o.pattern.rule) in kinds])), [])
             if earlier:
+                paragraph = self.layout.token_paragraph[token]
+                about = self.article.organisation
+                subject = next((o for o in earlier if o.pattern.rule == about
+                                and self.layout.token_paragraph[o.first] == paragraph), None)
+                if subject is not None:
+                    return _link(subject, f"«{_text(self.layout, word)}» refers to the "
+                                          f"{word.pattern.rule} the article is about, named "
+                                          "in its paragraph")
                 return _link(earlier[-1], f"«{_text(self.layout, word)}» refers to the "
                                           f"{word.pattern.rule} named before")
         return None
@@ -567,6 +718,46 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
                    if layout.token_clause[i] == clause)
 
 
+def _begins(tokens: Sequence[Token], at: int, words: list[str]) -> bool:
+    """Whether the words from `at` on begin with `words`, one by one."""
+    return at + len(words) <= len(tokens) and all(
+        tokens[at + k].norm.startswith(word) for k, word in enumerate(words))
+
+
+def _torn(layout: Layout, name: Found) -> bool:
+    """Whether a name runs across punctuation its alias does not have: "технопарка, лидерами
+    рейтинга" is no "Технопарк «Лидер»", "the park; Leader" no "Leader Park". A name is
+    written in one piece."""
+    text = layout.text[layout.tokens[name.first].end:layout.tokens[name.last].start]
+    return any(mark in text and mark not in name.pattern.written for mark in _BREAKS)
+
+
+_BREAKS = ",;:.!?"
+
+
+def _nickname(layout: Layout, name: Found, nicknaming: frozenset[str]) -> bool:
+    """Whether a naming verb comes at most `NICKNAME_GAP` words before the name in its
+    clause: "площадку успели окрестить «челябинским Сколково»", "dubbed the Russian
+    Innopolis", "das sogenannte Skolkowo des Urals" compare a place with a famous one; they
+    do not mention it."""
+    clause = layout.token_clause[name.first]
+    for i in range(name.first - 1, max(name.first - NICKNAME_GAP - 2, -1), -1):
+        if layout.token_clause[i] != clause:
+            return False
+        if layout.tokens[i].norm.startswith(tuple(nicknaming)):
+            return True
+    return False
+
+
+def _abbreviates(layout: Layout, kind: Found, then: Found) -> bool:
+    """Whether `then` is `kind` spelled short in parentheses right after it: "особые
+    экономические зоны (ОЭЗ)", "Sonderwirtschaftszonen (SWZ)" name the same zones, so the
+    abbreviation is plural as well."""
+    tokens = layout.tokens
+    between = layout.text[tokens[kind.last].end:tokens[then.first].start]
+    return between.strip() == "(" and layout.text[tokens[then.last].end:].startswith(")")
+
+
 def _opens_clause(layout: Layout, found: Found) -> bool:
     """Whether only small words ("в", "in the") come before `found` in its clause."""
     clause, sentence = layout.token_clause[found.first], layout.token_sentence[found.first]
@@ -617,6 +808,14 @@ def _nearer_number(layout: Layout, value: Span, found: Found) -> bool:
                and not value[0] <= i <= value[1] and distance(i, i) < own
                for i in range(max(found.first - own, 0),
                               min(found.last + own + 1, len(layout.tokens))))
+
+
+def _joins(layout: Layout, word: Found, group: Found) -> bool:
+    """Whether a kind word is joined to a plural kind word after it by "и", "and", "und",
+    "sowie" (a few words may stand between): "в ОЭЗ и пяти технопарках", "the SEZ and ten other
+    parks", "in der SWZ und zehn weiteren Technologieparks" speak of them together."""
+    between = [layout.tokens[i].norm for i in range(word.last + 1, group.first)]
+    return bool(between) and between[0] in COORDINATORS and len(between) <= JOIN_GAP
 
 
 def _coordinated(layout: Layout, named: list[Found]) -> bool:

@@ -30,10 +30,14 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "special economic zone of the technology and innovation type",
                "special economic zone of the technical and innovation type",
                "technology and innovation special economic zone"),
+        # German abbreviates the zone as "SWZ" or "SEZ", or transliterates ОЭЗ as "OEZ".
         "de": ("Sonderwirtschaftszone", "Sonderwirtschaftszone des technologisch-innovativen "
-               "Typs", "Wirtschaftssonderzone", "Zone"),
+               "Typs", "Wirtschaftssonderzone", "Zone", "SWZ", "SEZ", "OEZ"),
     },
     "park": {"ru": ("парк",), "en": ("park",), "de": ("Park",)},
+    # "Резиденты площадки …" after "на площадке «МИЭТ»": the site named before. A site word
+    # only refers back; it resolves no place ("площадка в Москве" is any venue).
+    "site": {"ru": ("площадка",), "en": ("site",), "de": ("Standort",)},
     "sez_site": {
         "ru": ("площадка особой экономической зоны", "площадка ОЭЗ"),
         "en": ("SEZ site", "site of the special economic zone"),
@@ -50,6 +54,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "innovation science and technology centre"),
         "de": ("Innovationszentrum",),
     },
+    # "The fund and five NTI working groups have picked …": the fund named before.
+    "fund": {"ru": ("фонд",), "en": ("fund", "foundation"), "de": ("Fonds", "Stiftung")},
     "science_centre": {
         "ru": ("научно-образовательный центр", "научно-образовательный центр мирового уровня",
                "НОЦ"),
@@ -63,7 +69,8 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 mention; alone, "the technopark" refers back to the technopark the article named."""
 
 KIND_ALSO: dict[str, tuple[str, ...]] = {
-    "sez": ("sez_site",), "park": ("technopark", "it_park", "industrial_park")}
+    "sez": ("sez_site",), "park": ("technopark", "it_park", "industrial_park"),
+    "site": ("sez_site",)}
 """A phrase of the key's kind also fits organisations of these kinds: "ОЭЗ в Зеленограде" is
 a site of a zone, registered as `sez_site`; "the park" is any kind of park."""
 
@@ -97,13 +104,21 @@ zwei drei vier fünf sechs sieben acht neun zehn mehrere viele
 "six technoparks"); Russian puts it in the singular after два, три, четыре."""
 
 SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # The neighbours too, whose parks the registry lists: "134 IT companies were founded in
+    # Uzbekistan" is the country's figure, not its IT park's.
     "country": {
         "ru": ("Россия", "РФ", "страна", "по стране", "по всей стране", "субъект федерации",
-               "федеральный бюджет", "национальный проект", "нацпроект"),
+               "федеральный бюджет", "национальный проект", "нацпроект",
+               "Беларусь", "Белоруссия", "Казахстан", "Узбекистан", "Кыргызстан", "Киргизия",
+               "Армения", "Азербайджан", "Китай"),
         "en": ("Russia", "country", "nationwide", "countrywide", "federal budget",
-               "national project", "across the country"),
+               "national project", "across the country",
+               "Belarus", "Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Armenia", "Azerbaijan",
+               "China"),
         "de": ("Russland", "bundesweit", "landesweit", "Bundeshaushalt", "Nationalprojekt",
-               "im ganzen Land"),
+               "im ganzen Land",
+               "Belarus", "Weißrussland", "Kasachstan", "Usbekistan", "Kirgisistan",
+               "Armenien", "Aserbaidschan", "China"),
     },
     "part": {
         "ru": ("регион", "отрасль", "сектор", "программа"),
@@ -152,3 +167,41 @@ sentences that follow speak of the branch."""
 SOURCE_WORDS = frozenset("из from aus".split())
 """Prepositions that make a country word the source of money, not the scope of a figure: "the
 fund received 2 billion rubles from the federal budget" is the fund's figure."""
+
+NICKNAME_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("окрестить окрестили окрестил окрестила окрестят окрещ прозва прозвищ "
+                    "прозыва".split()),
+    "en": frozenset("dubbed nicknamed nickname billed".split()),
+    "de": frozenset("spitzname beiname".split()),
+}
+"""Beginnings of the words that give a place a famous name as a nickname, by language
+(compared with the start of the word as written; not "окрест", which also begins
+"окрестности"): an organisation named right after one ("окрестить «челябинским Сколково»",
+"dubbed the Russian Silicon Valley", "mit dem Spitznamen „sibirisches Skolkowo“") is a
+comparison, not a mention."""
+
+NICKNAME_GAP = 4
+"""At most this many words, in the clause, between a nickname word and the name: "окрестить
+«челябинским Сколково»", "dubbed the campus the Siberian Innopolis"."""
+
+RENAME_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset({"переименов", "новое название", "получил название", "получила название",
+                     "носит название", "носит имя"}),
+    "en": frozenset({"renamed", "rebranded", "now called", "now named", "new name"}),
+    "de": frozenset({"umbenannt", "trägt den namen", "trägt sie den namen", "trägt er den namen",
+                     "trägt es den namen", "heißt jetzt", "neuen namen"}),
+}
+"""Phrases that say an organisation now bears another name, by language (words as written,
+each compared with the start of a word): "переименована в", "was renamed", "seit 2017 trägt
+sie den Namen". Figures reported under a former name are the organisation's as it is now
+called."""
+
+DISTRIBUTIVE_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("каждый каждая каждое каждому каждой каждого каждую каждые каждым "
+                    "каждом".split()),
+    "en": frozenset("each".split()),
+    "de": frozenset("jeder jede jedes jedem jeden jeweils".split()),
+}
+"""Words, as written, that give a figure to each of several organisations: "Each will
+receive 500 million rubles" after "X and Y came second and third" is a figure of X and one
+of Y."""

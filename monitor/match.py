@@ -418,8 +418,9 @@ class Matcher:
                 continue  # "… ist der Entwickler Improve. Seine 70 Mitarbeiter": the firm's
             link = _continuing(mentions, figure, last_of.get(metric)) or link
             last_of[metric] = (figure, link.organisation)
-            out.append((self._metric_hit(layout, figure, metric, link,
-                                         years.year(figure), why), [found] if found else []))
+            for owner in (link, *(Link(other, link.reason) for other in link.each)):
+                out.append((self._metric_hit(layout, figure, metric, owner,
+                                             years.year(figure), why), [found] if found else []))
         headline = {f.sentence for f in figures if f.paragraph == 0} \
             if layout.token_paragraph[-1] > 0 else set()
         return _once_per_fact(out, headline)

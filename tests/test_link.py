@@ -16,7 +16,9 @@ RULES = RulesFile.model_validate({
         {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
          "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
          "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
-        {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»", "kind": "sez_site"},
+        {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»",
+         "aliases": {"en": ["Alabuga-North site"], "de": ["Standort Alabuga-Nord"]},
+         "kind": "sez_site"},
         {"id": "tomsk-sez", "name": "ОЭЗ «Томск»", "aliases": {"en": ["Tomsk SEZ"]},
          "kind": "sez",
          "place": ["Томск", "Томская область", "Tomsk", "Tomsk Region", "Gebiet Tomsk"]},
@@ -45,6 +47,9 @@ RULES = RulesFile.model_validate({
          "kind": "ministry"},
         {"id": "skolkovo", "name": "Фонд «Сколково»", "aliases": {"en": ["Skolkovo Foundation"]},
          "kind": "fund"},
+        {"id": "leader", "name": "Технопарк «Лидер»",
+         "aliases": {"en": ["Leader Technopark"], "de": ["Technopark Leader"]},
+         "kind": "technopark", "place": ["Люберцы", "Lyubertsy", "Ljuberzy"]},
     ],
     "metrics": [
         {"id": "residents", "name": "Residents", "unit": "count",
@@ -232,6 +237,231 @@ def test_a_descriptive_mention_without_a_unique_fit_is_nobody(
     assert mentioned(matcher, text, language) == []
 
 
+@pytest.mark.parametrize("text, language, organisation", [
+    ("В SWZ Jelabuga arbeiten 40 Unternehmen.", "de", "alabuga"),
+    ("In der SWZ Jelabuga arbeiten 40 Unternehmen.", "de", "alabuga"),
+    ("Die OEZ Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez"),
+    ("Die SEZ im Gebiet Tomsk zählt 200 Unternehmen.", "de", "tomsk-sez"),
+])
+def test_german_abbreviations_of_a_zone_are_kind_words(
+        matcher: Matcher, text: str, language: str, organisation: str) -> None:
+    """German writes a special economic zone "SWZ", "SEZ" or "OEZ" before its place."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Правительство выделит деньги особым экономическим зонам (ОЭЗ) в Томске и Елабуге.",
+     "ru"),
+    ("The government will set up new special economic zones (SEZ) in Tomsk and Yelabuga.",
+     "en"),
+    ("Die Regierung schafft neue Sonderwirtschaftszonen (SWZ) in Tomsk und Jelabuga.", "de"),
+])
+def test_an_abbreviation_in_parentheses_after_a_plural_kind_word_is_plural_too(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"Sonderwirtschaftszonen (SWZ)" are several zones: the abbreviation names no one zone at
+    a place of the sentence."""
+    assert mentioned(matcher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Он перечислил лучшие технопарки, лидерами стали московские.", "ru"),
+    ("It is a leader; technopark staff greeted the visitors.", "en"),
+    ("Wir besuchten den Technopark, Leader der Branche kamen auch.", "de"),
+])
+def test_a_name_does_not_run_across_punctuation(matcher: Matcher, text: str,
+                                                 language: str) -> None:
+    assert mentioned(matcher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Технопарк «Лидер» открыл корпус.", "ru", [("leader", "Технопарк «Лидер»")]),
+    ("Leader Technopark opened a building.", "en", [("leader", "Leader Technopark")]),
+])
+def test_a_name_in_one_piece_is_found(matcher: Matcher, text: str, language: str,
+                                      expected: list[tuple[str, str]]) -> None:
+    assert mentioned(matcher, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Кампус в городе прозвали «сибирским Иннополисом», там 40 резидентов.", "ru"),
+    ("Журналисты успели окрестить площадку «уральским Иннополисом».", "ru"),
+    ("Locals have dubbed the campus the Siberian Innopolis; it has 40 resident companies.",
+     "en"),
+    ("Der Campus trägt den Spitznamen „sibirisches Innopolis“.", "de"),
+])
+def test_a_famous_name_given_as_a_nickname_is_no_mention(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert mentioned(matcher, text, language) == []
+    assert all(o is None for _m, _v, o in figures(matcher, text, language))
+
+
+def test_a_name_after_an_unrelated_word_beginning_like_a_nickname_word_is_found(
+        matcher: Matcher) -> None:
+    assert mentioned(matcher, "В окрестностях Иннополиса открыли школу.", "ru") == [
+        ("innopolis", "Иннополиса")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги года\nТехнопарк «Идея» привлёк 40 резидентов.\nВ 2020 году технопарк "
+     "переименовали в IT-парк Казани.", "ru"),
+    ("Academpark attracted 40 resident companies.\nIn 2020 Academpark was renamed Kazan IT "
+     "Park.", "en"),
+    ("Bilanz\nDer Akadempark zählt 40 Mieter.\nSeit 2020 trägt er den Namen IT-Park Kasan.",
+     "de"),
+])
+def test_figures_under_a_former_name_belong_to_the_renamed_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["itpark-kazan"]
+    lines = "\n".join(explain_analysis(matcher.analyse(text, language)))
+    assert "is the former name of itpark-kazan, as the article says" in lines
+
+
+def test_an_organisation_named_with_another_is_not_renamed(matcher: Matcher) -> None:
+    text = "Academpark attracted 40 resident companies.\nIts director visited Kazan IT Park."
+    assert [o for _m, _v, o in figures(matcher, text, "en")] == ["academpark"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» привлекла 40 резидентов.\nИнвестиции, которые пришли в регион, "
+     "губернатор оценил в 5 млрд рублей.", "ru"),
+    ("Review\nAlabuga SEZ attracted 40 resident companies.\nThe investment, which flowed into "
+     "the region, reached 5 billion rubles.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga zählt 40 Unternehmen.\nDie Investitionen, die "
+     "in die Region flossen, schätzt der Gouverneur auf 5 Milliarden Rubel.", "de"),
+])
+def test_a_region_word_anywhere_in_the_sentence_of_an_unnamed_paragraph_makes_it_regional(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language)[-1][2] is None
+
+
+@pytest.mark.parametrize("text, language", [
+    ("ОЭЗ «Алабуга» расширяется.\nВ ОЭЗ и пяти технопарках работают 300 компаний.", "ru"),
+    ("Alabuga SEZ is growing.\nThe zone and five other parks host 300 resident companies.",
+     "en"),
+    ("Die Sonderwirtschaftszone Alabuga wächst.\nIn der Zone und fünf weiteren Technoparks "
+     "arbeiten 300 Unternehmen.", "de"),
+])
+def test_a_kind_word_joined_to_a_group_of_parks_gives_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nIT-парк Казани растёт.\nВ этом году в Казахстане основали 134 новые компании.",
+     "ru"),
+    ("Review\nKazan IT Park is growing.\nThis year 134 new companies were founded in "
+     "Kazakhstan.", "en"),
+    ("Bilanz\nDer IT-Park Kasan wächst.\nIn diesem Jahr wurden in Kasachstan 134 neue "
+     "Unternehmen gegründet.", "de"),
+])
+def test_a_figure_about_a_neighbour_country_gives_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [None]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nIT-парк Казани растёт.\nШесть компаний из Китая и Беларуси вложат 60 млрд "
+     "рублей.", "ru"),
+    ("Review\nKazan IT Park is growing.\nSix companies from China and Belarus plan to invest "
+     "60 billion rubles.", "en"),
+    ("Bilanz\nDer IT-Park Kasan wächst.\nSechs Firmen aus China und Belarus investierten "
+     "60 Milliarden Rubel.", "de"),
+])
+def test_countries_joined_to_a_source_are_sources_too(
+        matcher: Matcher, text: str, language: str) -> None:
+    owners = [o for _m, _v, o in figures(matcher, text, language)]
+    assert owners and set(owners) == {"itpark-kazan"}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nАкадемпарк открыл новый корпус.\nВ Новосибирске губернатор осмотрел технопарк. "
+     "В нём работают 22 компании.", "ru"),
+    ("Review\nAcadempark opened a new building.\nIn Novosibirsk the governor toured the "
+     "technopark. There are 22 resident companies inside.", "en"),
+    ("Bilanz\nDer Akadempark eröffnete ein Gebäude.\nIn Nowosibirsk besuchte der Gouverneur "
+     "den Technopark. Dort arbeiten 22 Unternehmen.", "de"),
+])
+def test_a_kind_word_is_what_an_unnamed_paragraph_is_about_not_the_place_that_opens_it(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["academpark"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nФонд «Сколково» объявил конкурс.\n«Фонд и пять рабочих групп Академпарка отобрали "
+     "130 проектов, и каждый вложит 15 млн рублей», — сказал он.", "ru"),
+    ("Review\nThe Skolkovo Foundation announced a contest.\n\"The fund and five Academpark "
+     "working groups picked 130 projects, and each invested 15 million rubles,\" he said.",
+     "en"),
+    ("Bilanz\nDie Skolkovo Foundation schrieb einen Wettbewerb aus.\n„Der Fonds und fünf "
+     "Arbeitsgruppen von Akadempark wählten 130 Projekte, und alle investierten 15 Millionen "
+     "Rubel“, sagte er.", "de"),
+])
+def test_a_kind_word_that_opens_the_sentence_is_its_subject(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"The fund" comes before the organisation named later in the sentence: the fund."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["skolkovo"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Итоги\nТехнопарк «Химград» и технопарк «Идея» вошли в число победителей. Каждый получит "
+     "инвестиции на 500 млн рублей.", "ru", ["khimgrad", "idea"]),
+    ("Review\nAcadempark and Kazan IT Park won the contest. Each will receive investment of "
+     "500 million rubles.", "en", ["academpark", "itpark-kazan"]),
+    ("Bilanz\nDer Akadempark und der IT-Park Kasan gewannen. Jeder erhält Investitionen von "
+     "500 Millionen Rubel.", "de", ["academpark", "itpark-kazan"]),
+])
+def test_each_of_the_listed_organisations_gets_the_figure(
+        matcher: Matcher, text: str, language: str, expected: list[str]) -> None:
+    assert [(m, v, o) for m, v, o in figures(matcher, text, language)] == [
+        ("investment", 5e8, organisation) for organisation in expected]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» растёт. Там работают 40 компаний: заводы на севере региона и склады "
+     "у города.", "ru"),
+    ("Review\nAlabuga SEZ is growing. There are 40 resident companies: plants in the north of "
+     "the region and warehouses near the city.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga wächst. Dort arbeiten 40 Unternehmen: Werke im "
+     "Norden der Region und Lager bei der Stadt.", "de"),
+])
+def test_a_region_word_in_what_a_colon_after_the_figure_lists_is_no_scope(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nРезиденты ОЭЗ «Алабуга», работающие на площадке «Алабуга-Север», нарастили "
+     "выпуск.\nРезиденты площадки делают электронику.\n«Выручка компаний достигла 5 млрд "
+     "рублей», — сказал он.", "ru"),
+    ("Review\nResidents of Alabuga SEZ working at the Alabuga-North site raised output.\nThe "
+     "site's residents make electronics.\n\"Revenue reached 5 billion rubles,\" he said.",
+     "en"),
+    ("Bilanz\nDie Residenten der Sonderwirtschaftszone Alabuga am Standort Alabuga-Nord "
+     "steigerten die Produktion.\nDie Firmen am Standort bauen Elektronik.\n„Der Umsatz "
+     "erreichte 5 Milliarden Rubel“, sagte er.", "de"),
+])
+def test_a_site_word_refers_back_to_the_site_and_a_quote_continues_it(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"Резиденты площадки …" are those of the site named before, and the quote that follows
+    a paragraph naming nobody continues what its kind word referred to."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga-north"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» растёт.\nНа шести площадках работают 40 компаний.", "ru"),
+    ("Review\nAlabuga SEZ is growing.\nIts six sites host 40 resident companies.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga wächst.\nAn sechs Standorten arbeiten 40 "
+     "Unternehmen.", "de"),
+    ("Итоги\nОЭЗ «Алабуга» растёт.\nПлощадка в Елабуге приняла 40 компаний.", "ru"),
+])
+def test_site_words_in_the_plural_or_with_a_place_name_no_site_of_their_own(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Several sites are parts of the zone named before, not a group of parks; a site word
+    resolves no organisation by a place."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["alabuga"]
+    assert {o for o, _t in mentioned(matcher, text, language)} == {"alabuga"}
+
+
 def test_the_place_in_a_name_is_no_second_mention(matcher: Matcher) -> None:
     assert mentioned(matcher, "IT-парк Казани открыл набор.", "ru") == [
         ("itpark-kazan", "IT-парк Казани")]
@@ -242,6 +472,21 @@ def test_a_kind_word_refers_back_to_the_organisation_of_that_kind(matcher: Match
             "Park.\nThe technopark's press service said that companies attracted investment "
             "of 60 million rubles.")
     assert figures(matcher, text, "en") == [("investment", 6e7, "academpark")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк в рейтинге\nАкадемпарк занял второе место, обойдя технопарк «Химград»; "
+     "третьим стал технопарк «Идея». За год технопарк привлёк 14 новых резидентов.", "ru"),
+    ("Academpark in the ranking\nAcadempark came second, ahead of Kazan IT Park. Over the "
+     "year the park attracted 14 new resident companies.", "en"),
+    ("Akadempark im Ranking\nAkadempark wurde Zweiter vor dem IT-Park Kasan. Im Jahr gewann "
+     "der Park 14 neue Mieter.", "de"),
+])
+def test_a_kind_word_refers_to_the_article_subject_its_paragraph_names(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Competitors named after the subject in a ranking do not become what "the technopark"
+    means."""
+    assert [o for _m, _v, o in figures(matcher, text, language)] == ["academpark"]
 
 
 @pytest.mark.parametrize("text, language, organisation", [

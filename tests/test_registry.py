@@ -129,6 +129,8 @@ def test_a_registered_park_name_without_its_kind_word_or_quotes_is_no_mention(
     ("Residents of the Tyumen Technopark grew.", "en", "technopark-tyumen"),
     ("Der IT-Park Almetjewsk wächst.", "de", "it-park-almetyevsk"),
     ("Die Mieter des Technoparks Tjumen zahlen weniger.", "de", "technopark-tyumen"),
+    ("Статус получил IT-технопарк «Семёновский».", "ru", "technopark-semenovsky"),
+    ("Лучшим стал технопарк «Семеновский».", "ru", "technopark-semenovsky"),
 ])
 def test_registry_parks_are_found_as_the_press_writes_them(
         matcher: Matcher, text: str, language: str, expected: str) -> None:
