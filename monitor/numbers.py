@@ -44,10 +44,16 @@ Decisions (the tests pin each one):
   сотрудниками" and "до 2000 рабочих мест" are taken for years.
 * Never values (nothing is returned): dates, times, phones, registration numbers ("ФС77-32622",
   "ОГРН ..."), growth factors, per-ruble ratios ("на каждый рубль ... 2,5 рубля"), the amount
-  of a change or difference ("выросло на 12", "464 more than planned"; a percentage after
-  "на/by/um" stays, as a growth rate), and counts inside idioms ("одном из двух", "one of the
+  of a change or difference ("выросло на 12", "расширилась на 119,4 гектара", "464 more than
+  planned"; a percentage after "на/by/um" stays, as a growth rate; "five more followed" is five
+  added ones, a value), and counts inside idioms ("одном из двух", "one of the
   two", "eines von drei"). Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн
   рублей на проект", "с выручкой до 800 млн") are returned with qualifier "limit".
+* A number written in parts of falling scale is one number: "1 тысяча 45" is 1045, "2 млн 300
+  тыс. рублей" 2.3e6 RUB, "1 Million 200.000 Euro" 1.2e6 EUR (see ``_compound``). "Half" glued
+  to or before a scale word halves it: "полумиллиарда", "half a billion", "eine halbe
+  Milliarde". "с лишним", "с небольшим" and "odd" after a number make it "more_than" and leave
+  its scale word and unit to it ("десять с лишним лет" is a duration).
 * Approximate words are numbers with a qualifier: "больше сотни" 100 more_than, "сотни" and
   "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. Plural scale words alone
   ("тысячи рабочих мест", "millions of") stay unread.
@@ -80,13 +86,16 @@ from .numbers_data import (
     DE_NUMBER_PARTS,
     DE_NUMBER_WORDS,
     DIFFERENCE_WORDS,
+    DIFFERENCE_WORDS_BEFORE_THAN,
     EN_NUMBER_WORDS,
     GERMAN_CUES,
     LIMIT_CUES,
     MONTH_WORDS,
     PER_RUBLE_CUES,
     QUALIFIER_PHRASES,
+    REACH_VERBS,
     ROLE_AFTER_PHRASES,
+    RU_HALF_PREFIXES,
     RU_NUMBER_WORDS,
     SCALES,
     UNITS,
@@ -301,8 +310,9 @@ _ROLE_AFTER = _Phrases(ROLE_AFTER_PHRASES, before=False)
 # "464 more than planned", "на 12 компаний больше", "12 mehr als": a difference, not a value.
 # Not "30 billion and more than 160 billion": there "more than" qualifies the next number.
 _DIFFERENCE_AFTER = re.compile(
-    rf"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?
+    rf"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?(?:
     (?:{_trie(DIFFERENCE_WORDS)})(?!\w)
+    |(?:{_trie(DIFFERENCE_WORDS_BEFORE_THAN)})(?:[ \u00a0]+\w+){{0,2}}?[ \u00a0]+than(?!\w))
     (?![ \u00a0]+(?:than|als|чем)?[ \u00a0]*[0-9])""",
     re.X,
 )
@@ -340,7 +350,7 @@ def _cue_kinds() -> dict[str, tuple[str, ...]]:
     for word, kind in (
         *((_normal(p).split()[-1], "role_after") for ps in ROLE_AFTER_PHRASES.values() for p in ps),
         *((word, "ago") for word in ("ago", "назад", "zuvor", "jahren")),
-        *((word, "difference") for word in DIFFERENCE_WORDS),
+        *((word, "difference") for word in (*DIFFERENCE_WORDS, *DIFFERENCE_WORDS_BEFORE_THAN)),
     ):
         kinds[word] = (*kinds.get(word, ()), kind)
     return kinds
@@ -349,10 +359,11 @@ def _cue_kinds() -> dict[str, tuple[str, ...]]:
 _CUE_KINDS = _cue_kinds()
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
-    r"(?:(?<!\w)(?:вырос|вырас|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
-    r"|довед|достиг|опусти|прибави)\w*|(?<!\w)с\s+[0-9])[^.!?;\n]{0,60}\Z",
+    rf"(?:(?<!\w)(?:{_trie((*CHANGE_VERBS, *REACH_VERBS))})\w*|(?<!\w)с\s+[0-9])"
+    r"[^.!?;\n]{0,60}\Z",
     re.I,
 )
+_COMPOUND_GAP = re.compile(r"[ \u00a0]+(?=[0-9])")  # "1 тысяча 45": between the parts
 _RANGE_LINK = re.compile(
     r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
 )
@@ -444,6 +455,7 @@ class _Tail(NamedTuple):
     unit_factor: float  # 10_000 for hectares (read as m2), else 1.0
     rejected: bool  # a unit this module does not report (durations, lengths, £ ...)
     loose: bool = False  # m2 from "метров"/"квадратов": area only in an area sentence
+    over: bool = False  # "с лишним", "odd" after the number: a bit more than it
 
 
 @dataclass
@@ -700,20 +712,22 @@ def _word_core(
 ) -> _Core | None:
     """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word.
 
-    A lone "a hundred" is approximate, as APPROXIMATE_WORDS says.
+    A lone "a hundred" is approximate, as APPROXIMATE_WORDS says. An article before a leading
+    scale word belongs to the number ("a million", "eine Million zweihunderttausend"), and so
+    does "half a" before a lone one ("half a billion", "eine halbe Milliarde").
     """
-    approximate = None
-    if tokens == 1:
-        word = text[start:end].lower()
-        approximate = APPROXIMATE_WORDS.get(word, (value, None))[1]
-        if _SCALE_WORD.fullmatch(word):
-            before = _BEFORE.match(text, start)
-            if before is not None and "article" in before[0]:
-                start = before[1]  # "a million", "eine Million"
-            elif word not in _LONE_SCALE_RU:
-                return None
-        elif value == 1:
+    word = text[start:end].split(None, 1)[0].lower()
+    approximate = APPROXIMATE_WORDS.get(word, (value, None))[1] if tokens == 1 else None
+    if _SCALE_WORD.fullmatch(word):
+        before = _BEFORE.match(text, start)
+        if tokens == 1 and before is not None and "half" in before[0]:
+            start, value = before[1], value / 2
+        elif before is not None and "article" in before[0]:
+            start = before[1]
+        elif tokens == 1 and word not in _LONE_SCALE_RU:
             return None
+    elif tokens == 1 and value == 1:
+        return None
     return _Core(start, end, value, lang, None, approximate)
 
 
@@ -725,6 +739,10 @@ def _words_value(words: str, lang: str) -> float | None:
         if first in _HALF:  # "полтора миллиона": number-parser has no "one and a half"
             scale = _words_value(rest, lang) if _SCALE_WORD.fullmatch(rest) else None
             return 1.5 * scale if scale else None
+        half = next((p for p in RU_HALF_PREFIXES if words.startswith(p)), None)
+        if half is not None:  # "полумиллиарда": nor has it "half"
+            scale = words[len(half) :]
+            return 0.5 * _words_value(scale, lang) if _SCALE_WORD.fullmatch(scale) else None
         value = parse_number(words, language="ru")
         return float(value) if isinstance(value, int) else None
     try:
@@ -752,7 +770,13 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         return None
     if tail.end == end and _letter_follows(text, end):
         return None  # "5G", "3rd", "5-летний": a word glued to the number
-    value, unit, stop = core.value * tail.scale * tail.unit_factor, tail.unit, tail.end
+    value = core.value * tail.scale
+    compound = _compound(text, core, tail)
+    if compound is not None:
+        value, last = compound
+        tail = tail._replace(end=last.end, unit=last.unit, unit_factor=last.unit_factor,
+                             loose=last.loose)
+    value, unit, stop = value * tail.unit_factor, tail.unit, tail.end
     if before is not None and money is not None:
         start, unit = before[1], unit or money
         before = _BEFORE.match(text, start, floor)  # "more than $5": the words before the sign
@@ -760,8 +784,10 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     qualifier, qualifier_start = _qualifier(text, before)
     if qualifier is None and core.approximate is not None:
         qualifier, qualifier_start = core.approximate, start
+    elif qualifier is None and tail.over:
+        qualifier, qualifier_start = "more_than", start
     role = None
-    span = _read_range(text, start, core, tail, before)
+    span = None if compound else _read_range(text, start, core, tail, before)
     if span is not None:
         if span.rejected:
             return None
@@ -798,6 +824,39 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
     return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
                     role, tail.loose)
+
+
+def _compound(text: str, core: _Core, tail: _Tail) -> tuple[float, _Tail] | None:
+    """"1 тысяча 45", "2 млн 300 тыс. рублей", "1 Million 200.000 Euro": one number written as
+    parts of falling scale. Returns its value before the unit and the tail of its last part,
+    or None if no part follows.
+
+    A part follows the scale word after spaces only, is a whole number smaller than that scale
+    (so "5 млн 2 млн" and "1 тысяча 2000" stay apart), is no year, and has a scale word of its
+    own after a dotted abbreviation, where "36 тыс. 15 компаний" may start a new sentence.
+    """
+    if tail.unit is not None or tail.scale == 1.0 or core.digits is None:
+        return None
+    if not core.value.is_integer():
+        return None  # "1,5 млн 300" is no way to write a number
+    total, limit, last = core.value * tail.scale, tail.scale, tail
+    while last.unit is None and limit > 1.0:
+        gap = _COMPOUND_GAP.match(text, last.end)
+        part = _NUMBER_AT.match(text, gap.end()) if gap else None
+        value = _digits_value(part.group(), core.lang) if part else None
+        if part is None or value is None or not value.is_integer():
+            break
+        after = _read_tail(text, part.end(), core.lang, short_scale=False)
+        if (
+            after.rejected
+            or value * after.scale >= limit
+            or (after.scale == 1.0 and text[last.end - 1] == ".")
+            or (after.end == part.end() and _letter_follows(text, part.end()))
+            or _is_year(text, part.start(), part.end(), None)
+        ):
+            break
+        total, limit, last = total + value * after.scale, after.scale, after
+    return None if last is tail else (total, last)
 
 
 def _is_difference(
@@ -913,7 +972,8 @@ def _is_year(text: str, start: int, end: int, kinds: frozenset[str] | None) -> b
 
 def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tail:
     """The scale word and unit after a number; "m"/"k" glued to it is a scale after a currency
-    sign ("$5m", ``short_scale``) or before a currency ("5m rubles")."""
+    sign ("$5m", ``short_scale``) or before a currency ("5m rubles"). "с лишним"/"odd" may
+    stand before or after the scale word ("10 с лишним млрд", "2 млрд с небольшим рублей")."""
     scale = 1.0
     short = _SHORT_SCALE.match(text, pos) if text[pos : pos + 1] in _SHORT_SCALE_LETTERS else None
     if short is not None and not short_scale:
@@ -922,26 +982,37 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
             short = None
     if short is not None:
         scale, pos = SCALES[short.group(1).lower()], short.end()
-    found = _AFTER.match(text, pos)
+    found, after = _after_over(text, pos)
+    over, pos = after != pos, after
     if found is not None and short is None:
         (kind,) = found[0]
         if kind in SCALES:
             scale = 1e12 if kind == "billion" and lang == "de" else SCALES[kind]
-            pos = found[1]
-            found = _AFTER.match(text, pos)
+            scale_end = found[1]
+            found, pos = _after_over(text, scale_end)
+            over = over or pos != scale_end
     if found is None:
-        return _Tail(pos, scale, None, 1.0, False)
+        return _Tail(pos, scale, None, 1.0, False, over=over)
     (kind,) = found[0]
     if kind == "previous":  # "6 390 годом ранее": no unit; the role is read later
-        return _Tail(pos, scale, None, 1.0, False)
+        return _Tail(pos, scale, None, 1.0, False, over=over)
     if kind == "reject" or (kind == "metre" and scale == 1.0):
         return _Tail(found[1], scale, None, 1.0, True)
     if kind in ("metre", "m2_loose"):  # "350 тысяч метров", "49 тысяч «квадратов»"
-        return _Tail(found[1], scale, "m2", 1.0, False, True)
+        return _Tail(found[1], scale, "m2", 1.0, False, True, over)
     if kind in SCALES:  # "тысяч миллионов": not a unit; leave it
-        return _Tail(pos, scale, None, 1.0, False)
+        return _Tail(pos, scale, None, 1.0, False, over=over)
     name, unit_factor = UNITS[kind]
-    return _Tail(found[1], scale, name, unit_factor, False)
+    return _Tail(found[1], scale, name, unit_factor, False, over=over)
+
+
+def _after_over(text: str, pos: int) -> tuple[tuple[frozenset[str], int] | None, int]:
+    """The phrase after ``pos``, looked up past "с лишним"/"odd", and where the look-up
+    started: ``pos``, or the end of such a phrase."""
+    found = _AFTER.match(text, pos)
+    if found is None or "over" not in found[0]:
+        return found, pos
+    return _AFTER.match(text, found[1]), found[1]
 
 
 def _letter_follows(text: str, pos: int) -> bool:

@@ -60,6 +60,9 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                 "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
                 "prozentpunkten",
                 *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
+    # "десять с лишним лет", "2 млрд с небольшим", "20-odd companies": a bit more than the
+    # number; the scale word and unit after it still belong to the number.
+    "over": ("с лишним", "с небольшим", "с хвостиком", "с гаком", "odd"),
     "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
     # Not a unit: the figure is the earlier value of a comparison ("6 390 годом ранее"); read
     # before the durations below would take "годом" for one.
@@ -156,6 +159,9 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
                 for link in ("von", "der", "von den"))),
     # The amount of a change, not a value: "выросла на 12", "rose by 2 billion", "um 12".
     "by": ("на", "by", "um"),
+    # Half of the scale word after it: "half a billion", "eine halbe Milliarde".
+    "half": ("half a", "half an", "halbe", "halben", "eine halbe", "einer halben", "die halbe",
+             "der halben"),
     "range": ("от", "between", "zwischen", "von"),
     "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
     "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
@@ -192,7 +198,14 @@ RU_NUMBER_WORDS = [
     ),
     *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах")),
     *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион") for e in RU_SCALE_ENDINGS),
+    *(f"{half}{scale}" for half in ("пол", "полу", "пол-") for scale in (
+        *(f"тысяч{e}" for e in ("и", "е", "ей")),
+        *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион")
+          for e in ("а", "у", "ом", "е")),
+    )),
 ]
+# Russian glues "half" to a scale word: "полмиллиона", "свыше полумиллиарда", "полтысячи".
+RU_HALF_PREFIXES = ("пол-", "полу", "пол")
 EN_DIGITS = "one two three four five six seven eight nine".split()
 EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 EN_NUMBER_WORDS = [
@@ -255,14 +268,22 @@ ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                  "im Vorjahr", "ein Jahr zuvor", "ein Jahr früher", "im Vorjahreszeitraum"),
     "part": ("of them", "of these", "of those", "из них", "davon"),
 }
-# After a figure, a word that makes it a difference: "464 more than planned", "на 12 больше".
-DIFFERENCE_WORDS = ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger")
+# After a figure, a word that makes it a difference: "на 12 больше", "20 Firmen mehr als".
+DIFFERENCE_WORDS = ("больше", "меньше", "mehr", "weniger")
+# English says "five more followed" for five added ones: these make a difference only with
+# "than" after them ("464 more than planned", "12 more residents than a year ago").
+DIFFERENCE_WORDS_BEFORE_THAN = ("more", "fewer", "less")
 # Stems of verbs of change: "на"/"by" right after one gives the amount of a change.
+# Growing or shrinking in size counts too: "расширилась на 119,4 гектара", "expanded by 50 ha".
 CHANGE_VERBS = (
-    "вырос", "вырас", "возрос", "увеличи", "сократи", "снизи", "уменьши", "упал", "подня",
-    "повыси", "понизи", "прибави", "подрос", "rose", "risen", "grew", "grown", "increase",
-    "decrease", "fell", "fallen", "dropped", "declined", "climbed", "jumped", "gained",
+    "вырос", "вырас", "возрос", "увелич", "сократи", "сокращ", "снизи", "сниж", "уменьш", "упал",
+    "подня", "повыси", "понизи", "прибави", "подрос", "прирос", "расшир", "сузи", "сужа",
+    "rose", "risen", "grew", "grown", "grow", "increase", "decrease", "fell", "fallen",
+    "dropped", "declined", "climbed", "jumped", "gained", "expand", "extend", "enlarg",
+    "reduc", "shrank", "shrunk", "cut",
 )
+# Russian verbs after which "до" is "to", not "up to", besides the verbs of change: "дорос до".
+REACH_VERBS = ("дорос", "довед", "достиг", "опусти", "упа")
 # Words in a sentence that make "до"/"up to"/"менее" a cap or an eligibility threshold: grants,
 # loans and subsidies per project or company, and the revenue a company may have to qualify.
 LIMIT_CUES = (

@@ -293,13 +293,103 @@ WORDS = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "value", "unit", "matched"), WORDS)
-def test_numbers_in_words(
+# One number written in parts of falling scale, with the unit after the last part.
+COMPOUNDS = [
+    ("ru", "За год на заводе открыли 2 тысячи 310 рабочих мест.", 2310, None, "2 тысячи 310"),
+    ("ru", "Бюджет проекта — 3 млн 750 тыс. рублей.", 3_750_000, "RUB", "3 млн 750 тыс. рублей"),
+    ("ru", "Инвестиции достигли 12 млрд 400 млн рублей.", 12.4e9, "RUB",
+     "12 млрд 400 млн рублей"),
+    ("ru", "Площадь кампуса — 1 тысяча 200 гектаров.", 12_000_000, "m2", "1 тысяча 200 гектаров"),
+    ("en", "The fund paid out 4 million 600 thousand rubles.", 4.6e6, "RUB",
+     "4 million 600 thousand rubles"),
+    ("en", "It raised $1 million 250,000 from angels.", 1_250_000, "USD", "$1 million 250,000"),
+    ("de", "Die Stadt gab 2 Millionen 300.000 Euro aus.", 2.3e6, "EUR",
+     "2 Millionen 300.000 Euro"),
+    ("de", "Es flossen 7 Mio. 500 Tsd. Rubel in den Bau.", 7.5e6, "RUB",
+     "7 Mio. 500 Tsd. Rubel"),
+    ("de", "Das kostete eine Million dreihunderttausend Euro.", 1.3e6, "EUR",
+     "eine Million dreihunderttausend Euro"),
+]
+
+
+HALVES = [
+    ("ru", "Компания вложит свыше полумиллиарда рублей.", 5e8, "RUB", "полумиллиарда рублей"),
+    ("ru", "На ремонт ушло полмиллиона рублей.", 5e5, "RUB", "полмиллиона рублей"),
+    ("ru", "В парке работают полтысячи инженеров.", 500, None, "полтысячи"),
+    ("en", "The state put half a billion rubles into it.", 5e8, "RUB", "half a billion rubles"),
+    ("en", "Half a million dollars went to grants.", 5e5, "USD", "Half a million dollars"),
+    ("de", "Der Bau kostet eine halbe Milliarde Rubel.", 5e8, "RUB",
+     "eine halbe Milliarde Rubel"),
+    ("de", "Mit einer halben Million Euro fing es an.", 5e5, "EUR",
+     "einer halben Million Euro"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "value", "unit", "matched"), [*WORDS, *COMPOUNDS, *HALVES]
+)
+def test_numbers_in_words_and_in_parts(
     language: str | None, text: str, value: float, unit: str | None, matched: str
 ) -> None:
     quantity = only(text, language)
     assert (quantity.matched, quantity.unit) == (matched, unit)
     assert close(quantity.value, value)
+
+
+# Parts that do not make one number: a larger second part, a year, a new sentence after a
+# dotted abbreviation, a comma between them.
+NOT_COMPOUNDS = [
+    ("ru", "Выручка — 5 млн 2 млн рублей.", ["5 млн", "2 млн рублей"]),
+    ("ru", "Участников стало 3 тысячи 2000 лет спустя.", ["3 тысячи"]),
+    ("ru", "Выручка выросла до 4 млн 2021 года.", ["4 млн"]),
+    ("ru", "Резидентов уже 36 тыс. 15 компаний получили гранты.", ["36 тыс.", "15"]),
+    ("ru", "Выручка — 2 млн, 300 компаний.", ["2 млн", "300"]),
+    ("en", "It raised 1.5 million 300 investors said.", ["1.5 million", "300"]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "matched"), NOT_COMPOUNDS)
+def test_not_compound_numerals(language: str, text: str, matched: list[str]) -> None:
+    found = read_quantities(text, language)
+    check_offsets(text, found)
+    assert [q.matched for q in found] == matched
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([
+        ("ru", "Выручка составила {a} млн {b} тыс. рублей.", 1e6, 1e3, "RUB"),
+        ("ru", "Здесь создано {a} тысяч {b} рабочих мест.", 1e3, 1.0, None),
+        ("en", "They spent {a} million {b} thousand dollars.", 1e6, 1e3, "USD"),
+        ("de", "Sie investierten {a} Mrd. {b} Mio. Euro.", 1e9, 1e6, "EUR"),
+    ]),
+    st.integers(1, 999),
+    st.integers(1, 999),
+)
+def test_compound_numerals_read_back(
+    shape: tuple[str, str, float, float, str | None], high: int, low: int
+) -> None:
+    language, template, high_scale, low_scale, unit = shape
+    quantity = only(template.format(a=high, b=low), language)
+    assert quantity.unit == unit
+    assert close(quantity.value, high * high_scale + low * low_scale)
+
+
+# "с лишним", "с небольшим", "odd" after a number: a bit more, and the unit still follows.
+A_BIT_MORE = [
+    ("ru", "Там трудятся 300 с лишним инженеров.", "300 с лишним", None),
+    ("ru", "Сбор составил 2 млрд с небольшим рублей.", "2 млрд с небольшим рублей", "RUB"),
+    ("ru", "Вложено 10 с лишним млн рублей.", "10 с лишним млн рублей", "RUB"),
+    ("en", "The cluster unites 40-odd firms.", "40-odd", None),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "matched", "unit"), A_BIT_MORE)
+def test_a_bit_more_than_after_the_number(
+    language: str, text: str, matched: str, unit: str | None
+) -> None:
+    quantity = only(text, language)
+    assert (quantity.matched, quantity.unit, quantity.qualifier) == (matched, unit, "more_than")
 
 
 @pytest.mark.parametrize(
@@ -954,7 +1044,9 @@ FRAGMENTS = [
     "RUR", "bln", "rbl", "сотни", "dozens", "Dutzende", "a hundred", "of them", "из них",
     "против", "gegenüber", "up from", "to", "auf", "ФС77-", "каждый рубль", "ago", "назад",
     "«квадратов»", "тысяч метров", "одном из", "one of the", "more", "больше", "на", "by", "um",
-    "не более", "грант", "годом ранее", "Sie haben", "fast", "was",
+    "не более", "грант", "годом ранее", "Sie haben", "fast", "was", "тысяча", "тысячи",
+    "полмиллиона", "полумиллиарда", "half a", "eine halbe", "Milliarde", "с лишним", "odd",
+    "-odd", "расширилась", "expanded", "than",
 ]
 
 
@@ -1124,6 +1216,18 @@ NEVER_VALUES = [
     ("en", "Revenue rose by 2 billion rubles.", []),
     ("de", "Die Zahl der Mieter ist um 12 gestiegen.", []),
     ("de", "Das sind 20 Firmen mehr als geplant.", []),
+    # ... a change in size too; the new size stays
+    ("ru", "Площадь парка увеличили на 40 га, до 210 га.", ["210 га"]),
+    ("ru", "Зона расширилась на 57,5 гектара.", []),
+    ("en", "The park was expanded by 35 hectares to 120 hectares.", ["120 hectares"]),
+    ("en", "Its site was extended by 12,000 square metres.", []),
+    ("de", "Das Gelände wurde um 50 Hektar erweitert.", []),
+    # ... but "five more" alone is five added ones, not a difference
+    ("en", "Nine firms joined in spring and six more followed in autumn.", ["Nine", "six"]),
+    ("en", "Another 40 residents registered, 12 more than planned.", ["40"]),
+    # A duration stays one, a qualifier between number and unit notwithstanding
+    ("ru", "За десять с лишним лет здесь открыли 80 компаний.", ["80"]),
+    ("en", "In the 20-odd years since, 80 firms moved in.", ["80"]),
     ("ru", "Выручка выросла на 18%.", ["18%"]),  # a growth rate is a percentage of its own
     # Counts inside idioms
     ("ru", "Офис разместится в одном из двух офисных комплексов.", []),
