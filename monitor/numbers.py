@@ -55,8 +55,12 @@ Decisions (the tests pin each one):
   Milliarde". "с лишним", "с небольшим" and "odd" after a number make it "more_than" and leave
   its scale word and unit to it ("десять с лишним лет" is a duration).
 * Approximate words are numbers with a qualifier: "больше сотни" 100 more_than, "сотни" and
-  "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. Plural scale words alone
-  ("тысячи рабочих мест", "millions of") stay unread.
+  "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. A number before one
+  multiplies it: "два десятка", "полтора десятка", "three dozen", "zwei Dutzend" are about 20,
+  15, 36, 24. "полтора", "anderthalb", "zweieinhalb" are numbers only before a scale word or
+  unit ("полтора млрд рублей", not "полтора часа"). Russian case endings glued to a cardinal
+  in digits are read past ("более 5-ти тысяч", "в 3-х корпусах"), ordinal ones are not.
+  Plural scale words alone ("тысячи рабочих мест", "millions of") stay unread.
 * "350 тысяч метров" and "49 тысяч «квадратов»" are m2 with ``loose_unit`` set; "300 метров"
   without a scale word is a distance and skipped.
 * A number followed by a unit outside this module's vocabulary is skipped rather than returned
@@ -95,6 +99,8 @@ from .numbers_data import (
     QUALIFIER_PHRASES,
     REACH_VERBS,
     ROLE_AFTER_PHRASES,
+    RU_CASE_ENDINGS,
+    RU_CASE_ENDINGS_TWO_TO_FOUR,
     RU_HALF_PREFIXES,
     RU_NUMBER_WORDS,
     SCALES,
@@ -363,6 +369,9 @@ _CHANGE_BEFORE_DO = re.compile(
     r"[^.!?;\n]{0,60}\Z",
     re.I,
 )
+_RU_CASE_ENDING = re.compile(
+    rf"-({_trie((*RU_CASE_ENDINGS, *RU_CASE_ENDINGS_TWO_TO_FOUR))})(?![\w-])"
+)
 _COMPOUND_GAP = re.compile(r"[ \u00a0]+(?=[0-9])")  # "1 тысяча 45": between the parts
 _RANGE_LINK = re.compile(
     r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
@@ -423,7 +432,8 @@ _SCALE_WORD = re.compile(
     r"тысяч\w*|миллион\w*|миллиард\w*|триллион\w*|hundred|thousand|million|billion|hundert"
     r"|tausend|millionen|milliarden?"
 )
-_HALF = frozenset({"полтора", "полторы", "полутора"})
+_HALF = frozenset({"полтора", "полторы", "полутора", "anderthalb"})  # one and a half
+_DE_AND_A_HALF = "einhalb"  # "zweieinhalb Millionen": 2.5
 # A lone scale word is a figure only in the singular ("около миллиона", "тысяча человек");
 # "тысячи", "миллионы", "Millionen" on their own mean "thousands", "millions".
 _LONE_SCALE_RU = frozenset(
@@ -651,10 +661,15 @@ def _word_cores(
                 cues.starts.setdefault(kind, []).append(start)
             continue
         if word in APPROXIMATE_WORDS and not _vocabularies(word):  # "сотни", "dozens"
+            value, qualifier = APPROXIMATE_WORDS[word]
+            times = _times(text, run, run_lang, start)
+            if times is not None:  # "два десятка", "three dozen": a multiple, roughly
+                value, qualifier, first, run = value * times, "about", run[0][0], []
+            else:
+                first = start
             cores += _run_cores(text, run, run_lang)
             run = []
-            value, qualifier = APPROXIMATE_WORDS[word]
-            cores.append(_Core(start, end, value, lang or language_at(start), None, qualifier))
+            cores.append(_Core(first, end, value, lang or language_at(start), None, qualifier))
             continue
         token_langs = (lang,) if lang else _vocabularies(word)
         if run and run_lang in token_langs and _WORD_GAP.fullmatch(text, run[-1][1], start):
@@ -667,6 +682,15 @@ def _word_cores(
             run_lang = guessed if guessed in token_langs else token_langs[0]
     cores += _run_cores(text, run, run_lang)
     return cores, cues
+
+
+def _times(text: str, run: list[tuple[int, int]], lang: str, pos: int) -> float | None:
+    """The value of the number words right before ``pos`` that multiply an approximate word
+    there ("два десятка", "полтора десятка", "zwei Dutzend"), or None if there are none."""
+    if not run or not _WORD_GAP.fullmatch(text, run[-1][1], pos):
+        return None
+    words = " ".join(text[start:end].lower() for start, end in run)
+    return 1.5 if words in _HALF else _words_value(words, lang)
 
 
 @lru_cache(maxsize=4096)
@@ -728,23 +752,42 @@ def _word_core(
             return None
     elif tokens == 1 and value == 1:
         return None
+    elif tokens == 1 and _and_a_half(word, lang) is not None and not _AFTER.match(text, end):
+        return None  # "полтора" is a number before a scale word or a unit: "полтора млрд"
     return _Core(start, end, value, lang, None, approximate)
 
 
 @lru_cache(maxsize=8192)
 def _words_value(words: str, lang: str) -> float | None:
     """The value of lowercase number words joined by single spaces, or None."""
+    first, _, rest = words.partition(" ")
+    half = _and_a_half(first, lang)
+    if half is not None:  # "полтора миллиона", "zweieinhalb Millionen": no library has halves
+        if not rest:
+            return half
+        scale = _words_value(rest, lang) if _SCALE_WORD.fullmatch(rest) else None
+        return half * scale if scale else None
     if lang == "ru":
-        first, _, rest = words.partition(" ")
-        if first in _HALF:  # "полтора миллиона": number-parser has no "one and a half"
-            scale = _words_value(rest, lang) if _SCALE_WORD.fullmatch(rest) else None
-            return 1.5 * scale if scale else None
-        half = next((p for p in RU_HALF_PREFIXES if words.startswith(p)), None)
-        if half is not None:  # "полумиллиарда": nor has it "half"
-            scale = words[len(half) :]
+        prefix = next((p for p in RU_HALF_PREFIXES if words.startswith(p)), None)
+        if prefix is not None:  # "полумиллиарда"
+            scale = words[len(prefix) :]
             return 0.5 * _words_value(scale, lang) if _SCALE_WORD.fullmatch(scale) else None
         value = parse_number(words, language="ru")
         return float(value) if isinstance(value, int) else None
+    return _text2num(words, lang)
+
+
+def _and_a_half(word: str, lang: str) -> float | None:
+    """1.5 for "полтора", "anderthalb", "eineinhalb"; 2.5 for "zweieinhalb"; else None."""
+    if word in _HALF:
+        return 1.5
+    if lang != "de" or not word.endswith(_DE_AND_A_HALF) or word == _DE_AND_A_HALF:
+        return None
+    whole = _text2num(word[: -len(_DE_AND_A_HALF)], lang)
+    return None if whole is None else whole + 0.5
+
+
+def _text2num(words: str, lang: str) -> float | None:
     try:
         return float(text2num(words, lang))
     except ValueError:
@@ -765,6 +808,7 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     money = next(iter(kinds & _MONEY_KINDS), None)
     if money == "other_money":
         return None
+    end = _case_ending_end(text, core)
     tail = _read_tail(text, end, core.lang, short_scale=money is not None)
     if tail.rejected:
         return None
@@ -824,6 +868,17 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
     return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
                     role, tail.loose)
+
+
+def _case_ending_end(text: str, core: _Core) -> int:
+    """Where a Russian number in digits ends, past a glued case ending of a cardinal: "более
+    5-ти тысяч", "в 2-х корпусах" (not an ordinal's "5-й", "2-го", nor a decade's "90-х")."""
+    ending = _RU_CASE_ENDING.match(text, core.end) if core.lang == "ru" and core.digits else None
+    if ending is None:
+        return core.end
+    digits = (core.digits or "")[-2:]
+    two_to_four = digits[-1] in "234" and digits[:-1] != "1"
+    return ending.end() if two_to_four or ending.group(1) in RU_CASE_ENDINGS else core.end
 
 
 def _compound(text: str, core: _Core, tail: _Tail) -> tuple[float, _Tail] | None:

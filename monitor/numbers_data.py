@@ -27,11 +27,13 @@ RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами"
 METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
 AFTER_PHRASES: dict[str, tuple[str, ...]] = {
-    "k": ("тыс", "тыс.", "thousand", "tsd", "tsd.", "tausend",
+    "k": ("тыс", "тыс.", "thousand", "of thousands", "tsd", "tsd.", "tausend",
           *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
-    "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
+    "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "of millions",
+          "millionen",
           *(f"миллион{e}" for e in RU_SCALE_ENDINGS)),
-    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "bln", "bln.", "milliarde", "milliarden",
+    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "bln", "bln.", "of billions", "milliarde",
+          "milliarden",
           *(f"миллиард{e}" for e in RU_SCALE_ENDINGS)),
     "billion": ("billion",),  # 10^9 in English, 10^12 in German
     "t": ("трлн", "трлн.", "trillion", "billionen",
@@ -204,6 +206,11 @@ RU_NUMBER_WORDS = [
           for e in ("а", "у", "ом", "е")),
     )),
 ]
+# Case endings Russian glues to a cardinal in digits: "более 5-ти тысяч", "с 7-ми площадок";
+# those of two, three and four ("2-х", "3-мя") only after a last digit 2-4, so that a decade
+# ("в 90-х") stays unread. Ordinal endings ("5-й", "2-го") are not here.
+RU_CASE_ENDINGS = ("ти", "ми", "ью")
+RU_CASE_ENDINGS_TWO_TO_FOUR = ("х", "ух", "ех", "ёх", "мя")
 # Russian glues "half" to a scale word: "полмиллиона", "свыше полумиллиарда", "полтысячи".
 RU_HALF_PREFIXES = ("пол-", "полу", "пол")
 EN_DIGITS = "one two three four five six seven eight nine".split()
@@ -219,9 +226,9 @@ EN_NUMBER_WORDS = [
 # its vocabulary is a sequence of parts rather than a list of words.
 DE_NUMBER_PARTS = (
     "eins eine ein zwei zwanzig dreißig dreissig drei vier fünf sechs sech sieben sieb acht"
-    " neun zehn elf zwölf zig hundert tausend"
+    " neun zehn elf zwölf zig hundert tausend halb"
 ).split()
-DE_NUMBER_WORDS = "million millionen milliarde milliarden".split()
+DE_NUMBER_WORDS = "million millionen milliarde milliarden anderthalb".split()
 
 # Substring tests on the lowercased window: far cheaper than a regex scan, and enough for a hint.
 GERMAN_CUES = (
@@ -251,6 +258,8 @@ APPROXIMATE_WORDS: dict[str, tuple[float, str]] = {
     **{f"сотн{e}": (100.0, "about") for e in ("я", "ей")},
     **{f"сот{e}": (100.0, "more_than") for e in ("ни", "ен", "ням", "нями", "нях")},
     **{f"десят{e}": (10.0, "about") for e in ("ок", "ка", "ком")},
+    **{f"{half}сотн{e}": (50.0, "about") for half in ("пол", "полу")
+       for e in ("и", "е", "ей", "ю")},  # "полсотни стартапов"
     **{f"десят{e}": (10.0, "more_than") for e in ("ки", "ков", "кам", "ками", "ках")},
     "hundred": (100.0, "about"),
     "hundreds": (100.0, "more_than"),

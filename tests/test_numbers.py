@@ -322,6 +322,12 @@ HALVES = [
      "eine halbe Milliarde Rubel"),
     ("de", "Mit einer halben Million Euro fing es an.", 5e5, "EUR",
      "einer halben Million Euro"),
+    # ... and one and a half, or two and a half, before a scale word or a unit
+    ("ru", "Проект обошёлся в полтора млрд рублей.", 1.5e9, "RUB", "полтора млрд рублей"),
+    ("de", "Das kostete anderthalb Milliarden Rubel.", 1.5e9, "RUB",
+     "anderthalb Milliarden Rubel"),
+    ("de", "Es flossen zweieinhalb Mio. Euro.", 2.5e6, "EUR", "zweieinhalb Mio. Euro"),
+    ("de", "Der Anteil lag bei dreieinhalb Prozent.", 3.5, "percent", "dreieinhalb Prozent"),
 ]
 
 
@@ -373,6 +379,28 @@ def test_compound_numerals_read_back(
     quantity = only(template.format(a=high, b=low), language)
     assert quantity.unit == unit
     assert close(quantity.value, high * high_scale + low * low_scale)
+
+
+# A number times an approximate word is roughly their product ("два десятка" is about 20);
+# a scale word after a plural one multiplies it ("десятки тысяч" is more than 10,000).
+MULTIPLES = [
+    ("ru", "Туда въехали два десятка фирм.", 20, "два десятка", "about"),
+    ("ru", "Там работают полтора десятка стартапов.", 15, "полтора десятка", "about"),
+    ("ru", "В цехах трудятся три сотни инженеров.", 300, "три сотни", "about"),
+    ("ru", "Сюда переехали полсотни компаний.", 50, "полсотни", "about"),
+    ("en", "Three dozen firms signed up.", 36, "Three dozen", "about"),
+    ("de", "Zwei Dutzend Mieter zogen ein.", 24, "Zwei Dutzend", "about"),
+    ("en", "Hundreds of thousands of visitors came.", 1e5, "Hundreds of thousands", "more_than"),
+    ("ru", "Там учатся десятки тысяч студентов.", 1e4, "десятки тысяч", "more_than"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "value", "matched", "qualifier"), MULTIPLES)
+def test_multiples_of_approximate_words(
+    language: str, text: str, value: float, matched: str, qualifier: str
+) -> None:
+    quantity = only(text, language)
+    assert (quantity.value, quantity.matched, quantity.qualifier) == (value, matched, qualifier)
 
 
 # "с лишним", "с небольшим", "odd" after a number: a bit more, and the unit still follows.
@@ -1046,7 +1074,8 @@ FRAGMENTS = [
     "«квадратов»", "тысяч метров", "одном из", "one of the", "more", "больше", "на", "by", "um",
     "не более", "грант", "годом ранее", "Sie haben", "fast", "was", "тысяча", "тысячи",
     "полмиллиона", "полумиллиарда", "half a", "eine halbe", "Milliarde", "с лишним", "odd",
-    "-odd", "расширилась", "expanded", "than",
+    "-odd", "расширилась", "expanded", "than", "десятка", "сотни", "dozen", "Dutzend",
+    "полтора", "anderthalb", "zweieinhalb", "-ти", "-х", "of thousands",
 ]
 
 
@@ -1225,6 +1254,13 @@ NEVER_VALUES = [
     # ... but "five more" alone is five added ones, not a difference
     ("en", "Nine firms joined in spring and six more followed in autumn.", ["Nine", "six"]),
     ("en", "Another 40 residents registered, 12 more than planned.", ["40"]),
+    # "полтора" is a number only before a scale word or a unit
+    ("ru", "Дорога до парка заняла полтора часа.", []),
+    ("de", "Halb so viele Firmen kamen eineinhalb Jahre später.", []),
+    # A cardinal's glued case ending is read; an ordinal's or a decade's is not
+    ("ru", "Там трудятся более 5-ти тысяч человек.", ["5-ти тысяч человек"]),
+    ("ru", "Резиденты разместились в 3-х корпусах на 7-ми гектарах.", ["3-х", "7-ми гектарах"]),
+    ("ru", "В 90-х годах здесь был завод, 2-го числа его закрыли, 5-й корпус снесли.", []),
     # A duration stays one, a qualifier between number and unit notwithstanding
     ("ru", "За десять с лишним лет здесь открыли 80 компаний.", ["80"]),
     ("en", "In the 20-odd years since, 80 firms moved in.", ["80"]),
