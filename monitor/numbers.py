@@ -299,7 +299,7 @@ _MASTER = re.compile(
 # Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it,
 # or a digit glued to a currency code ("RUR4.1 bln"). Starting with a character class lets re
 # skip ahead, which _MASTER itself cannot.
-_NUMBER_START = re.compile(r"[0-9+(](?:(?<![\w.,].)|(?<=RUR.|RUB.|USD.|EUR.))")
+_NUMBER_START = re.compile(r"[0-9+(](?:(?<![\w.,].)|(?<=RUR.|RUB.|Rbs.|USD.|EUR.))")
 _NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
 
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
@@ -434,13 +434,16 @@ _SCALE_WORD = re.compile(
 )
 _HALF = frozenset({"полтора", "полторы", "полутора", "anderthalb"})  # one and a half
 _DE_AND_A_HALF = "einhalb"  # "zweieinhalb Millionen": 2.5
-# A lone scale word is a figure only in the singular ("около миллиона", "тысяча человек");
-# "тысячи", "миллионы", "Millionen" on their own mean "thousands", "millions".
-_LONE_SCALE_RU = frozenset(
+# A lone scale word is a figure only in the singular ("около миллиона", "тысяча человек", "mehr
+# als tausend Firmen"); "тысячи", "миллионы", "Millionen" on their own mean "thousands",
+# "millions". But "тысячи" is also the genitive singular that "более", "около", "свыше" take:
+# after a qualifier it is a thousand ("более тысячи компаний").
+_LONE_SCALE = frozenset(
     f"{stem}{ending}"
     for stem in ("миллион", "миллиард", "триллион")
     for ending in ("", "а", "у", "ом", "е")
-) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче"}
+) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче", "tausend", "hundert"}
+_THOUSAND_GENITIVE = "тысячи"
 _ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
 _BLOCK = 64  # with language=None, numbers in one block of this many characters share a guess
 
@@ -748,7 +751,9 @@ def _word_core(
             start, value = before[1], value / 2
         elif before is not None and "article" in before[0]:
             start = before[1]
-        elif tokens == 1 and word not in _LONE_SCALE_RU:
+        elif tokens == 1 and word not in _LONE_SCALE and not (
+            word == _THOUSAND_GENITIVE and before is not None and before[0] & _QUALIFIER_KINDS
+        ):
             return None
     elif tokens == 1 and value == 1:
         return None

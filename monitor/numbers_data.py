@@ -38,7 +38,7 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     "billion": ("billion",),  # 10^9 in English, 10^12 in German
     "t": ("трлн", "трлн.", "trillion", "billionen",
           *(f"триллион{e}" for e in RU_SCALE_ENDINGS)),
-    "RUB": ("руб", "руб.", "р.", "₽", "rub", "rur", "rbl", "rbl.", "rbls",
+    "RUB": ("руб", "руб.", "р.", "₽", "rub", "rur", "rbl", "rbl.", "rbls", "rbs", "rbs.",
             "ruble", "rubles", "rouble", "roubles", "rubel",
             "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
                                              "ях", "и", "е"))),
@@ -130,7 +130,7 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     **QUALIFIER_PHRASES,
     "USD": ("$", "us$", "usd"),
     "EUR": ("€", "eur"),
-    "RUB": ("₽", "rub", "rur", "rbl", "руб."),
+    "RUB": ("₽", "rub", "rur", "rbl", "rbs", "руб."),
     "other_money": ("£", "¥", "gbp", "cny", "jpy"),
     "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
               "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number"),

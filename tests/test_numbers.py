@@ -189,6 +189,9 @@ CURRENCIES = [
     ("de", "5 Euro", 5, "EUR"),
     ("de", "5 €", 5, "EUR"),
     ("en", "€1.2bn", 1.2e9, "EUR"),
+    ("en", "Rbs 3 bn", 3e9, "RUB"),
+    ("en", "Rbs7bn", 7e9, "RUB"),
+    ("en", "RUR2.5 bln", 2.5e9, "RUB"),
 ]
 
 
@@ -379,6 +382,27 @@ def test_compound_numerals_read_back(
     quantity = only(template.format(a=high, b=low), language)
     assert quantity.unit == unit
     assert close(quantity.value, high * high_scale + low * low_scale)
+
+
+# A lone singular scale word is a number: German "tausend" and "hundert" like "тысяча", and
+# "тысячи" after a word that takes the genitive singular ("более тысячи"), not as a plural.
+LONE_SCALE_WORDS = [
+    ("ru", "Там работают более тысячи инженеров.", [(1000, "тысячи", "more_than")]),
+    ("ru", "Создано около тысячи рабочих мест.", [(1000, "тысячи", "about")]),
+    ("ru", "Тысячи людей ждут работы в тысячах компаний.", []),
+    ("de", "Mehr als tausend Firmen zogen ein.", [(1000, "tausend", "more_than")]),
+    ("de", "Dort arbeiten hundert Ingenieure.", [(100, "hundert", None)]),
+    ("de", "Tausende Besucher kamen.", []),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), LONE_SCALE_WORDS)
+def test_lone_singular_scale_words(
+    language: str, text: str, expected: list[tuple[float, str, str | None]]
+) -> None:
+    found = read_quantities(text, language)
+    check_offsets(text, found)
+    assert [(q.value, q.matched, q.qualifier) for q in found] == expected
 
 
 # A number times an approximate word is roughly their product ("два десятка" is about 20);
