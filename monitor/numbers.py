@@ -275,7 +275,8 @@ _MAX_INTEGER_DIGITS = 15  # longer digit runs are identifiers (ИНН, ОГРН)
 
 _MONTH = rf"(?:{_trie(_cased(MONTH_WORDS))})(?!\w)\.?"
 
-# Phones, dates and times come first, so that their digits never surface as "num".
+# Phones, dates, fractions ("1/3") and times come first, so that their digits never surface
+# as "num".
 _MASTER = re.compile(
     rf"""(?:
     (?P<phone>(?:\+[ ]?7|8(?=[ \u00a0(-]))[ \u00a0-]*\(?[0-9]{{3}}\)?[ \u00a0-]*[0-9]{{3}}
@@ -289,6 +290,7 @@ _MASTER = re.compile(
         |(?P<y4>(?:19|20)[0-9]{{2}})[/-][0-9]{{2}}
         |[0-9]{{1,2}}(?:st|nd|rd|th|-?(?:го|е|ое))?\.?[ \u00a0]+(?:of[ ]+)?{_MONTH}
             (?:,?[ \u00a0]+(?P<y3>(?:19|20)[0-9]{{2}}))?)(?![0-9])
+    |(?P<fraction>[0-9]{{1,2}}/[0-9]{{1,2}})(?![0-9/])
     |(?P<time>[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?
         |[0-9]{{1,2}}(?:\.[0-9]{{2}})?[ \u00a0]*(?:uhr|a\.m\.|p\.m\.|ч\.|час(?:а|ов)?|мск)(?!\w)
         )(?![0-9])

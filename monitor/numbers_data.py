@@ -62,9 +62,10 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                 "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
                 "prozentpunkten",
                 *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
-    # "десять с лишним лет", "2 млрд с небольшим", "20-odd companies": a bit more than the
-    # number; the scale word and unit after it still belong to the number.
-    "over": ("с лишним", "с небольшим", "с хвостиком", "с гаком", "odd"),
+    # "десять с лишним лет", "2 млрд с небольшим", "20-odd companies", "60-plus firms": a bit
+    # more than the number; the scale word and unit after it still belong to the number. Not
+    # "+", which after a number is an age rating ("18+").
+    "over": ("с лишним", "с небольшим", "с хвостиком", "с гаком", "odd", "plus"),
     "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
     # Not a unit: the figure is the earlier value of a comparison ("6 390 годом ранее"); read
     # before the durations below would take "годом" for one.
@@ -84,6 +85,12 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
         "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
         "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
         "гб", "gb", "тб", "tb",
+        # The numerator of a fraction counts no thing: "две трети резидентов", "zwei Drittel".
+        *(f"трет{e}" for e in ("ь", "и", "ей", "ью", "ям", "ями", "ях")),
+        *(f"четверт{e}" for e in ("ь", "и", "ей", "ью", "ям", "ями", "ях")),
+        "пятая", "пятых", "десятая", "десятых", "third", "thirds", "quarter", "quarters",
+        "fifth", "fifths", "tenth", "tenths", "drittel", "dritteln", "viertel", "vierteln",
+        "fünftel", "zehntel",
     ),
 }
 SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12}

@@ -433,6 +433,7 @@ A_BIT_MORE = [
     ("ru", "Сбор составил 2 млрд с небольшим рублей.", "2 млрд с небольшим рублей", "RUB"),
     ("ru", "Вложено 10 с лишним млн рублей.", "10 с лишним млн рублей", "RUB"),
     ("en", "The cluster unites 40-odd firms.", "40-odd", None),
+    ("en", "The zone hosts 60-plus firms.", "60-plus", None),
 ]
 
 
@@ -1278,6 +1279,10 @@ NEVER_VALUES = [
     # ... but "five more" alone is five added ones, not a difference
     ("en", "Nine firms joined in spring and six more followed in autumn.", ["Nine", "six"]),
     ("en", "Another 40 residents registered, 12 more than planned.", ["40"]),
+    # The numerator of a fraction counts no thing
+    ("ru", "Две трети резидентов и 1/3 площадей заняли айтишники; из 90 фирм.", ["90"]),
+    ("en", "Two thirds of the 300 firms export; three quarters are local.", ["300"]),
+    ("de", "Zwei Drittel der 300 Firmen exportieren, drei Viertel sind klein.", ["300"]),
     # "полтора" is a number only before a scale word or a unit
     ("ru", "Дорога до парка заняла полтора часа.", []),
     ("de", "Halb so viele Firmen kamen eineinhalb Jahre später.", []),
