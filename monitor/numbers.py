@@ -84,6 +84,7 @@ from text_to_num import text2num
 
 from .numbers_data import (
     AFTER_PHRASES,
+    AGE_RATINGS,
     APPROXIMATE_WORDS,
     BEFORE_PHRASES,
     CHANGE_VERBS,
@@ -397,6 +398,7 @@ _DE_ORDINAL_NOUN = re.compile(
     r"|monat|kapitel|absatz|artikel)(?!\w)",
     re.I,
 )
+_AGE_RATING_SIGN = re.compile(r"\+(?![0-9])")
 _DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
 
 _WORD_PATTERNS = {
@@ -990,6 +992,8 @@ def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
         return False
     if "month" in kinds and digits.isdigit() and int(digits) <= 31:
         return False  # "March 15"
+    if digits in AGE_RATINGS and _AGE_RATING_SIGN.match(text, end):
+        return False  # "18+" in a site's footer
     return not (
         core.lang == "de"
         and digits.isdigit()

@@ -213,6 +213,8 @@ RU_NUMBER_WORDS = [
           for e in ("а", "у", "ом", "е")),
     )),
 ]
+# Age ratings that Russian sites print by law ("18+" in a footer): never a value.
+AGE_RATINGS = frozenset({"0", "6", "12", "16", "18"})
 # Case endings Russian glues to a cardinal in digits: "более 5-ти тысяч", "с 7-ми площадок";
 # those of two, three and four ("2-х", "3-мя") only after a last digit 2-4, so that a decade
 # ("в 90-х") stays unread. Ordinal endings ("5-й", "2-го") are not here.

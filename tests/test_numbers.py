@@ -1279,6 +1279,9 @@ NEVER_VALUES = [
     # ... but "five more" alone is five added ones, not a difference
     ("en", "Nine firms joined in spring and six more followed in autumn.", ["Nine", "six"]),
     ("en", "Another 40 residents registered, 12 more than planned.", ["40"]),
+    # An age rating
+    ("ru", "Сетевое издание, 18+. В парке 40 резидентов.", ["40"]),
+    ("en", "Rated 16+. The park has 40 residents.", ["40"]),
     # The numerator of a fraction counts no thing
     ("ru", "Две трети резидентов и 1/3 площадей заняли айтишники; из 90 фирм.", ["90"]),
     ("en", "Two thirds of the 300 firms export; three quarters are local.", ["300"]),
