@@ -377,8 +377,9 @@ _RU_CASE_ENDING = re.compile(
 )
 _COMPOUND_GAP = re.compile(r"[ \u00a0]+(?=[0-9])")  # "1 тысяча 45": between the parts
 _RANGE_LINK = re.compile(
-    r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
+    r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis|to)[ \u00a0]+", re.I
 )
+_OWN_RANGE_WORDS = frozenset({"bis", "to"})  # a range without "von"/"from" before it
 _YEAR_LIST_BEFORE = re.compile(
     r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und|to|по|до|bis)[ \u00a0]*\Z"
 )
@@ -1089,11 +1090,18 @@ def _letter_follows(text: str, pos: int) -> bool:
 def _read_range(
     text: str, start: int, core: _Core, tail: _Tail, before: tuple[frozenset[str], int] | None
 ) -> _Range | None:
-    """"100-200 человек", "от 1 до 2 млрд рублей": the lower bound with the shared scale/unit."""
+    """"100-200 человек", "от 1 до 2 млрд рублей", "5.000 bis 6.000 Menschen", "10 to 15
+    firms": the lower bound with the shared scale/unit. A link word needs "от/between/von"
+    before the range, except "bis" and "to", which need only that it is no change ("from 5
+    to 6") and does not end in a year ("300 bis 2025")."""
     if core.digits is None or tail.unit is not None:
         return None
     link = _RANGE_LINK.match(text, tail.end)
-    if link is None or (link.group("word") and (before is None or "range" not in before[0])):
+    kinds = before[0] if before else frozenset()
+    word = (link.group("word") or "").lower() if link else ""
+    if link is None or (
+        word and "range" not in kinds and (word not in _OWN_RANGE_WORDS or "from" in kinds)
+    ):
         return None
     upper = _NUMBER_AT.match(text, link.end())
     upper_value = _digits_value(upper.group(), core.lang) if upper else None
@@ -1101,6 +1109,8 @@ def _read_range(
         return None
     upper_tail = _read_tail(text, upper.end(), core.lang, short_scale=False)
     if upper_tail.end == upper.end() and _letter_follows(text, upper.end()):
+        return None
+    if word and "range" not in kinds and _is_year(text, upper.start(), upper.end(), None):
         return None
     scale = tail.scale if tail.scale != 1.0 else upper_tail.scale
     lower = core.value * scale * upper_tail.unit_factor

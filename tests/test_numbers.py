@@ -665,6 +665,10 @@ RANGES = [
     ("de", "zwischen 5 und 10 Mio. Euro", 5e6, "EUR", "5 und 10 Mio. Euro", "at_least",
      "zwischen"),
     ("de", "von 5 bis 10 Mio. Euro", 5e6, "EUR", "5 bis 10 Mio. Euro", "at_least", "von"),
+    # "bis" and "to" link a range on their own
+    ("de", "dort arbeiten 4.000 bis 4.500 Menschen", 4000, "people", "4.000 bis 4.500 Menschen",
+     "at_least", "4.000"),
+    ("en", "the zone expects 20 to 25 new residents", 20, None, "20 to 25", "at_least", "20"),
 ]
 
 
@@ -1279,6 +1283,9 @@ NEVER_VALUES = [
     # ... but "five more" alone is five added ones, not a difference
     ("en", "Nine firms joined in spring and six more followed in autumn.", ["Nine", "six"]),
     ("en", "Another 40 residents registered, 12 more than planned.", ["40"]),
+    # "bis"/"to" before a year or in a change link no range
+    ("de", "Die Zahl soll 300 bis 2030 erreichen.", ["300"]),
+    ("en", "It grew from 40 to 55 firms.", ["40", "55"]),
     # An age rating
     ("ru", "Сетевое издание, 18+. В парке 40 резидентов.", ["40"]),
     ("en", "Rated 16+. The park has 40 residents.", ["40"]),
