@@ -97,6 +97,8 @@ from .numbers_data import (
     LIMIT_CUES,
     MONTH_WORDS,
     PER_RUBLE_CUES,
+    PROPORTION_LINKS,
+    PROPORTION_TOTALS,
     QUALIFIER_PHRASES,
     REACH_VERBS,
     ROLE_AFTER_PHRASES,
@@ -397,6 +399,10 @@ _DE_ORDINAL_NOUN = re.compile(
     r"\.[ \u00a0]+(?:platz|rang|stelle|mal|quartal|halbjahr|jahrestag|geburtstag|jahrhundert"
     r"|auflage|ausgabe|runde|stufe|etage|stock|obergeschoss|liga|klasse|lesung|woche|tag"
     r"|monat|kapitel|absatz|artikel)(?!\w)",
+    re.I,
+)
+_PROPORTION = re.compile(
+    rf"[ \u00a0]+(?:{_trie(PROPORTION_LINKS)})[ \u00a0]+(?:{_trie(PROPORTION_TOTALS)})(?![\w-])",
     re.I,
 )
 _AGE_RATING_SIGN = re.compile(r"\+(?![0-9])")
@@ -811,6 +817,11 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     kinds = before[0] if before else frozenset()
     if "idiom" in kinds:
         return None  # "в одном из двух комплексов", "one of the two", "eines von drei"
+    proportion = _PROPORTION.match(text, end)
+    if proportion is not None and not _AFTER.match(text, proportion.end()):
+        # "9 из 10 компаний": read as a never-value, so that the 10 is not read either
+        return Quantity(core.value, None, start, proportion.end(),
+                        text[start : proportion.end()], None, None, _NEVER)
     if core.digits is not None and not _plausible_digits(text, core, kinds):
         return None
     if text[max(0, start - 2) : start].strip()[-1:] in _TIMES_SIGNS:

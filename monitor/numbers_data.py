@@ -85,6 +85,8 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
         "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
         "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
         "гб", "gb", "тб", "tb",
+        # A rank: "занял 3 место"
+        "место", "места", "месте", "местом",
         # The numerator of a fraction counts no thing: "две трети резидентов", "zwei Drittel".
         *(f"трет{e}" for e in ("ь", "и", "ей", "ью", "ям", "ями", "ях")),
         *(f"четверт{e}" for e in ("ь", "и", "ей", "ью", "ям", "ями", "ях")),
@@ -140,7 +142,8 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     "RUB": ("₽", "rub", "rur", "rbl", "rbs", "руб."),
     "other_money": ("£", "¥", "gbp", "cny", "jpy"),
     "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
-              "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number"),
+              "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number",
+              "top", "топ"),  # the size of a ranking: "в ТОП 20", "Top 10"
     "month": (*MONTH_WORDS, *MONTH_ABBREVIATIONS),
     "year": (
         "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
@@ -213,6 +216,11 @@ RU_NUMBER_WORDS = [
           for e in ("а", "у", "ом", "е")),
     )),
 ]
+# "9 из 10 компаний", "nine out of ten", "9 von 10 Firmen", "one in a hundred": a proportion,
+# whose two numbers count no thing. Only out of ten or a hundred: "5 из 7 резидентов" may name
+# a real total.
+PROPORTION_LINKS = ("из", "out of", "von", "in")
+PROPORTION_TOTALS = ("10", "100", "десяти", "ста", "ten", "a hundred", "zehn", "hundert")
 # Age ratings that Russian sites print by law ("18+" in a footer): never a value.
 AGE_RATINGS = frozenset({"0", "6", "12", "16", "18"})
 # Case endings Russian glues to a cardinal in digits: "более 5-ти тысяч", "с 7-ми площадок";

@@ -1286,6 +1286,12 @@ NEVER_VALUES = [
     # "bis"/"to" before a year or in a change link no range
     ("de", "Die Zahl soll 300 bis 2030 erreichen.", ["300"]),
     ("en", "It grew from 40 to 55 firms.", ["40", "55"]),
+    # A proportion out of ten or a hundred, a rank, the size of a ranking
+    ("ru", "9 из 10 резидентов экспортируют, всего их 40.", ["40"]),
+    ("en", "Nine out of ten residents export; 40 firms in all.", ["40"]),
+    ("de", "9 von 10 Firmen exportieren, insgesamt 40 Firmen.", ["40"]),
+    ("ru", "Технопарк занял 3 место и вошёл в ТОП 20 рейтинга.", []),
+    ("en", "The park made the Top 10 again.", []),
     # An age rating
     ("ru", "Сетевое издание, 18+. В парке 40 резидентов.", ["40"]),
     ("en", "Rated 16+. The park has 40 residents.", ["40"]),
