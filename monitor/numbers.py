@@ -29,7 +29,9 @@ Decisions (the tests pin each one):
   und 10 Mio.", "von 5 bis 10 Mio." give ONE quantity: the lower bound, with the scale and unit
   written after the upper bound, ``matched`` covering the whole range and qualifier "at_least"
   (``qualifier_start`` at "от/between/zwischen/von", or at the range itself for a dash range)
-  unless a qualifier word precedes it. Ranges of numbers in words ("двух-трёх") are not read.
+  unless a qualifier word precedes it; "bis" and "to" need no "von"/"between" ("5.000 bis 6.000
+  Menschen", "20 to 25 firms") unless they end in a year or follow "from".
+  Ranges of numbers in words ("двух-трёх") are not read.
   A range whose upper bound is more than ten times its lower one ("Flächen von 20 bis 1000 m²")
   is the spread of the sizes of many things, and neither bound is read.
 * Changes "с 1,2 до 1,5 млрд рублей", "from 1.2 to 1.5 billion", "von 1,2 auf 1,5 Mrd." are not
@@ -46,9 +48,11 @@ Decisions (the tests pin each one):
   "ОГРН ..."), growth factors, per-ruble ratios ("на каждый рубль ... 2,5 рубля"), the amount
   of a change or difference ("выросло на 12", "расширилась на 119,4 гектара", "464 more than
   planned"; a percentage after "на/by/um" stays, as a growth rate; "five more followed" is five
-  added ones, a value), and counts inside idioms ("одном из двух", "one of the
-  two", "eines von drei"). Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн
-  рублей на проект", "с выручкой до 800 млн") are returned with qualifier "limit".
+  added ones, a value), counts inside idioms ("одном из двух", "one of the two", "eines von
+  drei"), proportions ("9 из 10", "nine out of ten"), fractions ("две трети", "zwei Drittel",
+  "1/3"), ranks and ranking sizes ("3 место", "ТОП 20", "Top 10") and age ratings ("18+").
+  Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн рублей на проект", "с
+  выручкой до 800 млн") are returned with qualifier "limit".
 * A number written in parts of falling scale is one number: "1 тысяча 45" is 1045, "2 млн 300
   тыс. рублей" 2.3e6 RUB, "1 Million 200.000 Euro" 1.2e6 EUR (see ``_compound``). "Half" glued
   to or before a scale word halves it: "полумиллиарда", "half a billion", "eine halbe
