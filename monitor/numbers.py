@@ -1089,12 +1089,13 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
 
 
 def _after_over(text: str, pos: int) -> tuple[tuple[frozenset[str], int] | None, int]:
-    """The phrase after ``pos``, looked up past "с лишним"/"odd", and where the look-up
-    started: ``pos``, or the end of such a phrase."""
+    """The phrase after ``pos``, looked up past any "с лишним"/"odd", and where the look-up
+    started: ``pos``, or the end of the last such phrase."""
     found = _AFTER.match(text, pos)
-    if found is None or "over" not in found[0]:
-        return found, pos
-    return _AFTER.match(text, found[1]), found[1]
+    while found is not None and "over" in found[0]:  # "с лишним-odd": any number of them
+        pos = found[1]
+        found = _AFTER.match(text, pos)
+    return found, pos
 
 
 def _letter_follows(text: str, pos: int) -> bool:

@@ -434,6 +434,7 @@ A_BIT_MORE = [
     ("ru", "Вложено 10 с лишним млн рублей.", "10 с лишним млн рублей", "RUB"),
     ("en", "The cluster unites 40-odd firms.", "40-odd", None),
     ("en", "The zone hosts 60-plus firms.", "60-plus", None),
+    ("ru", "Там 70 с лишним-odd фирм.", "70 с лишним-odd", None),  # found by hypothesis
 ]
 
 
@@ -1104,7 +1105,8 @@ FRAGMENTS = [
     "не более", "грант", "годом ранее", "Sie haben", "fast", "was", "тысяча", "тысячи",
     "полмиллиона", "полумиллиарда", "half a", "eine halbe", "Milliarde", "с лишним", "odd",
     "-odd", "расширилась", "expanded", "than", "десятка", "сотни", "dozen", "Dutzend",
-    "полтора", "anderthalb", "zweieinhalb", "-ти", "-х", "of thousands",
+    "полтора", "anderthalb", "zweieinhalb", "-ти", "-х", "of thousands", "plus", "+", "1/3",
+    "ТОП", "место", " из ", "out of", "bis", "Rbs", "einhalb", "halb", "полсотни", "10", "100",
 ]
 
 
