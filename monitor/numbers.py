@@ -29,7 +29,9 @@ Decisions (the tests pin each one):
   und 10 Mio.", "von 5 bis 10 Mio." give ONE quantity: the lower bound, with the scale and unit
   written after the upper bound, ``matched`` covering the whole range and qualifier "at_least"
   (``qualifier_start`` at "от/between/zwischen/von", or at the range itself for a dash range)
-  unless a qualifier word precedes it. Ranges of numbers in words ("двух-трёх") are not read.
+  unless a qualifier word precedes it; "bis" and "to" need no "von"/"between" ("5.000 bis 6.000
+  Menschen", "20 to 25 firms") unless they end in a year or follow "from".
+  Ranges of numbers in words ("двух-трёх") are not read.
   A range whose upper bound is more than ten times its lower one ("Flächen von 20 bis 1000 m²")
   is the spread of the sizes of many things, and neither bound is read.
 * Changes "с 1,2 до 1,5 млрд рублей", "from 1.2 to 1.5 billion", "von 1,2 auf 1,5 Mrd." are not
@@ -44,13 +46,25 @@ Decisions (the tests pin each one):
   сотрудниками" and "до 2000 рабочих мест" are taken for years.
 * Never values (nothing is returned): dates, times, phones, registration numbers ("ФС77-32622",
   "ОГРН ..."), growth factors, per-ruble ratios ("на каждый рубль ... 2,5 рубля"), the amount
-  of a change or difference ("выросло на 12", "464 more than planned"; a percentage after
-  "на/by/um" stays, as a growth rate), and counts inside idioms ("одном из двух", "one of the
-  two", "eines von drei"). Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн
-  рублей на проект", "с выручкой до 800 млн") are returned with qualifier "limit".
+  of a change or difference ("выросло на 12", "расширилась на 119,4 гектара", "464 more than
+  planned"; a percentage after "на/by/um" stays, as a growth rate; "five more followed" is five
+  added ones, a value), counts inside idioms ("одном из двух", "one of the two", "eines von
+  drei"), proportions ("9 из 10", "nine out of ten"), fractions ("две трети", "zwei Drittel",
+  "1/3"), ranks and ranking sizes ("3 место", "ТОП 20", "Top 10") and age ratings ("18+").
+  Caps and eligibility thresholds ("не более 150 млн", "гранты до 5 млн рублей на проект", "с
+  выручкой до 800 млн") are returned with qualifier "limit".
+* A number written in parts of falling scale is one number: "1 тысяча 45" is 1045, "2 млн 300
+  тыс. рублей" 2.3e6 RUB, "1 Million 200.000 Euro" 1.2e6 EUR (see ``_compound``). "Half" glued
+  to or before a scale word halves it: "полумиллиарда", "half a billion", "eine halbe
+  Milliarde". "с лишним", "с небольшим" and "odd" after a number make it "more_than" and leave
+  its scale word and unit to it ("десять с лишним лет" is a duration).
 * Approximate words are numbers with a qualifier: "больше сотни" 100 more_than, "сотни" and
-  "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. Plural scale words alone
-  ("тысячи рабочих мест", "millions of") stay unread.
+  "dozens"/"Dutzende" more_than 100/12, "a hundred", "сотня" about 100. A number before one
+  multiplies it: "два десятка", "полтора десятка", "three dozen", "zwei Dutzend" are about 20,
+  15, 36, 24. "полтора", "anderthalb", "zweieinhalb" are numbers only before a scale word or
+  unit ("полтора млрд рублей", not "полтора часа"). Russian case endings glued to a cardinal
+  in digits are read past ("более 5-ти тысяч", "в 3-х корпусах"), ordinal ones are not.
+  Plural scale words alone ("тысячи рабочих мест", "millions of") stay unread.
 * "350 тысяч метров" and "49 тысяч «квадратов»" are m2 with ``loose_unit`` set; "300 метров"
   without a scale word is a distance and skipped.
 * A number followed by a unit outside this module's vocabulary is skipped rather than returned
@@ -74,19 +88,27 @@ from text_to_num import text2num
 
 from .numbers_data import (
     AFTER_PHRASES,
+    AGE_RATINGS,
     APPROXIMATE_WORDS,
     BEFORE_PHRASES,
     CHANGE_VERBS,
     DE_NUMBER_PARTS,
     DE_NUMBER_WORDS,
     DIFFERENCE_WORDS,
+    DIFFERENCE_WORDS_BEFORE_THAN,
     EN_NUMBER_WORDS,
     GERMAN_CUES,
     LIMIT_CUES,
     MONTH_WORDS,
     PER_RUBLE_CUES,
+    PROPORTION_LINKS,
+    PROPORTION_TOTALS,
     QUALIFIER_PHRASES,
+    REACH_VERBS,
     ROLE_AFTER_PHRASES,
+    RU_CASE_ENDINGS,
+    RU_CASE_ENDINGS_TWO_TO_FOUR,
+    RU_HALF_PREFIXES,
     RU_NUMBER_WORDS,
     SCALES,
     UNITS,
@@ -260,7 +282,8 @@ _MAX_INTEGER_DIGITS = 15  # longer digit runs are identifiers (ИНН, ОГРН)
 
 _MONTH = rf"(?:{_trie(_cased(MONTH_WORDS))})(?!\w)\.?"
 
-# Phones, dates and times come first, so that their digits never surface as "num".
+# Phones, dates, fractions ("1/3") and times come first, so that their digits never surface
+# as "num".
 _MASTER = re.compile(
     rf"""(?:
     (?P<phone>(?:\+[ ]?7|8(?=[ \u00a0(-]))[ \u00a0-]*\(?[0-9]{{3}}\)?[ \u00a0-]*[0-9]{{3}}
@@ -274,6 +297,7 @@ _MASTER = re.compile(
         |(?P<y4>(?:19|20)[0-9]{{2}})[/-][0-9]{{2}}
         |[0-9]{{1,2}}(?:st|nd|rd|th|-?(?:го|е|ое))?\.?[ \u00a0]+(?:of[ ]+)?{_MONTH}
             (?:,?[ \u00a0]+(?P<y3>(?:19|20)[0-9]{{2}}))?)(?![0-9])
+    |(?P<fraction>[0-9]{{1,2}}/[0-9]{{1,2}})(?![0-9/])
     |(?P<time>[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?
         |[0-9]{{1,2}}(?:\.[0-9]{{2}})?[ \u00a0]*(?:uhr|a\.m\.|p\.m\.|ч\.|час(?:а|ов)?|мск)(?!\w)
         )(?![0-9])
@@ -284,7 +308,7 @@ _MASTER = re.compile(
 # Where _MASTER is worth trying: a digit, "+" or "(" not glued to a word or number before it,
 # or a digit glued to a currency code ("RUR4.1 bln"). Starting with a character class lets re
 # skip ahead, which _MASTER itself cannot.
-_NUMBER_START = re.compile(r"[0-9+(](?:(?<![\w.,].)|(?<=RUR.|RUB.|USD.|EUR.))")
+_NUMBER_START = re.compile(r"[0-9+(](?:(?<![\w.,].)|(?<=RUR.|RUB.|Rbs.|USD.|EUR.))")
 _NUMBER_AT = re.compile(rf"(?:{_NUMBER})(?![0-9])")
 
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
@@ -301,8 +325,9 @@ _ROLE_AFTER = _Phrases(ROLE_AFTER_PHRASES, before=False)
 # "464 more than planned", "на 12 компаний больше", "12 mehr als": a difference, not a value.
 # Not "30 billion and more than 160 billion": there "more than" qualifies the next number.
 _DIFFERENCE_AFTER = re.compile(
-    rf"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?
+    rf"""[ \u00a0]+(?!(?:and|or|but|und|oder|и|или|а)[ \u00a0])(?:\w+[ \u00a0]+)?(?:
     (?:{_trie(DIFFERENCE_WORDS)})(?!\w)
+    |(?:{_trie(DIFFERENCE_WORDS_BEFORE_THAN)})(?:[ \u00a0]+\w+){{0,2}}?[ \u00a0]+than(?!\w))
     (?![ \u00a0]+(?:than|als|чем)?[ \u00a0]*[0-9])""",
     re.X,
 )
@@ -340,7 +365,7 @@ def _cue_kinds() -> dict[str, tuple[str, ...]]:
     for word, kind in (
         *((_normal(p).split()[-1], "role_after") for ps in ROLE_AFTER_PHRASES.values() for p in ps),
         *((word, "ago") for word in ("ago", "назад", "zuvor", "jahren")),
-        *((word, "difference") for word in DIFFERENCE_WORDS),
+        *((word, "difference") for word in (*DIFFERENCE_WORDS, *DIFFERENCE_WORDS_BEFORE_THAN)),
     ):
         kinds[word] = (*kinds.get(word, ()), kind)
     return kinds
@@ -349,13 +374,18 @@ def _cue_kinds() -> dict[str, tuple[str, ...]]:
 _CUE_KINDS = _cue_kinds()
 # "до" after a verb of change or after "с <number>" means "to", not "up to".
 _CHANGE_BEFORE_DO = re.compile(
-    r"(?:(?<!\w)(?:вырос|вырас|возрос|увеличи|сократи|снизи|уменьши|упа|подня|повыси|понизи|дорос"
-    r"|довед|достиг|опусти|прибави)\w*|(?<!\w)с\s+[0-9])[^.!?;\n]{0,60}\Z",
+    rf"(?:(?<!\w)(?:{_trie((*CHANGE_VERBS, *REACH_VERBS))})\w*|(?<!\w)с\s+[0-9])"
+    r"[^.!?;\n]{0,60}\Z",
     re.I,
 )
-_RANGE_LINK = re.compile(
-    r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis)[ \u00a0]+", re.I
+_RU_CASE_ENDING = re.compile(
+    rf"-({_trie((*RU_CASE_ENDINGS, *RU_CASE_ENDINGS_TWO_TO_FOUR))})(?![\w-])"
 )
+_COMPOUND_GAP = re.compile(r"[ \u00a0]+(?=[0-9])")  # "1 тысяча 45": between the parts
+_RANGE_LINK = re.compile(
+    r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+(?P<word>до|and|und|bis|to)[ \u00a0]+", re.I
+)
+_OWN_RANGE_WORDS = frozenset({"bis", "to"})  # a range without "von"/"from" before it
 _YEAR_LIST_BEFORE = re.compile(
     r"(?:19|20)[0-9]{2}[ \u00a0]*(?:[-–—/,]|и|and|und|to|по|до|bis)[ \u00a0]*\Z"
 )
@@ -375,6 +405,11 @@ _DE_ORDINAL_NOUN = re.compile(
     r"|monat|kapitel|absatz|artikel)(?!\w)",
     re.I,
 )
+_PROPORTION = re.compile(
+    rf"[ \u00a0]+(?:{_trie(PROPORTION_LINKS)})[ \u00a0]+(?:{_trie(PROPORTION_TOTALS)})(?![\w-])",
+    re.I,
+)
+_AGE_RATING_SIGN = re.compile(r"\+(?![0-9])")
 _DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
 
 _WORD_PATTERNS = {
@@ -412,14 +447,18 @@ _SCALE_WORD = re.compile(
     r"тысяч\w*|миллион\w*|миллиард\w*|триллион\w*|hundred|thousand|million|billion|hundert"
     r"|tausend|millionen|milliarden?"
 )
-_HALF = frozenset({"полтора", "полторы", "полутора"})
-# A lone scale word is a figure only in the singular ("около миллиона", "тысяча человек");
-# "тысячи", "миллионы", "Millionen" on their own mean "thousands", "millions".
-_LONE_SCALE_RU = frozenset(
+_HALF = frozenset({"полтора", "полторы", "полутора", "anderthalb"})  # one and a half
+_DE_AND_A_HALF = "einhalb"  # "zweieinhalb Millionen": 2.5
+# A lone scale word is a figure only in the singular ("около миллиона", "тысяча человек", "mehr
+# als tausend Firmen"); "тысячи", "миллионы", "Millionen" on their own mean "thousands",
+# "millions". But "тысячи" is also the genitive singular that "более", "около", "свыше" take:
+# after a qualifier it is a thousand ("более тысячи компаний").
+_LONE_SCALE = frozenset(
     f"{stem}{ending}"
     for stem in ("миллион", "миллиард", "триллион")
     for ending in ("", "а", "у", "ом", "е")
-) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче"}
+) | {"тысяча", "тысячу", "тысячей", "тысячею", "тысяче", "tausend", "hundert"}
+_THOUSAND_GENITIVE = "тысячи"
 _ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
 _BLOCK = 64  # with language=None, numbers in one block of this many characters share a guess
 
@@ -444,6 +483,7 @@ class _Tail(NamedTuple):
     unit_factor: float  # 10_000 for hectares (read as m2), else 1.0
     rejected: bool  # a unit this module does not report (durations, lengths, £ ...)
     loose: bool = False  # m2 from "метров"/"квадратов": area only in an area sentence
+    over: bool = False  # "с лишним", "odd" after the number: a bit more than it
 
 
 @dataclass
@@ -639,10 +679,15 @@ def _word_cores(
                 cues.starts.setdefault(kind, []).append(start)
             continue
         if word in APPROXIMATE_WORDS and not _vocabularies(word):  # "сотни", "dozens"
+            value, qualifier = APPROXIMATE_WORDS[word]
+            times = _times(text, run, run_lang, start)
+            if times is not None:  # "два десятка", "three dozen": a multiple, roughly
+                value, qualifier, first, run = value * times, "about", run[0][0], []
+            else:
+                first = start
             cores += _run_cores(text, run, run_lang)
             run = []
-            value, qualifier = APPROXIMATE_WORDS[word]
-            cores.append(_Core(start, end, value, lang or language_at(start), None, qualifier))
+            cores.append(_Core(first, end, value, lang or language_at(start), None, qualifier))
             continue
         token_langs = (lang,) if lang else _vocabularies(word)
         if run and run_lang in token_langs and _WORD_GAP.fullmatch(text, run[-1][1], start):
@@ -655,6 +700,15 @@ def _word_cores(
             run_lang = guessed if guessed in token_langs else token_langs[0]
     cores += _run_cores(text, run, run_lang)
     return cores, cues
+
+
+def _times(text: str, run: list[tuple[int, int]], lang: str, pos: int) -> float | None:
+    """The value of the number words right before ``pos`` that multiply an approximate word
+    there ("два десятка", "полтора десятка", "zwei Dutzend"), or None if there are none."""
+    if not run or not _WORD_GAP.fullmatch(text, run[-1][1], pos):
+        return None
+    words = " ".join(text[start:end].lower() for start, end in run)
+    return 1.5 if words in _HALF else _words_value(words, lang)
 
 
 @lru_cache(maxsize=4096)
@@ -700,33 +754,60 @@ def _word_core(
 ) -> _Core | None:
     """None for a lone "one"/"один"/"ein" (an article or pronoun) or a lone plural scale word.
 
-    A lone "a hundred" is approximate, as APPROXIMATE_WORDS says.
+    A lone "a hundred" is approximate, as APPROXIMATE_WORDS says. An article before a leading
+    scale word belongs to the number ("a million", "eine Million zweihunderttausend"), and so
+    does "half a" before a lone one ("half a billion", "eine halbe Milliarde").
     """
-    approximate = None
-    if tokens == 1:
-        word = text[start:end].lower()
-        approximate = APPROXIMATE_WORDS.get(word, (value, None))[1]
-        if _SCALE_WORD.fullmatch(word):
-            before = _BEFORE.match(text, start)
-            if before is not None and "article" in before[0]:
-                start = before[1]  # "a million", "eine Million"
-            elif word not in _LONE_SCALE_RU:
-                return None
-        elif value == 1:
+    word = text[start:end].split(None, 1)[0].lower()
+    approximate = APPROXIMATE_WORDS.get(word, (value, None))[1] if tokens == 1 else None
+    if _SCALE_WORD.fullmatch(word):
+        before = _BEFORE.match(text, start)
+        if tokens == 1 and before is not None and "half" in before[0]:
+            start, value = before[1], value / 2
+        elif before is not None and "article" in before[0]:
+            start = before[1]
+        elif tokens == 1 and word not in _LONE_SCALE and not (
+            word == _THOUSAND_GENITIVE and before is not None and before[0] & _QUALIFIER_KINDS
+        ):
             return None
+    elif tokens == 1 and value == 1:
+        return None
+    elif tokens == 1 and _and_a_half(word, lang) is not None and not _AFTER.match(text, end):
+        return None  # "полтора" is a number before a scale word or a unit: "полтора млрд"
     return _Core(start, end, value, lang, None, approximate)
 
 
 @lru_cache(maxsize=8192)
 def _words_value(words: str, lang: str) -> float | None:
     """The value of lowercase number words joined by single spaces, or None."""
+    first, _, rest = words.partition(" ")
+    half = _and_a_half(first, lang)
+    if half is not None:  # "полтора миллиона", "zweieinhalb Millionen": no library has halves
+        if not rest:
+            return half
+        scale = _words_value(rest, lang) if _SCALE_WORD.fullmatch(rest) else None
+        return half * scale if scale else None
     if lang == "ru":
-        first, _, rest = words.partition(" ")
-        if first in _HALF:  # "полтора миллиона": number-parser has no "one and a half"
-            scale = _words_value(rest, lang) if _SCALE_WORD.fullmatch(rest) else None
-            return 1.5 * scale if scale else None
+        prefix = next((p for p in RU_HALF_PREFIXES if words.startswith(p)), None)
+        if prefix is not None:  # "полумиллиарда"
+            scale = words[len(prefix) :]
+            return 0.5 * _words_value(scale, lang) if _SCALE_WORD.fullmatch(scale) else None
         value = parse_number(words, language="ru")
         return float(value) if isinstance(value, int) else None
+    return _text2num(words, lang)
+
+
+def _and_a_half(word: str, lang: str) -> float | None:
+    """1.5 for "полтора", "anderthalb", "eineinhalb"; 2.5 for "zweieinhalb"; else None."""
+    if word in _HALF:
+        return 1.5
+    if lang != "de" or not word.endswith(_DE_AND_A_HALF) or word == _DE_AND_A_HALF:
+        return None
+    whole = _text2num(word[: -len(_DE_AND_A_HALF)], lang)
+    return None if whole is None else whole + 0.5
+
+
+def _text2num(words: str, lang: str) -> float | None:
     try:
         return float(text2num(words, lang))
     except ValueError:
@@ -740,6 +821,11 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     kinds = before[0] if before else frozenset()
     if "idiom" in kinds:
         return None  # "в одном из двух комплексов", "one of the two", "eines von drei"
+    proportion = _PROPORTION.match(text, end)
+    if proportion is not None and not _AFTER.match(text, proportion.end()):
+        # "9 из 10 компаний": read as a never-value, so that the 10 is not read either
+        return Quantity(core.value, None, start, proportion.end(),
+                        text[start : proportion.end()], None, None, _NEVER)
     if core.digits is not None and not _plausible_digits(text, core, kinds):
         return None
     if text[max(0, start - 2) : start].strip()[-1:] in _TIMES_SIGNS:
@@ -747,12 +833,19 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     money = next(iter(kinds & _MONEY_KINDS), None)
     if money == "other_money":
         return None
+    end = _case_ending_end(text, core)
     tail = _read_tail(text, end, core.lang, short_scale=money is not None)
     if tail.rejected:
         return None
     if tail.end == end and _letter_follows(text, end):
         return None  # "5G", "3rd", "5-летний": a word glued to the number
-    value, unit, stop = core.value * tail.scale * tail.unit_factor, tail.unit, tail.end
+    value = core.value * tail.scale
+    compound = _compound(text, core, tail)
+    if compound is not None:
+        value, last = compound
+        tail = tail._replace(end=last.end, unit=last.unit, unit_factor=last.unit_factor,
+                             loose=last.loose)
+    value, unit, stop = value * tail.unit_factor, tail.unit, tail.end
     if before is not None and money is not None:
         start, unit = before[1], unit or money
         before = _BEFORE.match(text, start, floor)  # "more than $5": the words before the sign
@@ -760,8 +853,10 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
     qualifier, qualifier_start = _qualifier(text, before)
     if qualifier is None and core.approximate is not None:
         qualifier, qualifier_start = core.approximate, start
+    elif qualifier is None and tail.over:
+        qualifier, qualifier_start = "more_than", start
     role = None
-    span = _read_range(text, start, core, tail, before)
+    span = None if compound else _read_range(text, start, core, tail, before)
     if span is not None:
         if span.rejected:
             return None
@@ -798,6 +893,50 @@ def _complete(text: str, core: _Core, floor: int, cues: _Cues) -> Quantity | Non
         qualifier = "limit"  # "гранты до 5 млн рублей на проект", "с выручкой до 800 млн"
     return Quantity(value, unit, start, stop, text[start:stop], qualifier, qualifier_start,
                     role, tail.loose)
+
+
+def _case_ending_end(text: str, core: _Core) -> int:
+    """Where a Russian number in digits ends, past a glued case ending of a cardinal: "более
+    5-ти тысяч", "в 2-х корпусах" (not an ordinal's "5-й", "2-го", nor a decade's "90-х")."""
+    ending = _RU_CASE_ENDING.match(text, core.end) if core.lang == "ru" and core.digits else None
+    if ending is None:
+        return core.end
+    digits = (core.digits or "")[-2:]
+    two_to_four = digits[-1] in "234" and digits[:-1] != "1"
+    return ending.end() if two_to_four or ending.group(1) in RU_CASE_ENDINGS else core.end
+
+
+def _compound(text: str, core: _Core, tail: _Tail) -> tuple[float, _Tail] | None:
+    """"1 тысяча 45", "2 млн 300 тыс. рублей", "1 Million 200.000 Euro": one number written as
+    parts of falling scale. Returns its value before the unit and the tail of its last part,
+    or None if no part follows.
+
+    A part follows the scale word after spaces only, is a whole number smaller than that scale
+    (so "5 млн 2 млн" and "1 тысяча 2000" stay apart), is no year, and has a scale word of its
+    own after a dotted abbreviation, where "36 тыс. 15 компаний" may start a new sentence.
+    """
+    if tail.unit is not None or tail.scale == 1.0 or core.digits is None:
+        return None
+    if not core.value.is_integer():
+        return None  # "1,5 млн 300" is no way to write a number
+    total, limit, last = core.value * tail.scale, tail.scale, tail
+    while last.unit is None and limit > 1.0:
+        gap = _COMPOUND_GAP.match(text, last.end)
+        part = _NUMBER_AT.match(text, gap.end()) if gap else None
+        value = _digits_value(part.group(), core.lang) if part else None
+        if part is None or value is None or not value.is_integer():
+            break
+        after = _read_tail(text, part.end(), core.lang, short_scale=False)
+        if (
+            after.rejected
+            or value * after.scale >= limit
+            or (after.scale == 1.0 and text[last.end - 1] == ".")
+            or (after.end == part.end() and _letter_follows(text, part.end()))
+            or _is_year(text, part.start(), part.end(), None)
+        ):
+            break
+        total, limit, last = total + value * after.scale, after.scale, after
+    return None if last is tail else (total, last)
 
 
 def _is_difference(
@@ -869,6 +1008,8 @@ def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
         return False
     if "month" in kinds and digits.isdigit() and int(digits) <= 31:
         return False  # "March 15"
+    if digits in AGE_RATINGS and _AGE_RATING_SIGN.match(text, end):
+        return False  # "18+" in a site's footer
     return not (
         core.lang == "de"
         and digits.isdigit()
@@ -913,7 +1054,8 @@ def _is_year(text: str, start: int, end: int, kinds: frozenset[str] | None) -> b
 
 def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tail:
     """The scale word and unit after a number; "m"/"k" glued to it is a scale after a currency
-    sign ("$5m", ``short_scale``) or before a currency ("5m rubles")."""
+    sign ("$5m", ``short_scale``) or before a currency ("5m rubles"). "с лишним"/"odd" may
+    stand before or after the scale word ("10 с лишним млрд", "2 млрд с небольшим рублей")."""
     scale = 1.0
     short = _SHORT_SCALE.match(text, pos) if text[pos : pos + 1] in _SHORT_SCALE_LETTERS else None
     if short is not None and not short_scale:
@@ -922,26 +1064,38 @@ def _read_tail(text: str, pos: int, lang: str | None, short_scale: bool) -> _Tai
             short = None
     if short is not None:
         scale, pos = SCALES[short.group(1).lower()], short.end()
-    found = _AFTER.match(text, pos)
+    found, after = _after_over(text, pos)
+    over, pos = after != pos, after
     if found is not None and short is None:
         (kind,) = found[0]
         if kind in SCALES:
             scale = 1e12 if kind == "billion" and lang == "de" else SCALES[kind]
-            pos = found[1]
-            found = _AFTER.match(text, pos)
+            scale_end = found[1]
+            found, pos = _after_over(text, scale_end)
+            over = over or pos != scale_end
     if found is None:
-        return _Tail(pos, scale, None, 1.0, False)
+        return _Tail(pos, scale, None, 1.0, False, over=over)
     (kind,) = found[0]
     if kind == "previous":  # "6 390 годом ранее": no unit; the role is read later
-        return _Tail(pos, scale, None, 1.0, False)
+        return _Tail(pos, scale, None, 1.0, False, over=over)
     if kind == "reject" or (kind == "metre" and scale == 1.0):
         return _Tail(found[1], scale, None, 1.0, True)
     if kind in ("metre", "m2_loose"):  # "350 тысяч метров", "49 тысяч «квадратов»"
-        return _Tail(found[1], scale, "m2", 1.0, False, True)
+        return _Tail(found[1], scale, "m2", 1.0, False, True, over)
     if kind in SCALES:  # "тысяч миллионов": not a unit; leave it
-        return _Tail(pos, scale, None, 1.0, False)
+        return _Tail(pos, scale, None, 1.0, False, over=over)
     name, unit_factor = UNITS[kind]
-    return _Tail(found[1], scale, name, unit_factor, False)
+    return _Tail(found[1], scale, name, unit_factor, False, over=over)
+
+
+def _after_over(text: str, pos: int) -> tuple[tuple[frozenset[str], int] | None, int]:
+    """The phrase after ``pos``, looked up past any "с лишним"/"odd", and where the look-up
+    started: ``pos``, or the end of the last such phrase."""
+    found = _AFTER.match(text, pos)
+    while found is not None and "over" in found[0]:  # "с лишним-odd": any number of them
+        pos = found[1]
+        found = _AFTER.match(text, pos)
+    return found, pos
 
 
 def _letter_follows(text: str, pos: int) -> bool:
@@ -952,11 +1106,18 @@ def _letter_follows(text: str, pos: int) -> bool:
 def _read_range(
     text: str, start: int, core: _Core, tail: _Tail, before: tuple[frozenset[str], int] | None
 ) -> _Range | None:
-    """"100-200 человек", "от 1 до 2 млрд рублей": the lower bound with the shared scale/unit."""
+    """"100-200 человек", "от 1 до 2 млрд рублей", "5.000 bis 6.000 Menschen", "10 to 15
+    firms": the lower bound with the shared scale/unit. A link word needs "от/between/von"
+    before the range, except "bis" and "to", which need only that it is no change ("from 5
+    to 6") and does not end in a year ("300 bis 2025")."""
     if core.digits is None or tail.unit is not None:
         return None
     link = _RANGE_LINK.match(text, tail.end)
-    if link is None or (link.group("word") and (before is None or "range" not in before[0])):
+    kinds = before[0] if before else frozenset()
+    word = (link.group("word") or "").lower() if link else ""
+    if link is None or (
+        word and "range" not in kinds and (word not in _OWN_RANGE_WORDS or "from" in kinds)
+    ):
         return None
     upper = _NUMBER_AT.match(text, link.end())
     upper_value = _digits_value(upper.group(), core.lang) if upper else None
@@ -964,6 +1125,8 @@ def _read_range(
         return None
     upper_tail = _read_tail(text, upper.end(), core.lang, short_scale=False)
     if upper_tail.end == upper.end() and _letter_follows(text, upper.end()):
+        return None
+    if word and "range" not in kinds and _is_year(text, upper.start(), upper.end(), None):
         return None
     scale = tail.scale if tail.scale != 1.0 else upper_tail.scale
     lower = core.value * scale * upper_tail.unit_factor

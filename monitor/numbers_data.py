@@ -27,16 +27,18 @@ RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами"
 METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
 AFTER_PHRASES: dict[str, tuple[str, ...]] = {
-    "k": ("тыс", "тыс.", "thousand", "tsd", "tsd.", "tausend",
+    "k": ("тыс", "тыс.", "thousand", "of thousands", "tsd", "tsd.", "tausend",
           *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах"))),
-    "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "millionen",
+    "m": ("млн", "млн.", "mln", "mln.", "mn", "mio", "mio.", "million", "of millions",
+          "millionen",
           *(f"миллион{e}" for e in RU_SCALE_ENDINGS)),
-    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "bln", "bln.", "milliarde", "milliarden",
+    "b": ("млрд", "млрд.", "mrd", "mrd.", "bn", "bln", "bln.", "of billions", "milliarde",
+          "milliarden",
           *(f"миллиард{e}" for e in RU_SCALE_ENDINGS)),
     "billion": ("billion",),  # 10^9 in English, 10^12 in German
     "t": ("трлн", "трлн.", "trillion", "billionen",
           *(f"триллион{e}" for e in RU_SCALE_ENDINGS)),
-    "RUB": ("руб", "руб.", "р.", "₽", "rub", "rur", "rbl", "rbl.", "rbls",
+    "RUB": ("руб", "руб.", "р.", "₽", "rub", "rur", "rbl", "rbl.", "rbls", "rbs", "rbs.",
             "ruble", "rubles", "rouble", "roubles", "rubel",
             "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
                                              "ях", "и", "е"))),
@@ -60,6 +62,10 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                 "percentage points", "prozent", "prozentpunkt", "prozentpunkte",
                 "prozentpunkten",
                 *(f"процент{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "е"))),
+    # "десять с лишним лет", "2 млрд с небольшим", "20-odd companies", "60-plus firms": a bit
+    # more than the number; the scale word and unit after it still belong to the number. Not
+    # "+", which after a number is an age rating ("18+").
+    "over": ("с лишним", "с небольшим", "с хвостиком", "с гаком", "odd", "plus"),
     "people": ("человек", "человека", "чел.", "people", "persons", "personen", "menschen"),
     # Not a unit: the figure is the earlier value of a comparison ("6 390 годом ранее"); read
     # before the durations below would take "годом" for one.
@@ -79,6 +85,14 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
         "feet", "ft", "sq ft", "acre", "acres", "МВт", "MW", "кВт", "kW", "ГВт", "GW", "т",
         "тонна", "тонны", "тонн", "ton", "tons", "tonne", "tonnes", "tonnen", "кг", "kg",
         "гб", "gb", "тб", "tb",
+        # A rank: "занял 3 место"
+        "место", "места", "месте", "местом",
+        # The numerator of a fraction counts no thing: "две трети резидентов", "zwei Drittel".
+        *(f"трет{e}" for e in ("ь", "и", "ей", "ью", "ям", "ями", "ях")),
+        *(f"четверт{e}" for e in ("ь", "и", "ей", "ью", "ям", "ями", "ях")),
+        "пятая", "пятых", "десятая", "десятых", "third", "thirds", "quarter", "quarters",
+        "fifth", "fifths", "tenth", "tenths", "drittel", "dritteln", "viertel", "vierteln",
+        "fünftel", "zehntel",
     ),
 }
 SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12}
@@ -125,10 +139,11 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     **QUALIFIER_PHRASES,
     "USD": ("$", "us$", "usd"),
     "EUR": ("€", "eur"),
-    "RUB": ("₽", "rub", "rur", "rbl", "руб."),
+    "RUB": ("₽", "rub", "rur", "rbl", "rbs", "руб."),
     "other_money": ("£", "¥", "gbp", "cny", "jpy"),
     "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
-              "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number"),
+              "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number",
+              "top", "топ"),  # the size of a ranking: "в ТОП 20", "Top 10"
     "month": (*MONTH_WORDS, *MONTH_ABBREVIATIONS),
     "year": (
         "в", "во", "с", "со", "до", "к", "ко", "по", "in", "since", "by", "until", "till",
@@ -156,6 +171,9 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
                 for link in ("von", "der", "von den"))),
     # The amount of a change, not a value: "выросла на 12", "rose by 2 billion", "um 12".
     "by": ("на", "by", "um"),
+    # Half of the scale word after it: "half a billion", "eine halbe Milliarde".
+    "half": ("half a", "half an", "halbe", "halben", "eine halbe", "einer halben", "die halbe",
+             "der halben"),
     "range": ("от", "between", "zwischen", "von"),
     "article": ("a", "an", "ein", "eine", "einer", "einem", "einen"),
     "de_article": ("am", "im", "zum", "zur", "vom", "beim", "der", "die", "das", "den", "dem",
@@ -192,7 +210,26 @@ RU_NUMBER_WORDS = [
     ),
     *(f"тысяч{e}" for e in ("", "а", "и", "у", "ей", "ею", "е", "ам", "ами", "ах")),
     *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион") for e in RU_SCALE_ENDINGS),
+    *(f"{half}{scale}" for half in ("пол", "полу", "пол-") for scale in (
+        *(f"тысяч{e}" for e in ("и", "е", "ей")),
+        *(f"{stem}{e}" for stem in ("миллион", "миллиард", "триллион")
+          for e in ("а", "у", "ом", "е")),
+    )),
 ]
+# "9 из 10 компаний", "nine out of ten", "9 von 10 Firmen", "one in a hundred": a proportion,
+# whose two numbers count no thing. Only out of ten or a hundred: "5 из 7 резидентов" may name
+# a real total.
+PROPORTION_LINKS = ("из", "out of", "von", "in")
+PROPORTION_TOTALS = ("10", "100", "десяти", "ста", "ten", "a hundred", "zehn", "hundert")
+# Age ratings that Russian sites print by law ("18+" in a footer): never a value.
+AGE_RATINGS = frozenset({"0", "6", "12", "16", "18"})
+# Case endings Russian glues to a cardinal in digits: "более 5-ти тысяч", "с 7-ми площадок";
+# those of two, three and four ("2-х", "3-мя") only after a last digit 2-4, so that a decade
+# ("в 90-х") stays unread. Ordinal endings ("5-й", "2-го") are not here.
+RU_CASE_ENDINGS = ("ти", "ми", "ью")
+RU_CASE_ENDINGS_TWO_TO_FOUR = ("х", "ух", "ех", "ёх", "мя")
+# Russian glues "half" to a scale word: "полмиллиона", "свыше полумиллиарда", "полтысячи".
+RU_HALF_PREFIXES = ("пол-", "полу", "пол")
 EN_DIGITS = "one two three four five six seven eight nine".split()
 EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 EN_NUMBER_WORDS = [
@@ -206,9 +243,9 @@ EN_NUMBER_WORDS = [
 # its vocabulary is a sequence of parts rather than a list of words.
 DE_NUMBER_PARTS = (
     "eins eine ein zwei zwanzig dreißig dreissig drei vier fünf sechs sech sieben sieb acht"
-    " neun zehn elf zwölf zig hundert tausend"
+    " neun zehn elf zwölf zig hundert tausend halb"
 ).split()
-DE_NUMBER_WORDS = "million millionen milliarde milliarden".split()
+DE_NUMBER_WORDS = "million millionen milliarde milliarden anderthalb".split()
 
 # Substring tests on the lowercased window: far cheaper than a regex scan, and enough for a hint.
 GERMAN_CUES = (
@@ -238,6 +275,8 @@ APPROXIMATE_WORDS: dict[str, tuple[float, str]] = {
     **{f"сотн{e}": (100.0, "about") for e in ("я", "ей")},
     **{f"сот{e}": (100.0, "more_than") for e in ("ни", "ен", "ням", "нями", "нях")},
     **{f"десят{e}": (10.0, "about") for e in ("ок", "ка", "ком")},
+    **{f"{half}сотн{e}": (50.0, "about") for half in ("пол", "полу")
+       for e in ("и", "е", "ей", "ю")},  # "полсотни стартапов"
     **{f"десят{e}": (10.0, "more_than") for e in ("ки", "ков", "кам", "ками", "ках")},
     "hundred": (100.0, "about"),
     "hundreds": (100.0, "more_than"),
@@ -255,14 +294,22 @@ ROLE_AFTER_PHRASES: dict[str, tuple[str, ...]] = {
                  "im Vorjahr", "ein Jahr zuvor", "ein Jahr früher", "im Vorjahreszeitraum"),
     "part": ("of them", "of these", "of those", "из них", "davon"),
 }
-# After a figure, a word that makes it a difference: "464 more than planned", "на 12 больше".
-DIFFERENCE_WORDS = ("more", "fewer", "less", "больше", "меньше", "mehr", "weniger")
+# After a figure, a word that makes it a difference: "на 12 больше", "20 Firmen mehr als".
+DIFFERENCE_WORDS = ("больше", "меньше", "mehr", "weniger")
+# English says "five more followed" for five added ones: these make a difference only with
+# "than" after them ("464 more than planned", "12 more residents than a year ago").
+DIFFERENCE_WORDS_BEFORE_THAN = ("more", "fewer", "less")
 # Stems of verbs of change: "на"/"by" right after one gives the amount of a change.
+# Growing or shrinking in size counts too: "расширилась на 119,4 гектара", "expanded by 50 ha".
 CHANGE_VERBS = (
-    "вырос", "вырас", "возрос", "увеличи", "сократи", "снизи", "уменьши", "упал", "подня",
-    "повыси", "понизи", "прибави", "подрос", "rose", "risen", "grew", "grown", "increase",
-    "decrease", "fell", "fallen", "dropped", "declined", "climbed", "jumped", "gained",
+    "вырос", "вырас", "возрос", "увелич", "сократи", "сокращ", "снизи", "сниж", "уменьш", "упал",
+    "подня", "повыси", "понизи", "прибави", "подрос", "прирос", "расшир", "сузи", "сужа",
+    "rose", "risen", "grew", "grown", "grow", "increase", "decrease", "fell", "fallen",
+    "dropped", "declined", "climbed", "jumped", "gained", "expand", "extend", "enlarg",
+    "reduc", "shrank", "shrunk", "cut",
 )
+# Russian verbs after which "до" is "to", not "up to", besides the verbs of change: "дорос до".
+REACH_VERBS = ("дорос", "довед", "достиг", "опусти", "упа")
 # Words in a sentence that make "до"/"up to"/"менее" a cap or an eligibility threshold: grants,
 # loans and subsidies per project or company, and the revenue a company may have to qualify.
 LIMIT_CUES = (

@@ -189,6 +189,9 @@ CURRENCIES = [
     ("de", "5 Euro", 5, "EUR"),
     ("de", "5 €", 5, "EUR"),
     ("en", "€1.2bn", 1.2e9, "EUR"),
+    ("en", "Rbs 3 bn", 3e9, "RUB"),
+    ("en", "Rbs7bn", 7e9, "RUB"),
+    ("en", "RUR2.5 bln", 2.5e9, "RUB"),
 ]
 
 
@@ -293,13 +296,154 @@ WORDS = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "value", "unit", "matched"), WORDS)
-def test_numbers_in_words(
+# One number written in parts of falling scale, with the unit after the last part.
+COMPOUNDS = [
+    ("ru", "За год на заводе открыли 2 тысячи 310 рабочих мест.", 2310, None, "2 тысячи 310"),
+    ("ru", "Бюджет проекта — 3 млн 750 тыс. рублей.", 3_750_000, "RUB", "3 млн 750 тыс. рублей"),
+    ("ru", "Инвестиции достигли 12 млрд 400 млн рублей.", 12.4e9, "RUB",
+     "12 млрд 400 млн рублей"),
+    ("ru", "Площадь кампуса — 1 тысяча 200 гектаров.", 12_000_000, "m2", "1 тысяча 200 гектаров"),
+    ("en", "The fund paid out 4 million 600 thousand rubles.", 4.6e6, "RUB",
+     "4 million 600 thousand rubles"),
+    ("en", "It raised $1 million 250,000 from angels.", 1_250_000, "USD", "$1 million 250,000"),
+    ("de", "Die Stadt gab 2 Millionen 300.000 Euro aus.", 2.3e6, "EUR",
+     "2 Millionen 300.000 Euro"),
+    ("de", "Es flossen 7 Mio. 500 Tsd. Rubel in den Bau.", 7.5e6, "RUB",
+     "7 Mio. 500 Tsd. Rubel"),
+    ("de", "Das kostete eine Million dreihunderttausend Euro.", 1.3e6, "EUR",
+     "eine Million dreihunderttausend Euro"),
+]
+
+
+HALVES = [
+    ("ru", "Компания вложит свыше полумиллиарда рублей.", 5e8, "RUB", "полумиллиарда рублей"),
+    ("ru", "На ремонт ушло полмиллиона рублей.", 5e5, "RUB", "полмиллиона рублей"),
+    ("ru", "В парке работают полтысячи инженеров.", 500, None, "полтысячи"),
+    ("en", "The state put half a billion rubles into it.", 5e8, "RUB", "half a billion rubles"),
+    ("en", "Half a million dollars went to grants.", 5e5, "USD", "Half a million dollars"),
+    ("de", "Der Bau kostet eine halbe Milliarde Rubel.", 5e8, "RUB",
+     "eine halbe Milliarde Rubel"),
+    ("de", "Mit einer halben Million Euro fing es an.", 5e5, "EUR",
+     "einer halben Million Euro"),
+    # ... and one and a half, or two and a half, before a scale word or a unit
+    ("ru", "Проект обошёлся в полтора млрд рублей.", 1.5e9, "RUB", "полтора млрд рублей"),
+    ("de", "Das kostete anderthalb Milliarden Rubel.", 1.5e9, "RUB",
+     "anderthalb Milliarden Rubel"),
+    ("de", "Es flossen zweieinhalb Mio. Euro.", 2.5e6, "EUR", "zweieinhalb Mio. Euro"),
+    ("de", "Der Anteil lag bei dreieinhalb Prozent.", 3.5, "percent", "dreieinhalb Prozent"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "value", "unit", "matched"), [*WORDS, *COMPOUNDS, *HALVES]
+)
+def test_numbers_in_words_and_in_parts(
     language: str | None, text: str, value: float, unit: str | None, matched: str
 ) -> None:
     quantity = only(text, language)
     assert (quantity.matched, quantity.unit) == (matched, unit)
     assert close(quantity.value, value)
+
+
+# Parts that do not make one number: a larger second part, a year, a new sentence after a
+# dotted abbreviation, a comma between them.
+NOT_COMPOUNDS = [
+    ("ru", "Выручка — 5 млн 2 млн рублей.", ["5 млн", "2 млн рублей"]),
+    ("ru", "Участников стало 3 тысячи 2000 лет спустя.", ["3 тысячи"]),
+    ("ru", "Выручка выросла до 4 млн 2021 года.", ["4 млн"]),
+    ("ru", "Резидентов уже 36 тыс. 15 компаний получили гранты.", ["36 тыс.", "15"]),
+    ("ru", "Выручка — 2 млн, 300 компаний.", ["2 млн", "300"]),
+    ("en", "It raised 1.5 million 300 investors said.", ["1.5 million", "300"]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "matched"), NOT_COMPOUNDS)
+def test_not_compound_numerals(language: str, text: str, matched: list[str]) -> None:
+    found = read_quantities(text, language)
+    check_offsets(text, found)
+    assert [q.matched for q in found] == matched
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([
+        ("ru", "Выручка составила {a} млн {b} тыс. рублей.", 1e6, 1e3, "RUB"),
+        ("ru", "Здесь создано {a} тысяч {b} рабочих мест.", 1e3, 1.0, None),
+        ("en", "They spent {a} million {b} thousand dollars.", 1e6, 1e3, "USD"),
+        ("de", "Sie investierten {a} Mrd. {b} Mio. Euro.", 1e9, 1e6, "EUR"),
+    ]),
+    st.integers(1, 999),
+    st.integers(1, 999),
+)
+def test_compound_numerals_read_back(
+    shape: tuple[str, str, float, float, str | None], high: int, low: int
+) -> None:
+    language, template, high_scale, low_scale, unit = shape
+    quantity = only(template.format(a=high, b=low), language)
+    assert quantity.unit == unit
+    assert close(quantity.value, high * high_scale + low * low_scale)
+
+
+# A lone singular scale word is a number: German "tausend" and "hundert" like "тысяча", and
+# "тысячи" after a word that takes the genitive singular ("более тысячи"), not as a plural.
+LONE_SCALE_WORDS = [
+    ("ru", "Там работают более тысячи инженеров.", [(1000, "тысячи", "more_than")]),
+    ("ru", "Создано около тысячи рабочих мест.", [(1000, "тысячи", "about")]),
+    ("ru", "Тысячи людей ждут работы в тысячах компаний.", []),
+    ("de", "Mehr als tausend Firmen zogen ein.", [(1000, "tausend", "more_than")]),
+    ("de", "Dort arbeiten hundert Ingenieure.", [(100, "hundert", None)]),
+    ("de", "Tausende Besucher kamen.", []),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), LONE_SCALE_WORDS)
+def test_lone_singular_scale_words(
+    language: str, text: str, expected: list[tuple[float, str, str | None]]
+) -> None:
+    found = read_quantities(text, language)
+    check_offsets(text, found)
+    assert [(q.value, q.matched, q.qualifier) for q in found] == expected
+
+
+# A number times an approximate word is roughly their product ("два десятка" is about 20);
+# a scale word after a plural one multiplies it ("десятки тысяч" is more than 10,000).
+MULTIPLES = [
+    ("ru", "Туда въехали два десятка фирм.", 20, "два десятка", "about"),
+    ("ru", "Там работают полтора десятка стартапов.", 15, "полтора десятка", "about"),
+    ("ru", "В цехах трудятся три сотни инженеров.", 300, "три сотни", "about"),
+    ("ru", "Сюда переехали полсотни компаний.", 50, "полсотни", "about"),
+    ("en", "Three dozen firms signed up.", 36, "Three dozen", "about"),
+    ("de", "Zwei Dutzend Mieter zogen ein.", 24, "Zwei Dutzend", "about"),
+    ("en", "Hundreds of thousands of visitors came.", 1e5, "Hundreds of thousands", "more_than"),
+    ("ru", "Там учатся десятки тысяч студентов.", 1e4, "десятки тысяч", "more_than"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "value", "matched", "qualifier"), MULTIPLES)
+def test_multiples_of_approximate_words(
+    language: str, text: str, value: float, matched: str, qualifier: str
+) -> None:
+    quantity = only(text, language)
+    assert (quantity.value, quantity.matched, quantity.qualifier) == (value, matched, qualifier)
+
+
+# "с лишним", "с небольшим", "odd" after a number: a bit more, and the unit still follows.
+A_BIT_MORE = [
+    ("ru", "Там трудятся 300 с лишним инженеров.", "300 с лишним", None),
+    ("ru", "Сбор составил 2 млрд с небольшим рублей.", "2 млрд с небольшим рублей", "RUB"),
+    ("ru", "Вложено 10 с лишним млн рублей.", "10 с лишним млн рублей", "RUB"),
+    ("en", "The cluster unites 40-odd firms.", "40-odd", None),
+    ("en", "The zone hosts 60-plus firms.", "60-plus", None),
+    ("ru", "Там 70 с лишним-odd фирм.", "70 с лишним-odd", None),  # found by hypothesis
+]
+
+
+@pytest.mark.parametrize(("language", "text", "matched", "unit"), A_BIT_MORE)
+def test_a_bit_more_than_after_the_number(
+    language: str, text: str, matched: str, unit: str | None
+) -> None:
+    quantity = only(text, language)
+    assert (quantity.matched, quantity.unit, quantity.qualifier) == (matched, unit, "more_than")
 
 
 @pytest.mark.parametrize(
@@ -522,6 +666,10 @@ RANGES = [
     ("de", "zwischen 5 und 10 Mio. Euro", 5e6, "EUR", "5 und 10 Mio. Euro", "at_least",
      "zwischen"),
     ("de", "von 5 bis 10 Mio. Euro", 5e6, "EUR", "5 bis 10 Mio. Euro", "at_least", "von"),
+    # "bis" and "to" link a range on their own
+    ("de", "dort arbeiten 4.000 bis 4.500 Menschen", 4000, "people", "4.000 bis 4.500 Menschen",
+     "at_least", "4.000"),
+    ("en", "the zone expects 20 to 25 new residents", 20, None, "20 to 25", "at_least", "20"),
 ]
 
 
@@ -954,7 +1102,11 @@ FRAGMENTS = [
     "RUR", "bln", "rbl", "сотни", "dozens", "Dutzende", "a hundred", "of them", "из них",
     "против", "gegenüber", "up from", "to", "auf", "ФС77-", "каждый рубль", "ago", "назад",
     "«квадратов»", "тысяч метров", "одном из", "one of the", "more", "больше", "на", "by", "um",
-    "не более", "грант", "годом ранее", "Sie haben", "fast", "was",
+    "не более", "грант", "годом ранее", "Sie haben", "fast", "was", "тысяча", "тысячи",
+    "полмиллиона", "полумиллиарда", "half a", "eine halbe", "Milliarde", "с лишним", "odd",
+    "-odd", "расширилась", "expanded", "than", "десятка", "сотни", "dozen", "Dutzend",
+    "полтора", "anderthalb", "zweieinhalb", "-ти", "-х", "of thousands", "plus", "+", "1/3",
+    "ТОП", "место", " из ", "out of", "bis", "Rbs", "einhalb", "halb", "полсотни", "10", "100",
 ]
 
 
@@ -1124,6 +1276,41 @@ NEVER_VALUES = [
     ("en", "Revenue rose by 2 billion rubles.", []),
     ("de", "Die Zahl der Mieter ist um 12 gestiegen.", []),
     ("de", "Das sind 20 Firmen mehr als geplant.", []),
+    # ... a change in size too; the new size stays
+    ("ru", "Площадь парка увеличили на 40 га, до 210 га.", ["210 га"]),
+    ("ru", "Зона расширилась на 57,5 гектара.", []),
+    ("en", "The park was expanded by 35 hectares to 120 hectares.", ["120 hectares"]),
+    ("en", "Its site was extended by 12,000 square metres.", []),
+    ("de", "Das Gelände wurde um 50 Hektar erweitert.", []),
+    # ... but "five more" alone is five added ones, not a difference
+    ("en", "Nine firms joined in spring and six more followed in autumn.", ["Nine", "six"]),
+    ("en", "Another 40 residents registered, 12 more than planned.", ["40"]),
+    # "bis"/"to" before a year or in a change link no range
+    ("de", "Die Zahl soll 300 bis 2030 erreichen.", ["300"]),
+    ("en", "It grew from 40 to 55 firms.", ["40", "55"]),
+    # A proportion out of ten or a hundred, a rank, the size of a ranking
+    ("ru", "9 из 10 резидентов экспортируют, всего их 40.", ["40"]),
+    ("en", "Nine out of ten residents export; 40 firms in all.", ["40"]),
+    ("de", "9 von 10 Firmen exportieren, insgesamt 40 Firmen.", ["40"]),
+    ("ru", "Технопарк занял 3 место и вошёл в ТОП 20 рейтинга.", []),
+    ("en", "The park made the Top 10 again.", []),
+    # An age rating
+    ("ru", "Сетевое издание, 18+. В парке 40 резидентов.", ["40"]),
+    ("en", "Rated 16+. The park has 40 residents.", ["40"]),
+    # The numerator of a fraction counts no thing
+    ("ru", "Две трети резидентов и 1/3 площадей заняли айтишники; из 90 фирм.", ["90"]),
+    ("en", "Two thirds of the 300 firms export; three quarters are local.", ["300"]),
+    ("de", "Zwei Drittel der 300 Firmen exportieren, drei Viertel sind klein.", ["300"]),
+    # "полтора" is a number only before a scale word or a unit
+    ("ru", "Дорога до парка заняла полтора часа.", []),
+    ("de", "Halb so viele Firmen kamen eineinhalb Jahre später.", []),
+    # A cardinal's glued case ending is read; an ordinal's or a decade's is not
+    ("ru", "Там трудятся более 5-ти тысяч человек.", ["5-ти тысяч человек"]),
+    ("ru", "Резиденты разместились в 3-х корпусах на 7-ми гектарах.", ["3-х", "7-ми гектарах"]),
+    ("ru", "В 90-х годах здесь был завод, 2-го числа его закрыли, 5-й корпус снесли.", []),
+    # A duration stays one, a qualifier between number and unit notwithstanding
+    ("ru", "За десять с лишним лет здесь открыли 80 компаний.", ["80"]),
+    ("en", "In the 20-odd years since, 80 firms moved in.", ["80"]),
     ("ru", "Выручка выросла на 18%.", ["18%"]),  # a growth rate is a percentage of its own
     # Counts inside idioms
     ("ru", "Офис разместится в одном из двух офисных комплексов.", []),
