@@ -246,6 +246,19 @@ class Matcher:
                 abbreviations[_key(written)].append(
                     Pattern("organisation", org.id, abbreviation, None, written))
         self._abbreviations = _automaton(abbreviations)
+        kind_of = {org.id: org.kind for org in rules.organisations}
+        single = {a: org.id for org in rules.organisations for a in org.abbreviations
+                  if len(words(a)) == 1}
+        sharing: dict[str, set[str]] = defaultdict(set)
+        for org in rules.organisations:
+            for alias in (a for written in org.aliases.values() for a in written):
+                for word in words(alias):
+                    if word.text in single and org.kind == kind_of[single[word.text]]:
+                        sharing[word.text].add(org.id)
+        self._sharing = {key: frozenset(ids) for key, ids in sharing.items()}
+        """Each one-word abbreviation -> the organisations of its own organisation's kind
+        whose aliases contain it as a word: "ПВТ" is Belarus's park, and "ПВТ Кыргызстана"
+        Kyrgyzstan's; "ВЭБ" in the name of a fund of VEB's stays VEB's."""
         self.languages = sorted({lang for o in rules.organisations for lang in o.aliases}
                                 | {lang for m in rules.metrics for lang in m.keywords})
         self._pick_cache: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -276,7 +289,7 @@ class Matcher:
         word_forms = [p[0] for p in picks]
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
-        found += _scan(self._abbreviations, [t.text for t in layout.tokens])
+        found += self._shared(found, _scan(self._abbreviations, [t.text for t in layout.tokens]))
         mentions = self._linker.article(layout, found, language)
         organisations = mentions.organisations
         keywords = _longest([f for f in found if f.pattern.kind == "metric"])
@@ -291,6 +304,22 @@ class Matcher:
         hits = [h for h, _ in fired]
         return Analysis(text, language, layout, word_forms, hits, terms, fired,
                         _candidate_hits(layout, word_forms, language, hits))
+
+    def _shared(self, found: list[Found], abbreviated: list[Found]) -> list[Found]:
+        """An abbreviation that another organisation's name contains means that organisation
+        (of the same kind) when the article names it in full and not the abbreviation's own: "ПВТ" is Belarus's
+        Hi-Tech Park, but in an article on the "Парк высоких технологий Кыргызской Республики"
+        ("ПВТ Кыргызстана") it is Kyrgyzstan's. Costs a set lookup per abbreviation found."""
+        if not abbreviated:
+            return abbreviated
+        named = {f.pattern.rule for f in found if f.pattern.kind == "organisation"}
+        out = []
+        for f in abbreviated:
+            others = self._sharing.get(f.pattern.written, frozenset()) & named
+            if f.pattern.rule not in named and len(others) == 1:
+                f = replace(f, pattern=replace(f.pattern, rule=next(iter(others))))
+            out.append(f)
+        return out
 
     def _alternatives(self, automaton: ahocorasick.Automaton, word_forms: list[str],
                       picks: list[tuple[str, ...]]) -> list[Found]:

@@ -152,6 +152,8 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
     ("Совещание прошло в Минкомсвязи России.", "ru", "mintsifry"),
     ("Резиденты ПВТ Кыргызстана растут.", "ru", "kyrgyz-hi-tech-park"),
     ("Резидентами ПВТ стали 50 компаний.", "ru", "belarus-hi-tech-park"),
+    ("В Минске ПВТ Беларуси отчитался. Сейчас в ПВТ работают 1000 компаний.", "ru",
+     "belarus-hi-tech-park"),
     ("Фонд развития промышленности Московской области выдал займы.", "ru", "frp-mosregion"),
     ("Фонд развития промышленности выдал займы.", "ru", "frp"),
     # Regional development agencies and corporations, and the neighbours' ministries of
@@ -220,6 +222,21 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
 def test_the_press_forms_find_the_right_organisation(matcher: Matcher, text: str, language: str,
                                                      expected: str) -> None:
     assert found(matcher, text, language) == {expected}
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # An abbreviation two parks share ("ПВТ") is the one the article names in full.
+    ("Бишкекский Парк высоких технологий Кыргызской Республики растёт. Глава ПВТ рассказал "
+     "о планах.", "ru", {"kyrgyz-hi-tech-park"}),
+    ("Киргизский ПВТ привлёк инвесторов. Директор ПВТ назвал их число.", "ru",
+     {"kyrgyz-hi-tech-park"}),
+    # Not across kinds: "ВЭБ" in a fund's name does not make a bare "ВЭБ" that fund.
+    ("Фонд развития моногородов ВЭБ выдал заём. Решение принял ВЭБ.", "ru",
+     {"monotowns-fund", "veb-rf"}),
+])
+def test_a_shared_abbreviation_is_the_organisation_the_article_names_in_full(
+        matcher: Matcher, text: str, language: str, expected: set[str]) -> None:
+    assert found(matcher, text, language) == expected
 
 
 @pytest.mark.parametrize("text, language, absent", [
