@@ -190,6 +190,11 @@ def _automaton(keyed: dict[str, list[Pattern]]) -> ahocorasick.Automaton:
     return automaton
 
 
+_WORD = re.compile(r"\w+")
+"""A word of an alias, as an abbreviation is written (no lemma: abbreviations match as
+written)."""
+
+
 def _key(parts: Iterable[str]) -> str:
     return SEP + SEP.join(parts) + SEP
 
@@ -246,19 +251,10 @@ class Matcher:
                 abbreviations[_key(written)].append(
                     Pattern("organisation", org.id, abbreviation, None, written))
         self._abbreviations = _automaton(abbreviations)
-        kind_of = {org.id: org.kind for org in rules.organisations}
-        single = {a: org.id for org in rules.organisations for a in org.abbreviations
-                  if len(words(a)) == 1}
-        sharing: dict[str, set[str]] = defaultdict(set)
-        for org in rules.organisations:
-            for alias in (a for written in org.aliases.values() for a in written):
-                for word in words(alias):
-                    if word.text in single and org.kind == kind_of[single[word.text]]:
-                        sharing[word.text].add(org.id)
-        self._sharing = {key: frozenset(ids) for key, ids in sharing.items()}
-        """Each one-word abbreviation -> the organisations of its own organisation's kind
-        whose aliases contain it as a word: "ПВТ" is Belarus's park, and "ПВТ Кыргызстана"
-        Kyrgyzstan's; "ВЭБ" in the name of a fund of VEB's stays VEB's."""
+        self._organisations = {org.id: org for org in rules.organisations}
+        self._alias_words: dict[str, frozenset[str]] = {}
+        """Each organisation's alias words, as written, worked out when first needed (an
+        abbreviation found beside its full name) so that start-up does not pay for them."""
         self.languages = sorted({lang for o in rules.organisations for lang in o.aliases}
                                 | {lang for m in rules.metrics for lang in m.keywords})
         self._pick_cache: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -307,19 +303,30 @@ class Matcher:
 
     def _shared(self, found: list[Found], abbreviated: list[Found]) -> list[Found]:
         """An abbreviation that another organisation's name contains means that organisation
-        (of the same kind) when the article names it in full and not the abbreviation's own: "ПВТ" is Belarus's
-        Hi-Tech Park, but in an article on the "Парк высоких технологий Кыргызской Республики"
-        ("ПВТ Кыргызстана") it is Kyrgyzstan's. Costs a set lookup per abbreviation found."""
+        (of the same kind) when the article names it in full and not the abbreviation's own:
+        "ПВТ" is Belarus's Hi-Tech Park, but in an article on the "Парк высоких технологий
+        Кыргызской Республики" ("ПВТ Кыргызстана") it is Kyrgyzstan's; "ВЭБ" in the name of a
+        fund of VEB's stays VEB's. Costs a look at the few organisations the article names."""
         if not abbreviated:
             return abbreviated
         named = {f.pattern.rule for f in found if f.pattern.kind == "organisation"}
         out = []
         for f in abbreviated:
-            others = self._sharing.get(f.pattern.written, frozenset()) & named
-            if f.pattern.rule not in named and len(others) == 1:
-                f = replace(f, pattern=replace(f.pattern, rule=next(iter(others))))
+            own = self._organisations[f.pattern.rule]
+            others = [rule for rule in named if self._organisations[rule].kind == own.kind
+                      and f.pattern.written in self._words_of(rule)]
+            if own.id not in named and len(others) == 1:
+                f = replace(f, pattern=replace(f.pattern, rule=others[0]))
             out.append(f)
         return out
+
+    def _words_of(self, organisation: str) -> frozenset[str]:
+        cached = self._alias_words.get(organisation)
+        if cached is None:
+            aliases = self._organisations[organisation].aliases.values()
+            cached = frozenset(w for written in aliases for a in written for w in _WORD.findall(a))
+            self._alias_words[organisation] = cached
+        return cached
 
     def _alternatives(self, automaton: ahocorasick.Automaton, word_forms: list[str],
                       picks: list[tuple[str, ...]]) -> list[Found]:
