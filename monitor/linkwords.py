@@ -56,6 +56,10 @@ KIND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # "The fund and five NTI working groups have picked …": the fund named before.
     "fund": {"ru": ("фонд",), "en": ("fund", "foundation"), "de": ("Fonds", "Stiftung")},
+    # Regional development corporations are registered as kind ministry (they own no figure):
+    # "the regional Development Corporation" in an article on the Tula Region is Tula's.
+    "ministry": {"ru": ("корпорация развития",), "en": ("development corporation",),
+                 "de": ("Entwicklungsgesellschaft",)},
     "science_centre": {
         "ru": ("научно-образовательный центр", "научно-образовательный центр мирового уровня",
                "НОЦ"),

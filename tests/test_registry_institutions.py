@@ -218,6 +218,13 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
      "industrial-technopark-impuls"),
     ("Im Industriepark Sawolschje baut ein Reifenhersteller.", "de",
      "industrial-park-zavolzhye"),
+    # A development corporation described by its region.
+    ("In the Tula Region, the regional development corporation offered investors a plot.", "en",
+     "tula-development-corporation"),
+    ("В Тульской области корпорация развития подобрала участок.", "ru",
+     "tula-development-corporation"),
+    ("Die Entwicklungsgesellschaft des Gebiets hat in Tula Grundstücke vergeben.", "de",
+     "tula-development-corporation"),
 ])
 def test_the_press_forms_find_the_right_organisation(matcher: Matcher, text: str, language: str,
                                                      expected: str) -> None:
