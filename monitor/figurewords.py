@@ -17,6 +17,11 @@ billion rubles", "следом идут ИТ-компании с 2,1 млрд", 
 Mrd."): with one of them, a figure its own words do not type takes that figure's metric. Not
 "total": "applications worth a total of 12 billion" is no figure of the metric before."""
 
+OBJECT_PRONOUNS: frozenset[str] = frozenset({"их"})
+"""Words of `REFERENCES` that refer back only standing alone ("сейчас их 167"): before a noun
+"их" is the possessive "their" ("их доход составил 1,2 млрд сомов"), and the noun, keyword or
+not, says what the figure is."""
+
 TRAINING: dict[str, tuple[str, ...]] = {
     # Not "выпустить": its object is as often products ("11 из них выпускают продукцию").
     "ru": ("подготовить", "подготавливать", "обучить", "обучать", "выучить", "переобучить"),

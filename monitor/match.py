@@ -38,6 +38,7 @@ from .figurewords import (
     GERMAN_LINKS,
     GERMAN_MEASURES,
     NOT_HOSTS,
+    OBJECT_PRONOUNS,
     PART_OPENERS,
     PARTITIVES,
     PER_HEAD,
@@ -677,10 +678,10 @@ class Matcher:
         """The sentences that name their figure by referring back ("их число", "the total").
         Not by a word followed by what it counts, which no metric counts ("die Zahl der
         Sonderwirtschaftszonen", "число индустриальных парков", "the number of SEZs"; "их
-        доход" is theirs, not "их 167"; `keyworded`: the words of keywords and nouns, as in
-        "the number of jobs"), nor by a pronoun after a preposition when a figure stands
-        before it in its sentence ("14 парков, из них шесть": a part of that one,
-        `_inherit`)."""
+        доход" is theirs, not "их 167", `OBJECT_PRONOUNS`; `keyworded`: the words of keywords
+        and nouns, as in "the number of jobs", refer back), nor by a pronoun after a
+        preposition when a figure stands before it in its sentence ("14 парков, из них
+        шесть": a part of that one, `_inherit`)."""
         tokens, sentence = layout.tokens, layout.token_sentence
         firsts = {(f.sentence, f.first) for f in figures}
         out = set()
@@ -696,7 +697,8 @@ class Matcher:
             if after < len(tokens) and tokens[after].text.lower() in self._partitives:
                 after += 1  # "Zahl der …", "number of …"
             if after < len(tokens) and sentence[after] == sentence[i] and \
-                    after not in keyworded and word_forms[after] not in self._references and \
+                    (after not in keyworded or tokens[i].norm in OBJECT_PRONOUNS) and \
+                    word_forms[after] not in self._references and \
                     (is_noun(tokens[after].text, variant) or tokens[after].text.isupper()):
                 continue
             out.add(sentence[i])
