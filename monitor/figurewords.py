@@ -17,6 +17,11 @@ billion rubles", "следом идут ИТ-компании с 2,1 млрд", 
 Mrd."): with one of them, a figure its own words do not type takes that figure's metric. Not
 "total": "applications worth a total of 12 billion" is no figure of the metric before."""
 
+OBJECT_PRONOUNS: frozenset[str] = frozenset({"их"})
+"""Words of `REFERENCES` that refer back only standing alone ("сейчас их 167"): before a noun
+"их" is the possessive "their" ("их доход составил 1,2 млрд сомов"), and the noun, keyword or
+not, says what the figure is."""
+
 TRAINING: dict[str, tuple[str, ...]] = {
     # Not "выпустить": its object is as often products ("11 из них выпускают продукцию").
     "ru": ("подготовить", "подготавливать", "обучить", "обучать", "выучить", "переобучить"),
@@ -203,3 +208,39 @@ PARTITIVES: dict[str, tuple[str, ...]] = {
 """Words between a count and the noun it counts when it counts a part of them ("five of the
 newcomers", "пять из новых резидентов", "fünf der neuen Firmen"): a part is counted by the same
 noun. As written, lower case: they are function words, not reduced."""
+
+PER_UNIT: dict[str, tuple[str, ...]] = {
+    "ru": ("каждый", "отдельный", "индивидуальный"),
+    "en": ("each", "every", "individual", "single"),
+    "de": ("jeder", "jede", "jedes", "je", "einzeln", "einzelne"),
+}
+"""Words that, before a noun, make a sum in their clause the size of one unit, not a total an
+organisation reports: what each person brings ("each specialist bringing about $36,000",
+"каждый специалист приносит 36 тысяч долларов") or what one project may get ("individual
+awards range from 30 million to 6 billion", "отдельный проект получит до 300 млн", "je
+Projekt bis zu 30 Mio."). Before a word of `PERIODS` ("each year", "каждый год", "jedes
+Jahr") the sum is a yearly amount, a figure; standing alone ("Each will receive 500
+million") the word is each of the organisations named, whose figure it is."""
+
+PER_HEAD: dict[str, tuple[str, ...]] = {
+    "ru": ("душа", "зарплата", "оклад"),
+    "en": ("capita", "salary", "salaries", "wage", "wages"),
+    "de": ("Kopf", "Gehalt", "Lohn", "Löhne"),
+}
+"""Nouns that make a sum in their clause an amount per person: "$36,000 per capita", "на
+душу населения", "pro Kopf", a salary or a wage ("средняя зарплата — 120 тысяч рублей").
+No metric reports what one person gets."""
+
+PERIODS: dict[str, tuple[str, ...]] = {
+    "ru": ("год", "месяц", "квартал", "полугодие"),
+    "en": ("year", "month", "quarter"),
+    "de": ("Jahr", "Monat", "Quartal"),
+}
+"""Periods: "every year 5 billion", "каждый год по 150 млн", "jedes Jahr 5 Mrd." are amounts
+per year, which an analyst records."""
+
+DISTRIBUTIVES: frozenset[str] = frozenset({"по", "je", "jeweils"})
+"""Words right before a count that make it a count per something ("сюда будут приходить по
+10 новых компаний", "je zehn Firmen pro Jahr", "jeweils 5 Residenten"): a rate or a share,
+not how many an organisation has. Not English "each": after a count ("one new resident
+each") it says every organisation named gained that many."""

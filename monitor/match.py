@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import ahocorasick
@@ -32,12 +32,18 @@ from .figurewords import (
     APPROXIMATE_TAILS,
     COORDINATORS,
     COUNT_PREPOSITIONS,
+    DISTRIBUTIVES,
     FORMER,
+    FUNCTION_WORDS,
     GERMAN_LINKS,
     GERMAN_MEASURES,
     NOT_HOSTS,
+    OBJECT_PRONOUNS,
     PART_OPENERS,
     PARTITIVES,
+    PER_HEAD,
+    PER_UNIT,
+    PERIODS,
     PLANNED,
     POSSESSIVES,
     PRESENTING,
@@ -241,6 +247,9 @@ class Matcher:
         self._prospects = _first_forms(PROSPECTS)
         self._actually = _first_forms(ACTUALLY)
         self._planned = _first_forms(PLANNED)
+        self._per_unit_words = _first_forms(PER_UNIT)
+        self._per_unit_nouns = _first_forms(PER_HEAD)
+        self._periods = _first_forms(PERIODS)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
@@ -374,16 +383,20 @@ class Matcher:
         if not quantities:
             return []
         figures = [self._figure(layout, q) for q in quantities]
-        _imply_rubles(figures)
-        typed: dict[int, tuple[str, Found | None, str]] = {}
-        # quantity index -> (metric id, the words that named it if any, why)
+        variant = latin_variant(language)
         noun_at: dict[int, list[Found]] = defaultdict(list)  # several metrics may count one
         for noun in nouns:
             noun_at[noun.first].append(noun)
+        _imply_rubles(figures, lambda figure: self._noun_phrase(
+            layout, figure, noun_at, variant, keywords)[0] is not None or any(
+                k.first > figure.last and k.first - figure.last <= _MODIFIERS + 1 and
+                layout.token_sentence[k.first] == figure.sentence and
+                self.metrics[k.pattern.rule].unit == "count" for k in keywords))
+        typed: dict[int, tuple[str, Found | None, str]] = {}
+        # quantity index -> (metric id, the words that named it if any, why)
         keyword_at = {i: keyword.first for keyword in keywords
                       for i in range(keyword.first, keyword.last + 1)}
         other_nouns: dict[int, int] = {}  # quantity index -> the word after the noun it counts
-        variant = latin_variant(language)
         named = {(layout.token_clause[k.first], k.pattern.rule) for k in keywords}
         noun_typed: set[int] = set()
         for index, figure in enumerate(figures):
@@ -392,6 +405,7 @@ class Matcher:
                     self._predecessor(layout, figure, word_forms) or \
                     (noun is not None and _possessor_group(layout, figure, noun, variant)) or \
                     self._unreal(layout, figure, word_forms) or \
+                    self._per_unit(layout, figure, word_forms, variant) or \
                     self._part_of_none(layout, figures, index, other_nouns):
                 other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
@@ -426,7 +440,9 @@ class Matcher:
                           if getattr(f.quantity, "role", None) == "part")
         self._pair_keywords(layout, figures, counted, typed, other_nouns, parts)
         self._inherit(figures, typed, set(other_nouns).difference(typed),
-                      self._referring(layout, word_forms))
+                      self._referring(layout, word_forms, variant, figures,
+                                      set(keyword_at) | {i for n in nouns
+                                                         for i in range(n.first, n.last + 1)}))
         self._pair_keywords(layout, figures, counted, typed, other_nouns)
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
@@ -608,6 +624,37 @@ class Matcher:
             word_forms[i] in self._actually and clause[i] > figure.clause
             for i in range(figure.last + 1, high))
 
+    def _per_unit(self, layout: Layout, figure: Figure, word_forms: list[str],
+                  variant: str) -> bool:
+        """Whether a value is the size of one unit, not a total: a sum in a clause with a
+        word of `PER_HEAD` ("$36,000 per capita", "зарплата 120 тысяч рублей") or a word of
+        `PER_UNIT` before the noun it distributes over ("each specialist bringing about
+        $36,000", "individual awards range from 30 million to 6 billion", "каждому резиденту
+        выделят по 5 млн рублей", "je Projekt bis zu 30 Mio. Rubel") -- not before a period
+        ("каждый год по 150 млн": a yearly amount) nor standing for the organisations named
+        ("Each will receive 500 million": each one's figure); or a count right after a word
+        of `DISTRIBUTIVES` ("будут приходить по 10 новых компаний", "je zehn Firmen"), a
+        rate."""
+        unit = figure.quantity.unit
+        if unit in UNIT_CLASSES["count"]:
+            start = layout.token_at(min(figure.quantity.start,
+                                        figure.quantity.qualifier_start or figure.quantity.start))
+            return start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
+                layout.tokens[start - 1].norm in DISTRIBUTIVES
+        if unit not in _MONEY:
+            return False
+        clause = layout.token_clause
+        low = layout.token_at(layout.sentence_starts[figure.sentence])
+        high = low
+        while high < len(word_forms) and layout.token_sentence[high] == figure.sentence:
+            high += 1
+        return any(clause[i] == figure.clause and (
+            word_forms[i] in self._per_unit_nouns or
+            (word_forms[i] in self._per_unit_words and i + 1 < high and
+             word_forms[i + 1] not in self._periods and
+             _names_thing(layout.tokens[i + 1].text, variant)))
+            for i in range(low, high))
+
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
         """Whether a figure is a part ("von denen zehn", "из них десять", "of which ten") of
@@ -662,10 +709,36 @@ class Matcher:
             word_forms[i] in self._towns for i in range(start, figure.first)
             if clause[i] == figure.clause)
 
-    def _referring(self, layout: Layout, word_forms: list[str]) -> set[int]:
-        """The sentences that name their figure by referring back ("их число", "the total")."""
-        return {layout.token_sentence[i] for i, form in enumerate(word_forms)
-                if form in self._references}
+    def _referring(self, layout: Layout, word_forms: list[str], variant: str,
+                   figures: list[Figure], keyworded: set[int]) -> set[int]:
+        """The sentences that name their figure by referring back ("их число", "the total").
+        Not by a word followed by what it counts, which no metric counts ("die Zahl der
+        Sonderwirtschaftszonen", "число индустриальных парков", "the number of SEZs"; "их
+        доход" is theirs, not "их 167", `OBJECT_PRONOUNS`; `keyworded`: the words of keywords
+        and nouns, as in "the number of jobs", refer back), nor by a pronoun after a
+        preposition when a figure stands before it in its sentence ("14 парков, из них
+        шесть": a part of that one, `_inherit`)."""
+        tokens, sentence = layout.tokens, layout.token_sentence
+        firsts = {(f.sentence, f.first) for f in figures}
+        out = set()
+        for i, form in enumerate(word_forms):
+            if form not in self._references or sentence[i] in out:
+                continue
+            if i and sentence[i - 1] == sentence[i] and \
+                    tokens[i - 1].norm in COUNT_PREPOSITIONS and \
+                    any((sentence[i], j) in firsts for j in range(
+                        layout.token_at(layout.sentence_starts[sentence[i]]), i)):
+                continue
+            after = i + 1
+            if after < len(tokens) and tokens[after].text.lower() in self._partitives:
+                after += 1  # "Zahl der …", "number of …"
+            if after < len(tokens) and sentence[after] == sentence[i] and \
+                    (after not in keyworded or tokens[i].norm in OBJECT_PRONOUNS) and \
+                    word_forms[after] not in self._references and \
+                    (is_noun(tokens[after].text, variant) or tokens[after].text.isupper()):
+                continue
+            out.add(sentence[i])
+        return out
 
     def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found | None, str]],
                  untyped: set[int], referring: set[int]) -> None:
@@ -677,14 +750,20 @@ class Matcher:
         before (`_continues`): "Five of the newcomers … with projects worth 8.5 billion
         rubles; five more followed" goes on with the newcomers. In text order, so a chain of
         such sentences is followed. The figure before may be one that counts what no metric
-        counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to take."""
+        counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to take. A
+        part is a part of the figure of its kind before it in its sentence, if any ("14
+        индустриальных парков, из них шесть"): when that one has no metric, nor has the part."""
         last: dict[str, int] = {}  # kind of unit -> the last typed or untyped figure so far
+        seen: dict[str, int] = {}  # kind of unit -> the last figure so far
         for index, figure in enumerate(figures):
             part = getattr(figure.quantity, "role", None) == "part"
             free = index not in typed and index not in untyped
             kind = _unit_kind(figure.quantity.unit)
             before = last.get(kind)
-            if free and before is not None and before not in untyped and (
+            whole = seen.get(kind)
+            if part and whole is not None and figures[whole].sentence == figure.sentence:
+                before = whole  # "14 парков, из них шесть": a part of the count before
+            if free and before is not None and before in typed and (
                     part or figure.sentence in referring or figure.implied):
                 source = figures[before]
                 if source.sentence == figure.sentence or _continues(source, figure):
@@ -695,6 +774,7 @@ class Matcher:
                         typed[index] = (metric, found, f"{where} ({metric})")
             if index in typed or index in untyped:
                 last[kind] = index
+            seen[kind] = index
 
     def _metric_hit(self, layout: Layout, figure: Figure, metric: str, link: Link,
                     year: int | None, why: str) -> Hit:
@@ -843,6 +923,18 @@ def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) 
         oblique_count(int(quantity.value), layout.tokens[noun.first].text)
 
 
+def _names_thing(written: str, variant: str) -> bool:
+    """Whether a word after "each"/"каждый"/"jeder" is the noun it distributes over or a word
+    modifying it ("each specialist", "каждому резиденту", "jedes Projekt"), not the verb of
+    the organisations it stands for ("each will receive", "каждый получит", "jeder erhält")."""
+    if _RUSSIAN.search(written):
+        return is_noun(written, variant) or modifies(written, variant)
+    if variant == "de":
+        return written[:1].isupper()
+    word = written.lower()
+    return word.isalpha() and word not in FUNCTION_WORDS and not word.endswith("ed")
+
+
 def _looks_like_year(matched: str) -> bool:
     return len(matched) == 4 and matched.isdigit() and 1900 <= int(matched) <= 2100
 
@@ -863,14 +955,17 @@ def _conversion(text: str, before: Quantity | None, quantity: Quantity) -> bool:
         text[quantity.end:quantity.end + 1] == ")"
 
 
-def _imply_rubles(figures: list[Figure]) -> None:
+def _imply_rubles(figures: list[Figure], counts_noun: Callable[[Figure], bool]) -> None:
     """"Выручка — 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд": a scaled number with
-    no unit, after a ruble figure of its sentence or before it (`_continues`), is rubles too."""
+    no unit, after a ruble figure of its sentence or before it (`_continues`), is rubles too;
+    not one that counts the noun after it ("вложили 2,7 трлн рублей и создали 110 тысяч
+    рабочих мест")."""
     last_rubles: Figure | None = None
     for figure in figures:
         quantity = figure.quantity
         scaled = quantity.value >= 1e5 and any(c.isalpha() for c in quantity.matched)
-        if quantity.unit is None and scaled and last_rubles is not None and (
+        if quantity.unit is None and scaled and last_rubles is not None and \
+                not counts_noun(figure) and (
                 last_rubles.sentence == figure.sentence or _continues(last_rubles, figure)):
             figure.quantity = replace(quantity, unit="RUB")
             figure.implied = True
@@ -916,32 +1011,36 @@ def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
     fact even where the two are linked to different organisations: the headline is short and
     names what readers know ("в Иннополисе работают 547 компаний"), the body says exactly whose
     figure it is ("в зоне работают 547 компаний") and how it is qualified, so the body's first
-    mention decides both -- its organisation unless it names none."""
+    mention decides both -- its organisation unless it names none -- and its metric: the
+    headline's verb is loose ("Область вложит 120 млн рублей в технопарк"), the body's exact
+    ("правительство выделит 120 млн рублей на инфраструктуру": a grant)."""
     first: dict[tuple, int] = {}
-    in_headline: dict[tuple, int] = {}  # a headline fact not yet met in the body -> its index
+    in_headline: dict[tuple, int] = {}  # a headline sum not yet met in the body -> its index
     out: list[tuple[Hit, list[Found]]] = []
     for hit, found in fired:
         role = hit.qualifier if hit.qualifier in _ROLES else None
         fact = (hit.metric, hit.value, hit.unit, role)
+        said = fact[1:]  # the value as stated, whatever metric its sentence gave it
         key = (*fact, hit.organisation)
         if key in first:
-            if hit.sentence not in headline and in_headline.get(fact) == first[key]:
-                del in_headline[fact]  # met in the body with the headline's organisation
+            if hit.sentence not in headline and in_headline.get(said) == first[key]:
+                del in_headline[said]  # met in the body with the headline's organisation
             kept, kept_found = out[first[key]]
             out[first[key]] = (replace(kept, mentions=kept.mentions + 1,
                                        qualifier=kept.qualifier or hit.qualifier), kept_found)
-        elif hit.sentence not in headline and fact in in_headline:
-            index = in_headline.pop(fact)
-            kept, kept_found = out[index]
+        elif hit.sentence not in headline and said in in_headline:
+            index = in_headline.pop(said)
+            kept, _kept_found = out[index]
             own = hit if hit.organisation is not None else kept
-            out[index] = (replace(kept, organisation=own.organisation, link=own.link,
+            out[index] = (replace(kept, rule=hit.rule, metric=hit.metric, why=hit.why,
+                                  organisation=own.organisation, link=own.link,
                                   mentions=kept.mentions + 1,
-                                  qualifier=hit.qualifier or kept.qualifier), kept_found)
+                                  qualifier=hit.qualifier or kept.qualifier), found)
             first[key] = first[(*fact, own.organisation)] = index
         else:
             first[key] = len(out)
-            if hit.sentence in headline:
-                in_headline[fact] = len(out)
+            if hit.sentence in headline and said not in in_headline:
+                in_headline[said] = len(out)
             out.append((hit, found))
     return out
 

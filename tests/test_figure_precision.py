@@ -111,3 +111,60 @@ def test_prospects_and_entrants_are_no_residents(starter: Matcher, text: str, la
 def test_marks_and_missed_plans_are_no_figures(starter: Matcher, text: str, language: str,
                                                expected: list) -> None:
     assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # A sum per person or per project is the size of one unit, not a reported total.
+    ("Every engineer in the park generated roughly $50,000 of revenue last year.", "en", []),
+    ("Individual grants from the fund range from 5 million to 40 million roubles.", "en", []),
+    ("Каждый резидент получит грант до 20 млн рублей.", "ru", []),
+    ("Отдельному проекту выделят грант до 300 млн рублей.", "ru", []),
+    ("Jedes Projekt erhält Fördermittel von bis zu 25 Millionen Rubel.", "de", []),
+    ("Das Gehalt eines Entwicklers im Park erreicht 150.000 Rubel, die Investitionen sind "
+     "hoch.", "de", []),
+    ("Die Residenten investieren in Gehälter 150.000 Rubel je Entwickler.", "de", []),
+    # Standing for the organisations named, or before a period, the sum is a figure.
+    ("The two parks were chosen. Each will receive grants of 300 million roubles.", "en",
+     [("grants", 3e8)]),
+    ("Каждый год фонд выделяет на гранты 2 млрд рублей.", "ru", [("grants", 2e9)]),
+    # A count after a distributive word is a rate.
+    ("Ежегодно в технопарк будут приходить по 12 новых компаний.", "ru", []),
+    ("In den Park ziehen jährlich je zwölf neue Unternehmen.", "de", []),
+    ("В технопарке работают 12 компаний.", "ru", [("residents", 12.0)]),
+])
+def test_sizes_per_unit_are_no_figures(starter: Matcher, text: str, language: str,
+                                       expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # A word that names what it counts does not refer back to the figure before.
+    ("В зоне 600 рабочих мест. Число технопарков в стране выросло с 80 до 95.", "ru",
+     [("jobs", 600.0)]),
+    ("The zone has 600 jobs. The number of regions with parks rose from 30 to 35.", "en",
+     [("jobs", 600.0)]),
+    ("Die Zone hat 600 Arbeitsplätze. Die Zahl der Technoparks stieg von 80 auf 95.", "de",
+     [("jobs", 600.0)]),
+    ("The zone has 600 jobs. Their number rose to 640.", "en", [("jobs", 600.0), ("jobs", 640.0)]),
+    # "их" before a noun is "their": the noun says what the figure is, not the one before.
+    ("В парке трудятся 800 специалистов, а их доход составил 3,4 млрд драмов.", "ru",
+     [("employees", 800.0)]),
+    ("В парке было 30 резидентов, сейчас их 45.", "ru", [("residents", 30.0), ("residents", 45.0)]),
+    # A number counting a noun after a ruble figure is no ruble figure.
+    ("Резиденты вложили 1,5 трлн рублей и создали 150 тысяч рабочих мест.", "ru",
+     [("investment", 1.5e12), ("jobs", 150000.0)]),
+    ("Resident firms invested 1.5 trillion roubles and created 150 thousand jobs.", "en",
+     [("investment", 1.5e12), ("jobs", 150000.0)]),
+    ("Die Residenten investierten 1,5 Billionen Rubel und schufen 150 Tausend Arbeitsplätze.",
+     "de", [("investment", 1.5e12), ("jobs", 150000.0)]),
+])
+def test_figures_that_name_their_own_noun(starter: Matcher, text: str, language: str,
+                                          expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+def test_the_body_decides_the_metric_of_a_headline_sum(starter: Matcher) -> None:
+    text = ("Регион вложит 90 млн рублей в технопарк «Якутия»\n"
+            "Правительство республики выделит 90 млн рублей на инфраструктуру технопарка "
+            "«Якутия».")
+    assert [(m, v) for m, v in figures(starter, text, "ru")] == [("grants", 9e7)]
