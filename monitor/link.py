@@ -56,6 +56,7 @@ from .config import RulesFile
 from .linkwords import (
     AMBIGUOUS_PLURALS,
     BRANCH_WORDS,
+    COMPLEMENTISERS,
     COORDINATORS,
     COUNT_WORDS,
     DISTRIBUTIVE_WORDS,
@@ -66,6 +67,7 @@ from .linkwords import (
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
     RENAME_WORDS,
+    RESIDENT_WORDS,
     SCOPE_WORDS,
     SINGULAR_GENITIVES,
     SOURCE_WORDS,
@@ -448,6 +450,10 @@ class Mentions:
         def in_clause(found: dict[int, list[Found]]) -> list[Found]:
             return [f for f in found.get(sentence, ()) if layout.token_clause[f.first] == clause]
 
+        # "… told the regional government that their number should grow to 11": the region
+        # is where it was said, not what the figure is about.
+        reported = _reported(layout, token)
+
         # A keyword in another clause ("выручка …, а по стране — 160 млрд") names no owner.
         naming = [(a, b) for a, b in naming if layout.token_sentence[a] == sentence
                   and layout.token_clause[a] == clause]
@@ -472,7 +478,7 @@ class Mentions:
             return referred
         # "170 von landesweit 817 Residenten": the scope word is the nearer number's.
         countries = [f for f in in_clause(self.countries)
-                     if not _nearer_number(layout, value, f)]
+                     if f.first > reported and not _nearer_number(layout, value, f)]
         if countries:
             word = _text(layout, countries[0])
             return Link(None, f"about the whole country or a group («{word}») → no "
@@ -484,11 +490,20 @@ class Mentions:
         subject = _subject(in_clause(self.owning), token)
         if subject is not None:
             return _link(subject, "subject of the figure's clause")
+        # "Across the whole country, he estimated, some 20,000 IT specialists work": a country
+        # word that opens the sentence frames all of it.
+        framing = next((f for f in self.countries.get(sentence, ()) if f.first < token
+                        and layout.token_clause[f.first] == layout.token_clause[
+                            _sentence_start(layout, f.first)] and _opens_clause(layout, f)
+                        and f.first > reported), None)
+        if framing is not None:
+            return Link(None, f"its sentence opens with the whole country or a group («"
+                              f"{_text(layout, framing)}») → no organisation")
         # "two sites with 994.2 ha: the Lyudinovo site in the south of the region …": what a
         # colon after the figure lists says where its parts are, not whose figure it is.
-        parts = [f for f in in_clause(self.parts)
-                 if ":" not in layout.text[layout.tokens[value[1]].end:
-                                           layout.tokens[f.first].start]]
+        parts = [f for f in in_clause(self.parts) if f.first > reported
+                 and ":" not in layout.text[layout.tokens[value[1]].end:
+                                            layout.tokens[f.first].start]]
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
@@ -584,7 +599,10 @@ class Mentions:
         # "Für die Moskauer Zone": a place next to a kind word describes it. A region, sector
         # or programme word in the figure's own sentence need not open a clause: "schätzt
         # die Direktinvestitionen, die in die Region geflossen sind, auf 1 Mrd. Dollar".
+        reported = _reported(layout, token)
         subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
+                            and not (layout.token_sentence[f.first] == sentence
+                                     and f.first < reported)
                             and (_opens_clause(layout, f) or (
                                 f.pattern.kind == "scope" and f.pattern.rule != "country"
                                 and layout.token_sentence[f.first] == sentence))
@@ -601,7 +619,7 @@ class Mentions:
                 referred = self._referred([subject], token)
                 if referred is not None:
                     return referred
-            else:
+            elif not _members(layout, token):
                 return Link(None, f"its paragraph is about a whole or a group («"
                                   f"{_text(layout, subject)}»), naming none")
         # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word later in
@@ -769,6 +787,31 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
             return False
         before += 1
     return True
+
+
+def _sentence_start(layout: Layout, token: int) -> int:
+    """The first word of `token`'s sentence."""
+    sentence = layout.token_sentence[token]
+    while token and layout.token_sentence[token - 1] == sentence:
+        token -= 1
+    return token
+
+
+def _members(layout: Layout, token: int) -> bool:
+    """Whether `RESIDENT_WORDS` come before `token` in its clause: "… while the residents
+    planned to put 7 billion roubles". Only a park has residents, so a region or budget word
+    elsewhere in the paragraph does not make the figure the region's."""
+    clause = layout.token_clause[token]
+    return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
+               for i in range(_sentence_start(layout, token), token))
+
+
+def _reported(layout: Layout, token: int) -> int:
+    """The last `COMPLEMENTISERS` word of the sentence before `token` ("said that …"), or -1:
+    what comes before it is who reported the figure, to whom and where."""
+    start = _sentence_start(layout, token)
+    return next((i for i in range(token - 1, start - 1, -1)
+                 if layout.tokens[i].norm in COMPLEMENTISERS), -1)
 
 
 def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -> bool:

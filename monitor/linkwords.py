@@ -112,25 +112,29 @@ SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "Беларусь", "Белоруссия", "Казахстан", "Узбекистан", "Кыргызстан", "Киргизия",
                "Армения", "Азербайджан", "Китай"),
         "en": ("Russia", "country", "nationwide", "countrywide", "federal budget",
-               "national project", "across the country",
+               "national project", "across the country", "across the whole country",
+               "throughout the country", "all over the country", "in the whole country",
                "Belarus", "Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Armenia", "Azerbaijan",
                "China"),
         "de": ("Russland", "bundesweit", "landesweit", "Bundeshaushalt", "Nationalprojekt",
-               "im ganzen Land",
+               "im ganzen Land", "im gesamten Land",
                "Belarus", "Weißrussland", "Kasachstan", "Usbekistan", "Kirgisistan",
                "Armenien", "Aserbaidschan", "China"),
     },
     "part": {
-        "ru": ("регион", "отрасль", "сектор", "программа"),
-        "en": ("region", "sector", "programme", "program"),
-        "de": ("Region", "Branche", "Sektor", "Programm"),
+        "ru": ("регион", "отрасль", "сектор", "программа", "правительство", "кабмин",
+               "кабинет министров"),
+        "en": ("region", "sector", "programme", "program", "government", "cabinet"),
+        "de": ("Region", "Branche", "Sektor", "Programm", "Regierung", "Bundesregierung",
+               "Kabinett"),
     },
 }
 """Words that make a figure's clause about a whole: "country" words ("в технопарках России",
 "bundesweit") even when an organisation that announces the total shares the clause; "part"
-words (a region, sector or programme: "regions invested", "the high-tech sector of
-Yakutia") only when no organisation does, since "по программе Фонд «Сколково» выдал гранты" is the
-fund's figure. Such a figure belongs to no organisation. Not here: "всего", "in total",
+words (a region, sector or programme, or the government that funds one: "regions
+invested", "the high-tech sector of Yakutia", "правительство добавило ещё 14 млрд") only
+when no organisation does, since "по программе Фонд «Сколково» выдал гранты" is the fund's
+figure. Such a figure belongs to no organisation. Not here: "всего", "in total",
 "insgesamt" (in the press they mostly sum one organisation's figures: "всего резиденты зоны
 заплатили 3,1 млрд"), "industry" (its stem is that of "industrial")."""
 
@@ -205,3 +209,19 @@ DISTRIBUTIVE_WORDS: dict[str, frozenset[str]] = {
 """Words, as written, that give a figure to each of several organisations: "Each will
 receive 500 million rubles" after "X and Y came second and third" is a figure of X and one
 of Y."""
+
+COMPLEMENTISERS = frozenset("что that dass".split())
+"""Words, as written, that open reported speech: "told a meeting of the regional government
+that their number should grow to 11", "сообщил на заседании правительства региона, что …",
+"sagte vor dem Landtag, dass …". Region and country words before one belong to the reporting
+frame (who spoke, to whom, where), not to the figure reported after it."""
+
+RESIDENT_WORDS = frozenset("""
+резиденты резидентов резидентам резидентами резидентах арендаторы арендаторов
+residents tenants
+residenten mieter ansiedler
+""".split())
+"""A park's members, as written in the plural: "the residents planned to put 7 billion
+roubles", "резиденты вложат 3 млрд". Only a park has residents, so with no organisation
+named in the sentence they are those of the organisation the article is about, whatever
+region or budget the sentence also names."""

@@ -691,6 +691,61 @@ def test_a_capitalised_russian_kind_word_is_a_name_not_a_description(matcher: Ma
         ("nizhnekamsk", "Технопарк в Нижнекамске")]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк расширяется.\nЗамгубернатора сообщил правительству региона, что к концу "
+     "года появятся 900 рабочих мест.", "ru"),
+    ("Academpark is expanding.\nThe deputy governor told the regional parliament that "
+     "900 jobs will be created by the end of the year.", "en"),
+    ("Der Akadempark wächst.\nDer Vizegouverneur sagte vor der Regierung der Region, dass "
+     "bis Jahresende 900 Arbeitsplätze entstehen.", "de"),
+])
+def test_a_region_in_the_reporting_frame_does_not_scope_the_reported_figure(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Who spoke, to whom and where comes before "что/that/dass"; the figure after it is
+    still the park's the article is about."""
+    assert figures(matcher, text, language) == [("jobs", 900, "academpark")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("В Академпарке работают 120 резидентов. По всей стране, по оценке экспертов, создано "
+     "40 тысяч рабочих мест.", "ru"),
+    ("Academpark hosts 120 residents. Across the whole country, experts say, 40,000 jobs "
+     "were created.", "en"),
+    ("Im Akadempark arbeiten 120 Unternehmen. Im ganzen Land, so die Experten, entstanden "
+     "40.000 Arbeitsplätze.", "de"),
+])
+def test_a_country_word_that_opens_the_sentence_frames_all_its_clauses(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [
+        ("residents", 120, "academpark"), ("jobs", 40000, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк получил новый участок. Правительство добавило к этой сумме ещё 2 млрд "
+     "рублей инвестиций.", "ru"),
+    ("Academpark got a new plot. The government added another 2 billion roubles of "
+     "investment.", "en"),
+    ("Der Akadempark erhielt ein neues Grundstück. Die Regierung stellte weitere "
+     "Investitionen von 2 Mrd. Rubel bereit.", "de"),
+])
+def test_the_governments_money_is_no_organisations_figure(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [("investment", 2e9, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк открыл вторую очередь.\nДороги в регионе оплатил бюджет, а резиденты "
+     "вложили 7 млрд рублей.", "ru"),
+    ("Academpark opened its second phase.\nThe regional budget paid for the roads, while the "
+     "residents invested 7 billion roubles.", "en"),
+    ("Der Akadempark eröffnete die zweite Baustufe.\nDie Straßen in der Region bezahlte der "
+     "Haushalt, während die Mieter Investitionen von 7 Mrd. Rubel tätigten.", "de"),
+])
+def test_residents_with_no_park_named_are_those_of_the_park_the_article_is_about(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [("investment", 7e9, "academpark")]
+
+
 PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
           "«Алабуга»", "IT-парк", "Казани", "России", "регионы", "Минпромторг", "Академпарк",
           "резидентов", "выручка", "составила", "1,5 млрд рублей", "80", "компаний", "SEZ",
