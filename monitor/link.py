@@ -72,6 +72,8 @@ from .linkwords import (
     SINGULAR_GENITIVES,
     SOURCE_WORDS,
     SPEAKER_KINDS,
+    SUM_PARTNERS,
+    SUM_WORDS,
 )
 from .normalize import QUOTES
 from .tokens import Layout, Token
@@ -649,6 +651,10 @@ class Mentions:
         named = [f for f in before if layout.token_sentence[f.first] == first]
         if _coordinated(layout, named):
             return None  # "X and Y will exchange residents": about both alike
+        several = list(dict.fromkeys(f.pattern.rule for f in before))
+        if len(several) > 1 and _summing(layout, token):
+            return Link(None, "a sum over the organisations the paragraph before lists ("
+                              + ", ".join(several) + ") → no organisation")
         return _link(named[0], "subject of the paragraph before, which its paragraph continues")
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
@@ -803,6 +809,15 @@ def _members(layout: Layout, token: int) -> bool:
     elsewhere in the paragraph does not make the figure the region's."""
     clause = layout.token_clause[token]
     return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
+               for i in range(_sentence_start(layout, token), token))
+
+
+def _summing(layout: Layout, token: int) -> bool:
+    """Whether a `SUM_WORDS` word, not "together with", comes before `token` in its clause:
+    "Together the newcomers will invest …", "Вместе новые резиденты вложат …"."""
+    clause, tokens = layout.token_clause[token], layout.tokens
+    return any(layout.token_clause[i] == clause and tokens[i].norm in SUM_WORDS
+               and tokens[i + 1].norm not in SUM_PARTNERS
                for i in range(_sentence_start(layout, token), token))
 
 

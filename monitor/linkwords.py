@@ -225,3 +225,16 @@ residenten mieter ansiedler
 roubles", "резиденты вложат 3 млрд". Only a park has residents, so with no organisation
 named in the sentence they are those of the organisation the article is about, whatever
 region or budget the sentence also names."""
+
+SUM_WORDS = frozenset("""
+вместе суммарно совокупно совокупности
+together combined altogether
+zusammen gemeinsam zusammengenommen
+""".split())
+"""Words, as written, that add up the figures of what was just listed: "Together the
+newcomers will invest 25.4 billion roubles" after a paragraph on residents of four zones is
+a sum over them, no single zone's. Not when "with", "с", "mit" follows: "gemeinsam mit
+Geschäftsbanken" joins a partner, it sums nothing."""
+
+SUM_PARTNERS = frozenset("с со with mit".split())
+"""Prepositions after a `SUM_WORDS` word that make it "together with" a partner."""

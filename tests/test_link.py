@@ -746,6 +746,19 @@ def test_residents_with_no_park_named_are_those_of_the_park_the_article_is_about
     assert figures(matcher, text, language) == [("investment", 7e9, "academpark")]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Новые резиденты\nВ ОЭЗ «Алабуга» пришли три компании, в Академпарк — две.\nВместе "
+     "новички вложат 5 млрд рублей.", "ru"),
+    ("New residents\nThree companies joined the Alabuga SEZ, two more joined Academpark.\n"
+     "Together the newcomers invested 5 billion rubles.", "en"),
+    ("Neue Mieter\nDrei Unternehmen zogen in die Sonderwirtschaftszone Alabuga, zwei in den "
+     "Akadempark.\nZusammen investierten die Neuen 5 Mrd. Rubel.", "de"),
+])
+def test_a_sum_over_the_organisations_the_paragraph_before_lists_is_no_ones(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _, v, o in figures(matcher, text, language) if v == 5e9] == [None]
+
+
 PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
           "«Алабуга»", "IT-парк", "Казани", "России", "регионы", "Минпромторг", "Академпарк",
           "резидентов", "выручка", "составила", "1,5 млрд рублей", "80", "компаний", "SEZ",
