@@ -58,10 +58,14 @@ from .linkwords import (
     BRANCH_WORDS,
     COMPLEMENTISERS,
     COORDINATORS,
+    COST_WORDS,
     COUNT_WORDS,
     DISTRIBUTIVE_WORDS,
+    FINANCING_GAP,
+    FINANCING_WORDS,
     KIND_ALSO,
     KIND_WORDS,
+    LENDER_KINDS,
     LINK_WORDS,
     NICKNAME_GAP,
     NICKNAME_WORDS,
@@ -199,6 +203,8 @@ _BRANCH_WORDS = _by_language(BRANCH_WORDS)
 _NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
 _RENAME_WORDS = _by_language(RENAME_WORDS)
 _DISTRIBUTIVE_WORDS = _by_language(DISTRIBUTIVE_WORDS)
+_FINANCING_WORDS = _by_language(FINANCING_WORDS)
+_COST_WORDS = _by_language(COST_WORDS)
 
 
 def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -274,7 +280,9 @@ class Linker:
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts, scoped)),
                         parents=parents, renaming=_for_language(_RENAME_WORDS, language),
-                        distributive=_for_language(_DISTRIBUTIVE_WORDS, language))
+                        distributive=_for_language(_DISTRIBUTIVE_WORDS, language),
+                        financing=tuple(_for_language(_FINANCING_WORDS, language)),
+                        costing=tuple(_for_language(_COST_WORDS, language)))
 
     def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]
                 ) -> list[tuple[Found, Found]]:
@@ -403,17 +411,67 @@ class Mentions:
     renaming: frozenset[str] = frozenset()
     """Phrases (words joined by spaces, each a word's beginning) that say an organisation
     now bears another name: `RENAME_WORDS` of the article's language."""
+    financing: tuple[str, ...] = ()
+    """`FINANCING_WORDS` of the article's language."""
+    costing: tuple[str, ...] = ()
+    """`COST_WORDS` of the article's language."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
         those of the words that name it (keyword or counted noun). An organisation the article
         says was renamed is the one it is now called."""
-        link = self._owner(value, naming)
+        link = self._lent(self._owner(value, naming), value[0])
         current = self.renamed.get(link.organisation or "")
         if current is None:
             return link
         return Link(current, f"{link.reason}; {link.organisation} is the former name of "
                              f"{current}, as the article says")
+
+    def _lent(self, link: Link, token: int) -> Link:
+        """A project's cost ("the total cost of the project", "die Gesamtkosten") that the
+        rules gave to a lender (`lenders`) not named in the figure's clause is the project's:
+        the borrower's, the organisation the article is about once lenders are set aside,
+        else nobody's."""
+        layout = self.layout
+        if link.organisation not in self.lenders:
+            return link
+        clause, sentence = layout.token_clause[token], layout.token_sentence[token]
+        end = token
+        while end + 1 < len(layout.tokens) and layout.token_sentence[end + 1] == sentence:
+            end += 1
+        words = [layout.tokens[i].norm for i in range(_sentence_start(layout, token), end + 1)
+                 if layout.token_clause[i] == clause]
+        named = any(f.pattern.rule == link.organisation
+                    and layout.token_clause[f.first] == clause
+                    for f in self.owning.get(sentence, ()))
+        if named or not any(w.startswith(self.costing) for w in words):
+            return link
+        rest = Counter(f.pattern.rule for f in self.leading
+                       if f.pattern.rule not in self.lenders)
+        borrower = rest.most_common(1)[0][0] if rest else None
+        return Link(borrower, f"a project's cost: {link.organisation} lends to the project or "
+                              f"holds a share of it, so the cost is "
+                              + (f"the borrower's, {borrower}" if borrower
+                                 else "no organisation's the article names"))
+
+    @cached_property
+    def lenders(self) -> frozenset[str]:
+        """Organisations of `LENDER_KINDS` the article names at most `FINANCING_GAP` words
+        from a financing word in their clause: "Vnesheconombank lends", "der Anteil von
+        VEB.RF", "ВЭБ.РФ выдаст кредит"."""
+        layout, tokens = self.layout, self.layout.tokens
+        if not self.financing:
+            return frozenset()
+
+        def near(f: Found) -> bool:
+            clause = layout.token_clause[f.first]
+            around = [*range(max(f.first - FINANCING_GAP, 0), f.first),
+                      *range(f.last + 1, min(f.last + FINANCING_GAP + 1, len(tokens)))]
+            return any(layout.token_clause[i] == clause
+                       and tokens[i].norm.startswith(self.financing) for i in around)
+
+        return frozenset(f.pattern.rule for f in self.owners
+                         if self.kinds.get(f.pattern.rule) in LENDER_KINDS and near(f))
 
     @cached_property
     def renamed(self) -> dict[str, str]:

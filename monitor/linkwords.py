@@ -238,3 +238,30 @@ Geschäftsbanken" joins a partner, it sums nothing."""
 
 SUM_PARTNERS = frozenset("с со with mit".split())
 """Prepositions after a `SUM_WORDS` word that make it "together with" a partner."""
+
+LENDER_KINDS = frozenset({"development_institution", "fund"})
+"""Kinds that may finance another organisation's project (a state bank, a fund): named as
+lending to it or holding a share of it, they own their part, not the project's cost."""
+
+FINANCING_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("кредит заём заем займ финансир профинансир софинансир доля долю доли "
+                    "долей".split()),
+    "en": frozenset("lend lent loan credit financ share stake".split()),
+    "de": frozenset("kredit darlehen finanzier anteil beteiligung".split()),
+}
+"""Beginnings of words, as written, that name lending to a project or holding a share of
+it: "Vnesheconombank lends", "der Anteil von VEB.RF", "ВЭБ.РФ выдаст кредит". An
+organisation of `LENDER_KINDS` at most `FINANCING_GAP` words from one is a lender."""
+
+FINANCING_GAP = 2
+"""At most this many words between a lender and its financing word: "VEB.RF lends",
+"Vnesheconombank's share", "der Anteil von VEB.RF", "ВЭБ.РФ выдаст кредит"."""
+
+COST_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("стоимост смет".split()),
+    "en": frozenset("cost".split()),
+    "de": frozenset("kosten gesamtkosten projektkosten baukosten".split()),
+}
+"""Beginnings of words, as written, that name what a project costs as a whole: "the total
+cost of the project", "die Gesamtkosten", "общая стоимость проекта". A lender owns no such
+figure: the project is the borrower's, or nobody's the registry knows."""

@@ -47,6 +47,8 @@ RULES = RulesFile.model_validate({
          "kind": "ministry"},
         {"id": "skolkovo", "name": "Фонд «Сколково»", "aliases": {"en": ["Skolkovo Foundation"]},
          "kind": "fund"},
+        {"id": "veb", "name": "ВЭБ.РФ", "aliases": {"en": ["VEB.RF"], "de": ["VEB.RF"]},
+         "kind": "development_institution"},
         {"id": "leader", "name": "Технопарк «Лидер»",
          "aliases": {"en": ["Leader Technopark"], "de": ["Technopark Leader"]},
          "kind": "technopark", "place": ["Люберцы", "Lyubertsy", "Ljuberzy"]},
@@ -58,8 +60,9 @@ RULES = RulesFile.model_validate({
         {"id": "revenue", "name": "Revenue", "unit": "RUB",
          "keywords": {"ru": ["выручка"], "en": ["revenue", "earned"], "de": ["Umsatz"]}},
         {"id": "investment", "name": "Investment", "unit": "RUB",
-         "keywords": {"ru": ["инвестиции", "вложить"], "en": ["invested", "investment"],
-                      "de": ["investierten", "Investitionen"]}},
+         "keywords": {"ru": ["инвестиции", "вложить", "стоимость"],
+                      "en": ["invested", "investment", "cost"],
+                      "de": ["investierten", "Investitionen", "Kosten"]}},
         {"id": "jobs", "name": "Jobs", "unit": "count",
          "keywords": {"ru": ["рабочее место"], "en": ["job"], "de": ["Arbeitsplatz"]}},
     ],
@@ -757,6 +760,22 @@ def test_residents_with_no_park_named_are_those_of_the_park_the_article_is_about
 def test_a_sum_over_the_organisations_the_paragraph_before_lists_is_no_ones(
         matcher: Matcher, text: str, language: str) -> None:
     assert [o for _, v, o in figures(matcher, text, language) if v == 5e9] == [None]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("ВЭБ.РФ кредитует Академпарк\nВЭБ.РФ выдаст кредит на 2 млрд рублей на новый корпус "
+     "Академпарка. Общая стоимость проекта составит 5 млрд рублей.", "ru", "academpark"),
+    ("VEB.RF lends to Academpark\nVEB.RF lends 2 billion roubles for a new building of "
+     "Academpark. The total cost of the project will be 5 billion roubles.", "en",
+     "academpark"),
+    ("VEB.RF finanziert ein Depot\nVEB.RF finanzierte neue Züge. Der Anteil von VEB.RF liegt "
+     "bei 2 Mrd. Rubel, die Gesamtkosten werden auf 5 Mrd. Rubel geschätzt.", "de", None),
+])
+def test_a_lender_owns_no_projects_cost(matcher: Matcher, text: str, language: str,
+                                        expected: str | None) -> None:
+    """A bank that lends to a project or holds a share of it owns its part, not the
+    project's cost: that is the borrower's, else nobody's the registry knows."""
+    assert [o for _, v, o in figures(matcher, text, language) if v == 5e9] == [expected]
 
 
 PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
