@@ -688,7 +688,20 @@ class Mentions:
             referred = self._referred([word], token)
             if referred is not None:
                 return referred
-        return self._previous_paragraph(token) or self.article
+        return self._previous_paragraph(token) or self._article_before(token)
+
+    def _article_before(self, token: int) -> Link:
+        """The organisation the article is about, if the text (headline included) has named
+        it before the figure: a reader cannot take a figure as the figures of an organisation
+        not yet introduced ("… на гранты победителям направят 1,5 млрд рублей. … Отбор ведёт
+        Фонд содействия инновациям" is the contest's money, not the fund's). The headline
+        sums up the body, so its figures may come before the name."""
+        about = self.article
+        if about.organisation is None or self.layout.token_paragraph[token] == 0 or any(f.pattern.rule == about.organisation
+                                             and f.first < token for f in self.owners):
+            return about
+        return Link(None, f"the organisation the article is about ({about.organisation}) is "
+                          "named only after the figure → no organisation")
 
     def _previous_paragraph(self, token: int) -> Link | None:
         """A body paragraph that names nobody continues the one before it (a quote, "Their

@@ -778,6 +778,25 @@ def test_a_lender_owns_no_projects_cost(matcher: Matcher, text: str, language: s
     assert [o for _, v, o in figures(matcher, text, language) if v == 5e9] == [expected]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Конкурс собрал рекордное число заявок\nВсего победителям направят инвестиции на 300 млн "
+     "рублей.\nОтбор проектов ведёт Академпарк.", "ru"),
+    ("Contest draws a record number of entries\nThe winners will receive investment of "
+     "300 million roubles in all.\nThe selection is run by Academpark.", "en"),
+    ("Wettbewerb mit Rekordzahl an Bewerbungen\nDie Sieger erhalten Investitionen von "
+     "300 Mio. Rubel.\nDie Auswahl trifft der Akadempark.", "de"),
+])
+def test_a_body_figure_before_the_article_names_its_organisation_is_no_ones(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [("investment", 3e8, None)]
+
+
+def test_a_headline_figure_may_come_before_the_name(matcher: Matcher) -> None:
+    """The headline sums up the body: its figure is the organisation's the body names."""
+    text = "Победители получат инвестиции на 300 млн рублей\nОтбор проектов ведёт Академпарк."
+    assert figures(matcher, text, "ru") == [("investment", 3e8, "academpark")]
+
+
 PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
           "«Алабуга»", "IT-парк", "Казани", "России", "регионы", "Минпромторг", "Академпарк",
           "резидентов", "выручка", "составила", "1,5 млрд рублей", "80", "компаний", "SEZ",
