@@ -697,8 +697,9 @@ class Mentions:
         Фонд содействия инновациям" is the contest's money, not the fund's). The headline
         sums up the body, so its figures may come before the name."""
         about = self.article
-        if about.organisation is None or self.layout.token_paragraph[token] == 0 or any(f.pattern.rule == about.organisation
-                                             and f.first < token for f in self.owners):
+        if about.organisation is None or self.layout.token_paragraph[token] == 0:
+            return about
+        if any(f.pattern.rule == about.organisation and f.first < token for f in self.owners):
             return about
         return Link(None, f"the organisation the article is about ({about.organisation}) is "
                           "named only after the figure → no organisation")
