@@ -797,6 +797,21 @@ def test_a_headline_figure_may_come_before_the_name(matcher: Matcher) -> None:
     assert figures(matcher, text, "ru") == [("investment", 3e8, "academpark")]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк подвёл итоги года.\nВ этом году в России открылись 134 новые компании, из "
+     "них 50 иностранных.", "ru"),
+    ("Academpark reviewed its year.\nThis year 134 new companies were founded in Russia, 50 "
+     "of them foreign.", "en"),
+    ("Der Akadempark zog Bilanz.\nIn diesem Jahr entstanden in Russland 134 neue Unternehmen, "
+     "darunter 50 ausländische.", "de"),
+])
+def test_a_part_belongs_to_the_owner_of_its_whole(matcher: Matcher, text: str,
+                                                   language: str) -> None:
+    """"50 of them" are part of the country's 134, not the park's the article is about."""
+    assert figures(matcher, text, language) == [("residents", 134, None),
+                                                ("residents", 50, None)]
+
+
 PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
           "«Алабуга»", "IT-парк", "Казани", "России", "регионы", "Минпромторг", "Академпарк",
           "резидентов", "выручка", "составила", "1,5 млрд рублей", "80", "компаний", "SEZ",
