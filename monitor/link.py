@@ -56,20 +56,28 @@ from .config import RulesFile
 from .linkwords import (
     AMBIGUOUS_PLURALS,
     BRANCH_WORDS,
+    COMPLEMENTISERS,
     COORDINATORS,
+    COST_WORDS,
     COUNT_WORDS,
     DISTRIBUTIVE_WORDS,
+    FINANCING_GAP,
+    FINANCING_WORDS,
     KIND_ALSO,
     KIND_WORDS,
+    LENDER_KINDS,
     LINK_WORDS,
     NICKNAME_GAP,
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
     RENAME_WORDS,
+    RESIDENT_WORDS,
     SCOPE_WORDS,
     SINGULAR_GENITIVES,
     SOURCE_WORDS,
     SPEAKER_KINDS,
+    SUM_PARTNERS,
+    SUM_WORDS,
 )
 from .normalize import QUOTES
 from .tokens import Layout, Token
@@ -195,6 +203,8 @@ _BRANCH_WORDS = _by_language(BRANCH_WORDS)
 _NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
 _RENAME_WORDS = _by_language(RENAME_WORDS)
 _DISTRIBUTIVE_WORDS = _by_language(DISTRIBUTIVE_WORDS)
+_FINANCING_WORDS = _by_language(FINANCING_WORDS)
+_COST_WORDS = _by_language(COST_WORDS)
 
 
 def _for_language(table: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -270,7 +280,9 @@ class Linker:
                         *(_by_sentence(layout, f) for f in (owners, countries + groups, groups,
                                                             referring, parts, scoped)),
                         parents=parents, renaming=_for_language(_RENAME_WORDS, language),
-                        distributive=_for_language(_DISTRIBUTIVE_WORDS, language))
+                        distributive=_for_language(_DISTRIBUTIVE_WORDS, language),
+                        financing=tuple(_for_language(_FINANCING_WORDS, language)),
+                        costing=tuple(_for_language(_COST_WORDS, language)))
 
     def _listed(self, layout: Layout, quoted: list[Found], kinds: list[Found]
                 ) -> list[tuple[Found, Found]]:
@@ -399,17 +411,67 @@ class Mentions:
     renaming: frozenset[str] = frozenset()
     """Phrases (words joined by spaces, each a word's beginning) that say an organisation
     now bears another name: `RENAME_WORDS` of the article's language."""
+    financing: tuple[str, ...] = ()
+    """`FINANCING_WORDS` of the article's language."""
+    costing: tuple[str, ...] = ()
+    """`COST_WORDS` of the article's language."""
 
     def owner(self, value: Span, naming: Sequence[Span]) -> Link:
         """The organisation the figure is about: `value` is the span of its value, `naming`
         those of the words that name it (keyword or counted noun). An organisation the article
         says was renamed is the one it is now called."""
-        link = self._owner(value, naming)
+        link = self._lent(self._owner(value, naming), value[0])
         current = self.renamed.get(link.organisation or "")
         if current is None:
             return link
         return Link(current, f"{link.reason}; {link.organisation} is the former name of "
                              f"{current}, as the article says")
+
+    def _lent(self, link: Link, token: int) -> Link:
+        """A project's cost ("the total cost of the project", "die Gesamtkosten") that the
+        rules gave to a lender (`lenders`) not named in the figure's clause is the project's:
+        the borrower's, the organisation the article is about once lenders are set aside,
+        else nobody's."""
+        layout = self.layout
+        if link.organisation not in self.lenders:
+            return link
+        clause, sentence = layout.token_clause[token], layout.token_sentence[token]
+        end = token
+        while end + 1 < len(layout.tokens) and layout.token_sentence[end + 1] == sentence:
+            end += 1
+        words = [layout.tokens[i].norm for i in range(_sentence_start(layout, token), end + 1)
+                 if layout.token_clause[i] == clause]
+        named = any(f.pattern.rule == link.organisation
+                    and layout.token_clause[f.first] == clause
+                    for f in self.owning.get(sentence, ()))
+        if named or not any(w.startswith(self.costing) for w in words):
+            return link
+        rest = Counter(f.pattern.rule for f in self.leading
+                       if f.pattern.rule not in self.lenders)
+        borrower = rest.most_common(1)[0][0] if rest else None
+        return Link(borrower, f"a project's cost: {link.organisation} lends to the project or "
+                              f"holds a share of it, so the cost is "
+                              + (f"the borrower's, {borrower}" if borrower
+                                 else "no organisation's the article names"))
+
+    @cached_property
+    def lenders(self) -> frozenset[str]:
+        """Organisations of `LENDER_KINDS` the article names at most `FINANCING_GAP` words
+        from a financing word in their clause: "Vnesheconombank lends", "der Anteil von
+        VEB.RF", "ВЭБ.РФ выдаст кредит"."""
+        layout, tokens = self.layout, self.layout.tokens
+        if not self.financing:
+            return frozenset()
+
+        def near(f: Found) -> bool:
+            clause = layout.token_clause[f.first]
+            around = [*range(max(f.first - FINANCING_GAP, 0), f.first),
+                      *range(f.last + 1, min(f.last + FINANCING_GAP + 1, len(tokens)))]
+            return any(layout.token_clause[i] == clause
+                       and tokens[i].norm.startswith(self.financing) for i in around)
+
+        return frozenset(f.pattern.rule for f in self.owners
+                         if self.kinds.get(f.pattern.rule) in LENDER_KINDS and near(f))
 
     @cached_property
     def renamed(self) -> dict[str, str]:
@@ -448,6 +510,10 @@ class Mentions:
         def in_clause(found: dict[int, list[Found]]) -> list[Found]:
             return [f for f in found.get(sentence, ()) if layout.token_clause[f.first] == clause]
 
+        # "… told the regional government that their number should grow to 11": the region
+        # is where it was said, not what the figure is about.
+        reported = _reported(layout, token)
+
         # A keyword in another clause ("выручка …, а по стране — 160 млрд") names no owner.
         naming = [(a, b) for a, b in naming if layout.token_sentence[a] == sentence
                   and layout.token_clause[a] == clause]
@@ -472,7 +538,7 @@ class Mentions:
             return referred
         # "170 von landesweit 817 Residenten": the scope word is the nearer number's.
         countries = [f for f in in_clause(self.countries)
-                     if not _nearer_number(layout, value, f)]
+                     if f.first > reported and not _nearer_number(layout, value, f)]
         if countries:
             word = _text(layout, countries[0])
             return Link(None, f"about the whole country or a group («{word}») → no "
@@ -484,11 +550,20 @@ class Mentions:
         subject = _subject(in_clause(self.owning), token)
         if subject is not None:
             return _link(subject, "subject of the figure's clause")
+        # "Across the whole country, he estimated, some 20,000 IT specialists work": a country
+        # word that opens the sentence frames all of it.
+        framing = next((f for f in self.countries.get(sentence, ()) if f.first < token
+                        and layout.token_clause[f.first] == layout.token_clause[
+                            _sentence_start(layout, f.first)] and _opens_clause(layout, f)
+                        and f.first > reported), None)
+        if framing is not None:
+            return Link(None, f"its sentence opens with the whole country or a group («"
+                              f"{_text(layout, framing)}») → no organisation")
         # "two sites with 994.2 ha: the Lyudinovo site in the south of the region …": what a
         # colon after the figure lists says where its parts are, not whose figure it is.
-        parts = [f for f in in_clause(self.parts)
-                 if ":" not in layout.text[layout.tokens[value[1]].end:
-                                           layout.tokens[f.first].start]]
+        parts = [f for f in in_clause(self.parts) if f.first > reported
+                 and ":" not in layout.text[layout.tokens[value[1]].end:
+                                            layout.tokens[f.first].start]]
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
@@ -584,7 +659,10 @@ class Mentions:
         # "Für die Moskauer Zone": a place next to a kind word describes it. A region, sector
         # or programme word in the figure's own sentence need not open a clause: "schätzt
         # die Direktinvestitionen, die in die Region geflossen sind, auf 1 Mrd. Dollar".
+        reported = _reported(layout, token)
         subjects = kinds + [f for f in spoken if f.pattern.kind != "kind"
+                            and not (layout.token_sentence[f.first] == sentence
+                                     and f.first < reported)
                             and (_opens_clause(layout, f) or (
                                 f.pattern.kind == "scope" and f.pattern.rule != "country"
                                 and layout.token_sentence[f.first] == sentence))
@@ -601,7 +679,7 @@ class Mentions:
                 referred = self._referred([subject], token)
                 if referred is not None:
                     return referred
-            else:
+            elif not _members(layout, token):
                 return Link(None, f"its paragraph is about a whole or a group («"
                                   f"{_text(layout, subject)}»), naming none")
         # "… работают 120 резидентов. Для инвесторов в парке созданы …": a kind word later in
@@ -610,7 +688,21 @@ class Mentions:
             referred = self._referred([word], token)
             if referred is not None:
                 return referred
-        return self._previous_paragraph(token) or self.article
+        return self._previous_paragraph(token) or self._article_before(token)
+
+    def _article_before(self, token: int) -> Link:
+        """The organisation the article is about, if the text (headline included) has named
+        it before the figure: a reader cannot take a figure as the figures of an organisation
+        not yet introduced ("… на гранты победителям направят 1,5 млрд рублей. … Отбор ведёт
+        Фонд содействия инновациям" is the contest's money, not the fund's). The headline
+        sums up the body, so its figures may come before the name."""
+        about = self.article
+        if about.organisation is None or self.layout.token_paragraph[token] == 0:
+            return about
+        if any(f.pattern.rule == about.organisation and f.first < token for f in self.owners):
+            return about
+        return Link(None, f"the organisation the article is about ({about.organisation}) is "
+                          "named only after the figure → no organisation")
 
     def _previous_paragraph(self, token: int) -> Link | None:
         """A body paragraph that names nobody continues the one before it (a quote, "Their
@@ -631,6 +723,10 @@ class Mentions:
         named = [f for f in before if layout.token_sentence[f.first] == first]
         if _coordinated(layout, named):
             return None  # "X and Y will exchange residents": about both alike
+        several = list(dict.fromkeys(f.pattern.rule for f in before))
+        if len(several) > 1 and _summing(layout, token):
+            return Link(None, "a sum over the organisations the paragraph before lists ("
+                              + ", ".join(several) + ") → no organisation")
         return _link(named[0], "subject of the paragraph before, which its paragraph continues")
 
     def _referred(self, words: list[Found], token: int) -> Link | None:
@@ -769,6 +865,40 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
             return False
         before += 1
     return True
+
+
+def _sentence_start(layout: Layout, token: int) -> int:
+    """The first word of `token`'s sentence."""
+    sentence = layout.token_sentence[token]
+    while token and layout.token_sentence[token - 1] == sentence:
+        token -= 1
+    return token
+
+
+def _members(layout: Layout, token: int) -> bool:
+    """Whether `RESIDENT_WORDS` come before `token` in its clause: "… while the residents
+    planned to put 7 billion roubles". Only a park has residents, so a region or budget word
+    elsewhere in the paragraph does not make the figure the region's."""
+    clause = layout.token_clause[token]
+    return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
+               for i in range(_sentence_start(layout, token), token))
+
+
+def _summing(layout: Layout, token: int) -> bool:
+    """Whether a `SUM_WORDS` word, not "together with", comes before `token` in its clause:
+    "Together the newcomers will invest …", "Вместе новые резиденты вложат …"."""
+    clause, tokens = layout.token_clause[token], layout.tokens
+    return any(layout.token_clause[i] == clause and tokens[i].norm in SUM_WORDS
+               and tokens[i + 1].norm not in SUM_PARTNERS
+               for i in range(_sentence_start(layout, token), token))
+
+
+def _reported(layout: Layout, token: int) -> int:
+    """The last `COMPLEMENTISERS` word of the sentence before `token` ("said that …"), or -1:
+    what comes before it is who reported the figure, to whom and where."""
+    start = _sentence_start(layout, token)
+    return next((i for i in range(token - 1, start - 1, -1)
+                 if layout.tokens[i].norm in COMPLEMENTISERS), -1)
 
 
 def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -> bool:

@@ -116,25 +116,29 @@ SCOPE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                "Беларусь", "Белоруссия", "Казахстан", "Узбекистан", "Кыргызстан", "Киргизия",
                "Армения", "Азербайджан", "Китай"),
         "en": ("Russia", "country", "nationwide", "countrywide", "federal budget",
-               "national project", "across the country",
+               "national project", "across the country", "across the whole country",
+               "throughout the country", "all over the country", "in the whole country",
                "Belarus", "Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Armenia", "Azerbaijan",
                "China"),
         "de": ("Russland", "bundesweit", "landesweit", "Bundeshaushalt", "Nationalprojekt",
-               "im ganzen Land",
+               "im ganzen Land", "im gesamten Land",
                "Belarus", "Weißrussland", "Kasachstan", "Usbekistan", "Kirgisistan",
                "Armenien", "Aserbaidschan", "China"),
     },
     "part": {
-        "ru": ("регион", "отрасль", "сектор", "программа"),
-        "en": ("region", "sector", "programme", "program"),
-        "de": ("Region", "Branche", "Sektor", "Programm"),
+        "ru": ("регион", "отрасль", "сектор", "программа", "правительство", "кабмин",
+               "кабинет министров"),
+        "en": ("region", "sector", "programme", "program", "government", "cabinet"),
+        "de": ("Region", "Branche", "Sektor", "Programm", "Regierung", "Bundesregierung",
+               "Kabinett"),
     },
 }
 """Words that make a figure's clause about a whole: "country" words ("в технопарках России",
 "bundesweit") even when an organisation that announces the total shares the clause; "part"
-words (a region, sector or programme: "regions invested", "the high-tech sector of
-Yakutia") only when no organisation does, since "по программе Фонд «Сколково» выдал гранты" is the
-fund's figure. Such a figure belongs to no organisation. Not here: "всего", "in total",
+words (a region, sector or programme, or the government that funds one: "regions
+invested", "the high-tech sector of Yakutia", "правительство добавило ещё 14 млрд") only
+when no organisation does, since "по программе Фонд «Сколково» выдал гранты" is the fund's
+figure. Such a figure belongs to no organisation. Not here: "всего", "in total",
 "insgesamt" (in the press they mostly sum one organisation's figures: "всего резиденты зоны
 заплатили 3,1 млрд"), "industry" (its stem is that of "industrial")."""
 
@@ -209,3 +213,59 @@ DISTRIBUTIVE_WORDS: dict[str, frozenset[str]] = {
 """Words, as written, that give a figure to each of several organisations: "Each will
 receive 500 million rubles" after "X and Y came second and third" is a figure of X and one
 of Y."""
+
+COMPLEMENTISERS = frozenset("что that dass".split())
+"""Words, as written, that open reported speech: "told a meeting of the regional government
+that their number should grow to 11", "сообщил на заседании правительства региона, что …",
+"sagte vor dem Landtag, dass …". Region and country words before one belong to the reporting
+frame (who spoke, to whom, where), not to the figure reported after it."""
+
+RESIDENT_WORDS = frozenset("""
+резиденты резидентов резидентам резидентами резидентах арендаторы арендаторов
+residents tenants
+residenten mieter ansiedler
+""".split())
+"""A park's members, as written in the plural: "the residents planned to put 7 billion
+roubles", "резиденты вложат 3 млрд". Only a park has residents, so with no organisation
+named in the sentence they are those of the organisation the article is about, whatever
+region or budget the sentence also names."""
+
+SUM_WORDS = frozenset("""
+вместе суммарно совокупно совокупности
+together combined altogether
+zusammen gemeinsam zusammengenommen
+""".split())
+"""Words, as written, that add up the figures of what was just listed: "Together the
+newcomers will invest 25.4 billion roubles" after a paragraph on residents of four zones is
+a sum over them, no single zone's. Not when "with", "с", "mit" follows: "gemeinsam mit
+Geschäftsbanken" joins a partner, it sums nothing."""
+
+SUM_PARTNERS = frozenset("с со with mit".split())
+"""Prepositions after a `SUM_WORDS` word that make it "together with" a partner."""
+
+LENDER_KINDS = frozenset({"development_institution", "fund"})
+"""Kinds that may finance another organisation's project (a state bank, a fund): named as
+lending to it or holding a share of it, they own their part, not the project's cost."""
+
+FINANCING_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("кредит заём заем займ финансир профинансир софинансир доля долю доли "
+                    "долей".split()),
+    "en": frozenset("lend lent loan credit financ share stake".split()),
+    "de": frozenset("kredit darlehen finanzier anteil beteiligung".split()),
+}
+"""Beginnings of words, as written, that name lending to a project or holding a share of
+it: "Vnesheconombank lends", "der Anteil von VEB.RF", "ВЭБ.РФ выдаст кредит". An
+organisation of `LENDER_KINDS` at most `FINANCING_GAP` words from one is a lender."""
+
+FINANCING_GAP = 2
+"""At most this many words between a lender and its financing word: "VEB.RF lends",
+"Vnesheconombank's share", "der Anteil von VEB.RF", "ВЭБ.РФ выдаст кредит"."""
+
+COST_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset("стоимост смет".split()),
+    "en": frozenset("cost".split()),
+    "de": frozenset("kosten gesamtkosten projektkosten baukosten".split()),
+}
+"""Beginnings of words, as written, that name what a project costs as a whole: "the total
+cost of the project", "die Gesamtkosten", "общая стоимость проекта". A lender owns no such
+figure: the project is the borrower's, or nobody's the registry knows."""

@@ -468,7 +468,8 @@ class Matcher:
                     named.get(sentence) for named in (mentions.owning, mentions.referring)
                     for sentence in (figure.sentence, figure.sentence - 1)):
                 continue  # "… ist der Entwickler Improve. Seine 70 Mitarbeiter": the firm's
-            link = _continuing(mentions, figure, last_of.get(metric)) or link
+            link = _whole(layout, mentions, figure, last_of.get(metric)) \
+                or _continuing(mentions, figure, last_of.get(metric)) or link
             last_of[metric] = (figure, link.organisation)
             for owner in (link, *(Link(other, link.reason) for other in link.each)):
                 out.append((self._metric_hit(layout, figure, metric, owner,
@@ -843,6 +844,23 @@ def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str
     text's words."""
     return frozenset(forms(word.lower(), latin_variant(language))[0]
                      for language, listed in words_by_language.items() for word in listed)
+
+
+def _whole(layout: Layout, mentions: Mentions, figure: Figure,
+           before: tuple[Figure, str | None] | None) -> Link | None:
+    """The owner of the whole a part belongs to ("134 new IT companies were founded in
+    Uzbekistan, 50 of them foreign", "в технопарке 80 резидентов, из них 12 …"): the figure
+    of its metric before it in its sentence, unless the part's own clause names an
+    organisation."""
+    if before is None or getattr(figure.quantity, "role", None) != "part":
+        return None
+    whole, organisation = before
+    if whole.sentence != figure.sentence or any(
+            layout.token_clause[f.first] == figure.clause
+            for f in mentions.owning.get(figure.sentence, ())):
+        return None
+    return Link(organisation, f"the whole it is a part of, the figure "
+                              f"«{whole.quantity.matched}» ({organisation or 'no organisation'})")
 
 
 def _continuing(mentions: Mentions, figure: Figure,

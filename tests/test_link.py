@@ -47,6 +47,8 @@ RULES = RulesFile.model_validate({
          "kind": "ministry"},
         {"id": "skolkovo", "name": "Фонд «Сколково»", "aliases": {"en": ["Skolkovo Foundation"]},
          "kind": "fund"},
+        {"id": "veb", "name": "ВЭБ.РФ", "aliases": {"en": ["VEB.RF"], "de": ["VEB.RF"]},
+         "kind": "development_institution"},
         {"id": "leader", "name": "Технопарк «Лидер»",
          "aliases": {"en": ["Leader Technopark"], "de": ["Technopark Leader"]},
          "kind": "technopark", "place": ["Люберцы", "Lyubertsy", "Ljuberzy"]},
@@ -58,8 +60,9 @@ RULES = RulesFile.model_validate({
         {"id": "revenue", "name": "Revenue", "unit": "RUB",
          "keywords": {"ru": ["выручка"], "en": ["revenue", "earned"], "de": ["Umsatz"]}},
         {"id": "investment", "name": "Investment", "unit": "RUB",
-         "keywords": {"ru": ["инвестиции", "вложить"], "en": ["invested", "investment"],
-                      "de": ["investierten", "Investitionen"]}},
+         "keywords": {"ru": ["инвестиции", "вложить", "стоимость"],
+                      "en": ["invested", "investment", "cost"],
+                      "de": ["investierten", "Investitionen", "Kosten"]}},
         {"id": "jobs", "name": "Jobs", "unit": "count",
          "keywords": {"ru": ["рабочее место"], "en": ["job"], "de": ["Arbeitsplatz"]}},
     ],
@@ -689,6 +692,124 @@ def test_a_capitalised_russian_kind_word_is_a_name_not_a_description(matcher: Ma
     assert mentioned(matcher, text, "ru") == []
     assert mentioned(matcher, "Технопарк в Нижнекамске открыл набор.", "ru") == [
         ("nizhnekamsk", "Технопарк в Нижнекамске")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк расширяется.\nЗамгубернатора сообщил правительству региона, что к концу "
+     "года появятся 900 рабочих мест.", "ru"),
+    ("Academpark is expanding.\nThe deputy governor told the regional parliament that "
+     "900 jobs will be created by the end of the year.", "en"),
+    ("Der Akadempark wächst.\nDer Vizegouverneur sagte vor der Regierung der Region, dass "
+     "bis Jahresende 900 Arbeitsplätze entstehen.", "de"),
+])
+def test_a_region_in_the_reporting_frame_does_not_scope_the_reported_figure(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Who spoke, to whom and where comes before "что/that/dass"; the figure after it is
+    still the park's the article is about."""
+    assert figures(matcher, text, language) == [("jobs", 900, "academpark")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("В Академпарке работают 120 резидентов. По всей стране, по оценке экспертов, создано "
+     "40 тысяч рабочих мест.", "ru"),
+    ("Academpark hosts 120 residents. Across the whole country, experts say, 40,000 jobs "
+     "were created.", "en"),
+    ("Im Akadempark arbeiten 120 Unternehmen. Im ganzen Land, so die Experten, entstanden "
+     "40.000 Arbeitsplätze.", "de"),
+])
+def test_a_country_word_that_opens_the_sentence_frames_all_its_clauses(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [
+        ("residents", 120, "academpark"), ("jobs", 40000, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк получил новый участок. Правительство добавило к этой сумме ещё 2 млрд "
+     "рублей инвестиций.", "ru"),
+    ("Academpark got a new plot. The government added another 2 billion roubles of "
+     "investment.", "en"),
+    ("Der Akadempark erhielt ein neues Grundstück. Die Regierung stellte weitere "
+     "Investitionen von 2 Mrd. Rubel bereit.", "de"),
+])
+def test_the_governments_money_is_no_organisations_figure(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [("investment", 2e9, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк открыл вторую очередь.\nДороги в регионе оплатил бюджет, а резиденты "
+     "вложили 7 млрд рублей.", "ru"),
+    ("Academpark opened its second phase.\nThe regional budget paid for the roads, while the "
+     "residents invested 7 billion roubles.", "en"),
+    ("Der Akadempark eröffnete die zweite Baustufe.\nDie Straßen in der Region bezahlte der "
+     "Haushalt, während die Mieter Investitionen von 7 Mrd. Rubel tätigten.", "de"),
+])
+def test_residents_with_no_park_named_are_those_of_the_park_the_article_is_about(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [("investment", 7e9, "academpark")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Новые резиденты\nВ ОЭЗ «Алабуга» пришли три компании, в Академпарк — две.\nВместе "
+     "новички вложат 5 млрд рублей.", "ru"),
+    ("New residents\nThree companies joined the Alabuga SEZ, two more joined Academpark.\n"
+     "Together the newcomers invested 5 billion rubles.", "en"),
+    ("Neue Mieter\nDrei Unternehmen zogen in die Sonderwirtschaftszone Alabuga, zwei in den "
+     "Akadempark.\nZusammen investierten die Neuen 5 Mrd. Rubel.", "de"),
+])
+def test_a_sum_over_the_organisations_the_paragraph_before_lists_is_no_ones(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert [o for _, v, o in figures(matcher, text, language) if v == 5e9] == [None]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("ВЭБ.РФ кредитует Академпарк\nВЭБ.РФ выдаст кредит на 2 млрд рублей на новый корпус "
+     "Академпарка. Общая стоимость проекта составит 5 млрд рублей.", "ru", "academpark"),
+    ("VEB.RF lends to Academpark\nVEB.RF lends 2 billion roubles for a new building of "
+     "Academpark. The total cost of the project will be 5 billion roubles.", "en",
+     "academpark"),
+    ("VEB.RF finanziert ein Depot\nVEB.RF finanzierte neue Züge. Der Anteil von VEB.RF liegt "
+     "bei 2 Mrd. Rubel, die Gesamtkosten werden auf 5 Mrd. Rubel geschätzt.", "de", None),
+])
+def test_a_lender_owns_no_projects_cost(matcher: Matcher, text: str, language: str,
+                                        expected: str | None) -> None:
+    """A bank that lends to a project or holds a share of it owns its part, not the
+    project's cost: that is the borrower's, else nobody's the registry knows."""
+    assert [o for _, v, o in figures(matcher, text, language) if v == 5e9] == [expected]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Конкурс собрал рекордное число заявок\nВсего победителям направят инвестиции на 300 млн "
+     "рублей.\nОтбор проектов ведёт Академпарк.", "ru"),
+    ("Contest draws a record number of entries\nThe winners will receive investment of "
+     "300 million roubles in all.\nThe selection is run by Academpark.", "en"),
+    ("Wettbewerb mit Rekordzahl an Bewerbungen\nDie Sieger erhalten Investitionen von "
+     "300 Mio. Rubel.\nDie Auswahl trifft der Akadempark.", "de"),
+])
+def test_a_body_figure_before_the_article_names_its_organisation_is_no_ones(
+        matcher: Matcher, text: str, language: str) -> None:
+    assert figures(matcher, text, language) == [("investment", 3e8, None)]
+
+
+def test_a_headline_figure_may_come_before_the_name(matcher: Matcher) -> None:
+    """The headline sums up the body: its figure is the organisation's the body names."""
+    text = "Победители получат инвестиции на 300 млн рублей\nОтбор проектов ведёт Академпарк."
+    assert figures(matcher, text, "ru") == [("investment", 3e8, "academpark")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Академпарк подвёл итоги года.\nВ этом году в России открылись 134 новые компании, из "
+     "них 50 иностранных.", "ru"),
+    ("Academpark reviewed its year.\nThis year 134 new companies were founded in Russia, 50 "
+     "of them foreign.", "en"),
+    ("Der Akadempark zog Bilanz.\nIn diesem Jahr entstanden in Russland 134 neue Unternehmen, "
+     "darunter 50 ausländische.", "de"),
+])
+def test_a_part_belongs_to_the_owner_of_its_whole(matcher: Matcher, text: str,
+                                                   language: str) -> None:
+    """"50 of them" are part of the country's 134, not the park's the article is about."""
+    assert figures(matcher, text, language) == [("residents", 134, None),
+                                                ("residents", 50, None)]
 
 
 PIECES = ["Технопарк", "технопарк", "в", "Казани", "Нижнекамске", "Томской области", "ОЭЗ",
