@@ -203,3 +203,10 @@ PARTITIVES: dict[str, tuple[str, ...]] = {
 """Words between a count and the noun it counts when it counts a part of them ("five of the
 newcomers", "пять из новых резидентов", "fünf der neuen Firmen"): a part is counted by the same
 noun. As written, lower case: they are function words, not reduced."""
+
+PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", "für"})
+"""Words that say what a thing costs when they stand right before a sum ("ein Rechenzentrum für
+4,3 Milliarden Rubel", "завод стоимостью 2 млрд рублей", "a plant for 3 billion roubles"). After
+the sum they say what it is for ("1 billion rubles for two technoparks", "250 рублей за
+квадратный метр"), which types nothing: as a metric's fallback word one types only a value
+after it."""
