@@ -210,3 +210,24 @@ PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", 
 the sum they say what it is for ("1 billion rubles for two technoparks", "250 рублей за
 квадратный метр"), which types nothing: as a metric's fallback word one types only a value
 after it."""
+
+EACH: dict[str, tuple[str, ...]] = {
+    "ru": ("каждый", "один", "душа"),
+    "en": ("each", "every", "per"),
+    "de": ("jeder", "jede", "jeden", "jedem", "pro"),
+}
+"""Words that make what follows one of many ("каждый специалист", "на одного сотрудника", "на
+душу населения", "each specialist", "per employee", "jeder Mitarbeiter", "pro Kopf")."""
+
+PERSONS: dict[str, tuple[str, ...]] = {
+    "ru": ("специалист", "сотрудник", "работник", "житель", "человек", "айтишник",
+           "программист", "инженер", "население"),
+    "en": ("specialist", "employee", "worker", "resident", "inhabitant", "person", "head",
+           "capita", "programmer", "engineer"),
+    "de": ("Fachkraft", "Mitarbeiter", "Beschäftigte", "Einwohner", "Kopf", "Person",
+           "Programmierer", "Ingenieur"),
+}
+"""People a sum may be counted per. After an `EACH` word in a sum's clause ("Каждый специалист
+приносит экономике около 36 тысяч долларов", "each specialist bringing about $36,000", "pro
+Kopf 5.000 Euro") they make the sum an average per person, a ratio, not a figure. Not firms:
+"each technopark will receive 500 million rubles" is what each of them gets."""

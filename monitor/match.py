@@ -32,12 +32,14 @@ from .figurewords import (
     APPROXIMATE_TAILS,
     COORDINATORS,
     COUNT_PREPOSITIONS,
+    EACH,
     FORMER,
     GERMAN_LINKS,
     GERMAN_MEASURES,
     NOT_HOSTS,
     PART_OPENERS,
     PARTITIVES,
+    PERSONS,
     PLANNED,
     POSSESSIVES,
     PRESENTING,
@@ -238,6 +240,8 @@ class Matcher:
         self._training = _first_forms(TRAINING) | _first_forms(APPLYING)
         self._former = _first_forms(FORMER)
         self._towns = _first_forms(TOWNS)
+        self._each = _first_forms(EACH)
+        self._persons = _first_forms(PERSONS)
         self._prospects = _first_forms(PROSPECTS)
         self._actually = _first_forms(ACTUALLY)
         self._planned = _first_forms(PLANNED)
@@ -418,6 +422,8 @@ class Matcher:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
             if found is None and self._town_land(layout, figure, mentions, word_forms):
                 continue  # "Der Stadt wurden 1.400 Hektar Land zugewiesen"
+            if self._per_person(layout, figure, word_forms):
+                continue  # "Каждый специалист приносит около 36 тысяч долларов"
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
             if index in noun_typed and link.organisation in self._not_hosts:
@@ -623,6 +629,18 @@ class Matcher:
             return False
         return any(word_forms[i] in self._former and layout.token_clause[i] == figure.clause
                    for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
+
+    def _per_person(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a sum's clause counts it per person (`EACH` then `PERSONS`: "каждый
+        специалист приносит 36 тысяч долларов", "$36,000 per employee"): an average, no
+        figure."""
+        if _unit_kind(figure.quantity.unit) != "money":
+            return False
+        clause = layout.token_clause
+        start = layout.token_at(layout.sentence_starts[figure.sentence])
+        stop = min(len(word_forms), figure.last + _MODIFIERS + 2)
+        return any(word_forms[i] in self._each and word_forms[i + 1] in self._persons
+                   and clause[i] == figure.clause for i in range(start, stop - 1))
 
     def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
                    word_forms: list[str]) -> bool:

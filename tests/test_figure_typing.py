@@ -135,6 +135,12 @@ MONEY_MOVED = [
     ("ru", "Выплаты государству составили 45 млн тенге.", [("taxes", 4.5e7)]),
     ("de", "An den Staatshaushalt gingen 80 Millionen Som.", [("taxes", 8e7)]),
     ("de", "Die Sozialbeiträge betrugen 12 Millionen Som.", [("taxes", 1.2e7)]),
+    # A sum per person is an average, no figure; a sum each firm gets is one.
+    ("ru", "Каждый сотрудник парка приносит около 40 тысяч долларов экспорта.", []),
+    ("en", "Each engineer earned the economy about $50,000.", []),
+    ("en", "Exports reached $80,000 per employee.", []),
+    ("de", "Jeder Mitarbeiter erwirtschaftete 45.000 Euro Umsatz.", []),
+    ("en", "Each of the parks will receive a grant of 300 million rubles.", [("grants", 3e8)]),
     # A count after a ruble sum that counts a noun is no sum of rubles.
     ("ru", "Резиденты вложили 3 трлн рублей и создали 95 тысяч рабочих мест.",
      [("investment", 3e12), ("jobs", 95000)]),
