@@ -719,10 +719,10 @@ _ROLES = ("previous", "limit")
 _MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
-_FALLBACK_REACH = 3
+_FALLBACK_REACH = 4
 """At most this many words between a fallback word and the value it types: "flossen bislang
-203 Millionen", "направил на эти цели около 52 млн", not a verb that spends on something no
-metric counts further back ("Für Löhne und Gehälter wandten sie 3,8 Milliarden auf")."""
+203 Millionen", "направил на эти цели около 52 млн" (a qualifier is a word), not a price word
+further back ("Für Löhne und Gehälter wandten sie 3,8 Milliarden auf")."""
 _VERB_REACH = 3
 """At most this many words from a count may the verb stand whose object it is: "will graduate
 more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""

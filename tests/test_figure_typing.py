@@ -119,6 +119,8 @@ MONEY_MOVED = [
     # Money handed out or lent is funding.
     ("ru", "По конкурсу распределят 2,2 млрд рублей.", [("grants", 2.2e9)]),
     ("ru", "Область направила на эти цели 75 млн рублей.", [("grants", 7.5e7)]),
+    ("ru", "Город уже перечислил на эти нужды примерно 30 млн рублей.", [("grants", 3e7)]),
+    ("de", "Für Mieten und Gehälter wandten sie 2 Mrd. Rubel auf.", []),
     ("en", "The order gives the agency another 1.1 billion roubles.", [("grants", 1.1e9)]),
     ("en", "The bank committed 3 billion roubles to the park.", [("grants", 3e9)]),
     ("en", "The two sides signed a credit agreement worth 1.8 billion roubles.",

@@ -514,6 +514,12 @@ QUALIFIERS = [
     ("ru", "не более", "limit"),
     ("en", "no more than", "limit"),
     ("de", "höchstens", "limit"),
+    # Not exceeding, in every person and tense, is a cap.
+    ("ru", "не превысят", "limit"),
+    ("ru", "не превысили", "limit"),
+    ("ru", "не превышала", "limit"),
+    ("en", "will not exceed", "limit"),
+    ("de", "übersteigt nicht", "limit"),
     ("de", "bis zu", "up_to"),
     ("en", "less than", "less_than"),
     ("en", "under", "less_than"),
