@@ -252,6 +252,10 @@ class Metric(_Strict):
     nouns: dict[Language, StrList] = {}
     """The nouns this metric counts: a number that quantifies one of them is this metric's
     figure without a keyword ("547 компаний", "19.5 thousand working places")."""
+    fallback: dict[Language, StrList] = {}
+    """Words that type a figure as this metric only when no keyword or noun of any metric
+    types it: verbs that say money moved ("flossen", "распределят", "commit") without saying
+    as what, so that a named metric ("An Steuern flossen …") always wins over them."""
     unit: UnitClass
     """What the value must be: RUB (rubles only), money (any currency), count (a bare number or
     people), m2 (area), percent."""

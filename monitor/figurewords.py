@@ -211,8 +211,8 @@ noun. As written, lower case: they are function words, not reduced."""
 
 PER_UNIT: dict[str, tuple[str, ...]] = {
     "ru": ("каждый", "отдельный", "индивидуальный"),
-    "en": ("each", "every", "individual", "single"),
-    "de": ("jeder", "jede", "jedes", "je", "einzeln", "einzelne"),
+    "en": ("each", "every", "individual", "single", "per"),
+    "de": ("jeder", "jede", "jedes", "je", "pro", "einzeln", "einzelne"),
 }
 """Words that, before a noun, make a sum in their clause the size of one unit, not a total an
 organisation reports: what each person brings ("each specialist bringing about $36,000",
@@ -244,3 +244,10 @@ DISTRIBUTIVES: frozenset[str] = frozenset({"по", "je", "jeweils"})
 10 новых компаний", "je zehn Firmen pro Jahr", "jeweils 5 Residenten"): a rate or a share,
 not how many an organisation has. Not English "each": after a count ("one new resident
 each") it says every organisation named gained that many."""
+
+PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", "für"})
+"""Words that say what a thing costs when they stand right before a sum ("ein Rechenzentrum für
+4,3 Milliarden Rubel", "завод стоимостью 2 млрд рублей", "a plant for 3 billion roubles"). After
+the sum they say what it is for ("1 billion rubles for two technoparks", "250 рублей за
+квадратный метр"), which types nothing: as a metric's fallback word one types only a value
+after it."""

@@ -47,6 +47,7 @@ from .figurewords import (
     PLANNED,
     POSSESSIVES,
     PRESENTING,
+    PRICE_WORDS,
     PROSPECTS,
     REFERENCES,
     TOWNS,
@@ -114,7 +115,8 @@ class Pattern:
     """One thing the rules look for, as the automaton sees it."""
 
     kind: str
-    """organisation, metric (a keyword), noun (a noun a metric counts), exclude or term."""
+    """organisation, metric (a keyword), noun (a noun a metric counts), fallback (a word that
+    types a figure no keyword types), exclude or term."""
     rule: str
     written: str
     language: str | None
@@ -180,6 +182,9 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
         for language, nouns in metric.nouns.items():
             for noun in nouns:
                 add("noun", metric.id, noun, language)
+        for language, fallbacks in metric.fallback.items():
+            for word in fallbacks:
+                add("fallback", metric.id, word, language)
     for term in terms:
         add("term", term, term, None)
     for kind, rule, written, language in phrases(rules):
@@ -226,7 +231,7 @@ class Matcher:
                 keyed[_key(pattern.forms)].append(pattern)
                 self.vocabulary.update(pattern.forms)
                 self._longest_pattern = max(self._longest_pattern, len(pattern.forms))
-                if variant == "de" and pattern.kind in ("metric", "noun") and \
+                if variant == "de" and pattern.kind in ("metric", "noun", "fallback") and \
                         pattern.language == "de" and len(pattern.forms) == 1:
                     compound_parts.add(pattern.forms[0])
             self._automata[variant] = _automaton(keyed)
@@ -299,11 +304,12 @@ class Matcher:
         organisations = mentions.organisations
         keywords = _longest([f for f in found if f.pattern.kind == "metric"])
         nouns = _longest([f for f in found if f.pattern.kind == "noun"])
+        fallbacks = _longest([f for f in found if f.pattern.kind == "fallback"])
         terms = [f for f in found if f.pattern.kind == "term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
         metric_hits = self._metric_hits(layout, language, keywords, nouns, mentions,
-                                        word_forms)
+                                        word_forms, fallbacks)
         fired += metric_hits
         fired.sort(key=lambda pair: (pair[0].start, pair[0].kind != "organisation"))
         hits = [h for h, _ in fired]
@@ -367,13 +373,14 @@ class Matcher:
     # ----------------------------------------------------------------- metrics
 
     def _metric_hits(self, layout: Layout, language: str | None, keywords: list[Found],
-                     nouns: list[Found], mentions: Mentions,
-                     word_forms: list[str]) -> list[tuple[Hit, list[Found]]]:
+                     nouns: list[Found], mentions: Mentions, word_forms: list[str],
+                     fallbacks: list[Found]) -> list[tuple[Hit, list[Found]]]:
         """Every figure of the text, typed in this order of trust: by the noun it counts
         ("547 компаний"), by a keyword of its sentence (nearest first, own clause first), by
         the figure before it when it is a part, its sentence refers back ("их число выросло до
-        86") or it took its unit from there ("прогноз — 10,8 млрд"), else by a unit only one
-        metric takes ("a 53,000 sq m office building" is an area)."""
+        86") or it took its unit from there ("прогноз — 10,8 млрд"), by a fallback word of its
+        sentence ("flossen 203 Millionen Rubel"), else by a unit only one metric takes ("a
+        53,000 sq m office building" is an area)."""
         if not layout.tokens:
             return []
         text = layout.text
@@ -444,6 +451,8 @@ class Matcher:
                                       set(keyword_at) | {i for n in nouns
                                                          for i in range(n.first, n.last + 1)}))
         self._pair_keywords(layout, figures, counted, typed, other_nouns)
+        self._pair_keywords(layout, figures, fallbacks, typed, other_nouns,
+                            reach=_FALLBACK_REACH)
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
             if index not in typed and only is not None:
@@ -557,12 +566,14 @@ class Matcher:
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],
                        typed: dict[int, tuple[str, Found | None, str]],
-                       other_nouns: dict[int, int], skip: frozenset[int] = frozenset()) -> None:
+                       other_nouns: dict[int, int], skip: frozenset[int] = frozenset(),
+                       reach: int | None = None) -> None:
         """Keyword and figure of one sentence, nearest pair first; one figure, one metric. A
         noun a metric counts is its keyword here too ("число работающих предприятий
         приблизится к 20"). A number that counts a noun no metric counts ("287 grants") takes
         only a keyword right after that noun that is no noun itself: the verb that says what
-        the noun is ("51 Einwohner registriert")."""
+        the noun is ("51 Einwohner registriert"). ``reach`` caps the words between keyword
+        and value for every metric (fallback words), as `near` does for one."""
         by_sentence: dict[int, list[Found]] = defaultdict(list)
         for keyword in keywords:
             by_sentence[layout.token_sentence[keyword.first]].append(keyword)
@@ -578,7 +589,10 @@ class Matcher:
                     continue
                 distance = max(keyword.first - figure.last, figure.first - keyword.last, 0)
                 # `near` counts the words between keyword and value (a "$" is not a word).
-                if metric.near is not None and max(distance - 1, 0) > metric.near:
+                if keyword.pattern.written in PRICE_WORDS and keyword.last >= figure.first:
+                    continue  # "1 billion rubles for two technoparks": what it is for
+                near = metric.near if reach is None else reach
+                if near is not None and max(distance - 1, 0) > near:
                     continue
                 # "выручка составила 1,5 млрд рублей, а инвестиции — 300 млн": a value belongs
                 # to the keyword of its own clause before a nearer one across a comma.
@@ -796,12 +810,17 @@ class Matcher:
                    link=link.reason)
 
 
-_KINDS = {"metric": "keyword", "noun": "noun (as a keyword)"}
+_KINDS = {"metric": "keyword", "noun": "noun (as a keyword)",
+          "fallback": "fallback word (no keyword typed it)"}
 _ROLES = ("previous", "limit")
 """Qualifiers that make a value another fact than the same value stated plainly."""
 _MONEY = UNIT_CLASSES["money"]
 _MODIFIERS = 2
 """At most this many words between a number and the noun it counts."""
+_FALLBACK_REACH = 4
+"""At most this many words between a fallback word and the value it types: "flossen bislang
+203 Millionen", "направил на эти цели около 52 млн" (a qualifier is a word), not a price word
+further back ("Für Löhne und Gehälter wandten sie 3,8 Milliarden auf")."""
 _VERB_REACH = 3
 """At most this many words from a count may the verb stand whose object it is: "will graduate
 more than 50", "подготовили уже более 300", "40 Fachkräfte ausgebildet"."""

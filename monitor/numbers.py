@@ -100,6 +100,7 @@ from .numbers_data import (
     GERMAN_CUES,
     LIMIT_CUES,
     MONTH_WORDS,
+    OTHER_CURRENCIES,
     PER_RUBLE_CUES,
     PROPORTION_LINKS,
     PROPORTION_TOTALS,
@@ -145,7 +146,7 @@ class Quantity:
 
 UNIT_CLASSES: dict[str, set[str | None]] = {
     "RUB": {"RUB"},
-    "money": {"RUB", "USD", "EUR"},
+    "money": {"RUB", "USD", "EUR", *OTHER_CURRENCIES},
     "count": {None, "people"},
     "m2": {"m2"},
     "percent": {"percent"},
@@ -318,7 +319,7 @@ _SHORT_SCALE = re.compile(r"([kKmM])(?!\w)")
 _SHORT_SCALE_LETTERS = frozenset("kKmM")
 
 _QUALIFIER_KINDS = frozenset(QUALIFIER_PHRASES)
-_MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money"})
+_MONEY_KINDS = frozenset({"USD", "EUR", "RUB", "other_money", *OTHER_CURRENCIES})
 # Everything that may come right before a number, in one table so that one look-up serves all.
 _BEFORE = _Phrases(BEFORE_PHRASES, before=True)
 _ROLE_AFTER = _Phrases(ROLE_AFTER_PHRASES, before=False)

@@ -25,6 +25,36 @@ MONTH_WORDS = [
 
 RU_SCALE_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
 METRE_FORMS = ("метр", "метра", "метров", "метры", "метрам", "метрами", "метрах", "метре")
+
+def _declined(stem: str, endings: str) -> tuple[str, ...]:
+    return tuple(f"{stem}{ending}" for ending in endings.split(","))
+
+
+# The currencies of the countries whose parks the Russian press reports beside its own
+# (Kyrgyzstan's and Belarus's hi-tech parks, Astana Hub, IT Park Uzbekistan, Armenia, China):
+# code -> (words after a number, signs or codes before it). Reported as they are written, never
+# converted: an analyst compares roubles with roubles. "Som" is Kyrgyz (the Uzbek one is
+# "сум"/"sum" in Russian and English press); "белорусский рубль" must be read before "рубль".
+OTHER_CURRENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "KGS": (("kgs", "som", "soms", "сом", "сом.", *_declined("сом", "а,ов,ы,ам,ами,ах,е,у")),
+            ("kgs",)),
+    "KZT": (("kzt", "₸", "tenge", "тенге", "тг", "тг."), ("kzt", "₸")),
+    "BYN": (("byn", "byr",
+             *(f"{adjective} {noun}" for adjectives, nouns in (
+                 (_declined("белорусск", "ий,их,ого,ому,им,ими,ом,ие"),
+                  _declined("рубл", "ь,я,ей,ю,ем,ём,ям,ями,ях,и,е")),
+                 (("belarusian", "belarussian"), ("rubles", "roubles", "ruble", "rouble")),
+                 (_declined("belarusische", ",n,r"), ("Rubel", "Rubeln")))
+               for adjective in adjectives for noun in nouns)),
+            ("byn", "byr")),
+    "UZS": (("uzs", "sum", "sums", "soum", "soums", "сум", "сумов", "сума", "сумам", "сумами"),
+            ("uzs",)),
+    "AMD": (("amd", "֏", "dram", "drams", *_declined("драм", ",а,ов,ы,ам,ами,ах,е")),
+            ("amd", "֏")),
+    "CNY": (("cny", "rmb", "yuan", "renminbi", "юань", "юаня", "юаней", "юани", "юаням",
+             "юанями", "юанях"), ("cny", "rmb")),
+}
+
 # Everything that may follow a number: scale words, units, and words that make it no quantity.
 AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     "k": ("тыс", "тыс.", "thousand", "of thousands", "tsd", "tsd.", "tausend",
@@ -45,6 +75,7 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
             *(f"доллар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "у", "ом", "е"))),
     "EUR": ("€", "eur", "евро", "euro", "euros"),
+    **{code: words for code, (words, _) in OTHER_CURRENCIES.items()},
     "m2": ("кв.м", "кв. м", "кв м", "м²", "м2", "m²", "m2", "sq m", "sq. m", "sq.m", "sqm",
            "square metre", "square metres", "square meter", "square meters",
            "square-metre", "square-meter", "quadratmeter", "quadratmetern", "qm",
@@ -74,8 +105,7 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
     # "2.5-fold", "2,5-Fache"), units this module does not report, other currencies.
     "reject": (
         "раз", "раза", "times", "fold", "mal", "fach", "fache", "fachen", "facher",
-        "£", "¥", "gbp", "cny", "jpy", "kzt", "юань", "юаня", "юаней", "юани", "yuan",
-        "тенге", "pound", "pounds",
+        "£", "¥", "gbp", "jpy", "pound", "pounds",
         "лет", "год", "года", "году", "годом", "месяц", "месяца", "месяцев", "день", "дня",
         "дней", "неделя", "недели", "неделю", "недель", "минута", "минуты", "минут",
         "секунд", "year", "years", "month", "months", "day", "days", "week", "weeks",
@@ -100,6 +130,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "RUB": ("RUB", 1.0),
     "USD": ("USD", 1.0),
     "EUR": ("EUR", 1.0),
+    **{code: (code, 1.0) for code in OTHER_CURRENCIES},
     "m2": ("m2", 1.0),
     "ha": ("m2", 10_000.0),
     "percent": ("percent", 1.0),
@@ -120,7 +151,10 @@ QUALIFIER_PHRASES = {
     "limit": ("не более", "не более чем", "не больше", "не выше", "не превышает",
               "не превышают", "не превышала", "не превышающей", "не превышающую",
               "не превышающая", "не превышающие", "не превышающих", "не превышающим",
-              "не превышающими", "не превышающего", "не превысит",
+              "не превышающими", "не превышающего", "не превысит", "не превысят",
+              "не превысил", "не превысила", "не превысило", "не превысили", "не превышал",
+              "не превышали", "не превышало", "will not exceed", "would not exceed",
+              "übersteigt nicht", "überschreitet nicht",
               "не должна превышать", "не должен превышать", "не должны превышать",
               "no more than", "not more than", "not exceeding", "does not exceed",
               "do not exceed", "did not exceed", "must not exceed", "may not exceed",
@@ -140,7 +174,8 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     "USD": ("$", "us$", "usd"),
     "EUR": ("€", "eur"),
     "RUB": ("₽", "rub", "rur", "rbl", "rbs", "руб."),
-    "other_money": ("£", "¥", "gbp", "cny", "jpy"),
+    **{code: signs for code, (_, signs) in OTHER_CURRENCIES.items()},
+    "other_money": ("£", "¥", "gbp", "jpy"),
     "label": ("№", "#", "§", "no.", "nr.", "nr", "п.", "ст.", "стр.", "art.", "abs.", "инн",
               "огрн", "огрнип", "кпп", "окпо", "inn", "ogrn", "reg. no.", "registration number",
               "top", "топ"),  # the size of a ranking: "в ТОП 20", "Top 10"

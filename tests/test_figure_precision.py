@@ -148,7 +148,7 @@ def test_sizes_per_unit_are_no_figures(starter: Matcher, text: str, language: st
     ("The zone has 600 jobs. Their number rose to 640.", "en", [("jobs", 600.0), ("jobs", 640.0)]),
     # "их" before a noun is "their": the noun says what the figure is, not the one before.
     ("В парке трудятся 800 специалистов, а их доход составил 3,4 млрд драмов.", "ru",
-     [("employees", 800.0)]),
+     [("employees", 800.0), ("revenue", 3.4e9)]),
     ("В парке было 30 резидентов, сейчас их 45.", "ru", [("residents", 30.0), ("residents", 45.0)]),
     # A number counting a noun after a ruble figure is no ruble figure.
     ("Резиденты вложили 1,5 трлн рублей и создали 150 тысяч рабочих мест.", "ru",

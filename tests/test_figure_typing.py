@@ -103,6 +103,51 @@ MONEY = [
      [("revenue", 9e9), ("revenue", 2.4e9)]),
 ]
 
+MONEY_MOVED = [
+    # Money that flows, in every tense, or is spent is invested when no keyword names it.
+    ("de", "Seit 2019 flossen 70 Millionen Rubel in neue Labore.", [("investment", 7e7)]),
+    ("de", "In Straßen und Netze sind bisher 90 Millionen Rubel geflossen.",
+     [("investment", 9e7)]),
+    ("de", "In das Gelände fließen 2 Mrd. Rubel.", [("investment", 2e9)]),
+    ("en", "Some 400 million rubles flowed into the new labs.", [("investment", 4e8)]),
+    ("ru", "На оборудование израсходовали 60 млн рублей.", [("investment", 6e7)]),
+    # A price right before a sum is what a plant costs; after a sum, what the money is for.
+    ("de", "Geplant ist ein Zementwerk für 3,1 Milliarden Rubel.", [("investment", 3.1e9)]),
+    ("ru", "Инвестор откроет склад стоимостью 800 млн рублей.", [("investment", 8e8)]),
+    ("en", "A region wins 2 billion rubles for three parks.", []),
+    ("ru", "Аренда стоит 300 рублей за квадратный метр.", []),
+    # Money handed out or lent is funding.
+    ("ru", "По конкурсу распределят 2,2 млрд рублей.", [("grants", 2.2e9)]),
+    ("ru", "Область направила на эти цели 75 млн рублей.", [("grants", 7.5e7)]),
+    ("ru", "Город уже перечислил на эти нужды примерно 30 млн рублей.", [("grants", 3e7)]),
+    ("de", "Für Mieten und Gehälter wandten sie 2 Mrd. Rubel auf.", []),
+    ("en", "The order gives the agency another 1.1 billion roubles.", [("grants", 1.1e9)]),
+    ("en", "The bank committed 3 billion roubles to the park.", [("grants", 3e9)]),
+    ("en", "The two sides signed a credit agreement worth 1.8 billion roubles.",
+     [("grants", 1.8e9)]),
+    ("de", "Die Bank vergab 500 Millionen Rubel an den Park.", [("grants", 5e8)]),
+    # A keyword still wins: "flowing" taxes are taxes, investment is investment.
+    ("de", "An Einkommensteuer flossen 40 Millionen Rubel.", [("taxes", 4e7)]),
+    ("ru", "Резиденты вложили 9 млрд рублей и перечислили в бюджет 1 млрд рублей налогов.",
+     [("investment", 9e9), ("taxes", 1e9)]),
+    # Exports are what firms sell; payments to the state and social contributions are taxes.
+    ("en", "The park's firms pushed their exports to $150 million.", [("revenue", 1.5e8)]),
+    ("ru", "Экспорт резидентов составил 300 млн сомов.", [("revenue", 3e8)]),
+    ("de", "Die Firmen haben Software für 60 Millionen Euro exportiert.", [("revenue", 6e7)]),
+    ("ru", "Выплаты государству составили 45 млн тенге.", [("taxes", 4.5e7)]),
+    ("de", "An den Staatshaushalt gingen 80 Millionen Som.", [("taxes", 8e7)]),
+    ("de", "Die Sozialbeiträge betrugen 12 Millionen Som.", [("taxes", 1.2e7)]),
+    # A sum per person is an average, no figure; a sum each firm gets is one.
+    ("ru", "Каждый сотрудник парка приносит около 40 тысяч долларов экспорта.", []),
+    ("en", "Each engineer earned the economy about $50,000.", []),
+    ("en", "Exports reached $80,000 per employee.", []),
+    ("de", "Jeder Mitarbeiter erwirtschaftete 45.000 Euro Umsatz.", []),
+    ("en", "Each of the parks will receive a grant of 300 million rubles.", [("grants", 3e8)]),
+    # A count after a ruble sum that counts a noun is no sum of rubles.
+    ("ru", "Резиденты вложили 3 трлн рублей и создали 95 тысяч рабочих мест.",
+     [("investment", 3e12), ("jobs", 95000)]),
+]
+
 FROM_THE_FIGURE_BEFORE = [
     # A part counts what its whole counts, whatever verb its sentence says it does.
     ("ru", "Было 72 резидента. Десять из них работают с иностранными инвестициями.",
@@ -123,7 +168,7 @@ FROM_THE_FIGURE_BEFORE = [
 
 @pytest.mark.parametrize(("language", "text", "expected"),
                          NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS + MONEY
-                         + FROM_THE_FIGURE_BEFORE)
+                         + MONEY_MOVED + FROM_THE_FIGURE_BEFORE)
 def test_each_figure_typed_by_what_it_counts(starter: Matcher, language: str, text: str,
                                              expected: list[tuple]) -> None:
     assert typed(starter, text, language) == expected
