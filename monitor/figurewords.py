@@ -181,6 +181,18 @@ residents", "технопарк приближается к 100 резидент
 The number is a mark, a threshold the text rounds to, not a figure. Not the future
 ("приблизится к 20"): that is a forecast, a figure."""
 
+CAPACITY: frozenset[str] = frozenset("""
+вместить вместит вместят вмещать вмещает вмещают вмещал вмещала вмещало вместимость вместимостью
+hold accommodate accommodates accommodated accommodating capacity room
+platz kapazität kapazitäten fassen fasst aufnahme
+""".split())
+"""Words right before a count that make it what a place can hold, not what it has: "the
+site could hold 40 companies", "room for 60 more tenants", "здание сможет вместить 50
+резидентов", "Platz für 40 Firmen", "Kapazität für 300 Mitarbeiter". A capacity is a limit of
+the site, no figure its residents or staff reached. As written: "hold" only in its bare form,
+after a modal or "to" ("could hold", "able to hold"); "holds"/"held" say what it has. Not
+"рассчитан на": "рассчитан на 500 рабочих мест" is jobs planned."""
+
 PLANNED: dict[str, tuple[str, ...]] = {
     "ru": ("планировать", "планироваться", "план", "ожидаться", "рассчитывать", "намечать",
            "намечаться"),

@@ -30,6 +30,7 @@ from .figurewords import (
     APPLYING,
     APPROACHING,
     APPROXIMATE_TAILS,
+    CAPACITY,
     COORDINATORS,
     COUNT_PREPOSITIONS,
     DISTRIBUTIVES,
@@ -620,7 +621,8 @@ class Matcher:
         about talks, a ranking or a contest (`PROSPECTS`: "verhandelt mit 30 Unternehmen", "в
         рейтинг вошли 40 организаций") or that present their projects (`PRESENTING`: "Drei
         Unternehmen haben ihre Projekte vorgestellt"); a mark approached, not reached
-        (`APPROACHING`: "nears 100 residents"); or a plan that its sentence goes on to say was
+        (`APPROACHING`: "nears 100 residents"); what a site can hold (`CAPACITY`: "could
+        hold 40 companies"); or a plan that its sentence goes on to say was
         missed (`ACTUALLY`: "hatte sich 20 vorgenommen, tatsächlich kamen 13")."""
         clause, sentence = layout.token_clause, layout.token_sentence
         low = layout.token_at(layout.sentence_starts[figure.sentence])
@@ -632,8 +634,11 @@ class Matcher:
                 word_forms[i] in self._prospects or
                 (i > figure.last and layout.tokens[i].norm in PRESENTING) for i in own):
             return True
-        if any(layout.tokens[i].norm in APPROACHING
-               for i in range(max(figure.first - _VERB_REACH, low), figure.first)):
+        before = range(max(figure.first - _VERB_REACH, low), figure.first)
+        if any(layout.tokens[i].norm in APPROACHING for i in before):
+            return True
+        if figure.quantity.unit in UNIT_CLASSES["count"] and any(
+                layout.tokens[i].norm in CAPACITY for i in before):
             return True
         return any(word_forms[i] in self._planned for i in own) and any(
             word_forms[i] in self._actually and clause[i] > figure.clause

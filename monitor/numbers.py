@@ -112,6 +112,8 @@ from .numbers_data import (
     RU_HALF_PREFIXES,
     RU_NUMBER_WORDS,
     SCALES,
+    STREET_WORDS_AFTER,
+    STREET_WORDS_BEFORE,
     UNITS,
     YEAR_FOLLOWERS,
 )
@@ -397,9 +399,23 @@ _YEAR_AFTER = re.compile(
     |[ \u00a0]*[-–—/][ \u00a0]*(?:(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9]))""",
     re.I | re.X,
 )
+_STREET_REACH = 60  # characters: a street word, its name and a comma
 _TIMES_SIGNS = frozenset("×✕")
 # A word with a letter in it, glued to a dash before a number: a model or registration number.
 _LABEL_BEFORE_DASH = re.compile(r"(?<![\w])[^\W\d_]\w*\Z")
+_STREET_NAME = r"[ \u00a0]+[^\W\d_][\w.«»\"'-]*"
+_GERMAN_STREETS = ("straße", "strasse", "str.", "allee", "gasse", "ufer", "chaussee")
+# A house number: after a street word, up to three words of its name and a comma ("проспекте
+# Комарова, 21", "Baker Street, 221"), or right after a German street ("Hauptstraße 12"); or
+# before a name and an English street word ("1 Gayi Street").
+_STREET_BEFORE = re.compile(
+    rf"""(?:(?<!\w)(?:{"|".join(map(re.escape, STREET_WORDS_BEFORE))})(?:{_STREET_NAME}){{0,3}},
+    |(?:{"|".join(map(re.escape, _GERMAN_STREETS))}),?)[ \u00a0]*\Z""",
+    re.I | re.X,
+)
+_STREET_AFTER = re.compile(
+    rf"(?:{_STREET_NAME}){{1,2}}[ \u00a0]+(?i:{'|'.join(map(re.escape, STREET_WORDS_AFTER))})"
+    r"(?!\w)")
 _DE_ORDINAL_NOUN = re.compile(
     r"\.[ \u00a0]+(?:platz|rang|stelle|mal|quartal|halbjahr|jahrestag|geburtstag|jahrhundert"
     r"|auflage|ausgabe|runde|stufe|etage|stock|obergeschoss|liga|klasse|lesung|woche|tag"
@@ -1007,6 +1023,9 @@ def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
         return False  # "Су-57", "COVID-19", "ФС77-32622"
     if _is_year(text, start, end, kinds):
         return False
+    if _STREET_BEFORE.search(text, max(0, start - _STREET_REACH), start) or \
+            _STREET_AFTER.match(text, end):
+        return False  # "проспект Комарова, 21", "Hauptstraße 12", "1 Gayi Street"
     if "month" in kinds and digits.isdigit() and int(digits) <= 31:
         return False  # "March 15"
     if digits in AGE_RATINGS and _AGE_RATING_SIGN.match(text, end):

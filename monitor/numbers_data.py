@@ -375,3 +375,14 @@ YEAR_FOLLOWERS = frozenset(
         " er es wir ich fast rund etwa knapp bereits schon noch nur erst dann"
     ).split()
 )
+# Street words: a number after one and the street's name ("проспект Комарова, 21",
+# "ул. Ленина, 5", "Baker Street, 221", "Hauptstraße 12") or before the name and one of them
+# ("1 Gayi Street", "12 Tverskaya Road") is a house number, part of an address.
+STREET_WORDS_BEFORE = (
+    "улица", "улице", "улицу", "улицы", "ул.", "проспект", "проспекте", "проспекта", "пр-т",
+    "пр.", "переулок", "переулке", "пер.", "шоссе", "бульвар", "бульваре", "б-р", "набережная",
+    "набережной", "наб.", "street", "st.", "avenue", "ave.", "road", "rd.", "lane", "boulevard",
+    "blvd.", "straße", "strasse", "str.", "allee", "gasse", "ufer", "chaussee",
+)
+STREET_WORDS_AFTER = ("street", "st.", "avenue", "ave.", "road", "rd.", "lane", "boulevard",
+                      "blvd.")

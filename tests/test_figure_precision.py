@@ -95,6 +95,14 @@ def test_prospects_and_entrants_are_no_residents(starter: Matcher, text: str, la
     ("The technopark is nearing 200 residents.", "en", []),
     ("Der Technopark nähert sich 200 Residenten.", "de", []),
     ("К 2026 году число резидентов приблизится к 200.", "ru", [("residents", 200.0)]),
+    # What a site can hold is its capacity, not a count it reached.
+    ("The director said the new building could hold 40 companies.", "en", []),
+    ("There is room for 60 more tenants in the technopark.", "en", []),
+    ("Новый корпус технопарка сможет вместить 50 резидентов.", "ru", []),
+    ("Im neuen Gebäude des Technoparks ist Platz für 40 Firmen.", "de", []),
+    ("Der Neubau hat Kapazität für 300 Mitarbeiter.", "de", []),
+    ("The technopark holds 40 companies today.", "en", [("residents", 40.0)]),
+    ("Im Technopark arbeiten heute 40 Firmen.", "de", [("residents", 40.0)]),
     # A plan its sentence says was missed is no figure; what actually happened is.
     ("На 2020 год парк планировал 20 новых резидентов, фактически пришли 13 компаний.", "ru",
      [("residents", 13.0)]),

@@ -619,7 +619,23 @@ NOT_QUANTITIES = [
     (None, "5G"),
     ("ru", "№ 5"),
     ("ru", "ИНН 7701234567"),
+    # House numbers in addresses.
+    ("ru", "Офис фонда находится на улице Гагарина, 14."),
+    ("ru", "Коворкинг открылся по адресу: пр-т Мира, 3 к2."),
+    ("en", "The hub moved to 12 Sadovaya Street last spring."),
+    ("en", "Its new office is on Lenin Avenue, 45."),
+    ("de", "Das Büro liegt in der Lindenstraße 7 im Zentrum."),
 ]
+
+
+@pytest.mark.parametrize(("language", "text", "value"), [
+    # Beside a street word but no house number: still a count.
+    ("ru", "На улице Гагарина 14 компаний открыли офисы.", 14.0),
+    ("de", "Die Lindenstraße zählt 7 Firmen.", 7.0),
+    ("en", "The street now hosts 45 companies.", 45.0),
+])
+def test_a_street_word_alone_makes_no_address(language: str, text: str, value: float) -> None:
+    assert [q.value for q in read_quantities(text, language)] == [value]
 
 
 @pytest.mark.parametrize(("language", "text"), NOT_QUANTITIES)
