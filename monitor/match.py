@@ -395,8 +395,8 @@ class Matcher:
         noun_at: dict[int, list[Found]] = defaultdict(list)  # several metrics may count one
         for noun in nouns:
             noun_at[noun.first].append(noun)
-        _imply_rubles(figures, lambda figure: self._noun_phrase(
-            layout, figure, noun_at, variant, keywords)[0] is not None or any(
+        _imply_rubles(figures, lambda figure: self._counts_a_noun(
+            layout, figure, noun_at, variant, keywords, word_forms) or any(
                 k.first > figure.last and k.first - figure.last <= _MODIFIERS + 1 and
                 layout.token_sentence[k.first] == figure.sentence and
                 self.metrics[k.pattern.rule].unit == "count" for k in keywords))
@@ -499,6 +499,21 @@ class Matcher:
             last -= 1  # the quantity ends in a dot ("1,5 тыс."): its last word is before it
         return Figure(quantity, first, last, sentence, layout.token_paragraph[first],
                       layout.token_clause[first], opens)
+
+    def _counts_a_noun(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
+                       variant: str, keywords: list[Found], word_forms: list[str]) -> bool:
+        """Whether a number counts a noun, a metric's or any other ("110 тысяч рабочих мест",
+        "130 тыс. светильников", "250 thousand pumps"), so that it is no sum. Not a period
+        ("179 млрд годом ранее") nor a word after a dot ("10,8 млрд. В парке"): the dot of a
+        scale word may end the sentence, before a capital ("107 млрд. Основная часть")."""
+        noun, other = self._noun_phrase(layout, figure, noun_at, variant, keywords)
+        if noun is not None:
+            return True
+        if other is None or word_forms[other] in self._periods:
+            return False
+        after = layout.tokens[figure.last + 1]
+        dot = "." in layout.text[figure.quantity.end - 1:after.start]
+        return not (dot and after.text[:1].isupper())
 
     def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
                      variant: str, keywords: list[Found]) -> tuple[Found | None, int | None]:
@@ -677,8 +692,9 @@ class Matcher:
 
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
-        """Whether a figure is a part ("von denen zehn", "из них десять", "of which ten") of
-        the figure before it in its sentence, which is no figure (`other_nouns` -1)."""
+        """Whether a figure is a part ("von denen zehn", "из них десять", "of which ten", "55
+        of whom") of the figure before it in its sentence, which is no figure (`other_nouns`
+        -1). The opener may stand before the part or, in English, right after it."""
         figure = figures[index]
         if index == 0 or other_nouns.get(index - 1) != -1 or \
                 figures[index - 1].sentence != figure.sentence:
@@ -688,7 +704,7 @@ class Matcher:
         while opening > 0 and clause[opening - 1] == figure.clause:
             opening -= 1
         return any(_tail(tokens, i, self._part_openers)
-                   for i in range(opening, figure.first))
+                   for i in (*range(opening, figure.first), figure.last + 1))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
@@ -1000,8 +1016,9 @@ def _conversion(text: str, before: Quantity | None, quantity: Quantity) -> bool:
 def _imply_rubles(figures: list[Figure], counts_noun: Callable[[Figure], bool]) -> None:
     """"Выручка — 9,1 млрд рублей. Годовой прогноз составляет 10,8 млрд": a scaled number with
     no unit, after a ruble figure of its sentence or before it (`_continues`), is rubles too;
-    not one that counts the noun after it ("вложили 2,7 трлн рублей и создали 110 тысяч
-    рабочих мест")."""
+    not one that counts the noun after it, a metric's or any other ("вложили 2,7 трлн рублей и
+    создали 110 тысяч рабочих мест", "вложит 197 млн рублей и будет выпускать 130 тыс.
+    светильников")."""
     last_rubles: Figure | None = None
     for figure in figures:
         quantity = figure.quantity

@@ -78,6 +78,12 @@ def test_durations_and_governed_counts_are_no_figures(starter: Matcher, text: st
      [("residents", 12.0)]),
     ("The council approved applications from 8 companies with planned investment of "
      "900 million rubles.", "en", [("residents", 8.0), ("investment", 900000000.0)]),
+    # A part of people taught, its opener after it in English, is no figure either.
+    ("The academy has trained 120 programmers, 70 of whom are employed.", "en", []),
+    ("The school graduated 90 students, 40 of whom found jobs.", "en", []),
+    ("Академия подготовила 120 программистов, из них 70 трудоустроены.", "ru", []),
+    ("The park hosts 120 firms, 70 of which are startups.", "en",
+     [("residents", 120.0), ("residents", 70.0)]),
     # The residents of the same sentence stay figures.
     ("В зоне работают 57 резидентов; ещё с 30 компаниями ведутся переговоры.", "ru",
      [("residents", 57.0)]),
@@ -176,3 +182,20 @@ def test_the_body_decides_the_metric_of_a_headline_sum(starter: Matcher) -> None
             "Правительство республики выделит 90 млн рублей на инфраструктуру технопарка "
             "«Якутия».")
     assert [(m, v) for m, v in figures(starter, text, "ru")] == [("grants", 9e7)]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # A scaled number that counts goods is no sum, though a ruble figure stands before it.
+    ("Завод вложит около 300 млн рублей и будет выпускать больше 250 тыс. насосов в год.",
+     "ru", [("investment", 3e8)]),
+    ("The plant will invest 300 million roubles and make 250 thousand pumps a year.", "en",
+     [("investment", 3e8)]),
+    ("Das Werk investiert 300 Millionen Rubel und soll 250 Tausend Pumpen im Jahr bauen.",
+     "de", [("investment", 3e8)]),
+    # With no noun after it, it is rubles like the figure before.
+    ("Резиденты вложили 2 млрд рублей, а в этом году вложат ещё 3 млрд.", "ru",
+     [("investment", 2e9), ("investment", 3e9)]),
+])
+def test_counted_goods_take_no_implied_rubles(starter: Matcher, text: str, language: str,
+                                              expected: list) -> None:
+    assert figures(starter, text, language) == expected
