@@ -193,6 +193,25 @@ the site, no figure its residents or staff reached. As written: "hold" only in i
 after a modal or "to" ("could hold", "able to hold"); "holds"/"held" say what it has. Not
 "рассчитан на": "рассчитан на 500 рабочих мест" is jobs planned."""
 
+LEVIES: dict[str, tuple[str, ...]] = {
+    "ru": ("таможенный", "таможенные", "таможенных", "пошлина", "пошлин", "пошлины",
+           "страховой", "страховых", "страховые"),
+    "en": ("customs", "duty", "duties", "insurance"),
+    "de": ("Zoll", "Zölle", "Zöllen", "Zollabgaben", "Zollzahlungen", "Versicherungsbeiträge",
+           "Versicherungsbeiträgen", "Sozialbeiträge", "Sozialabgaben",
+           "Sozialversicherungsbeiträge"),
+}
+"""Payments to the state that are not taxes, when they name a sum right after it ("56
+Milliarden Rubel Zoll", "30 млрд рублей таможенных платежей", "10 billion roubles in
+insurance contributions"): customs duties and social insurance contributions are levies of
+their own, which no metric counts. Not a bare "взнос", "contribution" or "Beitrag": a contribution
+may be a founder's capital or a grant. A sum of taxes and duties together ("65 Mrd. an Steuern
+und Zöllen") names the taxes first and stays a tax figure."""
+
+LEVY_LINKS: frozenset[str] = frozenset({"in", "an", "as", "of", "als", "в", "виде", "за"})
+"""Words between a sum and the levy it is ("10 billion in customs duties", "в виде
+таможенных пошлин", "an Zöllen")."""
+
 PLANNED: dict[str, tuple[str, ...]] = {
     "ru": ("планировать", "планироваться", "план", "ожидаться", "рассчитывать", "намечать",
            "намечаться"),

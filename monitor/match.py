@@ -38,6 +38,8 @@ from .figurewords import (
     FUNCTION_WORDS,
     GERMAN_LINKS,
     GERMAN_MEASURES,
+    LEVIES,
+    LEVY_LINKS,
     NOT_HOSTS,
     OBJECT_PRONOUNS,
     PART_OPENERS,
@@ -253,6 +255,7 @@ class Matcher:
         self._prospects = _first_forms(PROSPECTS)
         self._actually = _first_forms(ACTUALLY)
         self._planned = _first_forms(PLANNED)
+        self._levies = _first_forms(LEVIES)
         self._per_unit_words = _first_forms(PER_UNIT)
         self._per_unit_nouns = _first_forms(PER_HEAD)
         self._periods = _first_forms(PERIODS)
@@ -414,6 +417,7 @@ class Matcher:
                     (noun is not None and _possessor_group(layout, figure, noun, variant)) or \
                     self._unreal(layout, figure, word_forms) or \
                     self._per_unit(layout, figure, word_forms, variant) or \
+                    self._levy(layout, figure, word_forms) or \
                     self._part_of_none(layout, figures, index, other_nouns):
                 other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
@@ -658,6 +662,19 @@ class Matcher:
         return any(word_forms[i] in self._planned for i in own) and any(
             word_forms[i] in self._actually and clause[i] > figure.clause
             for i in range(figure.last + 1, high))
+
+    def _levy(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a sum is a levy that is no tax (`LEVIES`), named by the first word after
+        it: "56 Milliarden Rubel Zoll", "30 млрд рублей таможенных платежей", "10 billion
+        roubles in insurance contributions"."""
+        if figure.quantity.unit not in _MONEY:
+            return False
+        index = figure.last + 1
+        while index < len(word_forms) and layout.token_clause[index] == figure.clause and \
+                layout.tokens[index].norm in LEVY_LINKS:
+            index += 1
+        return index < len(word_forms) and layout.token_clause[index] == figure.clause and \
+            word_forms[index] in self._levies
 
     def _per_unit(self, layout: Layout, figure: Figure, word_forms: list[str],
                   variant: str) -> bool:

@@ -199,3 +199,22 @@ def test_the_body_decides_the_metric_of_a_headline_sum(starter: Matcher) -> None
 def test_counted_goods_take_no_implied_rubles(starter: Matcher, text: str, language: str,
                                               expected: list) -> None:
     assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # Customs duties and insurance contributions are levies of their own, not taxes.
+    ("Резиденты заплатили 40 млрд рублей налогов, а также 30 млрд рублей таможенных платежей "
+     "и 10 млрд рублей страховых взносов.", "ru", [("taxes", 4e10)]),
+    ("Residents paid 40 billion roubles in taxes, plus 30 billion roubles in customs duties "
+     "and 10 billion roubles in insurance contributions.", "en", [("taxes", 4e10)]),
+    ("Die Residenten zahlten 40 Milliarden Rubel Steuern, dazu 30 Milliarden Rubel Zölle und "
+     "10 Milliarden Rubel Sozialabgaben.", "de", [("taxes", 4e10)]),
+    # Taxes and duties paid together stay a tax figure.
+    ("Резиденты заплатили 40 млрд рублей налогов и таможенных платежей.", "ru",
+     [("taxes", 4e10)]),
+    ("Die Residenten zahlten 65 Milliarden Rubel an Steuern und Zöllen.", "de",
+     [("taxes", 6.5e10)]),
+])
+def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
+                                  expected: list) -> None:
+    assert figures(starter, text, language) == expected
