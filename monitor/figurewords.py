@@ -45,6 +45,16 @@ Not the nouns "заявка", "application", "Bewerbung" (nor "bewerben", whose 
 "Bewerbung"): an application approved ("approved applications from 8 companies") makes
 residents."""
 
+FUNDING: dict[str, tuple[str, ...]] = {
+    "ru": ("профинансировать", "финансировать", "поддержать", "проинвестировать"),
+    "en": ("fund", "funded", "finance", "financed", "support", "supported"),
+    "de": ("finanzieren", "finanziert", "fördern", "gefördert"),
+}
+"""Verbs whose object is firms that get money ("the fund will finance 500 startups", "фонд
+собирается профинансировать 500 стартапов", "300 Start-ups gefördert"): firms funded or
+supported are a programme's clients, not residents of a place, as people taught
+(`TRAINING`) are not employees. Of a fund registered as one, `NOT_HOSTS` says the same."""
+
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
 ihres
@@ -166,8 +176,8 @@ Before the count, or in the singular, the verb is mostly the organisation's ("Т
 "present": they are also the English auxiliary, a factory, an adjective."""
 
 PART_OPENERS: tuple[str, ...] = (
-    "из них", "из которых", "в том числе", "среди них", "of them", "of which", "of whom",
-    "among them", "von denen", "unter denen", "darunter", "davon")
+    "из них", "из которых", "в том числе", "среди них", "из их числа", "из числа", "of them",
+    "of which", "of whom", "among them", "von denen", "unter denen", "darunter", "davon")
 """Words that open a clause about a part of the count before: a part of a count that is no
 figure ("mit 30 Unternehmen verhandelt, von denen zehn Pharmafirmen sind") is none either."""
 

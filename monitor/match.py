@@ -36,6 +36,7 @@ from .figurewords import (
     DISTRIBUTIVES,
     FORMER,
     FUNCTION_WORDS,
+    FUNDING,
     GERMAN_LINKS,
     GERMAN_MEASURES,
     LEVIES,
@@ -249,7 +250,8 @@ class Matcher:
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
         self._references = _first_forms(REFERENCES)
-        self._training = _first_forms(TRAINING) | _first_forms(APPLYING)
+        self._training = _first_forms(TRAINING) | _first_forms(APPLYING) | \
+            _first_forms(FUNDING)
         self._former = _first_forms(FORMER)
         self._towns = _first_forms(TOWNS)
         self._prospects = _first_forms(PROSPECTS)
@@ -728,7 +730,8 @@ class Matcher:
         will graduate 50 such specialists", "подготовили более 300 специалистов", "40
         Fachkräfte ausgebildet"): people taught are not people at work; or the subject of a
         verb of applying ("100 investors applied for space", "заявки подали 40 компаний"):
-        applicants are not yet residents."""
+        applicants are not yet residents; or the object of a verb of funding ("the fund
+        will finance 500 startups", `FUNDING`): firms funded are clients, not residents."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),

@@ -218,3 +218,19 @@ def test_counted_goods_take_no_implied_rubles(starter: Matcher, text: str, langu
 def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
                                   expected: list) -> None:
     assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # Firms a programme funds are its clients, not residents; so is a part of them.
+    ("До конца года программа профинансирует 120 стартапов.", "ru", []),
+    ("Региональная программа профинансирует 120 стартапов, из них 30 — в технопарке.", "ru",
+     []),
+    ("The programme will finance 120 startups this year.", "en", []),
+    ("Das Programm hat bereits 120 Start-ups gefördert.", "de", []),
+    ("В технопарке работают 120 компаний.", "ru", [("residents", 120.0)]),
+    ("The park hosts 120 companies, supported by the regional government.", "en",
+     [("residents", 120.0)]),
+])
+def test_funded_firms_are_no_residents(starter: Matcher, text: str, language: str,
+                                       expected: list) -> None:
+    assert figures(starter, text, language) == expected

@@ -431,7 +431,7 @@ def test_the_figure_before_never_the_headline_nor_two_paragraphs_back(starter: M
 
 
 def test_nothing_to_take_from_a_count_of_something_else(starter: Matcher) -> None:
-    text = "Фонд поддержал 9 компаний. Парк подал семь проектов, шесть из них прошли."
+    text = "В парке работают 9 компаний. Парк подал семь проектов, шесть из них прошли."
     assert figures(starter, text, "ru") == [("residents", 9, "count", None)]
 
 
