@@ -45,15 +45,20 @@ Not the nouns "заявка", "application", "Bewerbung" (nor "bewerben", whose 
 "Bewerbung"): an application approved ("approved applications from 8 companies") makes
 residents."""
 
-FUNDING: dict[str, tuple[str, ...]] = {
-    "ru": ("профинансировать", "финансировать", "поддержать", "проинвестировать"),
-    "en": ("fund", "funded", "finance", "financed", "support", "supported"),
-    "de": ("finanzieren", "finanziert", "fördern", "gefördert"),
-}
-"""Verbs whose object is firms that get money ("the fund will finance 500 startups", "фонд
+FUNDING: frozenset[str] = frozenset("""
+профинансировать профинансирует профинансируют профинансировал профинансировала
+профинансировали финансирует финансируют финансировал финансировала финансировали поддержать
+поддержит поддержат поддержал поддержала поддержали проинвестировать проинвестирует
+проинвестировал проинвестировала проинвестировали
+funded financed supported
+finanzieren finanziert finanzierte finanzierten fördern fördert förderte förderten gefördert
+""".split())
+"""Verbs whose object is firms that get money ("the fund has financed 500 startups", "фонд
 собирается профинансировать 500 стартапов", "300 Start-ups gefördert"): firms funded or
 supported are a programme's clients, not residents of a place, as people taught
-(`TRAINING`) are not employees. Of a fund registered as one, `NOT_HOSTS` says the same."""
+(`TRAINING`) are not employees. Of a fund registered as one, `NOT_HOSTS` says the same. As
+written: "finance", "fund" and "support" are as often nouns ("the finance ministry says 40
+companies", "with support from the park")."""
 
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
@@ -146,15 +151,19 @@ aus in im von vom mit bei für unter
 verb after that noun says what the head word does, not what the number counts."""
 
 PROSPECTS: dict[str, tuple[str, ...]] = {
-    "ru": ("переговоры", "рейтинг", "конкурс", "претендент", "кандидат"),
+    "ru": ("переговоры", "рейтинг", "конкурс", "претендент", "кандидат", "финал", "полуфинал",
+           "финалист", "полуфиналист"),
     "en": ("talks", "negotiations", "negotiating", "negotiate", "ranking", "rating", "contest",
-           "shortlist", "candidates"),
+           "shortlist", "shortlisted", "candidates", "finals", "finalists", "semifinal",
+           "semifinals", "semifinalists"),
     "de": ("verhandeln", "verhandelt", "Verhandlungen", "Gespräche", "Ranking", "Rating",
-           "Rangliste", "Wettbewerb", "Kandidaten"),
+           "Rangliste", "Wettbewerb", "Kandidaten", "Finale", "Finalisten", "Halbfinale",
+           "Halbfinalisten"),
 }
 """Words that make the firms a clause counts someone's prospects or a list's entrants, not
 its residents: "ведёт переговоры с 30 компаниями", "в рейтинг вошли 40 организаций", "in talks
-with 30 companies", "40 firms made the ranking", "verhandelt mit 30 Unternehmen". A count in
+with 30 companies", "40 firms made the ranking", "к финалу допустили 22 проекта", "12 startups
+reached the finals", "verhandelt mit 30 Unternehmen". A count in
 such a clause, and a part of it ("von denen zehn", "из них десять"), is no figure. Not
 applications: "approved applications from 8 companies" are new residents."""
 

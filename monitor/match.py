@@ -250,8 +250,7 @@ class Matcher:
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
         self._references = _first_forms(REFERENCES)
-        self._training = _first_forms(TRAINING) | _first_forms(APPLYING) | \
-            _first_forms(FUNDING)
+        self._training = _first_forms(TRAINING) | _first_forms(APPLYING)
         self._former = _first_forms(FORMER)
         self._towns = _first_forms(TOWNS)
         self._prospects = _first_forms(PROSPECTS)
@@ -736,8 +735,8 @@ class Matcher:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),
                      min(figure.last + _VERB_REACH + 1, len(word_forms)))
-        return any(word_forms[i] in self._training for i in near
-                   if layout.token_clause[i] == figure.clause)
+        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING
+                   for i in near if layout.token_clause[i] == figure.clause)
 
     def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a word that puts an organisation in the past stands just before a count in

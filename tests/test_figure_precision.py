@@ -84,6 +84,10 @@ def test_durations_and_governed_counts_are_no_figures(starter: Matcher, text: st
     ("Академия подготовила 120 программистов, из них 70 трудоустроены.", "ru", []),
     ("The park hosts 120 firms, 70 of which are startups.", "en",
      [("residents", 120.0), ("residents", 70.0)]),
+    # Entrants who reached a contest's final are prospects, not residents.
+    ("Жюри допустило к финалу 18 компаний-резидентов.", "ru", []),
+    ("Twelve startups from the park reached the finals.", "en", []),
+    ("Zwölf Start-ups des Parks stehen im Finale.", "de", []),
     # The residents of the same sentence stay figures.
     ("В зоне работают 57 резидентов; ещё с 30 компаниями ведутся переговоры.", "ru",
      [("residents", 57.0)]),
@@ -225,9 +229,11 @@ def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
     ("До конца года программа профинансирует 120 стартапов.", "ru", []),
     ("Региональная программа профинансирует 120 стартапов, из них 30 — в технопарке.", "ru",
      []),
-    ("The programme will finance 120 startups this year.", "en", []),
+    ("The programme has financed 120 startups this year.", "en", []),
     ("Das Programm hat bereits 120 Start-ups gefördert.", "de", []),
     ("В технопарке работают 120 компаний.", "ru", [("residents", 120.0)]),
+    ("The finance ministry says 120 companies work in the park.", "en",
+     [("residents", 120.0)]),
     ("The park hosts 120 companies, supported by the regional government.", "en",
      [("residents", 120.0)]),
 ])
