@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    ALL_GAP,
+    ALL_WORDS,
     AMBIGUOUS_PLURALS,
     BRANCH_WORDS,
     COMPLEMENTISERS,
@@ -63,6 +65,7 @@ from .linkwords import (
     DISTRIBUTIVE_WORDS,
     FINANCING_GAP,
     FINANCING_WORDS,
+    GROUP_NOUNS,
     KIND_ALSO,
     KIND_WORDS,
     LENDER_KINDS,
@@ -567,6 +570,10 @@ class Mentions:
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
+        whole = _all_of(layout, token, reported)
+        if whole is not None:
+            return Link(None, f"its clause is about all of a group («{whole}») → no "
+                              "organisation")
         subject = _subject(self.owning.get(sentence, []), token)
         # "The fund and five NTI working groups have picked …": a kind word named first is
         # the sentence's subject.
@@ -882,6 +889,22 @@ def _members(layout: Layout, token: int) -> bool:
     clause = layout.token_clause[token]
     return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
                for i in range(_sentence_start(layout, token), token))
+
+
+def _all_of(layout: Layout, token: int, reported: int) -> str | None:
+    """The words "all X" (an `ALL_WORDS` word and one of `GROUP_NOUNS` at most `ALL_GAP`
+    words after it) before `token` in its clause after any reporting frame: "на поддержку
+    всех центров-победителей направят …", "на создание всех 15 центров …", "all the winning
+    universities"."""
+    clause, tokens = layout.token_clause[token], layout.tokens
+    for i in range(max(_sentence_start(layout, token), reported + 1), token):
+        if layout.token_clause[i] != clause or tokens[i].norm not in ALL_WORDS:
+            continue
+        noun = next((t for t in tokens[i + 1:min(i + 1 + ALL_GAP, token)]
+                     if t.norm.startswith(GROUP_NOUNS)), None)
+        if noun is not None:
+            return layout.text[tokens[i].start:noun.end]
+    return None
 
 
 def _summing(layout: Layout, token: int) -> bool:
