@@ -73,6 +73,7 @@ from .linkwords import (
     NICKNAME_GAP,
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
+    POSSESSIVES,
     RENAME_WORDS,
     RESIDENT_WORDS,
     SCOPE_WORDS,
@@ -606,6 +607,14 @@ class Mentions:
             spoken = [f for f in referring + in_paragraph(self.countries)
                       + in_paragraph(self.parts) if f.first < token]
             return self._unnamed_paragraph(token, spoken, referring)
+        # "«Омск Диджитал» разместится … Его площадь составит …": the one named just before.
+        if sentence and layout.tokens[_sentence_start(layout, token)].norm in POSSESSIVES:
+            before = {f.pattern.rule for f in self.leading
+                      if layout.token_sentence[f.first] == sentence - 1
+                      and layout.token_paragraph[f.first] == paragraph}
+            if len(before) == 1:
+                return Link(before.pop(), "a possessive that opens its sentence refers to "
+                                          "the one organisation the sentence before names")
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
         wholes = in_paragraph(self.countries)

@@ -240,6 +240,16 @@ newcomers will invest 25.4 billion roubles" after a paragraph on residents of fo
 a sum over them, no single zone's. Not when "with", "с", "mit" follows: "gemeinsam mit
 Geschäftsbanken" joins a partner, it sums nothing."""
 
+POSSESSIVES = frozenset("""
+его её ее
+its
+sein seine seiner seinem seinen seines
+""".split())
+"""Possessives, as written, that refer to one organisation named just before: "«Омск
+Диджитал» разместится на территории завода. Его площадь составит 20 тыс. кв. м" is the
+park's area, whatever else the paragraph names. Not the plural "их", "their", "ihr" (also
+"her"), which may refer to a list."""
+
 ALL_WORDS = frozenset("""
 все всех всем всеми
 all

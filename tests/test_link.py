@@ -212,6 +212,21 @@ def test_a_figure_of_all_of_a_group_of_organisations_is_no_ones(
     assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Итоги года\nОЭЗ «Алабуга» расширяется, в стране таких зон немного. Академпарк переедет "
+     "в новый квартал. Его инвестиции составят 2 млрд рублей.", "ru"),
+    ("Year in review\nThe Alabuga SEZ grows, and the country has few such zones. Academpark "
+     "will move to a new quarter. Its investment will reach 2 billion rubles.", "en"),
+    ("Jahresbilanz\nDie Sonderwirtschaftszone Alabuga wächst, im ganzen Land gibt es wenige "
+     "solche Zonen. Der Akadempark zieht um. Seine Investitionen betragen 2 Milliarden "
+     "Rubel.", "de"),
+])
+def test_a_possessive_opening_the_sentence_refers_to_the_organisation_named_just_before(
+        matcher: Matcher, text: str, language: str) -> None:
+    """The paragraph names a zone and the country too: the possessive settles it."""
+    assert figures(matcher, text, language) == [("investment", 2e9, "academpark")]
+
+
 @pytest.mark.parametrize("text, organisation", [
     ("Академпарк подвёл итоги. В Новосибирске за год создано 500 рабочих мест.", None),
     ("Академпарк подвёл итоги. Его резиденты из Новосибирска создали 500 рабочих мест.",
