@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING
 
 from .config import RulesFile
 from .linkwords import (
+    ALL_GAP,
+    ALL_WORDS,
     AMBIGUOUS_PLURALS,
     BRANCH_WORDS,
     COMPLEMENTISERS,
@@ -63,6 +65,7 @@ from .linkwords import (
     DISTRIBUTIVE_WORDS,
     FINANCING_GAP,
     FINANCING_WORDS,
+    GROUP_NOUNS,
     KIND_ALSO,
     KIND_WORDS,
     LENDER_KINDS,
@@ -70,6 +73,7 @@ from .linkwords import (
     NICKNAME_GAP,
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
+    POSSESSIVES,
     RENAME_WORDS,
     RESIDENT_WORDS,
     SCOPE_WORDS,
@@ -567,6 +571,10 @@ class Mentions:
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
+        whole = _all_of(layout, token, reported)
+        if whole is not None:
+            return Link(None, f"its clause is about all of a group («{whole}») → no "
+                              "organisation")
         subject = _subject(self.owning.get(sentence, []), token)
         # "The fund and five NTI working groups have picked …": a kind word named first is
         # the sentence's subject.
@@ -599,6 +607,14 @@ class Mentions:
             spoken = [f for f in referring + in_paragraph(self.countries)
                       + in_paragraph(self.parts) if f.first < token]
             return self._unnamed_paragraph(token, spoken, referring)
+        # "«Омск Диджитал» разместится … Его площадь составит …": the one named just before.
+        if sentence and layout.tokens[_sentence_start(layout, token)].norm in POSSESSIVES:
+            before = {f.pattern.rule for f in self.leading
+                      if layout.token_sentence[f.first] == sentence - 1
+                      and layout.token_paragraph[f.first] == paragraph}
+            if len(before) == 1:
+                return Link(before.pop(), "a possessive that opens its sentence refers to "
+                                          "the one organisation the sentence before names")
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
         wholes = in_paragraph(self.countries)
@@ -882,6 +898,22 @@ def _members(layout: Layout, token: int) -> bool:
     clause = layout.token_clause[token]
     return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
                for i in range(_sentence_start(layout, token), token))
+
+
+def _all_of(layout: Layout, token: int, reported: int) -> str | None:
+    """The words "all X" (an `ALL_WORDS` word and one of `GROUP_NOUNS` at most `ALL_GAP`
+    words after it) before `token` in its clause after any reporting frame: "на поддержку
+    всех центров-победителей направят …", "на создание всех 15 центров …", "all the winning
+    universities"."""
+    clause, tokens = layout.token_clause[token], layout.tokens
+    for i in range(max(_sentence_start(layout, token), reported + 1), token):
+        if layout.token_clause[i] != clause or tokens[i].norm not in ALL_WORDS:
+            continue
+        noun = next((t for t in tokens[i + 1:min(i + 1 + ALL_GAP, token)]
+                     if t.norm.startswith(GROUP_NOUNS)), None)
+        if noun is not None:
+            return layout.text[tokens[i].start:noun.end]
+    return None
 
 
 def _summing(layout: Layout, token: int) -> bool:

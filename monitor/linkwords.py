@@ -240,6 +240,40 @@ newcomers will invest 25.4 billion roubles" after a paragraph on residents of fo
 a sum over them, no single zone's. Not when "with", "с", "mit" follows: "gemeinsam mit
 Geschäftsbanken" joins a partner, it sums nothing."""
 
+POSSESSIVES = frozenset("""
+его её ее
+its
+sein seine seiner seinem seinen seines
+""".split())
+"""Possessives, as written, that refer to one organisation named just before: "«Омск
+Диджитал» разместится на территории завода. Его площадь составит 20 тыс. кв. м" is the
+park's area, whatever else the paragraph names. Not the plural "их", "their", "ihr" (also
+"her"), which may refer to a list."""
+
+ALL_WORDS = frozenset("""
+все всех всем всеми
+all
+alle aller allen sämtliche sämtlicher sämtlichen
+""".split())
+"""Words, as written, that quantify over a whole group: "на поддержку всех
+центров-победителей направят 1,66 млрд", "all the winning centres will share", "alle
+Siegerzentren erhalten". A figure whose clause says so of `GROUP_NOUNS` is the group's, no
+single organisation's, unless its clause names one."""
+
+ALL_GAP = 3
+"""Words an `ALL_WORDS` word may stand before its noun: "all the winning universities",
+"всех 15 центров"."""
+
+GROUP_NOUNS: tuple[str, ...] = (
+    "центр", "победител", "призер", "организаци", "учрежден", "вуз", "университет",
+    "centre", "center", "winner", "organi", "institution", "universit", "member",
+    "zentr", "sieger", "gewinner", "preisträger", "einrichtung", "hochschul", "mitglied",
+)
+"""Beginnings of the words for organisations taken together that an `ALL_WORDS` word
+quantifies. Not "levels" or "time": "в
+бюджеты всех уровней", "taxes to budgets at all levels", "die ganze Zeit" quantify no
+organisations. Not a park's residents: "все резиденты заработали" is the park's."""
+
 SUM_PARTNERS = frozenset("с со with mit".split())
 """Prepositions after a `SUM_WORDS` word that make it "together with" a partner."""
 

@@ -184,6 +184,49 @@ def test_a_region_sector_or_programme_word_yields_to_an_organisation_in_the_clau
     assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
 
 
+@pytest.mark.parametrize("text, language, organisation", [
+    ("Академпарк вошёл в число лучших. На поддержку всех вузов-победителей конкурса в этом "
+     "году выделят инвестиции на 2 млрд рублей.", "ru", None),
+    ("Академпарк вошёл в число лучших. На строительство всех 12 центров инвестиции составят "
+     "2 млрд рублей.", "ru", None),
+    ("Academpark is among the best. All the winning universities will share investment of "
+     "2 billion rubles.", "en", None),
+    ("Der Akadempark gehört zu den Besten. Alle Siegerzentren erhalten Investitionen von "
+     "2 Milliarden Rubel.", "de", None),
+    # Not a quantifier over organisations: the park's own figure.
+    ("Академпарк вошёл в число лучших. Он всё ещё привлекает инвестиции: 2 млрд рублей.",
+     "ru", "academpark"),
+    ("Академпарк вошёл в число лучших. Инвестиции в бюджеты всех уровней составили 2 млрд "
+     "рублей.", "ru", "academpark"),
+    ("Academpark is among the best. Over all these years it invested 2 billion rubles.",
+     "en", "academpark"),
+    # "All" of a park's residents: the park's figure.
+    ("Der Akadempark gehört zu den Besten. Alle Mieter investierten 2 Milliarden Rubel.",
+     "de", "academpark"),
+    # An organisation named in the clause owns its figure.
+    ("Из всех центров больше всех инвестиций привлёк Академпарк — 2 млрд рублей.", "ru",
+     "academpark"),
+])
+def test_a_figure_of_all_of_a_group_of_organisations_is_no_ones(
+        matcher: Matcher, text: str, language: str, organisation: str | None) -> None:
+    assert [o for _m, _v, o in figures(matcher, text, language)] == [organisation]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги года\nОЭЗ «Алабуга» расширяется, в стране таких зон немного. Академпарк переедет "
+     "в новый квартал. Его инвестиции составят 2 млрд рублей.", "ru"),
+    ("Year in review\nThe Alabuga SEZ grows, and the country has few such zones. Academpark "
+     "will move to a new quarter. Its investment will reach 2 billion rubles.", "en"),
+    ("Jahresbilanz\nDie Sonderwirtschaftszone Alabuga wächst, im ganzen Land gibt es wenige "
+     "solche Zonen. Der Akadempark zieht um. Seine Investitionen betragen 2 Milliarden "
+     "Rubel.", "de"),
+])
+def test_a_possessive_opening_the_sentence_refers_to_the_organisation_named_just_before(
+        matcher: Matcher, text: str, language: str) -> None:
+    """The paragraph names a zone and the country too: the possessive settles it."""
+    assert figures(matcher, text, language) == [("investment", 2e9, "academpark")]
+
+
 @pytest.mark.parametrize("text, organisation", [
     ("Академпарк подвёл итоги. В Новосибирске за год создано 500 рабочих мест.", None),
     ("Академпарк подвёл итоги. Его резиденты из Новосибирска создали 500 рабочих мест.",
