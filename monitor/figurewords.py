@@ -190,6 +190,13 @@ PART_OPENERS: tuple[str, ...] = (
 """Words that open a clause about a part of the count before: a part of a count that is no
 figure ("mit 30 Unternehmen verhandelt, von denen zehn Pharmafirmen sind") is none either."""
 
+RELATIVE_OPENERS: tuple[str, ...] = (
+    "из которых", "которых", "of which", "of whom", "von denen", "unter denen")
+"""Relative words that open a clause about the noun right before them ("IT companies, of
+which Kaliningrad has about 2.5 thousand", "ИТ-компаний, которых в области около 2,5 тысячи",
+"IT-Firmen, von denen es in der Stadt 2.500 gibt"): a bare count in that clause counts that
+noun."""
+
 APPROACHING: frozenset[str] = frozenset("""
 приближается приближаются подбирается подбираются
 nears nearing approaches approaching

@@ -54,6 +54,7 @@ from .figurewords import (
     PRICE_WORDS,
     PROSPECTS,
     REFERENCES,
+    RELATIVE_OPENERS,
     TOWNS,
     TRAINING,
 )
@@ -262,6 +263,7 @@ class Matcher:
         self._periods = _first_forms(PERIODS)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
+        self._relatives = _phrases(RELATIVE_OPENERS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
@@ -429,6 +431,11 @@ class Matcher:
                 # "85 thousand people live there": people are counted for many reasons, so
                 # the unit word types a figure only with a keyword of its metric in its clause.
                 other_nouns[index] = -1
+            elif other is None and (whole := self._relative_whole(
+                    layout, figure, noun_at, variant, keywords)) is not None:
+                typed[index] = (whole.pattern.rule, whole,
+                                f'noun "{whole.pattern.written}" before "of which"')
+                noun_typed.add(index)
             elif other is not None and other in keyword_at:
                 # The noun is (in) a keyword: "80 компаний", "500 рабочих мест".
                 other_nouns[index] = keyword_at[other]
@@ -583,6 +590,25 @@ class Matcher:
                     if self.metrics[n.pattern.rule].unit == "count"]
         if counting and (variant != "de" or layout.tokens[index].text[:1].isupper()):
             return _counted_as(layout, figure, counting, keywords)
+        return None
+
+    def _relative_whole(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
+                        variant: str, keywords: list[Found]) -> Found | None:
+        """The counted noun a relative part opener refers to when a bare count's clause opens
+        with one ("IT companies, of which Kaliningrad has about 2.5 thousand", "ИТ-компаний,
+        которых в регионе около 2,5 тысячи", "IT-Firmen, von denen die Stadt 2.500 hat"): the
+        count counts that noun, not what a keyword elsewhere in the sentence names."""
+        tokens, clause = layout.tokens, layout.token_clause
+        opening = figure.first
+        while opening > 0 and clause[opening - 1] == figure.clause:
+            opening -= 1
+        if opening == 0 or not _tail(tokens, opening, self._relatives) or \
+                layout.token_sentence[opening - 1] != figure.sentence:
+            return None
+        for first in range(opening - 1, max(opening - 4, -1), -1):  # "IT-Firmen", "ИТ-компаний"
+            noun = self._counted(layout, figure, noun_at, first, variant, keywords)
+            if noun is not None:
+                return noun if noun.last == opening - 1 else None
         return None
 
     def _pair_keywords(self, layout: Layout, figures: list[Figure], keywords: list[Found],

@@ -72,7 +72,8 @@ AFTER_PHRASES: dict[str, tuple[str, ...]] = {
             "ruble", "rubles", "rouble", "roubles", "rubel",
             "rubeln", *(f"рубл{e}" for e in ("ь", "я", "ей", "ю", "ем", "ём", "ям", "ями",
                                              "ях", "и", "е"))),
-    "USD": ("$", "usd", "долл.", "dollar", "dollars", "us-dollar", "US-Dollar",
+    "USD": ("$", "usd", "долл.", "dollar", "dollars", "US dollar", "US dollars", "U.S. dollar",
+            "U.S. dollars", "us-dollar", "US-Dollar",
             *(f"доллар{e}" for e in ("", "а", "ов", "ы", "ам", "ами", "ах", "у", "ом", "е"))),
     "EUR": ("€", "eur", "евро", "euro", "euros"),
     **{code: words for code, (words, _) in OTHER_CURRENCIES.items()},
@@ -197,7 +198,13 @@ BEFORE_PHRASES: dict[str, tuple[str, ...]] = {
     "from": ("с", "со", "from", "von"),
     # A part of a total named before: "из них 33", "of which 112", "darunter 112".
     "part": ("из них", "из которых", "в том числе", "в т.ч.", "в т. ч.", "including",
-             "of which", "of whom", "among them", "darunter", "davon"),
+             "of which", "of whom", "among them", "darunter", "davon",
+             # … with the adverb a part that is done or reached takes ("davon bereits 445
+             # Mrd.", "из них уже 40", "of which already 12").
+             *(f"{part} {adverb}" for part in ("из них", "из которых") for adverb in ("уже",)),
+             *(f"{part} {adverb}" for part in ("davon", "darunter")
+               for adverb in ("bereits", "schon")),
+             "of which already", "of whom already"),
     # A count inside an idiom: "в одном из двух комплексов", "one of the two", "eines von drei".
     "idiom": (*(f"{one} из" for one in ("один", "одна", "одно", "одного", "одной", "одном",
                                          "одну", "одним")),

@@ -165,10 +165,49 @@ FROM_THE_FIGURE_BEFORE = [
            "folgten weitere 3.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
 ]
 
+MONEY_BY_ITS_VERB = [
+    # German "umsetzen" of money is turnover.
+    ("de", "Die Softwarehäuser haben im Halbjahr 1,4 Milliarden Euro umgesetzt.",
+     [("revenue", 1.4e9)]),
+    ("de", "Im Vorjahr wurden 800 Millionen Euro umgesetzt.", [("revenue", 8e8)]),
+    # A part done of a total ("davon bereits", "из них уже") counts what the total counts.
+    ("de", "Zugesagt sind Investitionen von 90 Milliarden Rubel. Umgesetzt sind davon bereits "
+           "35 Milliarden Rubel.", [("investment", 9e10), ("investment", 3.5e10)]),
+    ("en", "Residents pledged investments of 90 billion roubles, of which already 35 billion "
+           "roubles have been spent.", [("investment", 9e10), ("investment", 3.5e10)]),
+    # Agreements signed for a total sum are investment.
+    ("ru", "Губернатор подписал шесть соглашений на общую сумму 2,3 млрд рублей.",
+     [("investment", 2.3e9)]),
+    ("de", "Es wurden Verträge im Gesamtwert von 700 Millionen Rubel unterzeichnet.",
+     [("investment", 7e8)]),
+    ("en", "Six agreements with a total value of 3 billion roubles were signed.",
+     [("investment", 3e9)]),
+    # Money a recipient gets, or that goes to it, and a contribution to a fund's capital:
+    # funding.
+    ("ru", "В следующем году агентство получит 4 млрд рублей.", [("grants", 4e9)]),
+    ("de", "Der Fonds erhält im nächsten Jahr 4 Milliarden Rubel.", [("grants", 4e9)]),
+    ("en", "Another 12 million US dollars will go to the new campus.", [("grants", 1.2e7)]),
+    ("ru", "Учредитель внёс имущественный взнос в 50 млн рублей.", [("grants", 5e7)]),
+    ("en", "The bank made a capital contribution of 50 million roubles.", [("grants", 5e7)]),
+    ("de", "Die Stadt leistete eine Kapitaleinlage von 50 Millionen Rubel.", [("grants", 5e7)]),
+    # A bare count in a relative clause counts the noun the clause is about, not the jobs
+    # its sentence names.
+    ("en", "The hub will create 900 jobs for IT firms, of which the city has about 1.8 "
+           "thousand.", [("jobs", 900), ("residents", 1800)]),
+    ("ru", "Хаб создаст 900 рабочих мест для ИТ-компаний, которых в городе около 1,8 тысячи.",
+     [("jobs", 900), ("residents", 1800)]),
+    ("de", "Der Hub schafft 900 Arbeitsplätze für IT-Firmen, von denen es in der Stadt 1.800 "
+           "gibt.", [("jobs", 900), ("residents", 1800)]),
+    # Money brought to the budgets is taxes.
+    ("ru", "Кластер будет приносить бюджету около 7 млрд рублей ежегодно.", [("taxes", 7e9)]),
+    ("en", "The zone brought 7 billion roubles into the budget last year.", [("taxes", 7e9)]),
+    ("de", "Die Zone spülte 7 Milliarden Rubel in die Staatskasse.", [("taxes", 7e9)]),
+]
+
 
 @pytest.mark.parametrize(("language", "text", "expected"),
-                         NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS + MONEY
-                         + MONEY_MOVED + FROM_THE_FIGURE_BEFORE)
+                         MONEY_BY_ITS_VERB + NOUN_AFTER_A_SCALE_WORD + JOBS_OR_PEOPLE + FIRMS
+                         + MONEY + MONEY_MOVED + FROM_THE_FIGURE_BEFORE)
 def test_each_figure_typed_by_what_it_counts(starter: Matcher, language: str, text: str,
                                              expected: list[tuple]) -> None:
     assert typed(starter, text, language) == expected

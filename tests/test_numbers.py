@@ -179,6 +179,8 @@ CURRENCIES = [
     ("en", "5 USD", 5, "USD"),
     ("en", "USD 5", 5, "USD"),
     ("en", "US$5m", 5e6, "USD"),
+    ("en", "7 million US dollars", 7e6, "USD"),
+    ("en", "7 million U.S. dollars", 7e6, "USD"),
     ("ru", "5 долларов", 5, "USD"),
     ("ru", "2 доллара", 2, "USD"),
     ("en", "5 dollars", 5, "USD"),
@@ -1259,6 +1261,13 @@ ROLES = [
      [("500", 500, None, None), ("40", 40, None, "part")]),
     ("de", "Der Park zählt 300 Mieter, darunter 112 Start-ups.",
      [("300", 300, None, None), ("112", 112, None, "part")]),
+    # … also with the adverb of a part already done or reached.
+    ("de", "Zugesagt sind 9 Mrd. Rubel, davon bereits 4 Mrd. Rubel umgesetzt.",
+     [("9 Mrd. Rubel", 9e9, "RUB", None), ("4 Mrd. Rubel", 4e9, "RUB", "part")]),
+    ("ru", "Обещано 9 млрд рублей, из них уже 4 млрд рублей вложено.",
+     [("9 млрд рублей", 9e9, "RUB", None), ("4 млрд рублей", 4e9, "RUB", "part")]),
+    ("en", "They pledged 9 billion rubles, of which already 4 billion rubles are spent.",
+     [("9 billion rubles", 9e9, "RUB", None), ("4 billion rubles", 4e9, "RUB", "part")]),
 ]
 
 
