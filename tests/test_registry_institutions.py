@@ -346,6 +346,8 @@ def test_a_body_is_found_by_the_other_head_words_and_country_forms_the_press_use
     ("graduates of the Moscow Institute of Physics and Technology", "en", "mipt"),
     ("Индустриальный парк «Т7» реконструируют.", "ru", "industrial-park-t7"),
     ("Das Technopark Pulkowo wächst.", "de", "technopolis-pulkovo"),
+    # Its place is the airport district: "the technopark in Pulkovo" is this one.
+    ("Der Bau des Technoparks in Pulkowo beginnt im Mai.", "de", "technopolis-pulkovo"),
     ("Zelenograd's special economic zone joined the larger zone.", "en",
      "technopolis-moscow-zelenograd"),
 ])
