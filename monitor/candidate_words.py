@@ -117,3 +117,23 @@ TRANSLITERATION: dict[str, str] = {
 }
 """Russian letters in Latin, as the English-language press spells Russian names (a BGN/PCGN
 style without diacritics: "Zhigulevskaya", "Naberezhnye Chelny")."""
+
+HEAD_VARIANTS: dict[str, tuple[str, ...]] = {
+    # A ministry is named by its minister's title as often as by its own name: "заместитель
+    # министра экономического развития", "Kazakhstan's Minister of Industry", "der Minister
+    # für wirtschaftliche Entwicklung" are that ministry speaking.
+    "министерство": ("министр",),
+    "ministry": ("minister",),
+    "ministerium": ("minister",),
+    # German translations of a Russian "ассоциация"/"корпорация" in a name vary by writer.
+    "verband": ("assoziation", "vereinigung"),
+    "entwicklungsgesellschaft": ("entwicklungskorporation",),
+}
+"""First word of an alias (case folded) -> other first words the press writes for the same
+body; the matcher adds each alias with them, so one alias per name covers the family."""
+
+TAIL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "Российской Федерации": ("России", "РФ"),
+}
+"""Last words of an alias -> the other ways the press names the same country there
+("Министерство экономического развития России" for "… Российской Федерации")."""

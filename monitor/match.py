@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import ahocorasick
 
 from . import candidates as candidate_phrases
+from .candidate_words import HEAD_VARIANTS, TAIL_VARIANTS
 from .config import RulesFile
 from .figurewords import (
     ACTUALLY,
@@ -177,9 +178,11 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
         add("organisation", org.id, org.name, None)
         for language, aliases in org.aliases.items():
             for alias in aliases:
-                add("organisation", org.id, alias, language)
+                for written in _head_variants(alias):
+                    add("organisation", org.id, written, language)
         for phrase in org.exclude:
-            add("exclude", org.id, phrase, None)
+            for written in _head_variants(phrase):
+                add("exclude", org.id, written, None)
     for metric in rules.metrics:
         for language, keywords in metric.keywords.items():
             for keyword in keywords:
@@ -195,6 +198,23 @@ def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Patt
     for kind, rule, written, language in phrases(rules):
         add(kind, rule, written, language)
     return out
+
+
+def _head_variants(alias: str) -> list[str]:
+    """The alias and its forms with another head word or country tail the press uses for the
+    same body (HEAD_VARIANTS, TAIL_VARIANTS): "Ministry of X" is also named by its "Minister of
+    X", a German "Verband der …" is also written "Assoziation der …", "… Российской Федерации"
+    is also "… России"."""
+    out = [alias]
+    for tail, variants in TAIL_VARIANTS.items():
+        if alias.endswith(" " + tail):
+            out += [alias[: -len(tail)] + variant for variant in variants]
+    headed = []
+    for written in out:
+        head, _, rest = written.partition(" ")
+        if rest:
+            headed += [f"{variant} {rest}" for variant in HEAD_VARIANTS.get(head.casefold(), ())]
+    return out + headed
 
 
 def _automaton(keyed: dict[str, list[Pattern]]) -> ahocorasick.Automaton:
