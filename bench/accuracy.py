@@ -3,10 +3,13 @@
 Three sets of articles, each with what an analyst expects of it (bench/scoring.py says how
 they are compared):
 - bench/press/: the team's own corpus, written from the facts of real news items (sources in
-  the labels), in Russian, English and German. The engine was developed against it, so it is
-  a development set: its scores say what the engine does on press it was tuned for;
-- bench/holdout/: more articles written and labelled the same way by writers who never ran the
-  engine on them, kept apart to tell how well the engine does on press it was not tuned for;
+  the labels), in Russian, English and German, each article labelled by hand before the
+  engine first ran on it. The engine was developed against it, so its scores say what the
+  engine does on press it was tuned for;
+- bench/holdout/ (when there is one): a new set written and labelled the same way by writers
+  who never ran the engine, scored as it stands ("held-out": how the engine reads press it was
+  not tuned for). Once measured, its misses are fixed by general rules and it joins
+  bench/press/; the README's accuracy section keeps each round's held-out scores;
 - ../shared/seeds/: the five real articles the product was specified from (skipped, with a
   note, where shared/ is not beside the checkout).
 
