@@ -142,10 +142,12 @@ figure. Such a figure belongs to no organisation. Not here: "всего", "in to
 "insgesamt" (in the press they mostly sum one organisation's figures: "всего резиденты зоны
 заплатили 3,1 млрд"), "industry" (its stem is that of "industrial")."""
 
-SPEAKER_KINDS = frozenset({"ministry", "association"})
-"""Kinds that speak about figures or hand out money rather than own figures: a ministry
-announcing a national total is not its subject, and "субсидии Минпромторга технопарку" are
-the technopark's. They own no figure."""
+SPEAKER_KINDS = frozenset({"ministry", "association", "university"})
+"""Kinds that speak about figures, hand out money or take part rather than own figures: a
+ministry announcing a national total is not its subject, "субсидии Минпромторга технопарку"
+are the technopark's, and a university in technopark press is a founder, partner or tenant
+("в числе резидентов — и сам университет"): a university that runs a park is not the park.
+They own no figure."""
 
 LINK_WORDS = frozenset("""
 в во у на при из для

@@ -219,6 +219,10 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
      "industrial-technopark-impuls"),
     ("Im Industriepark Sawolschje baut ein Reifenhersteller.", "de",
      "industrial-park-zavolzhye"),
+    # The park by the satellite town that bears its name, as the press shortens it.
+    ("Pardis now exports to 14 countries.", "en", "pardis-technology-park"),
+    ("В Пардисе работают 300 компаний.", "ru", "pardis-technology-park"),
+    ("Pardis zählt 275 Firmen.", "de", "pardis-technology-park"),
     # A development corporation described by its region.
     ("In the Tula Region, the regional development corporation offered investors a plot.", "en",
      "tula-development-corporation"),
@@ -283,6 +287,26 @@ def test_the_seed_articles_name_these_organisations(matcher: Matcher, seed: str,
     text = (SEEDS / seed).read_text("utf-8")
     language = yaml.safe_load((SEEDS / "expected.yaml").read_text("utf-8"))[seed]["language"]
     assert expected <= found(matcher, text, language)
+
+
+UNIVERSITIES = {org.id for org in load_rules(REPO / "rules.yaml").organisations
+                if org.kind == "university"}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Соглашения с технопарком подписали 40 компаний, среди них и Томский государственный "
+     "университет.", "ru"),
+    ("Ural Federal University co-founded the technopark, which now hosts 60 companies.", "en"),
+    ("Die Föderale Universität Kasan mietet Labore; insgesamt arbeiten dort 900 Menschen.",
+     "de"),
+])
+def test_a_university_named_beside_a_park_owns_no_figure(text: str, language: str,
+                                                         matcher: Matcher) -> None:
+    """A university in technopark press founds, partners or rents: the figures are the park's
+    or the region's, never the university's."""
+    figures = [h for h in matcher.match(text, language) if h.kind == "metric"]
+    assert found(matcher, text, language) & UNIVERSITIES
+    assert figures and not {h.organisation for h in figures} & UNIVERSITIES
 
 
 @pytest.mark.parametrize("text, language", [
