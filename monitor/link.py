@@ -258,10 +258,19 @@ class Linker:
         kinds = [f for f in kinds if f.pattern.rule != "site" or (f.first, f.last) not in plural]
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
-        described = self._descriptions(layout, kinds, places, plural | governing, names)
+        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        # "лучший IT-парк в стране", "the best IT park in the country": a rank among the
+        # country's parks, not a description of the region's one (unless the country is a
+        # place of the registry: "IT-парк в Казахстане").
+        place_spans = {(f.first, f.last) for f in places}
+        national = {(k.first, k.last) for k in kinds for c in scopes
+                    if c.pattern.rule == "country" and (c.first, c.last) not in place_spans
+                    and _attached(layout, k.first, k.last, c)}
+        described = self._descriptions(layout, kinds, places, plural | governing | national,
+                                       names)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
-        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        scopes = [f for f in scopes if not _overlaps(f, named)]
         countries, sources = [], []
         for f in sorted((f for f in scopes if f.pattern.rule == "country"),
                         key=lambda f: f.first):

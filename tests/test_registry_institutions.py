@@ -378,3 +378,19 @@ def test_a_body_is_found_by_the_other_head_words_and_country_forms_the_press_use
 def test_the_families_the_press_pairs_with_the_parks_are_registered(
         matcher: Matcher, text: str, language: str, expected: str) -> None:
     assert expected in found(matcher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Технопарк «Омск Диджитал» откроют через год. «Это будет лучший IT-парк в стране», — "
+     "сказал губернатор.", "ru"),
+    ("The Omsk Digital technopark opens next year. \"It will be the best IT park in the "
+     "country,\" the governor said.", "en"),
+    ("Der Technopark Omsk Digital öffnet nächstes Jahr. Es werde der beste IT-Park im ganzen "
+     "Land, sagte der Gouverneur.", "de"),
+])
+def test_a_park_ranked_in_the_country_is_no_park_of_the_region(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"The best IT park in the country" ranks a park among the country's: it does not name
+    the one IT park at the place of the organisation the article is about."""
+    assert "it-park-omsk" not in found(matcher, text, language)
+    assert "omsk-digital" in found(matcher, text, language)
