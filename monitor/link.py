@@ -74,6 +74,7 @@ from .linkwords import (
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
     POSSESSIVES,
+    REGION_REFERENCES,
     RENAME_WORDS,
     RESIDENT_WORDS,
     SCOPE_WORDS,
@@ -205,6 +206,7 @@ _PLURAL_KIND_WORDS = _by_language(PLURAL_KIND_WORDS)
 _AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
 _BRANCH_WORDS = _by_language(BRANCH_WORDS)
 _NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
+_REGION_REFERENCES = _by_language(REGION_REFERENCES)
 _RENAME_WORDS = _by_language(RENAME_WORDS)
 _DISTRIBUTIVE_WORDS = _by_language(DISTRIBUTIVE_WORDS)
 _FINANCING_WORDS = _by_language(FINANCING_WORDS)
@@ -266,8 +268,10 @@ class Linker:
         national = {(k.first, k.last) for k in kinds for c in scopes
                     if c.pattern.rule == "country" and (c.first, c.last) not in place_spans
                     and _attached(layout, k.first, k.last, c)}
+        own_region = {(k.first, k.last) for k in kinds if _of_the_region(
+            layout, k, _for_language(_REGION_REFERENCES, language))}
         described = self._descriptions(layout, kinds, places, plural | governing | national,
-                                       names)
+                                       names, own_region)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in scopes if not _overlaps(f, named)]
@@ -323,9 +327,11 @@ class Linker:
         return out
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      several: set[Span], names: list[Found]) -> list[Found]:
+                      several: set[Span], names: list[Found], own_region: set[Span]
+                      ) -> list[Found]:
         """Kind words resolved by a place or by the article's region; not those in `several`
-        (plural, or governing a list of names)."""
+        (plural, or governing a list of names). Those in `own_region` ("ИТ-парк республики")
+        are the park of the place their sentence names, never a park named before."""
         if not kinds:
             return []
         places_by_sentence = _by_sentence(layout, places)
@@ -343,8 +349,9 @@ class Linker:
             attached = [p for p in sentence_places if _attached(layout, first, last, p)]
             # "The park", once a park is named, is that park unless its own place is close
             # by: "a delegation from the Nizhny Novgorod Region visited the park".
-            referring = any(n.first < first and self.kinds.get(n.pattern.rule) in wanted
-                            for n in names + out)
+            referring = (first, last) not in own_region and any(
+                n.first < first and self.kinds.get(n.pattern.rule) in wanted
+                for n in names + out)
             resolved = self._resolve(layout, first, last, wanted,
                                      attached if referring else sentence_places)
             if resolved is not None:
@@ -1059,6 +1066,12 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
             if best is None or distance < best[0]:
                 best = (distance, org)
     return best[1] if best else None
+
+
+def _of_the_region(layout: Layout, kind: Found, references: frozenset[str]) -> bool:
+    """Whether one of `references` follows the kind word: "ИТ-парк республики"."""
+    after = layout.tokens[kind.last + 1:kind.last + 4]
+    return any(" ".join(t.norm for t in after[:n]) in references for n in range(1, 4))
 
 
 def _attached(layout: Layout, first: int, last: int, place: Found) -> bool:

@@ -178,6 +178,15 @@ SOURCE_WORDS = frozenset("из from aus".split())
 """Prepositions that make a country word the source of money, not the scope of a figure: "the
 fund received 2 billion rubles from the federal budget" is the fund's figure."""
 
+REGION_REFERENCES: dict[str, frozenset[str]] = {
+    "ru": frozenset("республики региона области края".split()),
+    "en": frozenset({"of the republic", "of the region"}),
+    "de": frozenset({"der republik", "der region"}),
+}
+"""What may follow a kind word to say it is the park of the region the sentence names, by
+language (normalised words joined by spaces): "Глава КБР сообщил, что ИТ-парк республики
+создадут …" is the KBR's IT park even after another region's park was named."""
+
 NICKNAME_WORDS: dict[str, frozenset[str]] = {
     "ru": frozenset("окрестить окрестили окрестил окрестила окрестят окрещ прозва прозвищ "
                     "прозыва".split()),

@@ -394,3 +394,18 @@ def test_a_park_ranked_in_the_country_is_no_park_of_the_region(
     the one IT park at the place of the organisation the article is about."""
     assert "it-park-omsk" not in found(matcher, text, language)
     assert "omsk-digital" in found(matcher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("IT-парк «Алания» принял первых резидентов. Власти КБР пообещали, что ИТ-парк республики "
+     "откроется через два года.", "ru"),
+    ("The Alania IT Park welcomed its first residents. Officials in Kabardino-Balkaria promised "
+     "that the IT park of the republic would open in two years.", "en"),
+    ("Der IT-Park Alania hat erste Mieter. Die Behörden in Kabardino-Balkarien versprachen, der "
+     "IT-Park der Republik werde in zwei Jahren öffnen.", "de"),
+])
+def test_the_park_of_the_republic_is_the_park_of_the_region_named(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"ИТ-парк республики" after another region's park is named: the park of the republic the
+    sentence names, not a reference back to the park named before."""
+    assert found(matcher, text, language) == {"it-park-alania", "it-park-kabardino-balkaria"}
