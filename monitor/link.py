@@ -229,6 +229,11 @@ class Linker:
                     by_place[(org.kind, place)].add(org.id)
         self._by_place = {key: frozenset(ids) for key, ids in by_place.items()}
         self._places = {org.id: tuple(org.place) for org in rules.organisations}
+        # Parks named after their place (Технопарк «Останкино» in Останкино): by place.
+        self._named_after = {(org.id, place) for org in rules.organisations
+                             for place in org.place
+                             if any(place in alias for aliases in org.aliases.values()
+                                    for alias in aliases) or place in org.name}
 
     def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
@@ -272,6 +277,7 @@ class Linker:
             layout, k, _for_language(_REGION_REFERENCES, language))}
         described = self._descriptions(layout, kinds, places, plural | governing | national,
                                        names, own_region)
+        described += self._coordinated(layout, kinds, places, names, described)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
         scopes = [f for f in scopes if not _overlaps(f, named)]
@@ -362,6 +368,32 @@ class Linker:
                 regional = self._regional(wanted, names)
                 if regional is not None:
                     out.append(_description(layout, same_span[0], *regional))
+        return out
+
+    def _coordinated(self, layout: Layout, kinds: list[Found], places: list[Found],
+                     names: list[Found], described: list[Found]) -> list[Found]:
+        """A place joined by "и/and/und" to a named park, in a sentence with a kind word of
+        that park's kind, is the one park of that kind named after the place: "Ostankino and
+        Mosmedpark become Moscow technoparks", "статус технопарка получили Останкино и
+        Мосмедпарк". Alone, "Останкино" is a district or the television centre."""
+        taken = {i for f in described for i in range(f.first, f.last + 1)}
+        kinds_by_sentence = _by_sentence(layout, kinds)
+        out = []
+        for place in places:
+            if place.first in taken:
+                continue
+            sentence = layout.token_sentence[place.first]
+            wanted = {k for f in kinds_by_sentence.get(sentence, []) for k in _fitting(f)}
+            partners = [n for n in names if self.kinds.get(n.pattern.rule) in wanted
+                        and _joined(layout, place, n)]
+            fits = {org for n in partners for org in self._by_place.get(
+                (self.kinds[n.pattern.rule], place.pattern.rule), ())
+                if (org, place.pattern.rule) in self._named_after}
+            if len(fits) == 1:
+                organisation = next(iter(fits))
+                out.append(replace(place, pattern=replace(
+                    place.pattern, kind="description", rule=organisation,
+                    written=f"{place.pattern.written} + {partners[0].pattern.written}")))
         return out
 
     def _regional(self, wanted: set[str], names: list[Found]) -> tuple[str, str] | None:
@@ -1066,6 +1098,16 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
             if best is None or distance < best[0]:
                 best = (distance, org)
     return best[1] if best else None
+
+
+def _joined(layout: Layout, one: Found, other: Found) -> bool:
+    """Whether two mentions are next to each other, joined by "и/and/und" or a comma."""
+    first, second = (one, other) if one.last < other.first else (other, one)
+    between = layout.tokens[first.last + 1:second.first]
+    if len(between) > 1 or (between and between[0].norm not in COORDINATORS):
+        return False
+    gap = layout.text[layout.tokens[first.last].end:layout.tokens[second.first].start]
+    return bool(between) or gap.strip() == ","
 
 
 def _of_the_region(layout: Layout, kind: Found, references: frozenset[str]) -> bool:

@@ -409,3 +409,21 @@ def test_the_park_of_the_republic_is_the_park_of_the_region_named(
     """"ИТ-парк республики" after another region's park is named: the park of the republic the
     sentence names, not a reference back to the park named before."""
     assert found(matcher, text, language) == {"it-park-alania", "it-park-kabardino-balkaria"}
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Статус технопарка получили Мосмедпарк и Останкино.", "ru",
+     {"mosmedpark", "technopark-ostankino"}),
+    ("Mosmedpark and Ostankino were granted technopark status.", "en",
+     {"mosmedpark", "technopark-ostankino"}),
+    ("Mosmedpark und Ostankino sind nun Technoparks der Stadt.", "de",
+     {"mosmedpark", "technopark-ostankino"}),
+    # Without a kind word, or not joined to a named park, it is the district or the TV centre.
+    ("Мосмедпарк и Останкино соединит новая линия метро.", "ru", {"mosmedpark"}),
+    ("The technopark Mosmedpark sent a bus to the Ostankino tower.", "en", {"mosmedpark"}),
+])
+def test_a_place_named_park_listed_beside_a_park_is_that_park(
+        matcher: Matcher, text: str, language: str, expected: set[str]) -> None:
+    """A place joined to a named park as parks of one kind ("Ostankino and Mosmedpark became
+    technoparks") is the one park of that kind named after the place."""
+    assert found(matcher, text, language) == expected
