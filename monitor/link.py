@@ -74,6 +74,7 @@ from .linkwords import (
     NICKNAME_WORDS,
     PLURAL_KIND_WORDS,
     POSSESSIVES,
+    REGION_REFERENCES,
     RENAME_WORDS,
     RESIDENT_WORDS,
     SCOPE_WORDS,
@@ -205,6 +206,7 @@ _PLURAL_KIND_WORDS = _by_language(PLURAL_KIND_WORDS)
 _AMBIGUOUS_PLURALS = _by_language(AMBIGUOUS_PLURALS)
 _BRANCH_WORDS = _by_language(BRANCH_WORDS)
 _NICKNAME_WORDS = _by_language(NICKNAME_WORDS)
+_REGION_REFERENCES = _by_language(REGION_REFERENCES)
 _RENAME_WORDS = _by_language(RENAME_WORDS)
 _DISTRIBUTIVE_WORDS = _by_language(DISTRIBUTIVE_WORDS)
 _FINANCING_WORDS = _by_language(FINANCING_WORDS)
@@ -227,6 +229,11 @@ class Linker:
                     by_place[(org.kind, place)].add(org.id)
         self._by_place = {key: frozenset(ids) for key, ids in by_place.items()}
         self._places = {org.id: tuple(org.place) for org in rules.organisations}
+        # Parks named after their place (Технопарк «Останкино» in Останкино): by place.
+        self._named_after = {(org.id, place) for org in rules.organisations
+                             for place in org.place
+                             if any(place in alias for aliases in org.aliases.values()
+                                    for alias in aliases) or place in org.name}
 
     def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
@@ -258,10 +265,22 @@ class Linker:
         kinds = [f for f in kinds if f.pattern.rule != "site" or (f.first, f.last) not in plural]
         places = longest([f for f in found if f.pattern.kind == "place"
                           and not _overlaps(f, named)])
-        described = self._descriptions(layout, kinds, places, plural | governing, names)
+        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        # "лучший IT-парк в стране", "the best IT park in the country": a rank among the
+        # country's parks, not a description of the region's one (unless the country is a
+        # place of the registry: "IT-парк в Казахстане").
+        place_spans = {(f.first, f.last) for f in places}
+        national = {(k.first, k.last) for k in kinds for c in scopes
+                    if c.pattern.rule == "country" and (c.first, c.last) not in place_spans
+                    and _attached(layout, k.first, k.last, c)}
+        own_region = {(k.first, k.last) for k in kinds if _of_the_region(
+            layout, k, _for_language(_REGION_REFERENCES, language))}
+        described = self._descriptions(layout, kinds, places, plural | governing | national,
+                                       names, own_region)
+        described += self._coordinated(layout, kinds, places, names, described)
         organisations = sorted(names + described, key=lambda f: f.first)
         named |= {i for f in described for i in range(f.first, f.last + 1)}
-        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        scopes = [f for f in scopes if not _overlaps(f, named)]
         countries, sources = [], []
         for f in sorted((f for f in scopes if f.pattern.rule == "country"),
                         key=lambda f: f.first):
@@ -314,9 +333,11 @@ class Linker:
         return out
 
     def _descriptions(self, layout: Layout, kinds: list[Found], places: list[Found],
-                      several: set[Span], names: list[Found]) -> list[Found]:
+                      several: set[Span], names: list[Found], own_region: set[Span]
+                      ) -> list[Found]:
         """Kind words resolved by a place or by the article's region; not those in `several`
-        (plural, or governing a list of names)."""
+        (plural, or governing a list of names). Those in `own_region` ("ИТ-парк республики")
+        are the park of the place their sentence names, never a park named before."""
         if not kinds:
             return []
         places_by_sentence = _by_sentence(layout, places)
@@ -334,8 +355,9 @@ class Linker:
             attached = [p for p in sentence_places if _attached(layout, first, last, p)]
             # "The park", once a park is named, is that park unless its own place is close
             # by: "a delegation from the Nizhny Novgorod Region visited the park".
-            referring = any(n.first < first and self.kinds.get(n.pattern.rule) in wanted
-                            for n in names + out)
+            referring = (first, last) not in own_region and any(
+                n.first < first and self.kinds.get(n.pattern.rule) in wanted
+                for n in names + out)
             resolved = self._resolve(layout, first, last, wanted,
                                      attached if referring else sentence_places)
             if resolved is not None:
@@ -346,6 +368,32 @@ class Linker:
                 regional = self._regional(wanted, names)
                 if regional is not None:
                     out.append(_description(layout, same_span[0], *regional))
+        return out
+
+    def _coordinated(self, layout: Layout, kinds: list[Found], places: list[Found],
+                     names: list[Found], described: list[Found]) -> list[Found]:
+        """A place joined by "и/and/und" to a named park, in a sentence with a kind word of
+        that park's kind, is the one park of that kind named after the place: "Ostankino and
+        Mosmedpark become Moscow technoparks", "статус технопарка получили Останкино и
+        Мосмедпарк". Alone, "Останкино" is a district or the television centre."""
+        taken = {i for f in described for i in range(f.first, f.last + 1)}
+        kinds_by_sentence = _by_sentence(layout, kinds)
+        out = []
+        for place in places:
+            if place.first in taken:
+                continue
+            sentence = layout.token_sentence[place.first]
+            wanted = {k for f in kinds_by_sentence.get(sentence, []) for k in _fitting(f)}
+            partners = [n for n in names if self.kinds.get(n.pattern.rule) in wanted
+                        and _joined(layout, place, n)]
+            fits = {org for n in partners for org in self._by_place.get(
+                (self.kinds[n.pattern.rule], place.pattern.rule), ())
+                if (org, place.pattern.rule) in self._named_after}
+            if len(fits) == 1:
+                organisation = next(iter(fits))
+                out.append(replace(place, pattern=replace(
+                    place.pattern, kind="description", rule=organisation,
+                    written=f"{place.pattern.written} + {partners[0].pattern.written}")))
         return out
 
     def _regional(self, wanted: set[str], names: list[Found]) -> tuple[str, str] | None:
@@ -1050,6 +1098,22 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
             if best is None or distance < best[0]:
                 best = (distance, org)
     return best[1] if best else None
+
+
+def _joined(layout: Layout, one: Found, other: Found) -> bool:
+    """Whether two mentions are next to each other, joined by "и/and/und" or a comma."""
+    first, second = (one, other) if one.last < other.first else (other, one)
+    between = layout.tokens[first.last + 1:second.first]
+    if len(between) > 1 or (between and between[0].norm not in COORDINATORS):
+        return False
+    gap = layout.text[layout.tokens[first.last].end:layout.tokens[second.first].start]
+    return bool(between) or gap.strip() == ","
+
+
+def _of_the_region(layout: Layout, kind: Found, references: frozenset[str]) -> bool:
+    """Whether one of `references` follows the kind word: "ИТ-парк республики"."""
+    after = layout.tokens[kind.last + 1:kind.last + 4]
+    return any(" ".join(t.norm for t in after[:n]) in references for n in range(1, 4))
 
 
 def _attached(layout: Layout, first: int, last: int, place: Found) -> bool:

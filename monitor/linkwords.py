@@ -142,10 +142,12 @@ figure. Such a figure belongs to no organisation. Not here: "всего", "in to
 "insgesamt" (in the press they mostly sum one organisation's figures: "всего резиденты зоны
 заплатили 3,1 млрд"), "industry" (its stem is that of "industrial")."""
 
-SPEAKER_KINDS = frozenset({"ministry", "association"})
-"""Kinds that speak about figures or hand out money rather than own figures: a ministry
-announcing a national total is not its subject, and "субсидии Минпромторга технопарку" are
-the technopark's. They own no figure."""
+SPEAKER_KINDS = frozenset({"ministry", "association", "university"})
+"""Kinds that speak about figures, hand out money or take part rather than own figures: a
+ministry announcing a national total is not its subject, "субсидии Минпромторга технопарку"
+are the technopark's, and a university in technopark press is a founder, partner or tenant
+("в числе резидентов — и сам университет"): a university that runs a park is not the park.
+They own no figure."""
 
 LINK_WORDS = frozenset("""
 в во у на при из для
@@ -175,6 +177,15 @@ sentences that follow speak of the branch."""
 SOURCE_WORDS = frozenset("из from aus".split())
 """Prepositions that make a country word the source of money, not the scope of a figure: "the
 fund received 2 billion rubles from the federal budget" is the fund's figure."""
+
+REGION_REFERENCES: dict[str, frozenset[str]] = {
+    "ru": frozenset("республики региона области края".split()),
+    "en": frozenset({"of the republic", "of the region"}),
+    "de": frozenset({"der republik", "der region"}),
+}
+"""What may follow a kind word to say it is the park of the region the sentence names, by
+language (normalised words joined by spaces): "Глава КБР сообщил, что ИТ-парк республики
+создадут …" is the KBR's IT park even after another region's park was named."""
 
 NICKNAME_WORDS: dict[str, frozenset[str]] = {
     "ru": frozenset("окрестить окрестили окрестил окрестила окрестят окрещ прозва прозвищ "

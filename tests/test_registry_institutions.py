@@ -219,6 +219,10 @@ def test_no_alias_was_cut_at_a_comma(name: str) -> None:
      "industrial-technopark-impuls"),
     ("Im Industriepark Sawolschje baut ein Reifenhersteller.", "de",
      "industrial-park-zavolzhye"),
+    # The park by the satellite town that bears its name, as the press shortens it.
+    ("Pardis now exports to 14 countries.", "en", "pardis-technology-park"),
+    ("В Пардисе работают 300 компаний.", "ru", "pardis-technology-park"),
+    ("Pardis zählt 275 Firmen.", "de", "pardis-technology-park"),
     # A development corporation described by its region.
     ("In the Tula Region, the regional development corporation offered investors a plot.", "en",
      "tula-development-corporation"),
@@ -283,6 +287,26 @@ def test_the_seed_articles_name_these_organisations(matcher: Matcher, seed: str,
     text = (SEEDS / seed).read_text("utf-8")
     language = yaml.safe_load((SEEDS / "expected.yaml").read_text("utf-8"))[seed]["language"]
     assert expected <= found(matcher, text, language)
+
+
+UNIVERSITIES = {org.id for org in load_rules(REPO / "rules.yaml").organisations
+                if org.kind == "university"}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Соглашения с технопарком подписали 40 компаний, среди них и Томский государственный "
+     "университет.", "ru"),
+    ("Ural Federal University co-founded the technopark, which now hosts 60 companies.", "en"),
+    ("Die Föderale Universität Kasan mietet Labore; insgesamt arbeiten dort 900 Menschen.",
+     "de"),
+])
+def test_a_university_named_beside_a_park_owns_no_figure(text: str, language: str,
+                                                         matcher: Matcher) -> None:
+    """A university in technopark press founds, partners or rents: the figures are the park's
+    or the region's, never the university's."""
+    figures = [h for h in matcher.match(text, language) if h.kind == "metric"]
+    assert found(matcher, text, language) & UNIVERSITIES
+    assert figures and not {h.organisation for h in figures} & UNIVERSITIES
 
 
 @pytest.mark.parametrize("text, language", [
@@ -354,3 +378,52 @@ def test_a_body_is_found_by_the_other_head_words_and_country_forms_the_press_use
 def test_the_families_the_press_pairs_with_the_parks_are_registered(
         matcher: Matcher, text: str, language: str, expected: str) -> None:
     assert expected in found(matcher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Технопарк «Омск Диджитал» откроют через год. «Это будет лучший IT-парк в стране», — "
+     "сказал губернатор.", "ru"),
+    ("The Omsk Digital technopark opens next year. \"It will be the best IT park in the "
+     "country,\" the governor said.", "en"),
+    ("Der Technopark Omsk Digital öffnet nächstes Jahr. Es werde der beste IT-Park im ganzen "
+     "Land, sagte der Gouverneur.", "de"),
+])
+def test_a_park_ranked_in_the_country_is_no_park_of_the_region(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"The best IT park in the country" ranks a park among the country's: it does not name
+    the one IT park at the place of the organisation the article is about."""
+    assert "it-park-omsk" not in found(matcher, text, language)
+    assert "omsk-digital" in found(matcher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("IT-парк «Алания» принял первых резидентов. Власти КБР пообещали, что ИТ-парк республики "
+     "откроется через два года.", "ru"),
+    ("The Alania IT Park welcomed its first residents. Officials in Kabardino-Balkaria promised "
+     "that the IT park of the republic would open in two years.", "en"),
+    ("Der IT-Park Alania hat erste Mieter. Die Behörden in Kabardino-Balkarien versprachen, der "
+     "IT-Park der Republik werde in zwei Jahren öffnen.", "de"),
+])
+def test_the_park_of_the_republic_is_the_park_of_the_region_named(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"ИТ-парк республики" after another region's park is named: the park of the republic the
+    sentence names, not a reference back to the park named before."""
+    assert found(matcher, text, language) == {"it-park-alania", "it-park-kabardino-balkaria"}
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Статус технопарка получили Мосмедпарк и Останкино.", "ru",
+     {"mosmedpark", "technopark-ostankino"}),
+    ("Mosmedpark and Ostankino were granted technopark status.", "en",
+     {"mosmedpark", "technopark-ostankino"}),
+    ("Mosmedpark und Ostankino sind nun Technoparks der Stadt.", "de",
+     {"mosmedpark", "technopark-ostankino"}),
+    # Without a kind word, or not joined to a named park, it is the district or the TV centre.
+    ("Мосмедпарк и Останкино соединит новая линия метро.", "ru", {"mosmedpark"}),
+    ("The technopark Mosmedpark sent a bus to the Ostankino tower.", "en", {"mosmedpark"}),
+])
+def test_a_place_named_park_listed_beside_a_park_is_that_park(
+        matcher: Matcher, text: str, language: str, expected: set[str]) -> None:
+    """A place joined to a named park as parks of one kind ("Ostankino and Mosmedpark became
+    technoparks") is the one park of that kind named after the place."""
+    assert found(matcher, text, language) == expected
