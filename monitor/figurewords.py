@@ -288,6 +288,15 @@ PER_HEAD: dict[str, tuple[str, ...]] = {
 душу населения", "pro Kopf", a salary or a wage ("средняя зарплата — 120 тысяч рублей").
 No metric reports what one person gets."""
 
+MAXIMA: dict[str, tuple[str, ...]] = {
+    "ru": ("максимальный", "предельный"),
+    "en": ("maximum", "maximal"),
+    "de": ("maximal", "Höchstbetrag", "Maximalbetrag", "Höchstsumme"),
+}
+"""Words that make a sum in their clause the most one may get or spend, a cap the rules set, not
+a sum anyone reported: "максимальный размер гранта достигает 3 млн рублей", "the maximum award
+is 5 million roubles", "der Höchstbetrag liegt bei 2 Millionen Euro"."""
+
 PERIODS: dict[str, tuple[str, ...]] = {
     "ru": ("год", "месяц", "квартал", "полугодие"),
     "en": ("year", "month", "quarter"),
@@ -299,8 +308,10 @@ per year, which an analyst records."""
 DISTRIBUTIVES: frozenset[str] = frozenset({"по", "je", "jeweils"})
 """Words right before a count that make it a count per something ("сюда будут приходить по
 10 новых компаний", "je zehn Firmen pro Jahr", "jeweils 5 Residenten"): a rate or a share,
-not how many an organisation has. Not English "each": after a count ("one new resident
-each") it says every organisation named gained that many."""
+not how many an organisation has; before a sum, what each one gets ("по 1 млн рублей получат
+200 студентов", "je 50.000 Euro für zehn Teams"), unless a period after it makes it a
+yearly amount ("по 150 млн рублей в год"; not "в этом году по 1 млн", a date). Not English "each": after a count ("one new
+resident each") it says every organisation named gained that many."""
 
 PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", "für"})
 """Words that say what a thing costs when they stand right before a sum ("ein Rechenzentrum für

@@ -42,6 +42,7 @@ from .figurewords import (
     GERMAN_MEASURES,
     LEVIES,
     LEVY_LINKS,
+    MAXIMA,
     NOT_HOSTS,
     OBJECT_PRONOUNS,
     PART_OPENERS,
@@ -279,7 +280,7 @@ class Matcher:
         self._planned = _first_forms(PLANNED)
         self._levies = _first_forms(LEVIES)
         self._per_unit_words = _first_forms(PER_UNIT)
-        self._per_unit_nouns = _first_forms(PER_HEAD)
+        self._per_unit_nouns = _first_forms(PER_HEAD) | _first_forms(MAXIMA)
         self._periods = _first_forms(PERIODS)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
@@ -733,13 +734,18 @@ class Matcher:
         ("каждый год по 150 млн": a yearly amount) nor standing for the organisations named
         ("Each will receive 500 million": each one's figure); or a count right after a word
         of `DISTRIBUTIVES` ("будут приходить по 10 новых компаний", "je zehn Firmen"), a
-        rate."""
+        rate; or a sum right after one ("по 1 млн рублей получат 200 студентов"), what each
+        gets, unless a period follows in its clause ("по 150 млн рублей в год", "в каждом из
+        двух лет") or stands after "каждый" before it ("каждый год по 150 млн"): a yearly
+        amount; or a sum in a clause with a word of `MAXIMA`
+        ("максимальный размер гранта достигает 3 млн рублей"), a cap."""
         unit = figure.quantity.unit
+        start = layout.token_at(min(figure.quantity.start,
+                                    figure.quantity.qualifier_start or figure.quantity.start))
+        distributed = start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
+            layout.tokens[start - 1].norm in DISTRIBUTIVES
         if unit in UNIT_CLASSES["count"]:
-            start = layout.token_at(min(figure.quantity.start,
-                                        figure.quantity.qualifier_start or figure.quantity.start))
-            return start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
-                layout.tokens[start - 1].norm in DISTRIBUTIVES
+            return distributed
         if unit not in _MONEY:
             return False
         clause = layout.token_clause
@@ -747,6 +753,11 @@ class Matcher:
         high = low
         while high < len(word_forms) and layout.token_sentence[high] == figure.sentence:
             high += 1
+        if distributed and not any(word_forms[i] in self._periods and clause[i] == figure.clause
+                                   for i in range(figure.last + 1, high)) and not (
+                start - 3 >= low and word_forms[start - 2] in self._periods and
+                word_forms[start - 3] in self._per_unit_words):
+            return True
         return any(clause[i] == figure.clause and (
             word_forms[i] in self._per_unit_nouns or
             (word_forms[i] in self._per_unit_words and i + 1 < high and

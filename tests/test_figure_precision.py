@@ -149,6 +149,17 @@ def test_marks_and_missed_plans_are_no_figures(starter: Matcher, text: str, lang
     ("Ежегодно в технопарк будут приходить по 12 новых компаний.", "ru", []),
     ("In den Park ziehen jährlich je zwölf neue Unternehmen.", "de", []),
     ("В технопарке работают 12 компаний.", "ru", [("residents", 12.0)]),
+    # A sum after a distributive word is what each gets, unless a period makes it yearly.
+    ("В прошлом году по 2 млн рублей на свои проекты получили 400 аспирантов.", "ru", []),
+    ("Je 50.000 Euro an Fördermitteln erhalten zwölf Teams.", "de", []),
+    ("Фонд выделяет технопаркам по 200 млн рублей в год на гранты.", "ru", [("grants", 2e8)]),
+    ("Каждый год по 200 млн рублей фонд выделяет на гранты.", "ru", [("grants", 2e8)]),
+    ("Парку выделят по 90 млн рублей в каждом из трёх лет.", "ru", [("grants", 9e7)]),
+    # A sum in a clause about the maximum is a cap the rules set.
+    ("Максимальный размер субсидии составляет 8 млн рублей.", "ru", []),
+    ("The maximum grant under the programme is 4 million roubles.", "en", []),
+    ("Der Höchstbetrag der Förderung liegt bei 3 Millionen Rubel.", "de", []),
+    ("Фонд выдал гранты на 8 млн рублей.", "ru", [("grants", 8e6)]),
 ])
 def test_sizes_per_unit_are_no_figures(starter: Matcher, text: str, language: str,
                                        expected: list) -> None:
