@@ -60,6 +60,18 @@ supported are a programme's clients, not residents of a place, as people taught
 written: "finance", "fund" and "support" are as often nouns ("the finance ministry says 40
 companies", "with support from the park")."""
 
+SERVING: frozenset[str] = frozenset("""
+пользовались пользуются пользовалось пользуется воспользовались воспользуются воспользовалось
+обслужил обслужила обслужили обслуживает обслуживают обслуживал обслуживала
+served serves serving
+nutzten nutzen genutzt betreut betreute betreuten
+""".split())
+"""Verbs that make the firms they count a place's clients: users of its services ("более сотни
+компаний пользовались его услугами", "40 Firmen nutzten das Labor") or firms it serves ("the
+centre has served 300 companies", "центр обслужил 300 компаний"). Clients come and go
+without settling, so, as firms funded (`FUNDING`), they are not residents. As written: not
+English "used" ("the park used to host 40 companies")."""
+
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
 ihres
@@ -310,8 +322,9 @@ DISTRIBUTIVES: frozenset[str] = frozenset({"по", "je", "jeweils"})
 10 новых компаний", "je zehn Firmen pro Jahr", "jeweils 5 Residenten"): a rate or a share,
 not how many an organisation has; before a sum, what each one gets ("по 1 млн рублей получат
 200 студентов", "je 50.000 Euro für zehn Teams"), unless a period after it makes it a
-yearly amount ("по 150 млн рублей в год"; not "в этом году по 1 млн", a date). Not English "each": after a count ("one new
-resident each") it says every organisation named gained that many."""
+yearly amount ("по 150 млн рублей в год"; not "в этом году по 1 млн", a date). Not English
+"each": after a count ("one new resident each") it says every organisation named gained that
+many."""
 
 PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", "für"})
 """Words that say what a thing costs when they stand right before a sum ("ein Rechenzentrum für

@@ -57,6 +57,7 @@ from .figurewords import (
     PROSPECTS,
     REFERENCES,
     RELATIVE_OPENERS,
+    SERVING,
     TOWNS,
     TRAINING,
 )
@@ -787,12 +788,15 @@ class Matcher:
         Fachkräfte ausgebildet"): people taught are not people at work; or the subject of a
         verb of applying ("100 investors applied for space", "заявки подали 40 компаний"):
         applicants are not yet residents; or the object of a verb of funding ("the fund
-        will finance 500 startups", `FUNDING`): firms funded are clients, not residents."""
+        will finance 500 startups", `FUNDING`) or of using or serving ("более сотни компаний
+        пользовались его услугами", `SERVING`): firms funded or served are clients, not
+        residents."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),
                      min(figure.last + _VERB_REACH + 1, len(word_forms)))
-        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING
+        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING or
+                   layout.tokens[i].norm in SERVING
                    for i in near if layout.token_clause[i] == figure.clause)
 
     def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:

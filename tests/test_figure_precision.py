@@ -247,6 +247,11 @@ def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
      [("residents", 120.0)]),
     ("The park hosts 120 companies, supported by the regional government.", "en",
      [("residents", 120.0)]),
+    # Firms that use a place's services or that it serves are its clients.
+    ("Услугами лаборатории уже воспользовались более 70 компаний.", "ru", []),
+    ("Since opening, the centre has served some 70 companies.", "en", []),
+    ("Mehr als 70 Firmen nutzten bisher die Labore des Zentrums.", "de", []),
+    ("The park used to host 70 companies.", "en", [("residents", 70.0)]),
 ])
 def test_funded_firms_are_no_residents(starter: Matcher, text: str, language: str,
                                        expected: list) -> None:
