@@ -769,18 +769,28 @@ class Matcher:
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
         """Whether a figure is a part ("von denen zehn", "из них десять", "of which ten", "55
-        of whom") of the figure before it in its sentence, which is no figure (`other_nouns`
-        -1). The opener may stand before the part or, in English, right after it."""
+        of whom") of the figure before it in its sentence or the sentence before in its
+        paragraph ("фонд профинансирует 500 стартапов. Не менее 50 компаний из их числа …"),
+        which is no figure (`other_nouns` -1): a part of firms funded is firms funded. The
+        opener may stand before the part or after it and the noun it counts ("50 of them",
+        "50 компаний из их числа")."""
         figure = figures[index]
-        if index == 0 or other_nouns.get(index - 1) != -1 or \
-                figures[index - 1].sentence != figure.sentence:
+        if index == 0 or other_nouns.get(index - 1) != -1:
             return False
-        tokens, clause = layout.tokens, layout.token_clause
+        whole = figures[index - 1]
+        if whole.sentence != figure.sentence and (
+                whole.sentence != figure.sentence - 1 or whole.paragraph != figure.paragraph):
+            return False
+        tokens, clause, sentence = layout.tokens, layout.token_clause, layout.token_sentence
         opening = figure.first
-        while opening > 0 and clause[opening - 1] == figure.clause:
+        while opening > 0 and clause[opening - 1] == figure.clause and \
+                sentence[opening - 1] == figure.sentence:
             opening -= 1
+        after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(tokens)))
         return any(_tail(tokens, i, self._part_openers)
-                   for i in (*range(opening, figure.first), figure.last + 1))
+                   for i in (*range(opening, figure.first), *(
+                       i for i in after
+                       if clause[i] == figure.clause and sentence[i] == figure.sentence)))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
