@@ -202,6 +202,17 @@ PART_OPENERS: tuple[str, ...] = (
 """Words that open a clause about a part of the count before: a part of a count that is no
 figure ("mit 30 Unternehmen verhandelt, von denen zehn Pharmafirmen sind") is none either."""
 
+SUM_PARTS: tuple[str, ...] = (
+    "из этой суммы", "из указанной суммы", "of this sum", "of this amount",
+    "of that sum", "of that amount", "von dieser Summe", "von diesem Betrag")
+"""Words that open a clause about a share of the sum before ("Здание купили за 150 млн
+рублей. Из этой суммы застройщику перечислили 75 млн", "of this amount, 40 million has been
+paid", "davon sind 40 Millionen gezahlt"): the share is how the sum is paid out or split,
+which an analyst reads off the sum already recorded, not a figure of its own. Only a sum after
+a sum: a part of a count ("112 of them") is a figure (`PART_OPENERS`). Only words that name
+the sum: "davon", "из них" after a sum also open what of it was spent or realised ("davon
+wurden 822 Milliarden bereits getätigt"), a figure of its own."""
+
 RELATIVE_OPENERS: tuple[str, ...] = (
     "из которых", "которых", "of which", "of whom", "von denen", "unter denen")
 """Relative words that open a clause about the noun right before them ("IT companies, of

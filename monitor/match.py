@@ -58,6 +58,7 @@ from .figurewords import (
     REFERENCES,
     RELATIVE_OPENERS,
     SERVING,
+    SUM_PARTS,
     TOWNS,
     TRAINING,
 )
@@ -286,6 +287,7 @@ class Matcher:
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
         self._relatives = _phrases(RELATIVE_OPENERS)
+        self._sum_parts = _phrases(SUM_PARTS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
@@ -443,7 +445,8 @@ class Matcher:
                     self._unreal(layout, figure, word_forms) or \
                     self._per_unit(layout, figure, word_forms, variant) or \
                     self._levy(layout, figure, word_forms) or \
-                    self._part_of_none(layout, figures, index, other_nouns):
+                    self._part_of_none(layout, figures, index, other_nouns) or \
+                    self._share_of_sum(layout, figures, index):
                 other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
@@ -791,6 +794,28 @@ class Matcher:
                    for i in (*range(opening, figure.first), *(
                        i for i in after
                        if clause[i] == figure.clause and sentence[i] == figure.sentence)))
+
+    def _share_of_sum(self, layout: Layout, figures: list[Figure], index: int) -> bool:
+        """Whether a sum is a share of the sum before it in its sentence or the sentence
+        before in its paragraph, opened by words that name that sum (`SUM_PARTS`: "Из этой
+        суммы застройщику перечислили 75 млн") in its clause or at the start of its sentence
+        ("Of this sum, 40 million has been paid")."""
+        figure = figures[index]
+        if index == 0 or figure.quantity.unit not in _MONEY or \
+                figures[index - 1].quantity.unit not in _MONEY:
+            return False
+        whole = figures[index - 1]
+        if whole.sentence != figure.sentence and (
+                whole.sentence != figure.sentence - 1 or whole.paragraph != figure.paragraph):
+            return False
+        clause, sentence = layout.token_clause, layout.token_sentence
+        opening = figure.first
+        while opening > 0 and clause[opening - 1] == figure.clause and \
+                sentence[opening - 1] == figure.sentence:
+            opening -= 1
+        first = layout.token_at(layout.sentence_starts[figure.sentence])
+        return any(_tail(layout.tokens, i, self._sum_parts)
+                   for i in {first, *range(opening, figure.first)})
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we

@@ -236,6 +236,23 @@ def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
 
 
 @pytest.mark.parametrize("text, language, expected", [
+    # A share of a sum named as that sum is how it is paid out, not a figure of its own.
+    ("Регион купил корпус за 90 млн рублей. Из этой суммы подрядчику уже перечислили 40 млн.",
+     "ru", [("investment", 9e7)]),
+    ("The region bought the building for 90 million roubles. Of this sum, 40 million roubles "
+     "has already been paid.", "en", [("investment", 9e7)]),
+    ("Das Land stellte dem Park 90 Millionen Rubel Fördermittel bereit. Von dieser Summe "
+     "flossen 40 Millionen Rubel an den Bauträger.", "de", [("grants", 9e7)]),
+    # Words that do not name the sum open a figure of its own.
+    ("Резиденты заявили инвестиции на 90 млрд рублей, из них вложено уже 40 млрд рублей.", "ru",
+     [("investment", 9e10), ("investment", 4e10)]),
+])
+def test_shares_of_a_sum_are_no_figures(starter: Matcher, text: str, language: str,
+                                        expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
     # Firms a programme funds are its clients, not residents; so is a part of them.
     ("До конца года программа профинансирует 120 стартапов.", "ru", []),
     ("Региональная программа профинансирует 120 стартапов, из них 30 — в технопарке.", "ru",
