@@ -72,6 +72,27 @@ centre has served 300 companies", "центр обслужил 300 компан�
 without settling, so, as firms funded (`FUNDING`), they are not residents. As written: not
 English "used" ("the park used to host 40 companies")."""
 
+ONE_FIRM: tuple[str, ...] = (
+    "стартап", "фирма", "концерн", "холдинг",
+    "the startup", "the start-up", "the firm", "the group",
+    "der Konzern", "die Firma", "das Start-up", "das Startup", "die Gruppe",
+)
+"""Words that name one firm ("самый доходный стартап", "the firm", "der Konzern"): in a
+sentence about takings (`TAKINGS`) the sum is that firm's own result, not the revenue of a
+park, whose residents are many ("выручка резидентов", "residents earned"). As written, in the
+singular: "стартапы", "the startups", "die Firmen" are a park's residents. Not "компания",
+"the company", "das Unternehmen": they are as often a park's managing company, whose revenue is
+the park's; nor money other than takings ("das Unternehmen erhielt einen Kredit über 31,6
+Millionen Euro" for the park's building is its investment)."""
+
+TAKINGS: dict[str, tuple[str, ...]] = {
+    "ru": ("выручка", "доход", "экспорт", "приносить", "оборот"),
+    "en": ("revenue", "revenues", "turnover", "sales", "earned", "earns", "exports"),
+    "de": ("Umsatz", "Jahresumsatz", "Erlös", "Erlöse", "Export", "verdient"),
+}
+"""Words that make a sum what a firm takes in: revenue, turnover, sales, export earnings
+(`ONE_FIRM`)."""
+
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
 ihres

@@ -45,6 +45,7 @@ from .figurewords import (
     MAXIMA,
     NOT_HOSTS,
     OBJECT_PRONOUNS,
+    ONE_FIRM,
     PART_OPENERS,
     PARTITIVES,
     PER_HEAD,
@@ -59,6 +60,7 @@ from .figurewords import (
     RELATIVE_OPENERS,
     SERVING,
     SUM_PARTS,
+    TAKINGS,
     TOWNS,
     TRAINING,
 )
@@ -288,6 +290,8 @@ class Matcher:
         self._part_openers = _phrases(PART_OPENERS)
         self._relatives = _phrases(RELATIVE_OPENERS)
         self._sum_parts = _phrases(SUM_PARTS)
+        self._one_firm = _phrases(ONE_FIRM)
+        self._takings = _first_forms(TAKINGS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
@@ -446,7 +450,8 @@ class Matcher:
                     self._per_unit(layout, figure, word_forms, variant) or \
                     self._levy(layout, figure, word_forms) or \
                     self._part_of_none(layout, figures, index, other_nouns) or \
-                    self._share_of_sum(layout, figures, index):
+                    self._share_of_sum(layout, figures, index) or \
+                    self._one_firms_takings(layout, figure, word_forms):
                 other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
@@ -816,6 +821,21 @@ class Matcher:
         first = layout.token_at(layout.sentence_starts[figure.sentence])
         return any(_tail(layout.tokens, i, self._sum_parts)
                    for i in {first, *range(opening, figure.first)})
+
+    def _one_firms_takings(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a sum is what one firm takes in: a word of `TAKINGS` in its sentence and a
+        word of `ONE_FIRM` before it there ("самый доходный стартап … экспорт приносит ему
+        $20 млн", "strebt der Konzern einen Jahresumsatz von 50 Millionen Euro an"): that
+        firm's own result, no park's figure."""
+        if figure.quantity.unit not in _MONEY:
+            return False
+        sentence = layout.token_sentence
+        low = layout.token_at(layout.sentence_starts[figure.sentence])
+        high = figure.last + 1
+        while high < len(word_forms) and sentence[high] == figure.sentence:
+            high += 1
+        return any(word_forms[i] in self._takings for i in range(low, high)) and any(
+            _tail(layout.tokens, i, self._one_firm) for i in range(low, figure.first))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we

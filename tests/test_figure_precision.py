@@ -253,6 +253,25 @@ def test_shares_of_a_sum_are_no_figures(starter: Matcher, text: str, language: s
 
 
 @pytest.mark.parametrize("text, language, expected", [
+    # What one firm takes in is its own result, not a park's revenue.
+    ("Самый успешный стартап технопарка, по словам директора, получил выручку 300 млн рублей.",
+     "ru", []),
+    ("The park's best-known resident is a games studio; the firm earned revenue of 40 million "
+     "dollars last year.", "en", []),
+    ("Bis 2027 will der Konzern in Russland einen Umsatz von 80 Millionen Euro erzielen.", "de",
+     []),
+    # The takings of a park's residents, and what one firm invests, are figures.
+    ("Выручка стартапов технопарка составила 300 млн рублей.", "ru", [("revenue", 3e8)]),
+    ("Park residents earned revenue of 40 million dollars last year.", "en",
+     [("revenue", 4e7)]),
+    ("Der Konzern investiert 80 Millionen Euro in den Park.", "de", [("investment", 8e7)]),
+])
+def test_one_firms_takings_are_no_figures(starter: Matcher, text: str, language: str,
+                                          expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
     # Firms a programme funds are its clients, not residents; so is a part of them.
     ("До конца года программа профинансирует 120 стартапов.", "ru", []),
     ("Региональная программа профинансирует 120 стартапов, из них 30 — в технопарке.", "ru",
