@@ -64,13 +64,14 @@ SERVING: frozenset[str] = frozenset("""
 пользовались пользуются пользовалось пользуется воспользовались воспользуются воспользовалось
 обслужил обслужила обслужили обслуживает обслуживают обслуживал обслуживала
 served serves serving
-nutzten nutzen genutzt betreut betreute betreuten
+nutzten nutzen genutzt
 """.split())
 """Verbs that make the firms they count a place's clients: users of its services ("более сотни
 компаний пользовались его услугами", "40 Firmen nutzten das Labor") or firms it serves ("the
 centre has served 300 companies", "центр обслужил 300 компаний"). Clients come and go
 without settling, so, as firms funded (`FUNDING`), they are not residents. As written: not
-English "used" ("the park used to host 40 companies")."""
+English "used" ("the park used to host 40 companies"); not German "betreut": the start-ups
+an innovation centre mentors are its residents ("Skolkowo betreut 2.000 Start-ups")."""
 
 ONE_FIRM: tuple[str, ...] = (
     "стартап", "фирма", "концерн", "холдинг",
