@@ -94,6 +94,16 @@ TAKINGS: dict[str, tuple[str, ...]] = {
 """Words that make a sum what a firm takes in: revenue, turnover, sales, export earnings
 (`ONE_FIRM`)."""
 
+CLOSING: frozenset[str] = frozenset("""
+закрылись закрылось закрылся закрылась закроются закрыты обанкротились обанкротилось
+разорились ликвидированы
+shut closed bankrupt folded
+geschlossen schlossen pleite insolvent
+""".split())
+"""Verbs by which firms close ("в городе закрылись три предприятия", "two plants shut", "drei
+Betriebe wurden geschlossen"): firms that close are no one's residents, gained or had. As
+written; not verbs of leaving ("20 companies left" is also the firms that remain)."""
+
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
 ihres

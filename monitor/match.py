@@ -32,6 +32,7 @@ from .figurewords import (
     APPROACHING,
     APPROXIMATE_TAILS,
     CAPACITY,
+    CLOSING,
     COORDINATORS,
     COUNT_PREPOSITIONS,
     DISTRIBUTIVES,
@@ -845,13 +846,14 @@ class Matcher:
         applicants are not yet residents; or the object of a verb of funding ("the fund
         will finance 500 startups", `FUNDING`) or of using or serving ("более сотни компаний
         пользовались его услугами", `SERVING`): firms funded or served are clients, not
-        residents."""
+        residents; or of closing ("закрылись три предприятия", `CLOSING`): firms closed are
+        no one's."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),
                      min(figure.last + _VERB_REACH + 1, len(word_forms)))
         return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING or
-                   layout.tokens[i].norm in SERVING
+                   layout.tokens[i].norm in SERVING or layout.tokens[i].norm in CLOSING
                    for i in near if layout.token_clause[i] == figure.clause)
 
     def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:

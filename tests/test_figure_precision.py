@@ -296,6 +296,10 @@ def test_one_firms_takings_are_no_figures(starter: Matcher, text: str, language:
     ("Since opening, the centre has served some 70 companies.", "en", []),
     ("Mehr als 70 Firmen nutzten bisher die Labore des Zentrums.", "de", []),
     ("The park used to host 70 companies.", "en", [("residents", 70.0)]),
+    # Firms that close are no one's residents.
+    ("Во время кризиса в городе закрылись сразу четыре крупных предприятия.", "ru", []),
+    ("During the crisis four large companies shut down in the town.", "en", []),
+    ("In der Krise wurden in der Stadt vier große Firmen geschlossen.", "de", []),
 ])
 def test_funded_firms_are_no_residents(starter: Matcher, text: str, language: str,
                                        expected: list) -> None:
