@@ -511,7 +511,7 @@ class Matcher:
             if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
                     and index not in noun_typed:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
-            if found is None and self._town_land(layout, figure, mentions, word_forms):
+            if self._town_land(layout, figure, mentions, word_forms, found is not None):
                 continue  # "Der Stadt wurden 1.400 Hektar Land zugewiesen"
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
@@ -866,10 +866,14 @@ class Matcher:
                    for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
 
     def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
-                   word_forms: list[str]) -> bool:
+                   word_forms: list[str], named: bool) -> bool:
         """Whether an area's clause names a town before it and no organisation, not even by a
         kind word ("Der Stadt wurden 1.400 Hektar Land zugewiesen", "the town was allotted 900
-        hectares"): that land is the town's, whatever organisation the paragraph is about."""
+        hectares"), by a town word or by a place that opens the clause ("В Москве насчитывается
+        20 тыс. га бывших промышленных территорий", `Mentions.parts`): that land is the town's,
+        whatever organisation the paragraph is about. An area a word of its metric `named`
+        ("территорий") is the town's only by a place and with no plural kind word in the
+        clause: "в Москве площадь технопарков — 500 га" is the city's parks' area."""
         if figure.quantity.unit not in UNIT_CLASSES["m2"]:
             return False
         clause = layout.token_clause
@@ -877,10 +881,14 @@ class Matcher:
         def in_clause(found: dict[int, list[Found]]) -> bool:
             return any(clause[f.first] == figure.clause for f in found.get(figure.sentence, ()))
 
+        if in_clause(mentions.owning) or in_clause(mentions.referring) or \
+                (named and (in_clause(mentions.groups) or in_clause(mentions.countries))):
+            return False
         start = layout.token_at(layout.sentence_starts[figure.sentence])
-        return not in_clause(mentions.owning) and not in_clause(mentions.referring) and any(
-            word_forms[i] in self._towns for i in range(start, figure.first)
-            if clause[i] == figure.clause)
+        return (not named and any(word_forms[i] in self._towns for i in range(start, figure.first)
+                                  if clause[i] == figure.clause)) or any(
+            clause[f.first] == figure.clause and f.last < figure.first
+            for f in mentions.parts.get(figure.sentence, ()))
 
     def _referring(self, layout: Layout, word_forms: list[str], variant: str,
                    figures: list[Figure], keyworded: set[int]) -> set[int]:
