@@ -784,17 +784,10 @@ class Matcher:
         opener may stand before the part or after it and the noun it counts ("50 of them",
         "50 компаний из их числа")."""
         figure = figures[index]
-        if index == 0 or other_nouns.get(index - 1) != -1:
-            return False
-        whole = figures[index - 1]
-        if whole.sentence != figure.sentence and (
-                whole.sentence != figure.sentence - 1 or whole.paragraph != figure.paragraph):
+        if other_nouns.get(index - 1) != -1 or not _whole_near(figures, index):
             return False
         tokens, clause, sentence = layout.tokens, layout.token_clause, layout.token_sentence
-        opening = figure.first
-        while opening > 0 and clause[opening - 1] == figure.clause and \
-                sentence[opening - 1] == figure.sentence:
-            opening -= 1
+        opening = _clause_opening(layout, figure)
         after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(tokens)))
         return any(_tail(tokens, i, self._part_openers)
                    for i in (*range(opening, figure.first), *(
@@ -807,21 +800,12 @@ class Matcher:
         суммы застройщику перечислили 75 млн") in its clause or at the start of its sentence
         ("Of this sum, 40 million has been paid")."""
         figure = figures[index]
-        if index == 0 or figure.quantity.unit not in _MONEY or \
+        if not _whole_near(figures, index) or figure.quantity.unit not in _MONEY or \
                 figures[index - 1].quantity.unit not in _MONEY:
             return False
-        whole = figures[index - 1]
-        if whole.sentence != figure.sentence and (
-                whole.sentence != figure.sentence - 1 or whole.paragraph != figure.paragraph):
-            return False
-        clause, sentence = layout.token_clause, layout.token_sentence
-        opening = figure.first
-        while opening > 0 and clause[opening - 1] == figure.clause and \
-                sentence[opening - 1] == figure.sentence:
-            opening -= 1
         first = layout.token_at(layout.sentence_starts[figure.sentence])
         return any(_tail(layout.tokens, i, self._sum_parts)
-                   for i in {first, *range(opening, figure.first)})
+                   for i in {first, *range(_clause_opening(layout, figure), figure.first)})
 
     def _one_firms_takings(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a sum is what one firm takes in: a word of `TAKINGS` in its sentence and a
@@ -1071,6 +1055,26 @@ def _continuing(mentions: Mentions, figure: Figure,
 def _phrases(written: Iterable[str]) -> frozenset[tuple[str, ...]]:
     """Phrases as the sequences of the words the tokenizer makes of them."""
     return frozenset(tuple(t.norm for t in words(phrase)) for phrase in written)
+
+
+def _whole_near(figures: list[Figure], index: int) -> bool:
+    """Whether the figure before `figures[index]` stands in its sentence or in the sentence
+    before in its paragraph, near enough to be the whole it is a part or a share of."""
+    if index == 0:
+        return False
+    whole, figure = figures[index - 1], figures[index]
+    return whole.sentence == figure.sentence or (
+        whole.sentence == figure.sentence - 1 and whole.paragraph == figure.paragraph)
+
+
+def _clause_opening(layout: Layout, figure: Figure) -> int:
+    """The first word of a figure's clause (clauses are numbered within a sentence)."""
+    clause, sentence = layout.token_clause, layout.token_sentence
+    opening = figure.first
+    while opening > 0 and clause[opening - 1] == figure.clause and \
+            sentence[opening - 1] == figure.sentence:
+        opening -= 1
+    return opening
 
 
 def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
