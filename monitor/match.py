@@ -292,6 +292,7 @@ class Matcher:
         self._relatives = _phrases(RELATIVE_OPENERS)
         self._sum_parts = _phrases(SUM_PARTS)
         self._one_firm = _phrases(ONE_FIRM)
+        self._one_firm_heads = frozenset(phrase[0] for phrase in self._one_firm)
         self._takings = _first_forms(TAKINGS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
@@ -819,8 +820,10 @@ class Matcher:
         high = figure.last + 1
         while high < len(word_forms) and sentence[high] == figure.sentence:
             high += 1
-        return any(word_forms[i] in self._takings for i in range(low, high)) and any(
-            _tail(layout.tokens, i, self._one_firm) for i in range(low, figure.first))
+        tokens = layout.tokens
+        return any(tokens[i].norm in self._one_firm_heads and _tail(tokens, i, self._one_firm)
+                   for i in range(low, figure.first)) and any(
+            word_forms[i] in self._takings for i in range(low, high))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
