@@ -60,6 +60,50 @@ supported are a programme's clients, not residents of a place, as people taught
 written: "finance", "fund" and "support" are as often nouns ("the finance ministry says 40
 companies", "with support from the park")."""
 
+SERVING: frozenset[str] = frozenset("""
+пользовались пользуются пользовалось пользуется воспользовались воспользуются воспользовалось
+обслужил обслужила обслужили обслуживает обслуживают обслуживал обслуживала
+served serves serving
+nutzten nutzen genutzt
+""".split())
+"""Verbs that make the firms they count a place's clients: users of its services ("более сотни
+компаний пользовались его услугами", "40 Firmen nutzten das Labor") or firms it serves ("the
+centre has served 300 companies", "центр обслужил 300 компаний"). Clients come and go
+without settling, so, as firms funded (`FUNDING`), they are not residents. As written: not
+English "used" ("the park used to host 40 companies"); not German "betreut": the start-ups
+an innovation centre mentors are its residents ("Skolkowo betreut 2.000 Start-ups")."""
+
+ONE_FIRM: tuple[str, ...] = (
+    "стартап", "фирма", "концерн", "холдинг",
+    "the startup", "the start-up", "the firm", "the group",
+    "der Konzern", "die Firma", "das Start-up", "das Startup", "die Gruppe",
+)
+"""Words that name one firm ("самый доходный стартап", "the firm", "der Konzern"): in a
+sentence about takings (`TAKINGS`) the sum is that firm's own result, not the revenue of a
+park, whose residents are many ("выручка резидентов", "residents earned"). As written, in the
+singular: "стартапы", "the startups", "die Firmen" are a park's residents. Not "компания",
+"the company", "das Unternehmen": they are as often a park's managing company, whose revenue is
+the park's; nor money other than takings ("das Unternehmen erhielt einen Kredit über 31,6
+Millionen Euro" for the park's building is its investment)."""
+
+TAKINGS: dict[str, tuple[str, ...]] = {
+    "ru": ("выручка", "доход", "экспорт", "приносить", "оборот"),
+    "en": ("revenue", "revenues", "turnover", "sales", "earned", "earns", "exports"),
+    "de": ("Umsatz", "Jahresumsatz", "Erlös", "Erlöse", "Export", "verdient"),
+}
+"""Words that make a sum what a firm takes in: revenue, turnover, sales, export earnings
+(`ONE_FIRM`)."""
+
+CLOSING: frozenset[str] = frozenset("""
+закрылись закрылось закрылся закрылась закроются закрыты обанкротились обанкротилось
+разорились ликвидированы
+shut closed bankrupt folded
+geschlossen schlossen pleite insolvent
+""".split())
+"""Verbs by which firms close ("в городе закрылись три предприятия", "two plants shut", "drei
+Betriebe wurden geschlossen"): firms that close are no one's residents, gained or had. As
+written; not verbs of leaving ("20 companies left" is also the firms that remain)."""
+
 POSSESSIVES: frozenset[str] = frozenset("""
 его её ее his her its their sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer
 ihres
@@ -190,6 +234,17 @@ PART_OPENERS: tuple[str, ...] = (
 """Words that open a clause about a part of the count before: a part of a count that is no
 figure ("mit 30 Unternehmen verhandelt, von denen zehn Pharmafirmen sind") is none either."""
 
+SUM_PARTS: tuple[str, ...] = (
+    "из этой суммы", "из указанной суммы", "of this sum", "of this amount",
+    "of that sum", "of that amount", "von dieser Summe", "von diesem Betrag")
+"""Words that open a clause about a share of the sum before ("Здание купили за 150 млн
+рублей. Из этой суммы застройщику перечислили 75 млн", "of this amount, 40 million has been
+paid", "davon sind 40 Millionen gezahlt"): the share is how the sum is paid out or split,
+which an analyst reads off the sum already recorded, not a figure of its own. Only a sum after
+a sum: a part of a count ("112 of them") is a figure (`PART_OPENERS`). Only words that name
+the sum: "davon", "из них" after a sum also open what of it was spent or realised ("davon
+wurden 822 Milliarden bereits getätigt"), a figure of its own."""
+
 RELATIVE_OPENERS: tuple[str, ...] = (
     "из которых", "которых", "of which", "of whom", "von denen", "unter denen")
 """Relative words that open a clause about the noun right before them ("IT companies, of
@@ -288,6 +343,15 @@ PER_HEAD: dict[str, tuple[str, ...]] = {
 душу населения", "pro Kopf", a salary or a wage ("средняя зарплата — 120 тысяч рублей").
 No metric reports what one person gets."""
 
+MAXIMA: dict[str, tuple[str, ...]] = {
+    "ru": ("максимальный", "предельный"),
+    "en": ("maximum", "maximal"),
+    "de": ("maximal", "Höchstbetrag", "Maximalbetrag", "Höchstsumme"),
+}
+"""Words that make a sum in their clause the most one may get or spend, a cap the rules set, not
+a sum anyone reported: "максимальный размер гранта достигает 3 млн рублей", "the maximum award
+is 5 million roubles", "der Höchstbetrag liegt bei 2 Millionen Euro"."""
+
 PERIODS: dict[str, tuple[str, ...]] = {
     "ru": ("год", "месяц", "квартал", "полугодие"),
     "en": ("year", "month", "quarter"),
@@ -299,8 +363,11 @@ per year, which an analyst records."""
 DISTRIBUTIVES: frozenset[str] = frozenset({"по", "je", "jeweils"})
 """Words right before a count that make it a count per something ("сюда будут приходить по
 10 новых компаний", "je zehn Firmen pro Jahr", "jeweils 5 Residenten"): a rate or a share,
-not how many an organisation has. Not English "each": after a count ("one new resident
-each") it says every organisation named gained that many."""
+not how many an organisation has; before a sum, what each one gets ("по 1 млн рублей получат
+200 студентов", "je 50.000 Euro für zehn Teams"), unless a period after it makes it a
+yearly amount ("по 150 млн рублей в год"; not "в этом году по 1 млн", a date). Not English
+"each": after a count ("one new resident each") it says every organisation named gained that
+many."""
 
 PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", "für"})
 """Words that say what a thing costs when they stand right before a sum ("ein Rechenzentrum für

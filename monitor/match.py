@@ -32,6 +32,7 @@ from .figurewords import (
     APPROACHING,
     APPROXIMATE_TAILS,
     CAPACITY,
+    CLOSING,
     COORDINATORS,
     COUNT_PREPOSITIONS,
     DISTRIBUTIVES,
@@ -42,8 +43,10 @@ from .figurewords import (
     GERMAN_MEASURES,
     LEVIES,
     LEVY_LINKS,
+    MAXIMA,
     NOT_HOSTS,
     OBJECT_PRONOUNS,
+    ONE_FIRM,
     PART_OPENERS,
     PARTITIVES,
     PER_HEAD,
@@ -56,6 +59,9 @@ from .figurewords import (
     PROSPECTS,
     REFERENCES,
     RELATIVE_OPENERS,
+    SERVING,
+    SUM_PARTS,
+    TAKINGS,
     TOWNS,
     TRAINING,
 )
@@ -279,11 +285,15 @@ class Matcher:
         self._planned = _first_forms(PLANNED)
         self._levies = _first_forms(LEVIES)
         self._per_unit_words = _first_forms(PER_UNIT)
-        self._per_unit_nouns = _first_forms(PER_HEAD)
+        self._per_unit_nouns = _first_forms(PER_HEAD) | _first_forms(MAXIMA)
         self._periods = _first_forms(PERIODS)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
         self._relatives = _phrases(RELATIVE_OPENERS)
+        self._sum_parts = _phrases(SUM_PARTS)
+        self._one_firm = _phrases(ONE_FIRM)
+        self._one_firm_heads = frozenset(phrase[0] for phrase in self._one_firm)
+        self._takings = _first_forms(TAKINGS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
@@ -441,7 +451,9 @@ class Matcher:
                     self._unreal(layout, figure, word_forms) or \
                     self._per_unit(layout, figure, word_forms, variant) or \
                     self._levy(layout, figure, word_forms) or \
-                    self._part_of_none(layout, figures, index, other_nouns):
+                    self._part_of_none(layout, figures, index, other_nouns) or \
+                    self._share_of_sum(layout, figures, index) or \
+                    self._one_firms_takings(layout, figure, word_forms):
                 other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
                                      or (figure.clause, noun.pattern.rule) in named):
@@ -500,7 +512,7 @@ class Matcher:
             if figure.quantity.unit is None and _looks_like_year(figure.quantity.matched) \
                     and index not in noun_typed:
                 continue  # "Sie haben 2022 fast…" (but "2045 новых рабочих мест" are jobs)
-            if found is None and self._town_land(layout, figure, mentions, word_forms):
+            if self._town_land(layout, figure, mentions, word_forms, found is not None):
                 continue  # "Der Stadt wurden 1.400 Hektar Land zugewiesen"
             named_by = [(found.first, found.last)] if found else []
             link = mentions.owner((figure.first, figure.last), named_by)
@@ -733,13 +745,18 @@ class Matcher:
         ("каждый год по 150 млн": a yearly amount) nor standing for the organisations named
         ("Each will receive 500 million": each one's figure); or a count right after a word
         of `DISTRIBUTIVES` ("будут приходить по 10 новых компаний", "je zehn Firmen"), a
-        rate."""
+        rate; or a sum right after one ("по 1 млн рублей получат 200 студентов"), what each
+        gets, unless a period follows in its clause ("по 150 млн рублей в год", "в каждом из
+        двух лет") or stands after "каждый" before it ("каждый год по 150 млн"): a yearly
+        amount; or a sum in a clause with a word of `MAXIMA`
+        ("максимальный размер гранта достигает 3 млн рублей"), a cap."""
         unit = figure.quantity.unit
+        start = layout.token_at(min(figure.quantity.start,
+                                    figure.quantity.qualifier_start or figure.quantity.start))
+        distributed = start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
+            layout.tokens[start - 1].norm in DISTRIBUTIVES
         if unit in UNIT_CLASSES["count"]:
-            start = layout.token_at(min(figure.quantity.start,
-                                        figure.quantity.qualifier_start or figure.quantity.start))
-            return start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
-                layout.tokens[start - 1].norm in DISTRIBUTIVES
+            return distributed
         if unit not in _MONEY:
             return False
         clause = layout.token_clause
@@ -747,6 +764,11 @@ class Matcher:
         high = low
         while high < len(word_forms) and layout.token_sentence[high] == figure.sentence:
             high += 1
+        if distributed and not any(word_forms[i] in self._periods and clause[i] == figure.clause
+                                   for i in range(figure.last + 1, high)) and not (
+                start - 3 >= low and word_forms[start - 2] in self._periods and
+                word_forms[start - 3] in self._per_unit_words):
+            return True
         return any(clause[i] == figure.clause and (
             word_forms[i] in self._per_unit_nouns or
             (word_forms[i] in self._per_unit_words and i + 1 < high and
@@ -757,18 +779,51 @@ class Matcher:
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
         """Whether a figure is a part ("von denen zehn", "из них десять", "of which ten", "55
-        of whom") of the figure before it in its sentence, which is no figure (`other_nouns`
-        -1). The opener may stand before the part or, in English, right after it."""
+        of whom") of the figure before it in its sentence or the sentence before in its
+        paragraph ("фонд профинансирует 500 стартапов. Не менее 50 компаний из их числа …"),
+        which is no figure (`other_nouns` -1): a part of firms funded is firms funded. The
+        opener may stand before the part or after it and the noun it counts ("50 of them",
+        "50 компаний из их числа")."""
         figure = figures[index]
-        if index == 0 or other_nouns.get(index - 1) != -1 or \
-                figures[index - 1].sentence != figure.sentence:
+        if other_nouns.get(index - 1) != -1 or not _whole_near(figures, index):
             return False
-        tokens, clause = layout.tokens, layout.token_clause
-        opening = figure.first
-        while opening > 0 and clause[opening - 1] == figure.clause:
-            opening -= 1
+        tokens, clause, sentence = layout.tokens, layout.token_clause, layout.token_sentence
+        opening = _clause_opening(layout, figure)
+        after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(tokens)))
         return any(_tail(tokens, i, self._part_openers)
-                   for i in (*range(opening, figure.first), figure.last + 1))
+                   for i in (*range(opening, figure.first), *(
+                       i for i in after
+                       if clause[i] == figure.clause and sentence[i] == figure.sentence)))
+
+    def _share_of_sum(self, layout: Layout, figures: list[Figure], index: int) -> bool:
+        """Whether a sum is a share of the sum before it in its sentence or the sentence
+        before in its paragraph, opened by words that name that sum (`SUM_PARTS`: "Из этой
+        суммы застройщику перечислили 75 млн") in its clause or at the start of its sentence
+        ("Of this sum, 40 million has been paid")."""
+        figure = figures[index]
+        if not _whole_near(figures, index) or figure.quantity.unit not in _MONEY or \
+                figures[index - 1].quantity.unit not in _MONEY:
+            return False
+        first = layout.token_at(layout.sentence_starts[figure.sentence])
+        return any(_tail(layout.tokens, i, self._sum_parts)
+                   for i in {first, *range(_clause_opening(layout, figure), figure.first)})
+
+    def _one_firms_takings(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
+        """Whether a sum is what one firm takes in: a word of `TAKINGS` in its sentence and a
+        word of `ONE_FIRM` before it there ("самый доходный стартап … экспорт приносит ему
+        $20 млн", "strebt der Konzern einen Jahresumsatz von 50 Millionen Euro an"): that
+        firm's own result, no park's figure."""
+        if figure.quantity.unit not in _MONEY:
+            return False
+        sentence = layout.token_sentence
+        low = layout.token_at(layout.sentence_starts[figure.sentence])
+        high = figure.last + 1
+        while high < len(word_forms) and sentence[high] == figure.sentence:
+            high += 1
+        tokens = layout.tokens
+        return any(tokens[i].norm in self._one_firm_heads and _tail(tokens, i, self._one_firm)
+                   for i in range(low, figure.first)) and any(
+            word_forms[i] in self._takings for i in range(low, high))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
@@ -776,12 +831,16 @@ class Matcher:
         Fachkräfte ausgebildet"): people taught are not people at work; or the subject of a
         verb of applying ("100 investors applied for space", "заявки подали 40 компаний"):
         applicants are not yet residents; or the object of a verb of funding ("the fund
-        will finance 500 startups", `FUNDING`): firms funded are clients, not residents."""
+        will finance 500 startups", `FUNDING`) or of using or serving ("более сотни компаний
+        пользовались его услугами", `SERVING`): firms funded or served are clients, not
+        residents; or of closing ("закрылись три предприятия", `CLOSING`): firms closed are
+        no one's."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
         near = range(max(figure.first - _VERB_REACH, 0),
                      min(figure.last + _VERB_REACH + 1, len(word_forms)))
-        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING
+        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING or
+                   layout.tokens[i].norm in SERVING or layout.tokens[i].norm in CLOSING
                    for i in near if layout.token_clause[i] == figure.clause)
 
     def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
@@ -794,10 +853,14 @@ class Matcher:
                    for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
 
     def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
-                   word_forms: list[str]) -> bool:
+                   word_forms: list[str], named: bool) -> bool:
         """Whether an area's clause names a town before it and no organisation, not even by a
         kind word ("Der Stadt wurden 1.400 Hektar Land zugewiesen", "the town was allotted 900
-        hectares"): that land is the town's, whatever organisation the paragraph is about."""
+        hectares"), by a town word or by a place that opens the clause ("В Москве насчитывается
+        20 тыс. га бывших промышленных территорий", `Mentions.parts`): that land is the town's,
+        whatever organisation the paragraph is about. An area a word of its metric `named`
+        ("территорий") is the town's only by a place and with no plural kind word in the
+        clause: "в Москве площадь технопарков — 500 га" is the city's parks' area."""
         if figure.quantity.unit not in UNIT_CLASSES["m2"]:
             return False
         clause = layout.token_clause
@@ -805,10 +868,14 @@ class Matcher:
         def in_clause(found: dict[int, list[Found]]) -> bool:
             return any(clause[f.first] == figure.clause for f in found.get(figure.sentence, ()))
 
+        if in_clause(mentions.owning) or in_clause(mentions.referring) or \
+                (named and (in_clause(mentions.groups) or in_clause(mentions.countries))):
+            return False
         start = layout.token_at(layout.sentence_starts[figure.sentence])
-        return not in_clause(mentions.owning) and not in_clause(mentions.referring) and any(
-            word_forms[i] in self._towns for i in range(start, figure.first)
-            if clause[i] == figure.clause)
+        return (not named and any(word_forms[i] in self._towns for i in range(start, figure.first)
+                                  if clause[i] == figure.clause)) or any(
+            clause[f.first] == figure.clause and f.last < figure.first
+            for f in mentions.parts.get(figure.sentence, ()))
 
     def _referring(self, layout: Layout, word_forms: list[str], variant: str,
                    figures: list[Figure], keyworded: set[int]) -> set[int]:
@@ -991,6 +1058,26 @@ def _continuing(mentions: Mentions, figure: Figure,
 def _phrases(written: Iterable[str]) -> frozenset[tuple[str, ...]]:
     """Phrases as the sequences of the words the tokenizer makes of them."""
     return frozenset(tuple(t.norm for t in words(phrase)) for phrase in written)
+
+
+def _whole_near(figures: list[Figure], index: int) -> bool:
+    """Whether the figure before `figures[index]` stands in its sentence or in the sentence
+    before in its paragraph, near enough to be the whole it is a part or a share of."""
+    if index == 0:
+        return False
+    whole, figure = figures[index - 1], figures[index]
+    return whole.sentence == figure.sentence or (
+        whole.sentence == figure.sentence - 1 and whole.paragraph == figure.paragraph)
+
+
+def _clause_opening(layout: Layout, figure: Figure) -> int:
+    """The first word of a figure's clause (clauses are numbered within a sentence)."""
+    clause, sentence = layout.token_clause, layout.token_sentence
+    opening = figure.first
+    while opening > 0 and clause[opening - 1] == figure.clause and \
+            sentence[opening - 1] == figure.sentence:
+        opening -= 1
+    return opening
 
 
 def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...]]) -> int:

@@ -353,15 +353,18 @@ CHANGE_VERBS = (
 # Russian verbs after which "до" is "to", not "up to", besides the verbs of change: "дорос до".
 REACH_VERBS = ("дорос", "довед", "достиг", "опусти", "упа")
 # Words in a sentence that make "до"/"up to"/"менее" a cap or an eligibility threshold: grants,
-# loans and subsidies per project or company, and the revenue a company may have to qualify.
+# loans and subsidies per project or company, the revenue a company may have to qualify, and
+# what an authority allows ("the board approved growth up to 1,000 hectares", "разрешено
+# расширение до 300 га", "bis zu 500 Hektar genehmigt"): a bound set, not a size reached.
 LIMIT_CUES = (
     "грант", "субсид", "займ", "заём", "заем", "льготн", "претенд", "может получить",
     "могут получить", "на проект", "на каждый", "на одного", "на одну", "каждому", "лимит",
-    "порог", "с выручкой", "с годовой выручкой", "с оборотом",
+    "порог", "с выручкой", "с годовой выручкой", "с оборотом", "разрешен", "разрешён",
     "grant", "subsid", "loan", "eligib", "can receive", "may receive", "can get", "per project",
     "for each", "per company", "each project", "threshold", "with revenue", "with annual revenue",
+    "approved", "permitted", "allowed",
     "zuschuss", "förder", "darlehen", "kredit", "erhalten", "bekommen", "pro projekt",
-    "je projekt", "jeweils", "ihres projekts", "mit einem umsatz",
+    "je projekt", "jeweils", "ihres projekts", "mit einem umsatz", "genehmigt", "erlaubt",
 )
 # "на каждый рубль господдержки возвращается 2,5 рубля": a ruble amount per ruble is a ratio.
 PER_RUBLE_CUES = (

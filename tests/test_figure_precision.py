@@ -149,6 +149,17 @@ def test_marks_and_missed_plans_are_no_figures(starter: Matcher, text: str, lang
     ("Ежегодно в технопарк будут приходить по 12 новых компаний.", "ru", []),
     ("In den Park ziehen jährlich je zwölf neue Unternehmen.", "de", []),
     ("В технопарке работают 12 компаний.", "ru", [("residents", 12.0)]),
+    # A sum after a distributive word is what each gets, unless a period makes it yearly.
+    ("В прошлом году по 2 млн рублей на свои проекты получили 400 аспирантов.", "ru", []),
+    ("Je 50.000 Euro an Fördermitteln erhalten zwölf Teams.", "de", []),
+    ("Фонд выделяет технопаркам по 200 млн рублей в год на гранты.", "ru", [("grants", 2e8)]),
+    ("Каждый год по 200 млн рублей фонд выделяет на гранты.", "ru", [("grants", 2e8)]),
+    ("Парку выделят по 90 млн рублей в каждом из трёх лет.", "ru", [("grants", 9e7)]),
+    # A sum in a clause about the maximum is a cap the rules set.
+    ("Максимальный размер субсидии составляет 8 млн рублей.", "ru", []),
+    ("The maximum grant under the programme is 4 million roubles.", "en", []),
+    ("Der Höchstbetrag der Förderung liegt bei 3 Millionen Rubel.", "de", []),
+    ("Фонд выдал гранты на 8 млн рублей.", "ru", [("grants", 8e6)]),
 ])
 def test_sizes_per_unit_are_no_figures(starter: Matcher, text: str, language: str,
                                        expected: list) -> None:
@@ -225,6 +236,42 @@ def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
 
 
 @pytest.mark.parametrize("text, language, expected", [
+    # A share of a sum named as that sum is how it is paid out, not a figure of its own.
+    ("Регион купил корпус за 90 млн рублей. Из этой суммы подрядчику уже перечислили 40 млн.",
+     "ru", [("investment", 9e7)]),
+    ("The region bought the building for 90 million roubles. Of this sum, 40 million roubles "
+     "has already been paid.", "en", [("investment", 9e7)]),
+    ("Das Land stellte dem Park 90 Millionen Rubel Fördermittel bereit. Von dieser Summe "
+     "flossen 40 Millionen Rubel an den Bauträger.", "de", [("grants", 9e7)]),
+    # Words that do not name the sum open a figure of its own.
+    ("Резиденты заявили инвестиции на 90 млрд рублей, из них вложено уже 40 млрд рублей.", "ru",
+     [("investment", 9e10), ("investment", 4e10)]),
+])
+def test_shares_of_a_sum_are_no_figures(starter: Matcher, text: str, language: str,
+                                        expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # What one firm takes in is its own result, not a park's revenue.
+    ("Самый успешный стартап технопарка, по словам директора, получил выручку 300 млн рублей.",
+     "ru", []),
+    ("The park's best-known resident is a games studio; the firm earned revenue of 40 million "
+     "dollars last year.", "en", []),
+    ("Bis 2027 will der Konzern in Russland einen Umsatz von 80 Millionen Euro erzielen.", "de",
+     []),
+    # The takings of a park's residents, and what one firm invests, are figures.
+    ("Выручка стартапов технопарка составила 300 млн рублей.", "ru", [("revenue", 3e8)]),
+    ("Park residents earned revenue of 40 million dollars last year.", "en",
+     [("revenue", 4e7)]),
+    ("Der Konzern investiert 80 Millionen Euro in den Park.", "de", [("investment", 8e7)]),
+])
+def test_one_firms_takings_are_no_figures(starter: Matcher, text: str, language: str,
+                                          expected: list) -> None:
+    assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
     # Firms a programme funds are its clients, not residents; so is a part of them.
     ("До конца года программа профинансирует 120 стартапов.", "ru", []),
     ("Региональная программа профинансирует 120 стартапов, из них 30 — в технопарке.", "ru",
@@ -232,10 +279,27 @@ def test_levies_that_are_no_taxes(starter: Matcher, text: str, language: str,
     ("The programme has financed 120 startups this year.", "en", []),
     ("Das Programm hat bereits 120 Start-ups gefördert.", "de", []),
     ("В технопарке работают 120 компаний.", "ru", [("residents", 120.0)]),
+    ("За год программа профинансирует 120 стартапов. Не менее 30 молодых компаний из их числа "
+     "получат второй транш.", "ru", []),
+    ("The programme has financed 120 startups. At least 30 of them are based abroad.", "en",
+     []),
+    ("The park hosts 120 companies. At least 30 of them are based abroad.", "en",
+     [("residents", 120.0), ("residents", 30.0)]),
+    ("Der Park verhandelt mit 40 Firmen, von denen zwölf Biotech-Firmen sind. Bis 2030 sollen "
+     "sich im Park 25 Unternehmen ansiedeln.", "de", [("residents", 25.0)]),
     ("The finance ministry says 120 companies work in the park.", "en",
      [("residents", 120.0)]),
     ("The park hosts 120 companies, supported by the regional government.", "en",
      [("residents", 120.0)]),
+    # Firms that use a place's services or that it serves are its clients.
+    ("Услугами лаборатории уже воспользовались более 70 компаний.", "ru", []),
+    ("Since opening, the centre has served some 70 companies.", "en", []),
+    ("Mehr als 70 Firmen nutzten bisher die Labore des Zentrums.", "de", []),
+    ("The park used to host 70 companies.", "en", [("residents", 70.0)]),
+    # Firms that close are no one's residents.
+    ("Во время кризиса в городе закрылись сразу четыре крупных предприятия.", "ru", []),
+    ("During the crisis four large companies shut down in the town.", "en", []),
+    ("In der Krise wurden in der Stadt vier große Firmen geschlossen.", "de", []),
 ])
 def test_funded_firms_are_no_residents(starter: Matcher, text: str, language: str,
                                        expected: list) -> None:

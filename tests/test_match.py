@@ -517,9 +517,19 @@ TOWN_LAND = [
      "гектаров земли.", [(20000, "area")]),
     ("en", "Technopark Yakutia has 20,000 square metres of floor space. The town was allotted "
      "900 hectares of land.", [(20000, "area")]),
-    # A park in a town keeps its area.
+    # So is land counted in a clause that a town's name opens.
+    ("ru", "Площадь технопарка «Якутия» — 20 тысяч квадратных метров. В Якутске сейчас пустует "
+     "около 900 гектаров бывших промзон.", [(20000, "area")]),
+    ("en", "Technopark Yakutia has 20,000 square metres of floor space. In Yakutsk some 900 "
+     "hectares of former industrial land lie idle.", [(20000, "area")]),
+    ("de", "Der Technopark Jakutien hat eine Nutzfläche von 20.000 m². In Jakutsk liegen noch "
+     "rund 900 Hektar früheren Industrielands brach.", [(20000, "area")]),
+    ("ru", "В Якутске насчитывается около 900 гектаров бывших промышленных территорий.", []),
+    # A park in a town keeps its area, and so do a town's parks together.
+    ("ru", "В Якутске общая площадь технопарков — 900 гектаров.", [(9000000, "area")]),
     ("de", "Im Technopark Jakutien in der Stadt Jakutsk stehen 20.000 m² zur Verfügung.",
      [(20000, "area")]),
+    ("ru", "В Якутске технопарк «Якутия» занимает 900 гектаров.", [(9000000, "area")]),
 ]
 
 

@@ -1392,6 +1392,10 @@ LIMITS = [
     ("ru", "Заявку подают компании с доходом, не превышающим 2 млн рублей.", "limit"),
     ("en", "Only start-ups whose turnover does not exceed 2 million rubles may apply.", "limit"),
     ("en", "Sales must not exceed 40 million rubles a year.", "limit"),
+    # A bound an authority sets ("approved up to") is a cap, not a size reached.
+    ("en", "The regulator has approved expansion of the zone up to 800 hectares.", "limit"),
+    ("ru", "Парку разрешено занять до 300 гектаров.", "limit"),
+    ("de", "Für den Park wurden bis zu 500 Hektar genehmigt.", "limit"),
     # Not caps: a plan or a reach stays "up to" or plain
     ("ru", "Здесь появится до 1500 рабочих мест.", "up_to"),
     ("de", "Bis zu 300 Arbeitsplätze sollen entstehen.", "up_to"),
