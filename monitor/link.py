@@ -244,6 +244,10 @@ class Linker:
                               [f for f in found if f.pattern.kind == "kind"])
         names = sorted(names + [name for name, _kind in listed], key=lambda f: f.first)
         named |= {i for f, _kind in listed for i in range(f.first, f.last + 1)}
+        repeated = _repeated(layout, [f for f in found if f.pattern.kind == "quoted"
+                                      and not _overlaps(f, named)], names)
+        names = sorted(names + repeated, key=lambda f: f.first)
+        named |= {i for f in repeated for i in range(f.first, f.last + 1)}
         # The kind word that governs a list names those in it, no one at a place of its own.
         governing = {(kind.first, kind.last) for _name, kind in listed}
         plural_words = _for_language(_PLURAL_KIND_WORDS, language)
@@ -297,10 +301,9 @@ class Linker:
         text, tokens = layout.text, layout.tokens
         out = []
         for name in quoted:
-            start, end = tokens[name.first].start, tokens[name.last].end
-            if not (start and text[start - 1] in QUOTES and end < len(text)
-                    and text[end] in QUOTES):
+            if not _in_quotes(layout, name):
                 continue
+            start = tokens[name.first].start
             kind = self.kinds.get(name.pattern.rule)
             sentence = layout.token_sentence[name.first]
             before = [k for k in kinds if k.last < name.first
@@ -808,6 +811,26 @@ def _russian_name(layout: Layout, first: int) -> bool:
         layout.token_sentence[first]
     return (not starts_sentence and word[:1].isupper() and word[1:].islower()
             and "а" <= word[1:2].lower() <= "я")
+
+
+def _repeated(layout: Layout, quoted: list[Found], names: list[Found]) -> list[Found]:
+    """Names in quotes whose organisation the text has already named in full: once
+    "ОЭЗ «Доброград-1»" is written, "резиденты «Доброграда-1»" are that zone's ("the
+    Slava park … "Slava" residents"). Before the full name, a quoted word may be anything."""
+    out = []
+    for name in quoted:
+        if (_in_quotes(layout, name)
+                and any(n.pattern.rule == name.pattern.rule and n.last < name.first
+                        for n in names)):
+            out.append(replace(name, pattern=replace(name.pattern, kind="organisation")))
+    return out
+
+
+def _in_quotes(layout: Layout, found: Found) -> bool:
+    """Whether quote marks enclose the occurrence: how the press sets a name apart."""
+    start, end = layout.tokens[found.first].start, layout.tokens[found.last].end
+    return bool(start) and layout.text[start - 1] in QUOTES and end < len(layout.text) \
+        and layout.text[end] in QUOTES
 
 
 def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],

@@ -14,7 +14,8 @@ from monitor.match import Matcher
 RULES = RulesFile.model_validate({
     "organisations": [
         {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
-         "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
+         "aliases": {"ru": ["ОЭЗ «Алабуга»"], "en": ["Alabuga SEZ"],
+                     "de": ["Sonderwirtschaftszone Alabuga"]},
          "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
         {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»",
          "aliases": {"en": ["Alabuga-North site"], "de": ["Standort Alabuga-Nord"]},
@@ -877,3 +878,28 @@ def test_any_mix_of_names_kinds_places_and_scopes_links_safely(
         if hit.kind == "metric":
             assert hit.organisation not in SPEAKERS
             assert hit.link
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Две зоны\nОЭЗ «Алабуга» открыла новый цех.\nОЭЗ «Томск» строит корпус.\nИнвесторы "
+     "«Алабуги» вложат ещё 500 млн рублей.", "ru"),
+    ("Two zones\nAlabuga SEZ opened a new plant.\nTomsk SEZ is building an office block.\n"
+     "Investors of \"Alabuga\" invested another 500 million rubles.", "en"),
+    ("Zwei Zonen\nDie Sonderwirtschaftszone Alabuga eröffnete ein Werk.\nTomsk SEZ baut ein "
+     "Bürohaus.\nDie Investoren von „Alabuga“ investierten weitere 500 Millionen Rubel.", "de"),
+])
+def test_a_quoted_name_after_the_full_name_refers_to_that_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    """The short name in quotes is the organisation named in full before, not the one the
+    paragraph before is about."""
+    assert figures(matcher, text, language) == [("investment", 5e8, "alabuga")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Новости\nВ «Алабуге» инвесторы вложат 500 млн рублей.", "ru"),
+    ("News\nInvestors of \"Alabuga\" invested 500 million rubles.", "en"),
+])
+def test_a_quoted_name_alone_names_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Without the full name before it, a word in quotes may be a company, a film or a town."""
+    assert figures(matcher, text, language) == [("investment", 5e8, None)]
