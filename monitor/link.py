@@ -618,6 +618,14 @@ class Mentions:
             if len(before) == 1:
                 return Link(before.pop(), "a possessive that opens its sentence refers to "
                                           "the one organisation the sentence before names")
+        # "The park is being built … the site covers 5.4 hectares … the zone's preferences":
+        # a kind word before the figure says what it is about, not a name after it.
+        if not any(f.first < token for f in owners):
+            referred = self._referred(sorted((f for f in in_paragraph(self.referring)
+                                              if f.first < token), key=lambda f: f.first),
+                                      token)
+            if referred is not None:
+                return referred
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
         wholes = in_paragraph(self.countries)

@@ -903,3 +903,20 @@ def test_a_quoted_name_alone_names_no_organisation(
         matcher: Matcher, text: str, language: str) -> None:
     """Without the full name before it, a word in quotes may be a company, a film or a town."""
     assert figures(matcher, text, language) == [("investment", 5e8, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nIT-парк Казани открыл корпус.\nПарк строит частный инвестор. Инвестиции составят "
+     "2 млрд рублей. Арендаторы получат льготы ОЭЗ «Алабуга».", "ru"),
+    ("Review\nKazan IT Park opened a building.\nThe park is being built by a private investor. "
+     "Investment will reach 2 billion rubles. Tenants will use the benefits of Alabuga "
+     "SEZ.", "en"),
+    ("Bilanz\nDer IT-Park Kasan eröffnete ein Gebäude.\nDen Park baut ein privater Investor. "
+     "Die Investitionen erreichen 2 Milliarden Rubel. Die Mieter nutzen die Vorteile der "
+     "Sonderwirtschaftszone Alabuga.", "de"),
+])
+def test_a_kind_word_before_the_figure_beats_a_name_after_it_in_the_paragraph(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"The park …" before the figure refers to the park named before; the zone the paragraph
+    names only after the figure is not what the figure is about."""
+    assert figures(matcher, text, language) == [("investment", 2e9, "itpark-kazan")]
