@@ -920,3 +920,15 @@ def test_a_kind_word_before_the_figure_beats_a_name_after_it_in_the_paragraph(
     """"The park …" before the figure refers to the park named before; the zone the paragraph
     names only after the figure is not what the figure is about."""
     assert figures(matcher, text, language) == [("investment", 2e9, "itpark-kazan")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» растёт.\nВ зонах работают 800 компаний.", "ru"),
+    ("Review\nAlabuga SEZ is growing.\nThe zones host 800 companies.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga wächst.\nIn den Zonen arbeiten 800 "
+     "Unternehmen.", "de"),
+])
+def test_zones_in_the_plural_are_a_group_not_the_zone_named_before(
+        matcher: Matcher, text: str, language: str) -> None:
+    """German "Zonen", like "zones" and "зонах", is several zones: no one zone's figure."""
+    assert figures(matcher, text, language) == [("residents", 800, None)]
