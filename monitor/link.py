@@ -578,7 +578,11 @@ class Mentions:
         if whole is not None:
             return Link(None, f"its clause is about all of a group («{whole}») → no "
                               "organisation")
-        subject = _subject(self.owning.get(sentence, []), token)
+        # "The zone joined Technopolis in 2018, and one of its residents is investing …": a
+        # clause joined by ", and" that names an organisation before the figure has its own.
+        joined_at = _joined_clause(layout, token)
+        own = [f for f in self.owning.get(sentence, []) if joined_at <= f.first < token]
+        subject = _subject(own or self.owning.get(sentence, []), token)
         # "The fund and five NTI working groups have picked …": a kind word named first is
         # the sentence's subject.
         first_word = next((w for w in self.referring.get(sentence, []) if w.first < token),
@@ -920,6 +924,17 @@ def _sentence_start(layout: Layout, token: int) -> int:
     while token and layout.token_sentence[token - 1] == sentence:
         token -= 1
     return token
+
+
+def _joined_clause(layout: Layout, token: int) -> int:
+    """The first token of the clause that ", и", ", and", ", und" opens before the token in
+    its sentence, else the sentence's first token."""
+    start = _sentence_start(layout, token)
+    tokens = layout.tokens
+    for i in range(token - 1, start, -1):
+        if tokens[i].norm in COORDINATORS and "," in layout.text[tokens[i - 1].end:tokens[i].start]:
+            return i
+    return start
 
 
 def _members(layout: Layout, token: int) -> bool:

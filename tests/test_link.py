@@ -932,3 +932,18 @@ def test_zones_in_the_plural_are_a_group_not_the_zone_named_before(
         matcher: Matcher, text: str, language: str) -> None:
     """German "Zonen", like "zones" and "зонах", is several zones: no one zone's figure."""
     assert figures(matcher, text, language) == [("residents", 800, None)]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Итоги\nОЭЗ «Алабуга» открыла цех, и один из резидентов Технопарка «Химград», завод "
+     "«Кама», вложит 500 млн рублей.", "ru", "khimgrad"),
+    ("Review\nAlabuga SEZ opened a plant, and one of the residents of Kazan IT Park, the Kama "
+     "works, invested 500 million rubles.", "en", "itpark-kazan"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga eröffnete ein Werk, und ein Mieter des IT-Park "
+     "Kasan, das Werk Kama, investierten 500 Millionen Rubel.", "de", "itpark-kazan"),
+])
+def test_a_clause_joined_by_comma_and_has_its_own_subject(
+        matcher: Matcher, text: str, language: str, expected: str) -> None:
+    """After ", и" / ", and" / ", und" the organisation the new clause names before the figure
+    is its subject, not the one that opens the sentence."""
+    assert figures(matcher, text, language) == [("investment", 5e8, expected)]
