@@ -251,6 +251,10 @@ class Linker:
                               [f for f in found if f.pattern.kind == "kind"])
         names = sorted(names + [name for name, _kind in listed], key=lambda f: f.first)
         named |= {i for f, _kind in listed for i in range(f.first, f.last + 1)}
+        repeated = _repeated(layout, [f for f in found if f.pattern.kind == "quoted"
+                                      and not _overlaps(f, named)], names)
+        names = sorted(names + repeated, key=lambda f: f.first)
+        named |= {i for f in repeated for i in range(f.first, f.last + 1)}
         # The kind word that governs a list names those in it, no one at a place of its own.
         governing = {(kind.first, kind.last) for _name, kind in listed}
         plural_words = _for_language(_PLURAL_KIND_WORDS, language)
@@ -316,10 +320,9 @@ class Linker:
         text, tokens = layout.text, layout.tokens
         out = []
         for name in quoted:
-            start, end = tokens[name.first].start, tokens[name.last].end
-            if not (start and text[start - 1] in QUOTES and end < len(text)
-                    and text[end] in QUOTES):
+            if not _in_quotes(layout, name):
                 continue
+            start = tokens[name.first].start
             kind = self.kinds.get(name.pattern.rule)
             sentence = layout.token_sentence[name.first]
             before = [k for k in kinds if k.last < name.first
@@ -623,7 +626,11 @@ class Mentions:
         if whole is not None:
             return Link(None, f"its clause is about all of a group («{whole}») → no "
                               "organisation")
-        subject = _subject(self.owning.get(sentence, []), token)
+        # "The zone joined Technopolis in 2018, and one of its residents is investing …": a
+        # clause joined by ", and" that names an organisation before the figure has its own.
+        joined_at = _joined_clause(layout, token)
+        own = [f for f in self.owning.get(sentence, []) if joined_at <= f.first < token]
+        subject = _subject(own or self.owning.get(sentence, []), token)
         # "The fund and five NTI working groups have picked …": a kind word named first is
         # the sentence's subject.
         first_word = next((w for w in self.referring.get(sentence, []) if w.first < token),
@@ -663,6 +670,14 @@ class Mentions:
             if len(before) == 1:
                 return Link(before.pop(), "a possessive that opens its sentence refers to "
                                           "the one organisation the sentence before names")
+        # "The park is being built … the site covers 5.4 hectares … the zone's preferences":
+        # a kind word before the figure says what it is about, not a name after it.
+        if not any(f.first < token for f in owners):
+            referred = self._referred(sorted((f for f in in_paragraph(self.referring)
+                                              if f.first < token), key=lambda f: f.first),
+                                      token)
+            if referred is not None:
+                return referred
         # A paragraph on "шесть технопарков: «Слава», «Строгино», …" or on "the city's 48
         # technoparks" is about the group, not about the park it happened to name last.
         wholes = in_paragraph(self.countries)
@@ -858,6 +873,26 @@ def _russian_name(layout: Layout, first: int) -> bool:
             and "а" <= word[1:2].lower() <= "я")
 
 
+def _repeated(layout: Layout, quoted: list[Found], names: list[Found]) -> list[Found]:
+    """Names in quotes whose organisation the text has already named in full: once
+    "ОЭЗ «Доброград-1»" is written, "резиденты «Доброграда-1»" are that zone's ("the
+    Slava park … "Slava" residents"). Before the full name, a quoted word may be anything."""
+    out = []
+    for name in quoted:
+        if (_in_quotes(layout, name)
+                and any(n.pattern.rule == name.pattern.rule and n.last < name.first
+                        for n in names)):
+            out.append(replace(name, pattern=replace(name.pattern, kind="organisation")))
+    return out
+
+
+def _in_quotes(layout: Layout, found: Found) -> bool:
+    """Whether quote marks enclose the occurrence: how the press sets a name apart."""
+    start, end = layout.tokens[found.first].start, layout.tokens[found.last].end
+    return bool(start) and layout.text[start - 1] in QUOTES and end < len(layout.text) \
+        and layout.text[end] in QUOTES
+
+
 def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
             ambiguous: frozenset[str]) -> bool:
     """A kind word in a plural form, or after a number: "в технопарках", "15 Technoparks",
@@ -937,6 +972,17 @@ def _sentence_start(layout: Layout, token: int) -> int:
     while token and layout.token_sentence[token - 1] == sentence:
         token -= 1
     return token
+
+
+def _joined_clause(layout: Layout, token: int) -> int:
+    """The first token of the clause that ", и", ", and", ", und" opens before the token in
+    its sentence, else the sentence's first token."""
+    start = _sentence_start(layout, token)
+    tokens = layout.tokens
+    for i in range(token - 1, start, -1):
+        if tokens[i].norm in COORDINATORS and "," in layout.text[tokens[i - 1].end:tokens[i].start]:
+            return i
+    return start
 
 
 def _members(layout: Layout, token: int) -> bool:

@@ -82,7 +82,7 @@ PLURAL_KIND_WORDS: dict[str, frozenset[str]] = {
     "ru": frozenset("технопарки технопарков технопаркам технопарками технопарках "
                     "зон зонам зонами зонах парки парков паркам парками парках".split()),
     "en": frozenset("technoparks parks zones sezs centres centers".split()),
-    "de": frozenset("sonderwirtschaftszonen zentren".split()),
+    "de": frozenset("sonderwirtschaftszonen zonen zentren".split()),
 }
 """Plural forms of the kind words' head nouns, by language (only forms that are never
 singular: German "Technoparks" is also a genitive singular). A kind word in the plural names

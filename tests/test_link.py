@@ -14,7 +14,8 @@ from monitor.match import Matcher
 RULES = RulesFile.model_validate({
     "organisations": [
         {"id": "alabuga", "name": "ОЭЗ «Алабуга»",
-         "aliases": {"en": ["Alabuga SEZ"], "de": ["Sonderwirtschaftszone Alabuga"]},
+         "aliases": {"ru": ["ОЭЗ «Алабуга»"], "en": ["Alabuga SEZ"],
+                     "de": ["Sonderwirtschaftszone Alabuga"]},
          "kind": "sez", "place": ["Елабуга", "Yelabuga", "Jelabuga"]},
         {"id": "alabuga-north", "name": "Площадка «Алабуга-Север»",
          "aliases": {"en": ["Alabuga-North site"], "de": ["Standort Alabuga-Nord"]},
@@ -877,3 +878,72 @@ def test_any_mix_of_names_kinds_places_and_scopes_links_safely(
         if hit.kind == "metric":
             assert hit.organisation not in SPEAKERS
             assert hit.link
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Две зоны\nОЭЗ «Алабуга» открыла новый цех.\nОЭЗ «Томск» строит корпус.\nИнвесторы "
+     "«Алабуги» вложат ещё 500 млн рублей.", "ru"),
+    ("Two zones\nAlabuga SEZ opened a new plant.\nTomsk SEZ is building an office block.\n"
+     "Investors of \"Alabuga\" invested another 500 million rubles.", "en"),
+    ("Zwei Zonen\nDie Sonderwirtschaftszone Alabuga eröffnete ein Werk.\nTomsk SEZ baut ein "
+     "Bürohaus.\nDie Investoren von „Alabuga“ investierten weitere 500 Millionen Rubel.", "de"),
+])
+def test_a_quoted_name_after_the_full_name_refers_to_that_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    """The short name in quotes is the organisation named in full before, not the one the
+    paragraph before is about."""
+    assert figures(matcher, text, language) == [("investment", 5e8, "alabuga")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Новости\nВ «Алабуге» инвесторы вложат 500 млн рублей.", "ru"),
+    ("News\nInvestors of \"Alabuga\" invested 500 million rubles.", "en"),
+])
+def test_a_quoted_name_alone_names_no_organisation(
+        matcher: Matcher, text: str, language: str) -> None:
+    """Without the full name before it, a word in quotes may be a company, a film or a town."""
+    assert figures(matcher, text, language) == [("investment", 5e8, None)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nIT-парк Казани открыл корпус.\nПарк строит частный инвестор. Инвестиции составят "
+     "2 млрд рублей. Арендаторы получат льготы ОЭЗ «Алабуга».", "ru"),
+    ("Review\nKazan IT Park opened a building.\nThe park is being built by a private investor. "
+     "Investment will reach 2 billion rubles. Tenants will use the benefits of Alabuga "
+     "SEZ.", "en"),
+    ("Bilanz\nDer IT-Park Kasan eröffnete ein Gebäude.\nDen Park baut ein privater Investor. "
+     "Die Investitionen erreichen 2 Milliarden Rubel. Die Mieter nutzen die Vorteile der "
+     "Sonderwirtschaftszone Alabuga.", "de"),
+])
+def test_a_kind_word_before_the_figure_beats_a_name_after_it_in_the_paragraph(
+        matcher: Matcher, text: str, language: str) -> None:
+    """"The park …" before the figure refers to the park named before; the zone the paragraph
+    names only after the figure is not what the figure is about."""
+    assert figures(matcher, text, language) == [("investment", 2e9, "itpark-kazan")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Итоги\nОЭЗ «Алабуга» растёт.\nВ зонах работают 800 компаний.", "ru"),
+    ("Review\nAlabuga SEZ is growing.\nThe zones host 800 companies.", "en"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga wächst.\nIn den Zonen arbeiten 800 "
+     "Unternehmen.", "de"),
+])
+def test_zones_in_the_plural_are_a_group_not_the_zone_named_before(
+        matcher: Matcher, text: str, language: str) -> None:
+    """German "Zonen", like "zones" and "зонах", is several zones: no one zone's figure."""
+    assert figures(matcher, text, language) == [("residents", 800, None)]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Итоги\nОЭЗ «Алабуга» открыла цех, и один из резидентов Технопарка «Химград», завод "
+     "«Кама», вложит 500 млн рублей.", "ru", "khimgrad"),
+    ("Review\nAlabuga SEZ opened a plant, and one of the residents of Kazan IT Park, the Kama "
+     "works, invested 500 million rubles.", "en", "itpark-kazan"),
+    ("Bilanz\nDie Sonderwirtschaftszone Alabuga eröffnete ein Werk, und ein Mieter des IT-Park "
+     "Kasan, das Werk Kama, investierten 500 Millionen Rubel.", "de", "itpark-kazan"),
+])
+def test_a_clause_joined_by_comma_and_has_its_own_subject(
+        matcher: Matcher, text: str, language: str, expected: str) -> None:
+    """After ", и" / ", and" / ", und" the organisation the new clause names before the figure
+    is its subject, not the one that opens the sentence."""
+    assert figures(matcher, text, language) == [("investment", 5e8, expected)]
