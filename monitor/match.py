@@ -440,7 +440,8 @@ class Matcher:
                     (noun is not None and _possessor_group(layout, figure, noun, variant)) or \
                     self._unreal(layout, figure, word_forms) or \
                     self._per_unit(layout, figure, word_forms, variant) or \
-                    self._levy(layout, figure, word_forms) or \
+                    (self._levy(layout, figure, word_forms) and
+                     getattr(figure.quantity, "role", None) != "part") or \
                     self._part_of_none(layout, figures, index, other_nouns):
                 other_nouns[index] = -1  # people taught, a predecessor's firms, prospects…
             elif noun is not None and (noun.first > figure.last
@@ -713,7 +714,9 @@ class Matcher:
     def _levy(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a sum is a levy that is no tax (`LEVIES`), named by the first word after
         it: "56 Milliarden Rubel Zoll", "30 млрд рублей таможенных платежей", "10 billion
-        roubles in insurance contributions"."""
+        roubles in insurance contributions". Not said of a part ("darunter 100 Millionen an
+        Sozialbeiträgen", "в том числе 100 млн страховых взносов"): a share of what was paid
+        to the state counts what that total counts."""
         if figure.quantity.unit not in _MONEY:
             return False
         index = figure.last + 1

@@ -156,6 +156,14 @@ FROM_THE_FIGURE_BEFORE = [
      [("residents", 72), ("residents", 10)]),
     ("de", "Es gab 72 Residenten. Zehn davon arbeiten mit Auslandskapital.",
      [("residents", 72), ("residents", 10)]),
+    # A share of the payments to the state is a part of that total, whatever levy it names.
+    ("de", "Die Firmen überwiesen 500 Millionen Rubel an den Staatshaushalt, darunter 120 "
+           "Millionen Rubel an Sozialbeiträgen und 300 Millionen Rubel an Gewinnsteuer.",
+     [("taxes", 5e8), ("taxes", 1.2e8), ("taxes", 3e8)]),
+    ("ru", "Резиденты перечислили в бюджет 500 млн рублей налогов, в том числе 120 млн рублей "
+           "страховых взносов.", [("taxes", 5e8), ("taxes", 1.2e8)]),
+    ("en", "Residents paid 500 million roubles in taxes, including 120 million roubles in "
+           "insurance contributions.", [("taxes", 5e8), ("taxes", 1.2e8)]),
     # A sentence that goes on takes the last figure of its kind, past a sum between.
     ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
            "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
