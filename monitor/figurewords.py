@@ -308,3 +308,7 @@ PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", 
 the sum they say what it is for ("1 billion rubles for two technoparks", "250 рублей за
 квадратный метр"), which types nothing: as a metric's fallback word one types only a value
 after it."""
+
+ELLIPSIS_DASHES: tuple[str, ...] = ("—", "–", "-")
+"""Dashes that stand for a verb left out ("а в 2014 году — 1,048 млрд рублей", "in 2014 –
+2.4 billion"), written with a space before them, as a dash between words is."""

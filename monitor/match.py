@@ -35,6 +35,7 @@ from .figurewords import (
     COORDINATORS,
     COUNT_PREPOSITIONS,
     DISTRIBUTIVES,
+    ELLIPSIS_DASHES,
     FORMER,
     FUNCTION_WORDS,
     FUNDING,
@@ -487,6 +488,7 @@ class Matcher:
         self._pair_keywords(layout, figures, counted, typed, other_nouns)
         self._pair_keywords(layout, figures, fallbacks, typed, other_nouns,
                             reach=_FALLBACK_REACH)
+        _elliptic(layout, figures, typed, set(other_nouns))
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
             if index not in typed and only is not None:
@@ -938,6 +940,36 @@ class Figure:
     """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _elliptic(layout: Layout, figures: list[Figure],
+              typed: dict[int, tuple[str, Found | None, str]], counting: set[int]) -> None:
+    """A figure right after a dash that its own words leave untyped and that counts no noun
+    (`counting`) is an ellipsis: "в 2013 году распределят 1,037 млрд рублей, а в 2014 году —
+    1,048 млрд", "revenue reached 2 billion in 2013 and in 2014 – 2.4 billion", "2013 flossen
+    1 Mrd. Rubel, 2014 – 1,2 Mrd.". The dash stands for the verb of the clause before, so the
+    figure takes the metric of the figure of its kind before it in its sentence. Not a dash
+    inside a word ("Covid-19") nor between two numbers (a range); a comma may stand before
+    it ("а осенью, после отбора, — 350 млн")."""
+    for index, figure in enumerate(figures):
+        if index in typed or index in counting:
+            continue
+        start = min(figure.quantity.start, figure.quantity.qualifier_start or figure.quantity.start)
+        previous = layout.token_at(start) - 1
+        if previous < 0 or layout.token_sentence[previous] != figure.sentence or \
+                layout.tokens[previous].text[-1:].isdigit():
+            continue
+        gap = layout.text[layout.tokens[previous].end:start].replace(",", " ")
+        if gap.strip() not in ELLIPSIS_DASHES or not gap[:1].isspace():
+            continue
+        kind = _unit_kind(figure.quantity.unit)
+        before = next((i for i in range(index - 1, -1, -1)
+                       if figures[i].sentence != figure.sentence
+                       or _unit_kind(figures[i].quantity.unit) == kind), None)
+        if before is not None and before in typed and figures[before].sentence == figure.sentence:
+            metric, found, _why = typed[before]
+            typed[index] = (metric, found, f"the figure before, whose verb the dash leaves out "
+                                           f"({metric})")
 
 
 def _unit_kind(unit: str | None) -> str:

@@ -164,6 +164,13 @@ FROM_THE_FIGURE_BEFORE = [
            "страховых взносов.", [("taxes", 5e8), ("taxes", 1.2e8)]),
     ("en", "Residents paid 500 million roubles in taxes, including 120 million roubles in "
            "insurance contributions.", [("taxes", 5e8), ("taxes", 1.2e8)]),
+    # A dash that stands for the verb before repeats that verb's metric.
+    ("ru", "Весной между победителями конкурса распределили 300 млн рублей, а осенью, после "
+           "второго отбора заявок, — 350 млн рублей.", [("grants", 3e8), ("grants", 3.5e8)]),
+    ("en", "Last year 700 million roubles flowed into the park, this year - 900 million "
+           "roubles.", [("investment", 7e8), ("investment", 9e8)]),
+    ("de", "Im Vorjahr flossen 700 Millionen Rubel in den Park, in diesem Jahr – 900 Millionen "
+           "Rubel.", [("investment", 7e8), ("investment", 9e8)]),
     # A sentence that goes on takes the last figure of its kind, past a sum between.
     ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
            "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
