@@ -1162,7 +1162,10 @@ def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
 def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
                    headline: set[int]) -> list[tuple[Hit, list[Found]]]:
     """The same figure of the same organisation, in the title and the body or twice in the
-    text, is one fact: its first mention, counting the others. "RUB 7.7bn" in the title and
+    text, is one fact: its first mention, counting the others. Not twice in one sentence: a
+    writer does not repeat a figure within a sentence, so there it is two things of one size
+    ("одна вложит 500 млн рублей, другая — свыше полумиллиарда", "two firms with 40 staff
+    each, and a third with 40 too"). "RUB 7.7bn" in the title and
     "more than 7.7 billion rubles" in the body are one; the first mention takes the qualifier
     a later one adds. An earlier value or a cap stays a fact of its own.
 
@@ -1181,7 +1184,10 @@ def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
         fact = (hit.metric, hit.value, hit.unit, role)
         said = fact[1:]  # the value as stated, whatever metric its sentence gave it
         key = (*fact, hit.organisation)
-        if key in first:
+        if key in first and out[first[key]][0].sentence == hit.sentence:
+            first[key] = len(out)  # two things of one size: "500 млн …, а другая — полмиллиарда"
+            out.append((hit, found))
+        elif key in first:
             if hit.sentence not in headline and in_headline.get(said) == first[key]:
                 del in_headline[said]  # met in the body with the headline's organisation
             kept, kept_found = out[first[key]]

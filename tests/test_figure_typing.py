@@ -171,6 +171,13 @@ FROM_THE_FIGURE_BEFORE = [
            "roubles.", [("investment", 7e8), ("investment", 9e8)]),
     ("de", "Im Vorjahr flossen 700 Millionen Rubel in den Park, in diesem Jahr – 900 Millionen "
            "Rubel.", [("investment", 7e8), ("investment", 9e8)]),
+    # One value twice in a sentence is two things of one size, not one fact said twice.
+    ("ru", "Первый резидент потратит 500 млн рублей на цех, а второй вложит около "
+           "полумиллиарда в склад.", [("investment", 5e8), ("investment", 5e8)]),
+    ("en", "Five companies became residents in spring, and five more followed in autumn.",
+     [("residents", 5), ("residents", 5)]),
+    ("de", "Im Frühjahr wurden fünf Unternehmen Residenten, im Herbst folgten fünf weitere.",
+     [("residents", 5), ("residents", 5)]),
     # A sentence that goes on takes the last figure of its kind, past a sum between.
     ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
            "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
