@@ -32,6 +32,7 @@ from .figurewords import (
     APPROACHING,
     APPROXIMATE_TAILS,
     CAPACITY,
+    COMPARATIVE_THAN,
     COORDINATORS,
     COUNT_PREPOSITIONS,
     DISTRIBUTIVES,
@@ -43,6 +44,8 @@ from .figurewords import (
     GERMAN_MEASURES,
     LEVIES,
     LEVY_LINKS,
+    MORE_AFTER,
+    MORE_BEFORE,
     NOT_HOSTS,
     OBJECT_PRONOUNS,
     PART_OPENERS,
@@ -484,7 +487,8 @@ class Matcher:
         self._inherit(figures, typed, set(other_nouns).difference(typed),
                       self._referring(layout, word_forms, variant, figures,
                                       set(keyword_at) | {i for n in nouns
-                                                         for i in range(n.first, n.last + 1)}))
+                                                         for i in range(n.first, n.last + 1)}),
+                      {i for i, f in enumerate(figures) if _more_of(layout, f)})
         self._pair_keywords(layout, figures, counted, typed, other_nouns)
         self._pair_keywords(layout, figures, fallbacks, typed, other_nouns,
                             reach=_FALLBACK_REACH)
@@ -847,14 +851,16 @@ class Matcher:
         return out
 
     def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found | None, str]],
-                 untyped: set[int], referring: set[int]) -> None:
+                 untyped: set[int], referring: set[int], more: set[int]) -> None:
         """A figure its own words leave untyped takes the metric of another figure: a part
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
         ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
         figure before, that of the figure before it of its kind (a count, a sum, an area) in
         its sentence, else of the last such figure ahead of it in its paragraph or the one
-        before (`_continues`): "Five of the newcomers … with projects worth 8.5 billion
-        rubles; five more followed" goes on with the newcomers. In text order, so a chain of
+        before (`_continues`), as does a bare number that says it is more of the same (`more`:
+        "and three more in the second zone", "и ещё три", "und drei weitere"). "Five of the
+        newcomers … with projects worth 8.5 billion rubles; five more followed" goes on with
+        the newcomers. In text order, so a chain of
         such sentences is followed. The figure before may be one that counts what no metric
         counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to take. A
         part is a part of the figure of its kind before it in its sentence, if any ("14
@@ -870,7 +876,7 @@ class Matcher:
             if part and whole is not None and figures[whole].sentence == figure.sentence:
                 before = whole  # "14 парков, из них шесть": a part of the count before
             if free and before is not None and before in typed and (
-                    part or figure.sentence in referring or figure.implied):
+                    part or figure.sentence in referring or figure.implied or index in more):
                 source = figures[before]
                 if source.sentence == figure.sentence or _continues(source, figure):
                     metric, found, _why = typed[before]
@@ -970,6 +976,19 @@ def _elliptic(layout: Layout, figures: list[Figure],
             metric, found, _why = typed[before]
             typed[index] = (metric, found, f"the figure before, whose verb the dash leaves out "
                                            f"({metric})")
+
+
+def _more_of(layout: Layout, figure: Figure) -> bool:
+    """Whether a word of `MORE_AFTER` stands right after a number ("two more", "zwei weitere") or
+    of `MORE_BEFORE` right before it ("ещё два", "another two"), and no "than" makes it a
+    difference ("464 more than planned")."""
+    tokens, sentence = layout.tokens, layout.token_sentence
+    after, before = figure.last + 1, figure.first - 1
+    if after < len(tokens) and sentence[after] == figure.sentence and \
+            tokens[after].norm in MORE_AFTER:
+        return not (after + 1 < len(tokens) and tokens[after + 1].norm in COMPARATIVE_THAN)
+    return before >= 0 and sentence[before] == figure.sentence and \
+        tokens[before].norm in MORE_BEFORE
 
 
 def _unit_kind(unit: str | None) -> str:

@@ -178,6 +178,15 @@ FROM_THE_FIGURE_BEFORE = [
      [("residents", 5), ("residents", 5)]),
     ("de", "Im Frühjahr wurden fünf Unternehmen Residenten, im Herbst folgten fünf weitere.",
      [("residents", 5), ("residents", 5)]),
+    # A bare number said to be more of the same counts what the figure before counts; more
+    # than something is a difference.
+    ("en", "Four firms registered in the park in May, and three more in its second building.",
+     [("residents", 4), ("residents", 3)]),
+    ("ru", "В мае в парке зарегистрировались четыре фирмы, во втором корпусе — ещё три.",
+     [("residents", 4), ("residents", 3)]),
+    ("de", "Im Mai ließen sich vier Firmen im Park nieder, im zweiten Gebäude drei weitere.",
+     [("residents", 4), ("residents", 3)]),
+    ("en", "The park now has 120 residents, 20 more than planned.", [("residents", 120)]),
     # A sentence that goes on takes the last figure of its kind, past a sum between.
     ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
            "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
