@@ -982,6 +982,8 @@ def _more_of(layout: Layout, figure: Figure) -> bool:
     """Whether a word of `MORE_AFTER` stands right after a number ("two more", "zwei weitere") or
     of `MORE_BEFORE` right before it ("ещё два", "another two"), and no "than" makes it a
     difference ("464 more than planned")."""
+    if figure.quantity.unit is not None:
+        return False  # "ещё 900 гектаров" says what it is by its unit
     tokens, sentence = layout.tokens, layout.token_sentence
     after, before = figure.last + 1, figure.first - 1
     if after < len(tokens) and sentence[after] == figure.sentence and \
