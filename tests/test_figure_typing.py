@@ -229,6 +229,14 @@ MONEY_BY_ITS_VERB = [
      [("jobs", 900), ("residents", 1800)]),
     ("de", "Der Hub schafft 900 Arbeitsplätze für IT-Firmen, von denen es in der Stadt 1.800 "
            "gibt.", [("jobs", 900), ("residents", 1800)]),
+    # A fund's capital is money it is to invest; a firm's share capital is no figure.
+    ("ru", "Капитал фонда на первом этапе составит 3 млрд рублей.", [("investment", 3e9)]),
+    ("ru", "Область учредила фонд с капиталом 3 млрд рублей.", [("investment", 3e9)]),
+    ("en", "The region set up a venture fund with a capital of 3 billion roubles.",
+     [("investment", 3e9)]),
+    ("de", "Die Region gründete einen Risikofonds mit einem Kapital von 3 Milliarden Rubel.",
+     [("investment", 3e9)]),
+    ("ru", "Резидентом стала компания с уставным капиталом 10 тыс. рублей.", []),
     # Money brought to the budgets is taxes.
     ("ru", "Кластер будет приносить бюджету около 7 млрд рублей ежегодно.", [("taxes", 7e9)]),
     ("en", "The zone brought 7 billion roubles into the budget last year.", [("taxes", 7e9)]),
