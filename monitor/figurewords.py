@@ -375,3 +375,16 @@ PRICE_WORDS: frozenset[str] = frozenset({"за", "стоимостью", "for", 
 the sum they say what it is for ("1 billion rubles for two technoparks", "250 рублей за
 квадратный метр"), which types nothing: as a metric's fallback word one types only a value
 after it."""
+
+ELLIPSIS_DASHES: tuple[str, ...] = ("—", "–", "-")
+"""Dashes that stand for a verb left out ("а в 2014 году — 1,048 млрд рублей", "in 2014 –
+2.4 billion"), written with a space before them, as a dash between words is."""
+
+MORE_AFTER: frozenset[str] = frozenset({"more", "further", "weitere", "weiteren", "weiterer"})
+MORE_BEFORE: frozenset[str] = frozenset({"ещё", "еще", "another", "weitere", "weiteren"})
+"""Words that make a bare number more of what the figure before counts, after it ("and two
+more the Istok SEZ", "und zwei weitere") or before it ("и ещё два", "another two", "weitere
+zwei"): it takes that figure's metric."""
+
+COMPARATIVE_THAN: frozenset[str] = frozenset({"than", "als", "чем"})
+"""After "more", a difference ("464 more than planned"), which is no value."""

@@ -33,9 +33,11 @@ from .figurewords import (
     APPROXIMATE_TAILS,
     CAPACITY,
     CLOSING,
+    COMPARATIVE_THAN,
     COORDINATORS,
     COUNT_PREPOSITIONS,
     DISTRIBUTIVES,
+    ELLIPSIS_DASHES,
     FORMER,
     FUNCTION_WORDS,
     FUNDING,
@@ -44,6 +46,8 @@ from .figurewords import (
     LEVIES,
     LEVY_LINKS,
     MAXIMA,
+    MORE_AFTER,
+    MORE_BEFORE,
     NOT_HOSTS,
     OBJECT_PRONOUNS,
     ONE_FIRM,
@@ -450,7 +454,8 @@ class Matcher:
                     (noun is not None and _possessor_group(layout, figure, noun, variant)) or \
                     self._unreal(layout, figure, word_forms) or \
                     self._per_unit(layout, figure, word_forms, variant) or \
-                    self._levy(layout, figure, word_forms) or \
+                    (self._levy(layout, figure, word_forms) and
+                     getattr(figure.quantity, "role", None) != "part") or \
                     self._part_of_none(layout, figures, index, other_nouns) or \
                     self._share_of_sum(layout, figures, index) or \
                     self._one_firms_takings(layout, figure, word_forms):
@@ -494,10 +499,12 @@ class Matcher:
         self._inherit(figures, typed, set(other_nouns).difference(typed),
                       self._referring(layout, word_forms, variant, figures,
                                       set(keyword_at) | {i for n in nouns
-                                                         for i in range(n.first, n.last + 1)}))
+                                                         for i in range(n.first, n.last + 1)}),
+                      {i for i, f in enumerate(figures) if _more_of(layout, f)})
         self._pair_keywords(layout, figures, counted, typed, other_nouns)
         self._pair_keywords(layout, figures, fallbacks, typed, other_nouns,
                             reach=_FALLBACK_REACH)
+        _elliptic(layout, figures, typed, set(other_nouns))
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
             if index not in typed and only is not None:
@@ -725,7 +732,9 @@ class Matcher:
     def _levy(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a sum is a levy that is no tax (`LEVIES`), named by the first word after
         it: "56 Milliarden Rubel Zoll", "30 млрд рублей таможенных платежей", "10 billion
-        roubles in insurance contributions"."""
+        roubles in insurance contributions". Not said of a part ("darunter 100 Millionen an
+        Sozialbeiträgen", "в том числе 100 млн страховых взносов"): a share of what was paid
+        to the state counts what that total counts."""
         if figure.quantity.unit not in _MONEY:
             return False
         index = figure.last + 1
@@ -909,14 +918,16 @@ class Matcher:
         return out
 
     def _inherit(self, figures: list[Figure], typed: dict[int, tuple[str, Found | None, str]],
-                 untyped: set[int], referring: set[int]) -> None:
+                 untyped: set[int], referring: set[int], more: set[int]) -> None:
         """A figure its own words leave untyped takes the metric of another figure: a part
         ("112 of them", "darunter 112", "из них 112"), a figure whose sentence refers back
         ("их число выросло до 86", "12 резидентов, сейчас их 167") or whose unit came from the
         figure before, that of the figure before it of its kind (a count, a sum, an area) in
         its sentence, else of the last such figure ahead of it in its paragraph or the one
-        before (`_continues`): "Five of the newcomers … with projects worth 8.5 billion
-        rubles; five more followed" goes on with the newcomers. In text order, so a chain of
+        before (`_continues`), as does a bare number that says it is more of the same (`more`:
+        "and three more in the second zone", "и ещё три", "und drei weitere"). "Five of the
+        newcomers … with projects worth 8.5 billion rubles; five more followed" goes on with
+        the newcomers. In text order, so a chain of
         such sentences is followed. The figure before may be one that counts what no metric
         counts (`untyped`: "семь проектов, шесть из них"): then there is nothing to take. A
         part is a part of the figure of its kind before it in its sentence, if any ("14
@@ -932,7 +943,7 @@ class Matcher:
             if part and whole is not None and figures[whole].sentence == figure.sentence:
                 before = whole  # "14 парков, из них шесть": a part of the count before
             if free and before is not None and before in typed and (
-                    part or figure.sentence in referring or figure.implied):
+                    part or figure.sentence in referring or figure.implied or index in more):
                 source = figures[before]
                 if source.sentence == figure.sentence or _continues(source, figure):
                     metric, found, _why = typed[before]
@@ -1002,6 +1013,51 @@ class Figure:
     """Its sentence is the first of its paragraph."""
     implied: bool = False
     """The unit was not written: it is the rubles of the figure before ("… 10,8 млрд")."""
+
+
+def _elliptic(layout: Layout, figures: list[Figure],
+              typed: dict[int, tuple[str, Found | None, str]], counting: set[int]) -> None:
+    """A figure right after a dash that its own words leave untyped and that counts no noun
+    (`counting`) is an ellipsis: "в 2013 году распределят 1,037 млрд рублей, а в 2014 году —
+    1,048 млрд", "revenue reached 2 billion in 2013 and in 2014 – 2.4 billion", "2013 flossen
+    1 Mrd. Rubel, 2014 – 1,2 Mrd.". The dash stands for the verb of the clause before, so the
+    figure takes the metric of the figure of its kind before it in its sentence. Not a dash
+    inside a word ("Covid-19") nor between two numbers (a range); a comma may stand before
+    it ("а осенью, после отбора, — 350 млн")."""
+    for index, figure in enumerate(figures):
+        if index in typed or index in counting:
+            continue
+        start = min(figure.quantity.start, figure.quantity.qualifier_start or figure.quantity.start)
+        previous = layout.token_at(start) - 1
+        if previous < 0 or layout.token_sentence[previous] != figure.sentence or \
+                layout.tokens[previous].text[-1:].isdigit():
+            continue
+        gap = layout.text[layout.tokens[previous].end:start].replace(",", " ")
+        if gap.strip() not in ELLIPSIS_DASHES or not gap[:1].isspace():
+            continue
+        kind = _unit_kind(figure.quantity.unit)
+        before = next((i for i in range(index - 1, -1, -1)
+                       if figures[i].sentence != figure.sentence
+                       or _unit_kind(figures[i].quantity.unit) == kind), None)
+        if before is not None and before in typed and figures[before].sentence == figure.sentence:
+            metric, found, _why = typed[before]
+            typed[index] = (metric, found, f"the figure before, whose verb the dash leaves out "
+                                           f"({metric})")
+
+
+def _more_of(layout: Layout, figure: Figure) -> bool:
+    """Whether a word of `MORE_AFTER` stands right after a number ("two more", "zwei weitere") or
+    of `MORE_BEFORE` right before it ("ещё два", "another two"), and no "than" makes it a
+    difference ("464 more than planned")."""
+    if figure.quantity.unit is not None:
+        return False  # "ещё 900 гектаров" says what it is by its unit
+    tokens, sentence = layout.tokens, layout.token_sentence
+    after, before = figure.last + 1, figure.first - 1
+    if after < len(tokens) and sentence[after] == figure.sentence and \
+            tokens[after].norm in MORE_AFTER:
+        return not (after + 1 < len(tokens) and tokens[after + 1].norm in COMPARATIVE_THAN)
+    return before >= 0 and sentence[before] == figure.sentence and \
+        tokens[before].norm in MORE_BEFORE
 
 
 def _unit_kind(unit: str | None) -> str:
@@ -1214,7 +1270,10 @@ def _years(layout: Layout, years: list[tuple[int, int, int]]) -> _Years:
 def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
                    headline: set[int]) -> list[tuple[Hit, list[Found]]]:
     """The same figure of the same organisation, in the title and the body or twice in the
-    text, is one fact: its first mention, counting the others. "RUB 7.7bn" in the title and
+    text, is one fact: its first mention, counting the others. Not twice in one sentence: a
+    writer does not repeat a figure within a sentence, so there it is two things of one size
+    ("одна вложит 500 млн рублей, другая — свыше полумиллиарда", "two firms with 40 staff
+    each, and a third with 40 too"). "RUB 7.7bn" in the title and
     "more than 7.7 billion rubles" in the body are one; the first mention takes the qualifier
     a later one adds. An earlier value or a cap stays a fact of its own.
 
@@ -1233,7 +1292,10 @@ def _once_per_fact(fired: list[tuple[Hit, list[Found]]],
         fact = (hit.metric, hit.value, hit.unit, role)
         said = fact[1:]  # the value as stated, whatever metric its sentence gave it
         key = (*fact, hit.organisation)
-        if key in first:
+        if key in first and out[first[key]][0].sentence == hit.sentence:
+            first[key] = len(out)  # two things of one size: "500 млн …, а другая — полмиллиарда"
+            out.append((hit, found))
+        elif key in first:
             if hit.sentence not in headline and in_headline.get(said) == first[key]:
                 del in_headline[said]  # met in the body with the headline's organisation
             kept, kept_found = out[first[key]]

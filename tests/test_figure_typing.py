@@ -156,6 +156,37 @@ FROM_THE_FIGURE_BEFORE = [
      [("residents", 72), ("residents", 10)]),
     ("de", "Es gab 72 Residenten. Zehn davon arbeiten mit Auslandskapital.",
      [("residents", 72), ("residents", 10)]),
+    # A share of the payments to the state is a part of that total, whatever levy it names.
+    ("de", "Die Firmen überwiesen 500 Millionen Rubel an den Staatshaushalt, darunter 120 "
+           "Millionen Rubel an Sozialbeiträgen und 300 Millionen Rubel an Gewinnsteuer.",
+     [("taxes", 5e8), ("taxes", 1.2e8), ("taxes", 3e8)]),
+    ("ru", "Резиденты перечислили в бюджет 500 млн рублей налогов, в том числе 120 млн рублей "
+           "страховых взносов.", [("taxes", 5e8), ("taxes", 1.2e8)]),
+    ("en", "Residents paid 500 million roubles in taxes, including 120 million roubles in "
+           "insurance contributions.", [("taxes", 5e8), ("taxes", 1.2e8)]),
+    # A dash that stands for the verb before repeats that verb's metric.
+    ("ru", "Весной между победителями конкурса распределили 300 млн рублей, а осенью, после "
+           "второго отбора заявок, — 350 млн рублей.", [("grants", 3e8), ("grants", 3.5e8)]),
+    ("en", "Last year 700 million roubles flowed into the park, this year - 900 million "
+           "roubles.", [("investment", 7e8), ("investment", 9e8)]),
+    ("de", "Im Vorjahr flossen 700 Millionen Rubel in den Park, in diesem Jahr – 900 Millionen "
+           "Rubel.", [("investment", 7e8), ("investment", 9e8)]),
+    # One value twice in a sentence is two things of one size, not one fact said twice.
+    ("ru", "Первый резидент потратит 500 млн рублей на цех, а второй вложит около "
+           "полумиллиарда в склад.", [("investment", 5e8), ("investment", 5e8)]),
+    ("en", "Five companies became residents in spring, and five more followed in autumn.",
+     [("residents", 5), ("residents", 5)]),
+    ("de", "Im Frühjahr wurden fünf Unternehmen Residenten, im Herbst folgten fünf weitere.",
+     [("residents", 5), ("residents", 5)]),
+    # A bare number said to be more of the same counts what the figure before counts; more
+    # than something is a difference.
+    ("en", "Four firms registered in the park in May, and three more in its second building.",
+     [("residents", 4), ("residents", 3)]),
+    ("ru", "В мае в парке зарегистрировались четыре фирмы, во втором корпусе — ещё три.",
+     [("residents", 4), ("residents", 3)]),
+    ("de", "Im Mai ließen sich vier Firmen im Park nieder, im zweiten Gebäude drei weitere.",
+     [("residents", 4), ("residents", 3)]),
+    ("en", "The park now has 120 residents, 20 more than planned.", [("residents", 120)]),
     # A sentence that goes on takes the last figure of its kind, past a sum between.
     ("en", "Four of the newcomers came in spring with projects worth 2 billion rubles. Another "
            "three followed in autumn.", [("residents", 4), ("investment", 2e9), ("residents", 3)]),
@@ -198,6 +229,14 @@ MONEY_BY_ITS_VERB = [
      [("jobs", 900), ("residents", 1800)]),
     ("de", "Der Hub schafft 900 Arbeitsplätze für IT-Firmen, von denen es in der Stadt 1.800 "
            "gibt.", [("jobs", 900), ("residents", 1800)]),
+    # A fund's capital is money it is to invest; a firm's share capital is no figure.
+    ("ru", "Капитал фонда на первом этапе составит 3 млрд рублей.", [("investment", 3e9)]),
+    ("ru", "Область учредила фонд с капиталом 3 млрд рублей.", [("investment", 3e9)]),
+    ("en", "The region set up a venture fund with a capital of 3 billion roubles.",
+     [("investment", 3e9)]),
+    ("de", "Die Region gründete einen Risikofonds mit einem Kapital von 3 Milliarden Rubel.",
+     [("investment", 3e9)]),
+    ("ru", "Резидентом стала компания с уставным капиталом 10 тыс. рублей.", []),
     # Money brought to the budgets is taxes.
     ("ru", "Кластер будет приносить бюджету около 7 млрд рублей ежегодно.", [("taxes", 7e9)]),
     ("en", "The zone brought 7 billion roubles into the budget last year.", [("taxes", 7e9)]),
