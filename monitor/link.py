@@ -491,10 +491,7 @@ class Mentions:
         if link.organisation not in self.lenders:
             return link
         clause, sentence = layout.token_clause[token], layout.token_sentence[token]
-        end = token
-        while end + 1 < len(layout.tokens) and layout.token_sentence[end + 1] == sentence:
-            end += 1
-        words = [layout.tokens[i].norm for i in range(_sentence_start(layout, token), end + 1)
+        words = [layout.tokens[i].norm for i in layout.sentence_tokens[sentence]
                  if layout.token_clause[i] == clause]
         named = any(f.pattern.rule == link.organisation
                     and layout.token_clause[f.first] == clause
@@ -968,10 +965,7 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
 
 def _sentence_start(layout: Layout, token: int) -> int:
     """The first word of `token`'s sentence."""
-    sentence = layout.token_sentence[token]
-    while token and layout.token_sentence[token - 1] == sentence:
-        token -= 1
-    return token
+    return layout.sentence_tokens[layout.token_sentence[token]].start
 
 
 def _joined_clause(layout: Layout, token: int) -> int:
