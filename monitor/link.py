@@ -184,7 +184,7 @@ def longest(found: list[Found]) -> list[Found]:
     taken: set[int] = set()
     for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
         span = (f.first, f.last)
-        if span not in spans and taken.intersection(range(f.first, f.last + 1)):
+        if span not in spans and not taken.isdisjoint(range(f.first, f.last + 1)):
             continue
         spans.add(span)
         taken.update(range(f.first, f.last + 1))

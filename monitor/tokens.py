@@ -161,9 +161,9 @@ class Layout:
         gates look at a figure's whole sentence, and a figure's sentence has its words."""
         out = []
         for sentence, start in enumerate(self.sentence_starts):
-            low = high = self.token_at(start)
-            while 0 <= high < len(self.tokens) and self.token_sentence[high] == sentence:
-                high += 1
+            low = self.token_at(start)
+            worded = low >= 0 and self.token_sentence[low] == sentence  # not marks alone
+            high = bisect.bisect_right(self.token_sentence, sentence, low) if worded else low
             out.append(range(low, high))
         return out
 
