@@ -184,7 +184,7 @@ def longest(found: list[Found]) -> list[Found]:
     taken: set[int] = set()
     for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
         span = (f.first, f.last)
-        if span not in spans and taken.intersection(range(f.first, f.last + 1)):
+        if span not in spans and not taken.isdisjoint(range(f.first, f.last + 1)):
             continue
         spans.add(span)
         taken.update(range(f.first, f.last + 1))
@@ -491,10 +491,7 @@ class Mentions:
         if link.organisation not in self.lenders:
             return link
         clause, sentence = layout.token_clause[token], layout.token_sentence[token]
-        end = token
-        while end + 1 < len(layout.tokens) and layout.token_sentence[end + 1] == sentence:
-            end += 1
-        words = [layout.tokens[i].norm for i in range(_sentence_start(layout, token), end + 1)
+        words = [layout.tokens[i].norm for i in layout.sentence_tokens[sentence]
                  if layout.token_clause[i] == clause]
         named = any(f.pattern.rule == link.organisation
                     and layout.token_clause[f.first] == clause
@@ -968,10 +965,7 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
 
 def _sentence_start(layout: Layout, token: int) -> int:
     """The first word of `token`'s sentence."""
-    sentence = layout.token_sentence[token]
-    while token and layout.token_sentence[token - 1] == sentence:
-        token -= 1
-    return token
+    return layout.sentence_tokens[layout.token_sentence[token]].start
 
 
 def _joined_clause(layout: Layout, token: int) -> int:

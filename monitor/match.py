@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import ahocorasick
 
@@ -542,7 +543,7 @@ class Matcher:
     def _figure(self, layout: Layout, quantity: Quantity) -> Figure:
         first = layout.token_at(quantity.start)
         sentence = layout.sentence_of_offset(quantity.start)
-        opening = layout.token_at(layout.sentence_starts[sentence])
+        opening = layout.sentence_tokens[sentence].start
         opens = opening == 0 or \
             layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
         last = layout.token_at(max(quantity.end - 1, quantity.start))
@@ -709,12 +710,10 @@ class Matcher:
         (`APPROACHING`: "nears 100 residents"); what a site can hold (`CAPACITY`: "could
         hold 40 companies"); or a plan that its sentence goes on to say was
         missed (`ACTUALLY`: "hatte sich 20 vorgenommen, tatsächlich kamen 13")."""
-        clause, sentence = layout.token_clause, layout.token_sentence
-        low = layout.token_at(layout.sentence_starts[figure.sentence])
-        high = low
-        while high < len(word_forms) and sentence[high] == figure.sentence:
-            high += 1
-        own = [i for i in range(low, high) if clause[i] == figure.clause]
+        clause = layout.token_clause
+        words = layout.sentence_tokens[figure.sentence]
+        low, high = words.start, words.stop
+        own = [i for i in words if clause[i] == figure.clause]
         if figure.quantity.unit in UNIT_CLASSES["count"] and any(
                 word_forms[i] in self._prospects or
                 (i > figure.last and layout.tokens[i].norm in PRESENTING) for i in own):
@@ -769,10 +768,8 @@ class Matcher:
         if unit not in _MONEY:
             return False
         clause = layout.token_clause
-        low = layout.token_at(layout.sentence_starts[figure.sentence])
-        high = low
-        while high < len(word_forms) and layout.token_sentence[high] == figure.sentence:
-            high += 1
+        words = layout.sentence_tokens[figure.sentence]
+        low, high = words.start, words.stop
         if distributed and not any(word_forms[i] in self._periods and clause[i] == figure.clause
                                    for i in range(figure.last + 1, high)) and not (
                 start - 3 >= low and word_forms[start - 2] in self._periods and
@@ -783,7 +780,7 @@ class Matcher:
             (word_forms[i] in self._per_unit_words and i + 1 < high and
              word_forms[i + 1] not in self._periods and
              _names_thing(layout.tokens[i + 1].text, variant)))
-            for i in range(low, high))
+            for i in words)
 
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
@@ -813,7 +810,7 @@ class Matcher:
         if not _whole_near(figures, index) or figure.quantity.unit not in _MONEY or \
                 figures[index - 1].quantity.unit not in _MONEY:
             return False
-        first = layout.token_at(layout.sentence_starts[figure.sentence])
+        first = layout.sentence_tokens[figure.sentence].start
         return any(_tail(layout.tokens, i, self._sum_parts)
                    for i in {first, *range(_clause_opening(layout, figure), figure.first)})
 
@@ -824,11 +821,8 @@ class Matcher:
         firm's own result, no park's figure."""
         if figure.quantity.unit not in _MONEY:
             return False
-        sentence = layout.token_sentence
-        low = layout.token_at(layout.sentence_starts[figure.sentence])
-        high = figure.last + 1
-        while high < len(word_forms) and sentence[high] == figure.sentence:
-            high += 1
+        words = layout.sentence_tokens[figure.sentence]
+        low, high = words.start, max(words.stop, figure.last + 1)
         tokens = layout.tokens
         return any(tokens[i].norm in self._one_firm_heads and _tail(tokens, i, self._one_firm)
                    for i in range(low, figure.first)) and any(
@@ -880,7 +874,7 @@ class Matcher:
         if in_clause(mentions.owning) or in_clause(mentions.referring) or \
                 (named and (in_clause(mentions.groups) or in_clause(mentions.countries))):
             return False
-        start = layout.token_at(layout.sentence_starts[figure.sentence])
+        start = layout.sentence_tokens[figure.sentence].start
         return (not named and any(word_forms[i] in self._towns for i in range(start, figure.first)
                                   if clause[i] == figure.clause)) or any(
             clause[f.first] == figure.clause and f.last < figure.first
@@ -903,8 +897,8 @@ class Matcher:
                 continue
             if i and sentence[i - 1] == sentence[i] and \
                     tokens[i - 1].norm in COUNT_PREPOSITIONS and \
-                    any((sentence[i], j) in firsts for j in range(
-                        layout.token_at(layout.sentence_starts[sentence[i]]), i)):
+                    any((sentence[i], j) in firsts
+                        for j in range(layout.sentence_tokens[sentence[i]].start, i)):
                 continue
             after = i + 1
             if after < len(tokens) and tokens[after].text.lower() in self._partitives:
@@ -1138,10 +1132,17 @@ def _clause_opening(layout: Layout, figure: Figure) -> int:
 
 def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
     """How many words from `index` on one of `phrases` takes, else 0."""
-    for length in sorted({len(p) for p in phrases}, reverse=True):
+    for length in _lengths(phrases):
         if tuple(t.norm for t in tokens[index:index + length]) in phrases:
             return length
     return 0
+
+
+@lru_cache(maxsize=64)
+def _lengths(phrases: frozenset[tuple[str, ...]]) -> tuple[int, ...]:
+    """The lengths of `phrases`, longest first. Cached: `_tail` runs for many words of every
+    figure's sentence over the same few phrase sets (a frozenset keeps its hash)."""
+    return tuple(sorted({len(p) for p in phrases}, reverse=True))
 
 
 def _counted_as(layout: Layout, figure: Figure, counting: list[Found],
