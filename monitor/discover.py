@@ -404,10 +404,11 @@ def _nothing_found(result: Discovery, name: str) -> list[str]:
             f"#    language: {language}",
             f"#    interval: {INTERVAL}",
             "#    fetch_article: true",
-            "#    item: ''     # one news item in the listing, e.g. div.news-item",
-            "#    link: ''     # its link, within the item, e.g. a.title",
-            "#    title: ''    # its headline, e.g. h3",
-            "#    date: ''     # its date, e.g. span.date"]
+            "#    selectors:",
+            "#      item: ''     # each news item on the page, e.g. div.news-item",
+            "#      link: ''     # within an item: its link, e.g. a.title",
+            "#      title: ''    # its headline, e.g. h3",
+            "#      date: ''     # its date, e.g. span.date"]
 
 
 def _tried(result: Discovery) -> list[str]:
