@@ -3,6 +3,7 @@ a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from monitor.config import Source, load_sources
 from monitor.discover import DEFAULT_LIMIT, WELL_KNOWN_PATHS, discover, source_name
 from monitor.fetch import Fetcher
 
-from helpers import invoke, rss
+from helpers import REPO, invoke, rss
 from httpserver import TestServer
 
 HTML = "text/html; charset=utf-8"
@@ -203,3 +204,25 @@ def test_a_page_that_cannot_be_fetched_is_a_clear_error(server):
 ])
 def test_names_come_from_the_host(url, name):
     assert source_name(url) == name
+
+
+def test_the_shipped_sources_yaml_loads_and_its_commented_entries_are_whole():
+    """The regional sources added without internet access: the live ones load and are paused
+    with the reason said; the commented-out ones, uncommented, are complete entries whose
+    selectors are left empty for a person to fill in, under names no other source has."""
+    text = (REPO / "sources.yaml").read_text(encoding="utf-8")
+    live = load_sources(REPO / "sources.yaml").sources
+    for line in text.splitlines():
+        if re.match(r"\s+enabled: false", line):
+            assert "unverified from here" in line
+    assert {"yakutiamedia", "ysia", "yk24"} <= {s.name for s in live if not s.enabled}
+    blocks = re.findall(r"^  # (- name: .*(?:\n  #   .*)*)", text, re.MULTILINE)
+    commented = [yaml.safe_load(block.replace("\n  #   ", "\n  "))[0] for block in blocks]
+    assert len(commented) >= 10
+    names = [entry["name"] for entry in commented] + [s.name for s in live]
+    assert len(names) == len(set(names))
+    for entry in commented:
+        assert set(entry) == {"name", "url", "kind", "language", "interval", "fetch_article",
+                              "selectors"}, entry["name"]
+        assert entry["kind"] == "html" and entry["selectors"] == dict.fromkeys(
+            ("item", "link", "title", "date"), "")
