@@ -579,7 +579,7 @@ def discover_command(url: str, limit: int) -> None:
     finally:
         fetcher.close()
         candidates.close()
-    click.echo(entries(result, url), nl=False)
+    click.echo(entries(result), nl=False)
     if not result.found:
         sys.exit(1)
 

@@ -5,7 +5,7 @@ it points at is a link from untrusted content, fetched through `Fetcher.get` wit
 origin trusted, so a hostile page cannot make discovery request a private address. Every
 candidate is checked by fetching and parsing it, because pages advertise feeds that are gone,
 empty or HTML error pages; and the checking is bounded three ways (at most `limit` requests
-after the page, each with a smaller size cap, all within one total deadline), so a page with
+after the page, each with a smaller size cap, none started after one total deadline), so a page with
 ten thousand feed-looking links costs the same as one with ten.
 
 Order of the search: the page itself (a feed URL typed by the user is a feed), the feeds it
@@ -43,21 +43,24 @@ CANDIDATE_MAX_BYTES = 4 * 1024 * 1024
 """Cap on one candidate's body: a feed or sitemap bigger than this is no source to poll."""
 CANDIDATE_TIMEOUT = 15.0
 TOTAL_SECONDS = 60.0
-"""Deadline for the whole search, so `limit` slow candidates cannot hold the terminal for
-`limit` times the per-request timeout."""
+"""No request starts after this many seconds of searching, so `limit` slow candidates cannot
+hold the terminal for `limit` times the per-request timeout."""
 SITEMAPS_FROM_ROBOTS = 3
 WELL_KNOWN_PATHS = ("/rss", "/feed", "/rss.xml", "/atom.xml", "/feed.xml")
 INTERVAL = "30m"
 
-FEED_TYPES = {"application/rss+xml": "RSS", "application/atom+xml": "Atom",
-              "application/feed+json": "JSON Feed", "application/rdf+xml": "RDF"}
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json",
+                        "application/rdf+xml"})
 """The `type` of a `<link rel="alternate">` that advertises a feed."""
 _FEEDISH_PATH = re.compile(
-    r"(?:^|[/._-])(?:rss|atom|feeds?|rdf)(?:[/._-]|$)|\.(?:rss|atom|rdf)$|/export/rss",
+    r"(?:^|[/._-])(?:rss2?|atom|feeds?|rdf)(?:/|\.(?:xml|php|aspx?|rss)|$)|\.(?:rss|atom|rdf)$",
     re.IGNORECASE)
-"""A link path that looks like a feed: /rss, /feed/, /news/rss.xml, /index.atom, /feed.php."""
+"""A link path that looks like a feed: /rss, /feed/, /news/rss.xml, /export/rss2/index.xml,
+/index.atom, /feed.php; not /news/atom-day/ (a nuclear-industry headline)."""
 _FEEDISH_TEXT = re.compile(r"^\s*(?:rss|atom)\b", re.IGNORECASE)
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+                         re.IGNORECASE | re.DOTALL)
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _SITEMAP_ROOTS = {"urlset": "sitemap", "sitemapindex": "sitemap index"}
 
@@ -115,6 +118,8 @@ def discover(url: str, fetcher: Fetcher, *, limit: int = DEFAULT_LIMIT,
     """The feeds (or, failing them, the sitemaps) the site at `url` offers. Raises FetchError
     when the page itself cannot be fetched; every later failure is a `Rejected` line."""
     started = time.monotonic()
+    if "://" not in url:
+        url = f"https://{url}"  # what a user types: example.org
     response = fetcher.get(url)
     trusted = frozenset({Origin.of(url)})
     own = candidate_fetcher or fetcher
@@ -176,11 +181,9 @@ class _Search:
             if isinstance(verdict, str):
                 self._reject(candidate.url, verdict)
                 continue
-            fingerprint = verdict.fingerprint
-            if response.url in self.seen - {candidate.url} or fingerprint in self.fingerprints:
+            if verdict.fingerprint in self.fingerprints:
                 continue  # /rss and /rss.xml serving one feed: it is listed once
-            self.seen.add(response.url)
-            self.fingerprints.add(fingerprint)
+            self.fingerprints.add(verdict.fingerprint)
             self.result.found.append(verdict.found)
             logs.event(log, logging.INFO, "discover.found", url=response.url,
                        kind=verdict.found.kind, items=verdict.found.items)
@@ -197,7 +200,11 @@ class _Verdict:
 
 
 def _as_feed(response: Response, how: How) -> _Verdict | str:
-    """The response as a feed, or why it is not one."""
+    """The response as a feed, or why it is not one. An HTML page (a site answering /rss
+    with its home page, or the page the user typed) is told apart before feedparser, whose
+    lenient parser would spend its time on a large page only to find no feed."""
+    if _HTML_START.match(response.body[:1024]):
+        return "not a feed: an HTML page"
     try:
         feed = parse_feed(response.body, response.url, response.content_type)
     except ParseError as exc:
@@ -358,10 +365,10 @@ def source_name(url: str) -> str:
     return slug(" ".join(labels)) or "site"
 
 
-def entries(result: Discovery, typed_url: str) -> str:
+def entries(result: Discovery) -> str:
     """The search's result as YAML to paste under `sources:`, with comments saying what each
     entry is and what was tried in vain."""
-    name = source_name(typed_url)
+    name = source_name(result.page)
     chosen = result.feeds or result.found
     lines = []
     if chosen:

@@ -85,7 +85,7 @@ def test_a_page_without_an_advertised_feed_but_with_feed_xml(server, tmp_path):
     [source] = pasted(tmp_path, result.output)
     assert (source.url, source.language) == (server.url("/feed.xml"), "de")
     assert "(usual path)" in result.output
-    assert f"#   {server.url('/rss')}: not a feed" in result.output
+    assert f"#   {server.url('/rss')}: not a feed: an HTML page" in result.output
     assert f"#   {server.url('/feed')}: HTTP 404" in result.output
 
 
@@ -226,3 +226,30 @@ def test_the_shipped_sources_yaml_loads_and_its_commented_entries_are_whole():
                               "selectors"}, entry["name"]
         assert entry["kind"] == "html" and entry["selectors"] == dict.fromkeys(
             ("item", "link", "title", "date"), "")
+
+
+def test_an_address_typed_without_a_scheme_is_tried_with_https(server):
+    server.route("/", page(), content_type=HTML)
+    result = invoke("discover", f"127.0.0.1:{server.port}/")
+    assert result.exit_code == 1  # the loopback server speaks no TLS
+    assert f"https://127.0.0.1:{server.port}/" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_links_are_candidates_by_their_path_or_their_text(server):
+    server.route("/", page(body="<a href='/news/atom-day/'>День атомщика</a>"
+                                "<a href='/about'>О нас</a>"
+                                "<a href='/export/rss2/index.xml'>Лента</a>"
+                                "<a href='/subscribe'>RSS</a>"
+                                "<a href='/news/feed.php#top'>Подписка</a>"), content_type=HTML)
+    for path in ("/export/rss2/index.xml", "/subscribe", "/news/feed.php"):
+        server.route(path, rss(items(1)) if path == "/subscribe" else page(), content_type=HTML)
+    fetcher = Fetcher()
+    try:
+        result = discover(server.url("/"), fetcher)
+    finally:
+        fetcher.close()
+    assert [r.path for r in server.requests] == ["/", "/export/rss2/index.xml", "/subscribe",
+                                                 "/news/feed.php"]
+    assert [(f.url, f.how) for f in result.found] == [(server.url("/subscribe"),
+                                                       "linked from the page")]
