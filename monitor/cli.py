@@ -21,8 +21,9 @@ from . import __version__, logs
 from . import candidates as candidate_phrases
 from .alert.schedule import iso, parse_iso
 from .alert.sender import deliver_due
-from .config import Config, Source, SourcesFile, load, load_rules, redact_url
+from .config import Config, FetchSettings, Source, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
+from .discover import DEFAULT_LIMIT, candidate_settings, discover, entries
 from .errors import (
     ConfigError,
     DaemonRunning,
@@ -547,6 +548,40 @@ def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
                             default_flow_style=None, width=1000)
     return (f"# {entry['name']}: {seen}\n#   «{example[:200]}»\n"
             + "".join(f"  {line}\n" for line in dumped.splitlines()))
+
+
+@cli.command("discover")
+@click.argument("url", metavar="URL")
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, metavar="N",
+              type=click.IntRange(min=1, max=50),
+              help="check at most N candidate addresses after the page")
+def discover_command(url: str, limit: int) -> None:
+    """Find the feeds a site offers and print sources.yaml entries for them.
+
+    Fetches URL, checks every feed it advertises or links to by fetching and parsing it,
+    and, when none works, the usual paths (/rss, /feed, /rss.xml, /atom.xml, /feed.xml) and
+    the sitemaps robots.txt lists. Prints an entry to paste under `sources:` for each feed
+    found (its title and item count as a comment), or a sitemap entry, or, when there is
+    nothing, a `kind: html` entry with the CSS selectors left to fill in. Exits with status 1
+    when nothing was found.
+
+    \b
+    Example:
+        technopark-monitor discover https://yakutiamedia.ru/ >> found.yaml
+    """
+    _setup_logs("warning")
+    settings = FetchSettings()
+    fetcher, candidates = Fetcher(settings), Fetcher(candidate_settings(settings))
+    try:
+        result = discover(url, fetcher, limit=limit, candidate_fetcher=candidates)
+    except FetchError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        fetcher.close()
+        candidates.close()
+    click.echo(entries(result), nl=False)
+    if not result.found:
+        sys.exit(1)
 
 
 def _sqlite_utils() -> str:
