@@ -27,25 +27,31 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from . import logs
 from .alert.schedule import due, iso
 from .config import Source
 from .errors import ExtractError, FetchError, ParseError
 from .extract import Page, extract_page, html_to_text, with_title
-from .fetch import Fetcher, Origin
+from .fetch import Fetcher, Origin, Response
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
+from .listing import parse_listing
 from .match import Analysis, Matcher
-from .parse import Entry, parse_feed
+from .parse import Entry, Feed, parse_feed
 from .selection import occurrences, selects
+from .sitemap import read_sitemap
 from .store import Article, FetchRecord, HealthPolicy, KnownArticle, Outgoing, Store, utcnow
 
 log = logging.getLogger("monitor.pipeline")
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
                "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+ACCEPT = {"feed": FEED_ACCEPT,
+          "html": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+          "sitemap": "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"}
+"""What each kind of source asks its server for."""
 PAGE_ATTEMPTS = 3
 """How often an article's page is tried (the first time and on later polls) before the
 feed's text is final."""
@@ -136,13 +142,14 @@ class Poller:
         state = self.store.source_state(source.name)
         try:
             response = self.fetcher.get(source.url, etag=state.etag,
-                                        last_modified=state.last_modified, accept=FEED_ACCEPT)
+                                        last_modified=state.last_modified,
+                                        accept=ACCEPT[source.kind])
             if response.not_modified:
                 logs.event(log, logging.INFO, "poll.not_modified", source=source.name)
                 return PollResult(source.name, ok=True, status=304), FetchRecord(
                     source=source.name, started=started_at, status=304,
                     duration=time.monotonic() - clock, keep_validators=True)
-            feed = parse_feed(response.body, response.url, response.content_type)
+            feed = self._parse(source, response)
         except (FetchError, ParseError) as exc:
             status = exc.status if isinstance(exc, FetchError) else response.status
             logs.event(log, logging.WARNING, "poll.failed", source=source.name, url=exc.url,
@@ -195,6 +202,22 @@ class Poller:
         logs.event(log, logging.INFO, "poll.done", source=source.name, status=response.status,
                    entries=len(feed.entries), pages_pending=self._pages_pending, **counts)
         return PollResult(source.name, ok=True, status=response.status, **counts), record
+
+    def _parse(self, source: Source, response: Response) -> Feed:
+        """The fetched document's entries, read as the source's kind says. Raises
+        ParseError (a sitemap index's children that fail are a warning, unless all do)."""
+        if source.kind == "html":
+            assert source.selectors is not None  # required for kind html by config
+            return parse_listing(response.body, response.url, source.selectors,
+                                 response.content_type)
+        if source.kind == "sitemap":
+            # The children an index names are links from the network: trusted only on
+            # the configured origin, as a feed's links are.
+            trusted = frozenset({Origin.of(source.url)})
+            since = datetime.now(UTC) - timedelta(seconds=source.max_age)
+            return read_sitemap(response.body, response.url, lambda url: self.fetcher.get(
+                url, trusted=trusted, accept=ACCEPT["sitemap"]).body, since)
+        return parse_feed(response.body, response.url, response.content_type)
 
     def _entry(self, source: Source, entry: Entry, feed_language: str | None,
                trusted: frozenset[Origin]) -> str:
