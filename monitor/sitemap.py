@@ -57,7 +57,9 @@ def _parser() -> etree.XMLParser:
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """'{namespace}name' -> 'name'; also 'news:name', the tag lxml's recovering parser gives
+    an element whose prefix is not declared. Comments and the like have no name."""
+    return tag.rpartition("}")[2].rpartition(":")[2] if isinstance(tag, str) else ""
 
 
 def _text(element: etree._Element, *path: str) -> str | None:
