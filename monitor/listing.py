@@ -48,15 +48,17 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
     """The entries of a listing page. Raises ParseError when a selector matches nothing, or
     when no item has both a link and a title. `now` is what relative dates count from."""
     html = decode(body, content_type, html=True)
-    soup = BeautifulSoup(html, "lxml")
-    base = _base(soup, url)
-    items = soup.select(selectors.item, limit=MAX_ITEMS + 1)
-    if not items:
+    # Text without a tag has no items (and bs4 would warn that "/news/1" looks like a URL it
+    # was meant to fetch).
+    soup = BeautifulSoup(html, "lxml") if "<" in html else None
+    items = soup.select(selectors.item, limit=MAX_ITEMS + 1) if soup else []
+    if soup is None or not items:
         raise ParseError(url, f"selector {selectors.item!r} (item) matched nothing")
     warnings = []
     if len(items) > MAX_ITEMS:
         items = items[:MAX_ITEMS]
         warnings.append(f"only the first {MAX_ITEMS} items were read")
+    base = _base(soup, url)
     found = [_Item.of(item, selectors) for item in items]
     for field in ("link", "title", "date"):
         if all(getattr(f, field) is None for f in found):

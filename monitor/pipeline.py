@@ -37,11 +37,9 @@ from .extract import Page, extract_page, html_to_text, with_title
 from .fetch import Fetcher, Origin, Response
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
-from .listing import parse_listing
 from .match import Analysis, Matcher
 from .parse import Entry, Feed, parse_feed
 from .selection import occurrences, selects
-from .sitemap import read_sitemap
 from .store import Article, FetchRecord, HealthPolicy, KnownArticle, Outgoing, Store, utcnow
 
 log = logging.getLogger("monitor.pipeline")
@@ -206,11 +204,17 @@ class Poller:
     def _parse(self, source: Source, response: Response) -> Feed:
         """The fetched document's entries, read as the source's kind says. Raises
         ParseError (a sitemap index's children that fail are a warning, unless all do)."""
+        # Imported here: BeautifulSoup, dateparser and lxml are loaded only by a process
+        # that polls a source of their kind.
         if source.kind == "html":
+            from .listing import parse_listing
+
             assert source.selectors is not None  # required for kind html by config
             return parse_listing(response.body, response.url, source.selectors,
                                  response.content_type)
         if source.kind == "sitemap":
+            from .sitemap import read_sitemap
+
             # The children an index names are links from the network: trusted only on
             # the configured origin, as a feed's links are.
             trusted = frozenset({Origin.of(source.url)})

@@ -246,6 +246,8 @@ def test_poll_of_a_listing_stores_its_news_with_their_pages(tmp_path: Path,
     assert {h["organisation"] for h in hits} == {"technopark-yakutia"}
     second = invoke("poll", *opts)
     assert "ministry: 0 new, 0 updated, 3 unchanged" in second.output, second.output
+    listing_requests = [r for r in http_server.requests if r.path == "/news/"]
+    assert listing_requests[0].headers["Accept"].startswith("text/html")
 
 
 def test_a_listing_whose_layout_changed_is_a_failed_poll_with_the_reason(

@@ -254,6 +254,8 @@ def test_poll_of_a_sitemap_source_fetches_its_new_pages(tmp_path: Path,
     second = invoke("poll", *opts)
     assert "park: 0 new, 0 updated, 1 unchanged" in second.output, second.output
     assert http_server.count("/news/1") == 1
+    sitemap_request = next(r for r in http_server.requests if r.path == "/sitemap-news.xml")
+    assert sitemap_request.headers["Accept"].startswith("application/xml")
 
 
 def test_an_index_child_elsewhere_is_fetched_only_from_a_public_address(
