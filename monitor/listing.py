@@ -19,6 +19,7 @@ A site's times without a zone are taken as UTC.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -71,7 +72,7 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
     incomplete = 0
     undated: list[str] = []
     for item in found:
-        link, link_error = entry_link(base, item.href())
+        link, _malformed = entry_link(base, item.href())  # counted as an item without one
         title = " ".join(item.title.get_text(" ").split()) if item.title else ""
         if link is None or not title:
             incomplete += 1
@@ -81,13 +82,13 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
         seen.add(link)
         published = None
         if item.date is not None:
-            published = read_date(item.date_text(), moment)
+            written = item.date_text()
+            published = read_date(written, moment)
             if published is None:
-                undated.append(item.date_text())
+                undated.append(written)
         entries.append(Entry(guid=link, link=link, title=title, title_is_html=False,
                              summary_html=item.summary.decode_contents() if item.summary
-                             else "", published=published, language=language,
-                             link_error=link_error))
+                             else "", published=published, language=language))
     if not entries:
         raise ParseError(url, f"none of the {len(found)} items has both a link and a title")
     if incomplete:
@@ -99,12 +100,14 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
                 warning="; ".join(warnings) or None)
 
 
+@dataclass(frozen=True)
 class _Item:
     """What the selectors found inside one item (each the first match, or None)."""
 
-    def __init__(self, link: Tag | None, title: Tag | None, date: Tag | None,
-                 summary: Tag | None):
-        self.link, self.title, self.date, self.summary = link, title, date, summary
+    link: Tag | None
+    title: Tag | None
+    date: Tag | None
+    summary: Tag | None
 
     @classmethod
     def of(cls, item: Tag, selectors: Selectors) -> _Item:

@@ -43,6 +43,10 @@ Fetch = Callable[[str], bytes]
 """A child sitemap's body by its URL; raises FetchError."""
 
 
+class _TooLarge(ParseError):
+    """The sitemaps of this poll have passed MAX_TOTAL_BYTES: no more are read."""
+
+
 @dataclass(frozen=True)
 class _Url:
     loc: str
@@ -82,7 +86,8 @@ def _root(body: bytes, url: str, budget: int) -> tuple[etree._Element, int]:
         except zlib.error as exc:
             raise ParseError(url, f"not a sitemap: broken gzip ({exc})") from None
     if len(body) > budget:
-        raise ParseError(url, f"sitemap too large (more than {budget} bytes in this poll)")
+        raise _TooLarge(url, f"sitemap too large (more than {budget} bytes left of the "
+                             f"{MAX_TOTAL_BYTES} a poll may read)")
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
@@ -161,25 +166,27 @@ def _children(root: etree._Element, url: str, fetch: Fetch, since: datetime, bud
                         f"{MAX_CHILDREN} were read")
         children = children[:MAX_CHILDREN]
     urls: list[_Url] = []
+    read = 0
     failures = []
     for _changed, loc in children:
-        if budget <= 0:
-            warnings.append(f"sitemaps over {MAX_TOTAL_BYTES} bytes in all: the rest were "
-                            "not read")
-            break
         try:
             child, size = _root(fetch(loc), loc, budget)
         except (FetchError, ParseError) as exc:
             failures.append(f"{loc}: {exc.reason}")
+            if isinstance(exc, _TooLarge):
+                break  # the bytes of this poll are spent: the rest is not fetched
             continue
         budget -= size
         if _local(child.tag) == "sitemapindex":
             failures.append(f"{loc}: an index inside an index is not followed")
             continue
+        read += 1
         urls += _urls(child, loc)
     if failures:
-        if len(failures) == len(children):
+        if not read:
             raise ParseError(url, f"none of the {len(children)} child sitemaps could be read "
                                   f"({failures[0]})")
-        warnings.append(f"{len(failures)} child sitemaps not read, e.g. {failures[0]}")
+        left = len(children) - read - len(failures)
+        warnings.append(f"{len(failures)} child sitemaps not read, e.g. {failures[0]}"
+                        + (f"; {left} more not fetched" if left else ""))
     return urls

@@ -142,9 +142,11 @@ def test_an_index_reads_its_newest_children_within_count_and_size(
     feed = read(http_server, "/index.xml")
     assert [e.link for e in feed.entries] == [http_server.url("/n0")]
     assert feed.warning == (
-        "6 recent child sitemaps: only the newest 3 were read; 2 child sitemaps not read, "
-        f"e.g. {http_server.url('/s1.xml')}: sitemap too large (more than 10 bytes in this "
-        "poll)")
+        "6 recent child sitemaps: only the newest 3 were read; 1 child sitemaps not read, "
+        f"e.g. {http_server.url('/s1.xml')}: sitemap too large (more than 10 bytes left of "
+        f"the {size + 10} a poll may read); 1 more not fetched")
+    # s0 was also fetched above to measure it; s2 is not fetched the second time
+    assert [http_server.count(f"/s{i}.xml") for i in range(3)] == [3, 2, 1]
 
 
 def test_an_index_none_of_whose_children_can_be_read_is_a_parse_error(
