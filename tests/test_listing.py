@@ -259,3 +259,16 @@ def test_a_listing_whose_layout_changed_is_a_failed_poll_with_the_reason(
     assert result.exit_code == 1
     errors = db_rows(tmp_path, "select error from fetches")
     assert errors == [{"error": "selector 'div.news-item' (item) matched nothing"}]
+
+
+DATE_WORDS = st.sampled_from(["18", "ноября", "2021", "г.", ",", "14:30", "вчера", "сегодня",
+                              "назад", "дня", "Nov", "November", "18.", "um", "Uhr", "vor",
+                              "Stunden", "ago", "hours", "today", "99999999999", "-", ":",
+                              "T", "+03:00", "Z", "0", "31.02.2021", "\x00", " "])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=150), st.lists(DATE_WORDS, max_size=12).map(" ".join)))
+def test_any_date_text_is_a_date_or_none(text: str) -> None:
+    date = read_date(text, NOW)
+    assert date is None or datetime.fromisoformat(date.replace("Z", "+00:00")).tzinfo == UTC
