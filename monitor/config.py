@@ -162,6 +162,15 @@ def _text(value: Any) -> str:
     return value
 
 
+def _timezone(value: Any) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PydanticCustomError("timezone", "expected a time zone such as 'Europe/Moscow', "
+                                  "got {value}", {"value": repr(value)}) from None
+    return value
+
+
 Phrase = Annotated[str, BeforeValidator(_phrase)]
 """Something the matcher looks for; bounded in length."""
 StrList = Annotated[list[Phrase], BeforeValidator(_str_list)]
@@ -171,6 +180,7 @@ Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Text = Annotated[str, BeforeValidator(_text)]
 PhraseText = Annotated[Text, BeforeValidator(_phrase)]
+TimeZone = Annotated[str, BeforeValidator(_timezone)]
 
 
 class _Strict(BaseModel):
@@ -232,7 +242,7 @@ class Selectors(_Strict):
     """A teaser to match when the article page is not fetched."""
 
 
-KIND_FIELDS = {"selectors": "html", "max_age": "sitemap"}
+KIND_FIELDS = {"selectors": "html", "timezone": "html", "max_age": "sitemap"}
 """Fields that only one kind of source reads: given to another kind they would do nothing,
 silently, so they are refused."""
 
@@ -252,8 +262,11 @@ class Source(_Strict):
     max_age: Seconds = 2 * 86400
     """`kind: sitemap` only: URLs dated longer ago than this are not entries, so a site's
     50,000 old URLs are never fetched; URLs with no date at all are skipped too."""
+    timezone: TimeZone = "UTC"
+    """`kind: html` only: the zone of the times a listing page gives without one (a Yakutsk
+    site's "вчера, 14:30" is 05:30 UTC)."""
 
-    @field_validator("selectors", "max_age")
+    @field_validator("selectors", "timezone", "max_age")
     @classmethod
     def _for_its_kind(cls, value: Any, info: ValidationInfo) -> Any:
         kind = info.data.get("kind")  # absent when `kind` itself was invalid
@@ -416,19 +429,9 @@ def _clock(value: Any) -> str:
     return value
 
 
-def _timezone(value: Any) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise PydanticCustomError("timezone", "expected a time zone such as 'Europe/Moscow', "
-                                  "got {value}", {"value": repr(value)}) from None
-    return value
-
-
 Email = Annotated[str, BeforeValidator(_email)]
 Secret = Annotated[str, BeforeValidator(_secret)]
 Clock = Annotated[str, BeforeValidator(_clock)]
-TimeZone = Annotated[str, BeforeValidator(_timezone)]
 
 
 class Target(_Strict):

@@ -13,7 +13,7 @@ Dates are read with dateparser, in the words sites write them ("18 ноября 
 phrases of every language we read, and it already comes with trafilatura (htmldate uses it).
 It takes ~0.1 s to load its language data, so it is imported when a date in words is first
 read (an ISO date, as a <time datetime> gives, is read without it).
-A site's times without a zone are taken as UTC.
+A site's times without a zone are in the source's `timezone` (UTC unless it says).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Tag
 
@@ -45,9 +46,11 @@ _LABEL = re.compile(r"^[^\d:]{1,40}:\s*")
 
 
 def parse_listing(body: bytes, url: str, selectors: Selectors,
-                  content_type: str | None = None, now: datetime | None = None) -> Feed:
+                  content_type: str | None = None, now: datetime | None = None,
+                  zone: str = "UTC") -> Feed:
     """The entries of a listing page. Raises ParseError when a selector matches nothing, or
-    when no item has both a link and a title. `now` is what relative dates count from."""
+    when no item has both a link and a title. `now` is what relative dates count from;
+    `zone` is the site's, for the times it gives without one."""
     html = decode(body, content_type, html=True)
     # Text without a tag has no items (and bs4 would warn that "/news/1" looks like a URL it
     # was meant to fetch).
@@ -83,7 +86,7 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
         published = None
         if item.date is not None:
             written = item.date_text()
-            published = read_date(written, moment)
+            published = read_date(written, moment, zone)
             if published is None:
                 undated.append(written)
         entries.append(Entry(guid=link, link=link, title=title, title_is_html=False,
@@ -158,15 +161,19 @@ def _base(soup: BeautifulSoup, url: str) -> str:
         return url
 
 
-def read_date(text: str, now: datetime) -> str | None:
+def read_date(text: str, now: datetime, zone: str = "UTC") -> str | None:
     """ISO 8601 UTC for a date as a site writes it, or None when it is not one. `now` is
-    what relative dates ("вчера, 14:30", "2 hours ago") count from."""
+    what relative dates ("вчера, 14:30", "2 hours ago") count from; a time without a zone
+    is in `zone` (a name such as 'Asia/Yakutsk')."""
     text = " ".join(text.split())[:DATE_MAX_CHARS]
-    if not text or iso_date(text):
-        return iso_date(text)
+    machine = iso_date(text, ZoneInfo(zone))  # a <time datetime>: no dateparser needed
+    if not text or machine:
+        return machine
     import dateparser  # slow to load: only dates in words need it
 
-    settings = {"RELATIVE_BASE": now.astimezone(UTC).replace(tzinfo=None), "TIMEZONE": "UTC",
+    # The base is the site's wall-clock time: dateparser reads it in TIMEZONE.
+    settings = {"RELATIVE_BASE": now.astimezone(ZoneInfo(zone)).replace(tzinfo=None),
+                "TIMEZONE": zone,
                 "TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True,
                 "PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY"}
     for candidate in dict.fromkeys((text, _LABEL.sub("", text))):

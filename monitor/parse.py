@@ -19,7 +19,7 @@ import calendar
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
@@ -168,15 +168,15 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
                 language=feed_language, entries=entries, warning=warning)
 
 
-def iso_date(value: object) -> str | None:
-    """ISO 8601 UTC for an ISO 8601 date (JSON Feed, sitemaps), or None; a date without a
-    zone is taken as UTC."""
+def iso_date(value: object, zone: tzinfo = UTC) -> str | None:
+    """ISO 8601 UTC for an ISO 8601 date (JSON Feed, sitemaps, listing pages), or None; a
+    date without a zone is in `zone`."""
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
+            moment = moment.replace(tzinfo=zone)
         return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
     except (ValueError, OverflowError):  # 0001-01-01T00:00+03:00 is before year 1 in UTC
         return None

@@ -211,7 +211,7 @@ class Poller:
 
             assert source.selectors is not None  # required for kind html by config
             return parse_listing(response.body, response.url, source.selectors,
-                                 response.content_type)
+                                 response.content_type, zone=source.timezone)
         if source.kind == "sitemap":
             from .sitemap import read_sitemap
 

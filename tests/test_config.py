@@ -295,6 +295,7 @@ def test_html_and_sitemap_sources_load(tmp_path):
               link: a.news-item__link
               title: .news-item__title
               date: span.date
+            timezone: Asia/Yakutsk
           - name: park
             url: https://park.example/sitemap.xml
             kind: sitemap
@@ -303,6 +304,7 @@ def test_html_and_sitemap_sources_load(tmp_path):
     assert sources[0].selectors == Selectors(item="div.news-item", link="a.news-item__link",
                                              title=".news-item__title", date="span.date")
     assert sources[0].max_age == 2 * 86400  # the default, unused by kind html
+    assert (sources[0].timezone, sources[1].timezone) == ("Asia/Yakutsk", "UTC")
     assert (sources[1].kind, sources[1].max_age, sources[1].selectors) == \
         ("sitemap", 3 * 86400, None)
 
@@ -343,11 +345,23 @@ def test_fields_of_one_kind_are_refused_for_another(tmp_path):
             kind: html
             selectors: {item: li, link: a, title: a, date: time}
             max_age: 1d
+          - name: e
+            url: https://e.example/
+            kind: sitemap
+            timezone: Europe/Moscow
+          - name: f
+            url: https://f.example/
+            kind: html
+            selectors: {item: li, link: a, title: a, date: time}
+            timezone: Moscow
         """) == [
         "sources.yaml:4: sources[0].selectors: `selectors` goes with kind html, not feed",
         "sources.yaml:8: sources[1].selectors: `selectors` goes with kind html, not sitemap",
         "sources.yaml:12: sources[2].max_age: `max_age` goes with kind sitemap, not feed",
-        "sources.yaml:17: sources[3].max_age: `max_age` goes with kind sitemap, not html"]
+        "sources.yaml:17: sources[3].max_age: `max_age` goes with kind sitemap, not html",
+        "sources.yaml:21: sources[4].timezone: `timezone` goes with kind html, not sitemap",
+        "sources.yaml:26: sources[5].timezone: expected a time zone such as 'Europe/Moscow', "
+        "got 'Moscow'"]
 
 
 def test_selectors_must_compile(tmp_path):

@@ -120,6 +120,17 @@ def test_dates_as_sites_write_them(written: str, expected: str | None) -> None:
     assert read_date(written, NOW) == expected
 
 
+@pytest.mark.parametrize("written, expected", [
+    ("18 ноября 2021, 10:15", "2021-11-18T01:15:00Z"),
+    ("вчера, 14:30", "2026-11-26T05:30:00Z"),  # Yakutsk, 21:00 on the 27th: the 26th
+    ("2 hours ago", "2026-11-27T10:00:00Z"),  # the same moment in any zone
+    ("2021-11-18T10:00:00", "2021-11-18T01:00:00Z"),
+    ("2021-11-18T10:00:00+03:00", "2021-11-18T07:00:00Z"),  # its own zone wins
+])
+def test_times_without_a_zone_are_in_the_sites(written: str, expected: str) -> None:
+    assert read_date(written, NOW, "Asia/Yakutsk") == expected
+
+
 def test_an_item_selector_that_matches_nothing_fails_the_poll() -> None:
     page = b"<html><body><div class='news'><a href='/a'>A</a></div></body></html>"
     wrong = Selectors(item="div.news-item", link="a", title="a", date="span")
@@ -214,6 +225,7 @@ def test_any_markup_gives_entries_or_a_parse_error(parts: list[str]) -> None:
 
 def _html_source(server: TestServer, path: str) -> dict:
     return {"name": "ministry", "url": server.url(path), "kind": "html", "language": "ru",
+            "timezone": "Asia/Yakutsk",
             "selectors": "{item: div.news-item, link: a.news-item__link, "
                          "title: .news-item__title, date: .news-item__date, "
                          "summary: .news-item__lead}"}
@@ -235,10 +247,10 @@ def test_poll_of_a_listing_stores_its_news_with_their_pages(tmp_path: Path,
     assert "ministry: 3 new, 0 updated, 0 unchanged" in first.output, first.output
     rows = db_rows(tmp_path, "select url, title, published, extracted_from from articles "
                              "order by published desc")
-    assert rows[0]["published"].endswith("T14:30:00Z")  # "вчера, 14:30"
+    assert rows[0]["published"].endswith("T05:30:00Z")  # "вчера, 14:30" in Yakutsk
     assert [(r["title"], r["published"], r["extracted_from"]) for r in rows[1:]] == [
-        ("Технопарк «Якутия» принял пять новых резидентов", "2021-11-18T00:00:00Z", "page"),
-        ("В Якутске прошёл форум «Цифровая Арктика»", "2021-11-17T00:00:00Z", "feed"),
+        ("Технопарк «Якутия» принял пять новых резидентов", "2021-11-17T15:00:00Z", "page"),
+        ("В Якутске прошёл форум «Цифровая Арктика»", "2021-11-16T15:00:00Z", "feed"),
     ]
     assert [(r["title"], r["extracted_from"]) for r in rows[:1]] == [
         ("Минцифры объявило приём заявок на гранты", "feed")]  # its page is not there (404)
