@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup, Tag
 
 from .encoding import decode
 from .errors import ParseError
-from .parse import Entry, Feed, entry_link, iso_date, language_code
+from .parse import Entry, Feed, entry_link, iso_date, iso_utc, language_code
 
 if TYPE_CHECKING:
     from .config import Selectors
@@ -74,6 +74,7 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
     seen: set[str] = set()
     incomplete = 0
     undated: list[str] = []
+    dates: dict[str, str | None] = {}  # a page's items share few dates; each costs ~1 ms
     for item in found:
         link, _malformed = entry_link(base, item.href())  # counted as an item without one
         title = " ".join(item.title.get_text(" ").split()) if item.title else ""
@@ -86,7 +87,9 @@ def parse_listing(body: bytes, url: str, selectors: Selectors,
         published = None
         if item.date is not None:
             written = item.date_text()
-            published = read_date(written, moment, zone)
+            if written not in dates:
+                dates[written] = read_date(written, moment, zone)
+            published = dates[written]
             if published is None:
                 undated.append(written)
         entries.append(Entry(guid=link, link=link, title=title, title_is_html=False,
@@ -182,5 +185,5 @@ def read_date(text: str, now: datetime, zone: str = "UTC") -> str | None:
         except (ValueError, OverflowError, TypeError, ArithmeticError):
             moment = None  # dateparser raises these for out-of-range parts it did pick out
         if moment is not None:
-            return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+            return iso_utc(moment)
     return None

@@ -70,7 +70,7 @@ def _iso(struct: object) -> str | None:
         return None
     try:
         stamp = calendar.timegm(struct)  # feedparser's *_parsed are UTC struct_times
-        return datetime.fromtimestamp(stamp, UTC).isoformat().replace("+00:00", "Z")
+        return iso_utc(datetime.fromtimestamp(stamp, UTC))
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -168,18 +168,29 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
                 language=feed_language, entries=entries, warning=warning)
 
 
-def iso_date(value: object, zone: tzinfo = UTC) -> str | None:
-    """ISO 8601 UTC for an ISO 8601 date (JSON Feed, sitemaps, listing pages), or None; a
-    date without a zone is in `zone`."""
+def iso_moment(value: object, zone: tzinfo = UTC) -> datetime | None:
+    """The moment an ISO 8601 date (JSON Feed, sitemaps, listing pages) names, in UTC, or
+    None; a date without a zone is in `zone`."""
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):  # 0001-01-01T00:00+03:00 is before year 1 in UTC
         return None
+
+
+def iso_utc(moment: datetime) -> str:
+    """How dates are stored: ISO 8601 in UTC, with Z."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def iso_date(value: object, zone: tzinfo = UTC) -> str | None:
+    """ISO 8601 UTC for an ISO 8601 date (see `iso_moment`), or None."""
+    moment = iso_moment(value, zone)
+    return iso_utc(moment) if moment else None
 
 
 def entry_link(base: str, link: object) -> tuple[str | None, str | None]:

@@ -44,9 +44,8 @@ from .store import Article, FetchRecord, HealthPolicy, KnownArticle, Outgoing, S
 
 log = logging.getLogger("monitor.pipeline")
 
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
-               "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
-ACCEPT = {"feed": FEED_ACCEPT,
+ACCEPT = {"feed": ("application/rss+xml, application/atom+xml, application/rdf+xml, "
+                   "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"),
           "html": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
           "sitemap": "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"}
 """What each kind of source asks its server for."""

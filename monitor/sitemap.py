@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from .errors import FetchError, ParseError
-from .parse import Entry, Feed, entry_link, iso_date, language_code
+from .parse import Entry, Feed, entry_link, iso_moment, iso_utc, language_code
 
 MAX_CHILDREN = 10
 """Child sitemaps of an index read per poll (the most recently changed)."""
@@ -50,7 +50,8 @@ class _TooLarge(ParseError):
 @dataclass(frozen=True)
 class _Url:
     loc: str
-    published: str | None
+    published: str
+    moment: datetime
     title: str
     language: str | None
 
@@ -66,15 +67,10 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2].rpartition(":")[2] if isinstance(tag, str) else ""
 
 
-def _text(element: etree._Element, *path: str) -> str | None:
-    """The text of the first descendant along `path` (local names, any namespace)."""
-    found = [element]
-    for name in path:
-        found = [child for parent in found for child in parent if _local(child.tag) == name]
-        if not found:
-            return None
-    text = "".join(found[0].itertext()).strip()
-    return text or None
+def _text(element: etree._Element, path: str) -> str | None:
+    """The stripped text at `path` ('{*}news/{*}title': any namespace, or none)."""
+    text = element.findtext(path)
+    return text.strip() or None if text else None
 
 
 def _root(body: bytes, url: str, budget: int) -> tuple[etree._Element, int]:
@@ -99,20 +95,24 @@ def _root(body: bytes, url: str, budget: int) -> tuple[etree._Element, int]:
 
 
 def read_sitemap(body: bytes, url: str, fetch: Fetch, since: datetime) -> Feed:
-    """The entries of a sitemap or sitemap index dated `since` or later. Raises ParseError
-    when the document is not a sitemap, or is an index none of whose children could be
-    read."""
+    """The entries of a sitemap or sitemap index dated `since` (aware) or later. Raises
+    ParseError when the document is not a sitemap, or is an index none of whose children
+    could be read."""
     root, size = _root(body, url, MAX_TOTAL_BYTES)
     warnings: list[str] = []
     if _local(root.tag) == "urlset":
-        urls = _urls(root, url)
+        roots = [(root, url)]
     else:
-        urls = _children(root, url, fetch, since, MAX_TOTAL_BYTES - size, warnings)
-    dated = [u for u in urls if u.published is not None]
-    if len(dated) < len(urls):
-        warnings.append(f"{len(urls) - len(dated)} URLs without a date were skipped")
-    recent = sorted((u for u in dated if _moment(u.published) >= since),
-                    key=lambda u: _moment(u.published), reverse=True)
+        roots = _children(root, url, fetch, since, MAX_TOTAL_BYTES - size, warnings)
+    recent: list[_Url] = []
+    undated = 0
+    for document, base in roots:
+        found, missing = _recent_urls(document, base, since)
+        recent += found
+        undated += missing
+    if undated:
+        warnings.append(f"{undated} URLs without a date were skipped")
+    recent.sort(key=lambda u: u.moment, reverse=True)
     if len(recent) > MAX_ENTRIES:
         warnings.append(f"{len(recent)} recent URLs: only the newest {MAX_ENTRIES} were read")
         recent = recent[:MAX_ENTRIES]
@@ -127,46 +127,45 @@ def read_sitemap(body: bytes, url: str, fetch: Fetch, since: datetime) -> Feed:
     return Feed(title=None, language=None, entries=entries, warning="; ".join(warnings) or None)
 
 
-def _moment(stamp: str | None) -> datetime:
-    """A date `iso_date` wrote, to compare with others (no date: before every date)."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else _NEVER
-
-
-def _urls(root: etree._Element, base: str) -> list[_Url]:
+def _recent_urls(root: etree._Element, base: str, since: datetime) -> tuple[list[_Url], int]:
+    """The URLs of a <urlset> dated `since` or later, and how many have no date. The date is
+    read first: of a site's 50,000 URLs most are old, and cost no more than that."""
     urls = []
-    for element in root:
-        if _local(element.tag) != "url":
+    undated = 0
+    for element in root.iterfind("{*}url"):
+        moment = iso_moment(_text(element, "{*}news/{*}publication_date")) or iso_moment(
+            _text(element, "{*}lastmod"))
+        if moment is None:
+            undated += 1
             continue
-        loc, _error = entry_link(base, _text(element, "loc"))
+        if moment < since:
+            continue
+        loc, _malformed = entry_link(base, _text(element, "{*}loc"))
         if loc is None:
             continue
-        published = iso_date(_text(element, "news", "publication_date")) or iso_date(
-            _text(element, "lastmod"))
-        urls.append(_Url(loc, published, " ".join((_text(element, "news", "title")
-                                                   or "").split()),
-                         language_code(_text(element, "news", "publication", "language"))))
-    return urls
+        title = " ".join((_text(element, "{*}news/{*}title") or "").split())
+        language = language_code(_text(element, "{*}news/{*}publication/{*}language"))
+        urls.append(_Url(loc, iso_utc(moment), moment, title, language))
+    return urls, undated
 
 
 def _children(root: etree._Element, url: str, fetch: Fetch, since: datetime, budget: int,
-              warnings: list[str]) -> list[_Url]:
-    """The URLs of an index's children that changed since `since` (undated ones too: a
-    child's lastmod is optional), most recently changed first, within the bounds."""
+              warnings: list[str]) -> list[tuple[etree._Element, str]]:
+    """The documents (and their URLs) of an index's children that changed since `since`
+    (undated ones too: a child's lastmod is optional), most recently changed first, within
+    the bounds."""
     children = []
-    for element in root:
-        if _local(element.tag) != "sitemap":
-            continue
-        loc, _error = entry_link(url, _text(element, "loc"))
-        changed = iso_date(_text(element, "lastmod"))
-        if loc is not None and (changed is None or _moment(changed) >= since):
-            children.append((_moment(changed), loc))
+    for element in root.iterfind("{*}sitemap"):
+        loc, _malformed = entry_link(url, _text(element, "{*}loc"))
+        changed = iso_moment(_text(element, "{*}lastmod"))
+        if loc is not None and (changed is None or changed >= since):
+            children.append((changed or _NEVER, loc))
     children.sort(reverse=True)
     if len(children) > MAX_CHILDREN:
         warnings.append(f"{len(children)} recent child sitemaps: only the newest "
                         f"{MAX_CHILDREN} were read")
         children = children[:MAX_CHILDREN]
-    urls: list[_Url] = []
-    read = 0
+    documents = []
     failures = []
     for _changed, loc in children:
         try:
@@ -180,13 +179,12 @@ def _children(root: etree._Element, url: str, fetch: Fetch, since: datetime, bud
         if _local(child.tag) == "sitemapindex":
             failures.append(f"{loc}: an index inside an index is not followed")
             continue
-        read += 1
-        urls += _urls(child, loc)
+        documents.append((child, loc))
     if failures:
-        if not read:
+        if not documents:
             raise ParseError(url, f"none of the {len(children)} child sitemaps could be read "
                                   f"({failures[0]})")
-        left = len(children) - read - len(failures)
+        left = len(children) - len(documents) - len(failures)
         warnings.append(f"{len(failures)} child sitemaps not read, e.g. {failures[0]}"
                         + (f"; {left} more not fetched" if left else ""))
-    return urls
+    return documents
