@@ -81,9 +81,13 @@ class PollResult:
     error: str | None = None
 
 
-def _entry_hash(entry: Entry) -> str:
+def _entry_hash(entry: Entry, kind: str) -> str:
+    """What tells an entry that changed from one seen before. A listing page's date is left
+    out: "2 hours ago" or "сегодня" names another moment at every poll, and re-fetching the
+    article for that would make every relative date an update."""
+    published = None if kind == "html" else entry.published
     fingerprint = "\x1f".join(str(x) for x in (entry.guid, entry.link, entry.title,
-                                               entry.summary_html, entry.published))
+                                               entry.summary_html, published))
     return hashlib.sha256(fingerprint.encode("utf-8", "replace")).hexdigest()
 
 
@@ -225,7 +229,7 @@ class Poller:
     def _entry(self, source: Source, entry: Entry, feed_language: str | None,
                trusted: frozenset[Origin]) -> str:
         summary = html_to_text(entry.summary_html)
-        entry_hash = _entry_hash(entry)
+        entry_hash = _entry_hash(entry, source.kind)
         key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
         known = self.store.known_article(source.name, key)
         retry = _page_retry(known) and source.fetch_article and entry.link is not None

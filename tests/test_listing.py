@@ -16,7 +16,7 @@ from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.listing import MAX_ITEMS, parse_listing, read_date
 
-from helpers import RULES, db_rows, invoke, write_config
+from helpers import RULES, article_page, db_rows, invoke, write_config
 from httpserver import TestServer
 
 PAGES = Path(__file__).parent / "data" / "listing"
@@ -260,6 +260,23 @@ def test_poll_of_a_listing_stores_its_news_with_their_pages(tmp_path: Path,
     assert "ministry: 0 new, 0 updated, 3 unchanged" in second.output, second.output
     listing_requests = [r for r in http_server.requests if r.path == "/news/"]
     assert listing_requests[0].headers["Accept"].startswith("text/html")
+
+
+def test_a_relative_date_that_moves_between_polls_is_no_update(
+        tmp_path: Path, http_server: TestServer) -> None:
+    page = ("<div class='news-item'><a class='news-item__link' href='/n1'><span "
+            "class='news-item__title'>Технопарк «Якутия» открыл корпус</span></a>"
+            "<span class='news-item__date'>{}</span></div>")
+    http_server.route("/news/", page.format("2 минуты назад"), content_type="text/html")
+    http_server.route("/n1", article_page("Технопарк «Якутия» открыл корпус",
+                                          "Технопарк Якутия открыл новый корпус."),
+                      content_type="text/html; charset=utf-8")
+    opts = write_config(tmp_path, [_html_source(http_server, "/news/")], RULES)
+    assert "ministry: 1 new" in invoke("poll", *opts).output
+    http_server.route("/news/", page.format("3 минуты назад"), content_type="text/html")
+    second = invoke("poll", *opts)
+    assert "ministry: 0 new, 0 updated, 1 unchanged" in second.output, second.output
+    assert http_server.count("/n1") == 1
 
 
 def test_a_listing_whose_layout_changed_is_a_failed_poll_with_the_reason(
