@@ -29,6 +29,7 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -161,6 +162,15 @@ def _text(value: Any) -> str:
     return value
 
 
+def _timezone(value: Any) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PydanticCustomError("timezone", "expected a time zone such as 'Europe/Moscow', "
+                                  "got {value}", {"value": repr(value)}) from None
+    return value
+
+
 Phrase = Annotated[str, BeforeValidator(_phrase)]
 """Something the matcher looks for; bounded in length."""
 StrList = Annotated[list[Phrase], BeforeValidator(_str_list)]
@@ -170,6 +180,7 @@ Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Text = Annotated[str, BeforeValidator(_text)]
 PhraseText = Annotated[Text, BeforeValidator(_phrase)]
+TimeZone = Annotated[str, BeforeValidator(_timezone)]
 
 
 class _Strict(BaseModel):
@@ -196,16 +207,82 @@ class FetchSettings(_Strict):
     minutes is four times what a poll of 30 new entries with 1 s pages needs."""
 
 
+def _selector(value: Any) -> str:
+    """A CSS selector, compiled here so that a typo is a config error at its line, not a
+    failed poll hours later. soupsieve is what BeautifulSoup's `select` runs; imported here
+    because only `kind: html` sources need it."""
+    if not isinstance(value, str):
+        raise _expected_string(value)
+    if not value.strip():
+        raise PydanticCustomError("selector", "must not be empty")
+    import soupsieve
+
+    try:
+        soupsieve.compile(value)
+    except (soupsieve.SelectorSyntaxError, NotImplementedError, ValueError) as exc:
+        raise PydanticCustomError("selector", "not a CSS selector soupsieve can use: {reason}",
+                                  {"reason": str(exc).splitlines()[0]}) from None
+    return value
+
+
+Selector = Annotated[str, BeforeValidator(_selector)]
+
+
+class Selectors(_Strict):
+    """Where a `kind: html` listing page keeps its news: `item` selects each news item on the
+    page; the others are looked for inside each item (the first match counts)."""
+
+    item: Selector
+    link: Selector
+    """The element whose href (or the first link inside it) is the article's address."""
+    title: Selector
+    date: Selector
+    """Its `datetime` attribute (a <time> element) or its text, in the site's own words."""
+    summary: Selector | None = None
+    """A teaser to match when the article page is not fetched."""
+
+
+KIND_FIELDS = {"selectors": "html", "timezone": "html", "max_age": "sitemap"}
+"""Fields that only one kind of source reads: given to another kind they would do nothing,
+silently, so they are refused."""
+
+
 class Source(_Strict):
     name: Ident
     url: Url
-    kind: Literal["feed"] = "feed"
+    kind: Literal["feed", "html", "sitemap"] = "feed"
     language: Language | None = None
     interval: Seconds = 900
     fetch_article: bool = True
     enabled: bool = True
     stale_after: Seconds | None = None
     """Raise a health alert when no new entry has arrived for this long (e.g. 2d)."""
+    selectors: Selectors | None = None
+    """`kind: html` only (and required there): where the listing page keeps its news."""
+    max_age: Seconds = 2 * 86400
+    """`kind: sitemap` only: URLs dated longer ago than this are not entries, so a site's
+    50,000 old URLs are never fetched; URLs with no date at all are skipped too."""
+    timezone: TimeZone = "UTC"
+    """`kind: html` only: the zone of the times a listing page gives without one (a Yakutsk
+    site's "вчера, 14:30" is 05:30 UTC)."""
+
+    @field_validator("selectors", "timezone", "max_age")
+    @classmethod
+    def _for_its_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = info.data.get("kind")  # absent when `kind` itself was invalid
+        wanted = KIND_FIELDS[str(info.field_name)]
+        if kind is not None and kind != wanted:
+            raise PydanticCustomError("kind_field", "`{field}` goes with kind {wanted}, not "
+                                      "{kind}", {"field": info.field_name, "wanted": wanted,
+                                                 "kind": kind})
+        return value
+
+    @model_validator(mode="after")
+    def _html_has_selectors(self) -> Source:
+        if self.kind == "html" and self.selectors is None:
+            raise PydanticCustomError("selectors", "kind html needs `selectors` (item, link, "
+                                      "title, date; optional summary)")
+        return self
 
 
 class SourcesFile(_Strict):
@@ -352,19 +429,9 @@ def _clock(value: Any) -> str:
     return value
 
 
-def _timezone(value: Any) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise PydanticCustomError("timezone", "expected a time zone such as 'Europe/Moscow', "
-                                  "got {value}", {"value": repr(value)}) from None
-    return value
-
-
 Email = Annotated[str, BeforeValidator(_email)]
 Secret = Annotated[str, BeforeValidator(_secret)]
 Clock = Annotated[str, BeforeValidator(_clock)]
-TimeZone = Annotated[str, BeforeValidator(_timezone)]
 
 
 class Target(_Strict):

@@ -19,7 +19,7 @@ import calendar
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
@@ -70,12 +70,12 @@ def _iso(struct: object) -> str | None:
         return None
     try:
         stamp = calendar.timegm(struct)  # feedparser's *_parsed are UTC struct_times
-        return datetime.fromtimestamp(stamp, UTC).isoformat().replace("+00:00", "Z")
+        return iso_utc(datetime.fromtimestamp(stamp, UTC))
     except (TypeError, ValueError, OverflowError):
         return None
 
 
-def _language(value: object) -> str | None:
+def language_code(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return value.strip().split("-")[0].split("_")[0].lower()[:3] or None
@@ -108,12 +108,12 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
         raise ParseError(url, f"not a feed: no RSS, Atom, RDF or JSON Feed document{detail}")
     if not parsed.entries and parsed.bozo:
         raise ParseError(url, f"not a usable feed ({warning})")
-    feed_language = _language(parsed.feed.get("language"))
+    feed_language = language_code(parsed.feed.get("language"))
     entries = []
     for item in parsed.entries:
         contents = [c.get("value", "") for c in item.get("content", []) if c.get("value")]
         summary = max([*contents, item.get("summary", "") or ""], key=len)
-        link, link_error = _link(url, item.get("link"))
+        link, link_error = entry_link(url, item.get("link"))
         entries.append(Entry(
             guid=(item.get("id") or None),
             link=link,
@@ -122,7 +122,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
             title_is_html="html" in (item.get("title_detail") or {}).get("type", ""),
             summary_html=summary,
             published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
-            language=_language(item.get("language")) or feed_language,
+            language=language_code(item.get("language")) or feed_language,
         ))
     return Feed(title=parsed.feed.get("title"), language=feed_language, entries=entries,
                 warning=warning)
@@ -139,7 +139,7 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
     items = data.get("items")
     if not isinstance(items, list):
         raise ParseError(url, "not a usable JSON Feed: `items` is not a list")
-    feed_language = _language(data.get("language"))
+    feed_language = language_code(data.get("language"))
     base = data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else url
     entries = []
     skipped = 0
@@ -152,7 +152,7 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
         text = item.get("content_text") if isinstance(item.get("content_text"), str) else ""
         summary = item.get("summary") if isinstance(item.get("summary"), str) else ""
         published = item.get("date_published") or item.get("date_modified")
-        link, link_error = _link(base, link)
+        link, link_error = entry_link(base, link)
         entries.append(Entry(
             guid=str(item["id"]) if item.get("id") not in (None, "") else None,
             link=link,
@@ -160,27 +160,40 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
             title=str(item.get("title") or "").strip(),
             title_is_html=False,
             summary_html=html or escape(text) or escape(summary),
-            published=_json_date(published),
-            language=_language(item.get("language")) or feed_language,
+            published=iso_date(published),
+            language=language_code(item.get("language")) or feed_language,
         ))
     warning = f"{skipped} items are not objects and were skipped" if skipped else None
     return Feed(title=data.get("title") if isinstance(data.get("title"), str) else None,
                 language=feed_language, entries=entries, warning=warning)
 
 
-def _json_date(value: object) -> str | None:
+def iso_moment(value: object, zone: tzinfo = UTC) -> datetime | None:
+    """The moment an ISO 8601 date (JSON Feed, sitemaps, listing pages) names, in UTC, or
+    None; a date without a zone is in `zone`."""
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00+03:00 is before year 1 in UTC
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """How dates are stored: ISO 8601 in UTC, with Z."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _link(base: str, link: object) -> tuple[str | None, str | None]:
+def iso_date(value: object, zone: tzinfo = UTC) -> str | None:
+    """ISO 8601 UTC for an ISO 8601 date (see `iso_moment`), or None."""
+    moment = iso_moment(value, zone)
+    return iso_utc(moment) if moment else None
+
+
+def entry_link(base: str, link: object) -> tuple[str | None, str | None]:
     """The entry's link resolved against the feed, or (None, why) when it is not a URL we
     could ever fetch or key by: one bad link must cost its entry the link, not the poll."""
     if not isinstance(link, str) or not link.strip():

@@ -27,25 +27,28 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from . import logs
 from .alert.schedule import due, iso
 from .config import Source
 from .errors import ExtractError, FetchError, ParseError
 from .extract import Page, extract_page, html_to_text, with_title
-from .fetch import Fetcher, Origin
+from .fetch import Fetcher, Origin, Response
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Matcher
-from .parse import Entry, parse_feed
+from .parse import Entry, Feed, parse_feed
 from .selection import occurrences, selects
 from .store import Article, FetchRecord, HealthPolicy, KnownArticle, Outgoing, Store, utcnow
 
 log = logging.getLogger("monitor.pipeline")
 
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
-               "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+ACCEPT = {"feed": ("application/rss+xml, application/atom+xml, application/rdf+xml, "
+                   "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"),
+          "html": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+          "sitemap": "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"}
+"""What each kind of source asks its server for."""
 PAGE_ATTEMPTS = 3
 """How often an article's page is tried (the first time and on later polls) before the
 feed's text is final."""
@@ -78,9 +81,13 @@ class PollResult:
     error: str | None = None
 
 
-def _entry_hash(entry: Entry) -> str:
+def _entry_hash(entry: Entry, kind: str) -> str:
+    """What tells an entry that changed from one seen before. A listing page's date is left
+    out: "2 hours ago" or "сегодня" names another moment at every poll, and re-fetching the
+    article for that would make every relative date an update."""
+    published = None if kind == "html" else entry.published
     fingerprint = "\x1f".join(str(x) for x in (entry.guid, entry.link, entry.title,
-                                               entry.summary_html, entry.published))
+                                               entry.summary_html, published))
     return hashlib.sha256(fingerprint.encode("utf-8", "replace")).hexdigest()
 
 
@@ -136,13 +143,14 @@ class Poller:
         state = self.store.source_state(source.name)
         try:
             response = self.fetcher.get(source.url, etag=state.etag,
-                                        last_modified=state.last_modified, accept=FEED_ACCEPT)
+                                        last_modified=state.last_modified,
+                                        accept=ACCEPT[source.kind])
             if response.not_modified:
                 logs.event(log, logging.INFO, "poll.not_modified", source=source.name)
                 return PollResult(source.name, ok=True, status=304), FetchRecord(
                     source=source.name, started=started_at, status=304,
                     duration=time.monotonic() - clock, keep_validators=True)
-            feed = parse_feed(response.body, response.url, response.content_type)
+            feed = self._parse(source, response)
         except (FetchError, ParseError) as exc:
             status = exc.status if isinstance(exc, FetchError) else response.status
             logs.event(log, logging.WARNING, "poll.failed", source=source.name, url=exc.url,
@@ -196,10 +204,32 @@ class Poller:
                    entries=len(feed.entries), pages_pending=self._pages_pending, **counts)
         return PollResult(source.name, ok=True, status=response.status, **counts), record
 
+    def _parse(self, source: Source, response: Response) -> Feed:
+        """The fetched document's entries, read as the source's kind says. Raises
+        ParseError (a sitemap index's children that fail are a warning, unless all do)."""
+        # Imported here: BeautifulSoup, dateparser and lxml are loaded only by a process
+        # that polls a source of their kind.
+        if source.kind == "html":
+            from .listing import parse_listing
+
+            assert source.selectors is not None  # required for kind html by config
+            return parse_listing(response.body, response.url, source.selectors,
+                                 response.content_type, zone=source.timezone)
+        if source.kind == "sitemap":
+            from .sitemap import read_sitemap
+
+            # The children an index names are links from the network: trusted only on
+            # the configured origin, as a feed's links are.
+            trusted = frozenset({Origin.of(source.url)})
+            since = datetime.now(UTC) - timedelta(seconds=source.max_age)
+            return read_sitemap(response.body, response.url, lambda url: self.fetcher.get(
+                url, trusted=trusted, accept=ACCEPT["sitemap"]).body, since)
+        return parse_feed(response.body, response.url, response.content_type)
+
     def _entry(self, source: Source, entry: Entry, feed_language: str | None,
                trusted: frozenset[Origin]) -> str:
         summary = html_to_text(entry.summary_html)
-        entry_hash = _entry_hash(entry)
+        entry_hash = _entry_hash(entry, source.kind)
         key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
         known = self.store.known_article(source.name, key)
         retry = _page_retry(known) and source.fetch_article and entry.link is not None

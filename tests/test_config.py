@@ -21,6 +21,7 @@ from monitor.config import (
     FetchSettings,
     Organisation,
     RulesFile,
+    Selectors,
     Source,
     SourcesFile,
     format_loc,
@@ -279,8 +280,111 @@ def test_unsupported_kind(tmp_path):
         sources:
           - name: a
             url: https://a.example/
+            kind: page
+        """) == ["sources.yaml:4: sources[0].kind: must be 'feed', 'html' or 'sitemap'"]
+
+
+def test_html_and_sitemap_sources_load(tmp_path):
+    sources = load_sources(write(tmp_path, "sources.yaml", """\
+        sources:
+          - name: ministry
+            url: https://minobr.example/news/
             kind: html
-        """) == ["sources.yaml:4: sources[0].kind: must be 'feed'"]
+            selectors:
+              item: div.news-item
+              link: a.news-item__link
+              title: .news-item__title
+              date: span.date
+            timezone: Asia/Yakutsk
+          - name: park
+            url: https://park.example/sitemap.xml
+            kind: sitemap
+            max_age: 3d
+        """)).sources
+    assert sources[0].selectors == Selectors(item="div.news-item", link="a.news-item__link",
+                                             title=".news-item__title", date="span.date")
+    assert sources[0].max_age == 2 * 86400  # the default, unused by kind html
+    assert (sources[0].timezone, sources[1].timezone) == ("Asia/Yakutsk", "UTC")
+    assert (sources[1].kind, sources[1].max_age, sources[1].selectors) == \
+        ("sitemap", 3 * 86400, None)
+
+
+def test_kind_html_needs_its_selectors(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/
+            kind: html
+          - name: b
+            url: https://b.example/
+            kind: html
+            selectors: {item: li, link: a}
+        """) == [
+        "sources.yaml:2: sources[0]: kind html needs `selectors` (item, link, title, date; "
+        "optional summary)",
+        "sources.yaml:8: sources[1].selectors.title: required field is missing",
+        "sources.yaml:8: sources[1].selectors.date: required field is missing"]
+
+
+def test_fields_of_one_kind_are_refused_for_another(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/rss
+            selectors: {item: li, link: a, title: a, date: time}
+          - name: b
+            url: https://b.example/
+            kind: sitemap
+            selectors: {item: li, link: a, title: a, date: time}
+          - name: c
+            url: https://c.example/rss
+            kind: feed
+            max_age: 1d
+          - name: d
+            url: https://c.example/
+            kind: html
+            selectors: {item: li, link: a, title: a, date: time}
+            max_age: 1d
+          - name: e
+            url: https://e.example/
+            kind: sitemap
+            timezone: Europe/Moscow
+          - name: f
+            url: https://f.example/
+            kind: html
+            selectors: {item: li, link: a, title: a, date: time}
+            timezone: Moscow
+        """) == [
+        "sources.yaml:4: sources[0].selectors: `selectors` goes with kind html, not feed",
+        "sources.yaml:8: sources[1].selectors: `selectors` goes with kind html, not sitemap",
+        "sources.yaml:12: sources[2].max_age: `max_age` goes with kind sitemap, not feed",
+        "sources.yaml:17: sources[3].max_age: `max_age` goes with kind sitemap, not html",
+        "sources.yaml:21: sources[4].timezone: `timezone` goes with kind html, not sitemap",
+        "sources.yaml:26: sources[5].timezone: expected a time zone such as 'Europe/Moscow', "
+        "got 'Moscow'"]
+
+
+def test_selectors_must_compile(tmp_path):
+    assert sources_problems(tmp_path, """\
+        sources:
+          - name: a
+            url: https://a.example/
+            kind: html
+            selectors:
+              item: div..news
+              link: "a[href"
+              title: "::before"
+              date: 18
+              summary: " "
+        """) == [
+        "sources.yaml:6: sources[0].selectors.item: not a CSS selector soupsieve can use: "
+        "Malformed class selector at position 3",
+        "sources.yaml:7: sources[0].selectors.link: not a CSS selector soupsieve can use: "
+        "Malformed attribute selector at position 1",
+        "sources.yaml:8: sources[0].selectors.title: not a CSS selector soupsieve can use: "
+        "Pseudo-element found at position 0",
+        "sources.yaml:9: sources[0].selectors.date: expected a string (put the value in quotes)",
+        "sources.yaml:10: sources[0].selectors.summary: must not be empty"]
 
 
 def test_alert_errors_name_line_and_field(tmp_path):
