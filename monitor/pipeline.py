@@ -16,7 +16,11 @@ An article page that fails (HTTP 503, refused, no article text) leaves the feed'
 the reason in `articles.page_error`; later polls try the page again, up to PAGE_ATTEMPTS
 times, even though the entry is unchanged. While such retries are outstanding the source's
 ETag and Last-Modified are forgotten, so the next poll gets the whole feed, not a 304 that
-would hide the entry.
+would hide the entry. A page robots.txt disallows is not fetched at all (monitor/robots.py).
+
+Every poll also decides when the source is due again (monitor/backoff.py): its interval,
+stretched by its own failures in a row and by the server's Retry-After or max-age. The time
+and the reason are stored with the fetch; the daemon keeps to them and `status` shows them.
 """
 
 from __future__ import annotations

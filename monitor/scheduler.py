@@ -2,7 +2,10 @@
 
 APScheduler runs one job per source with `max_instances=1` (never two polls of one source at
 once), `coalesce=True` (a machine that slept through five runs polls once, not five times) and
-jitter (sources with equal intervals do not all fire in the same second).
+jitter (sources with equal intervals do not all fire in the same second). A poll that
+leaves its source waiting longer than the interval (backing off, or its server's Retry-After
+or max-age) moves that source's next run; the runs after it follow the interval again. A
+restarted daemon reads the stored wait and keeps to it.
 
 Signals, handled in the main thread (the handlers only set flags):
 - SIGTERM and SIGINT: no new poll starts, polls in progress stop after the article in hand,
