@@ -4,6 +4,7 @@ exponential back-off of a failing source, against a real HTTP server on 127.0.0.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -108,8 +109,11 @@ def test_span() -> None:
 # ---------------------------------------------------------------------------- robots.txt
 
 
-def serve_two_pages(server: TestServer) -> None:
-    """A feed with an article under /private/ and one under /public/."""
+def serve_two_pages(server: TestServer, robots: str | None = None) -> None:
+    """A feed with an article under /private/ and one under /public/, and `robots` as the
+    site's robots.txt (None: no robots.txt, 404)."""
+    if robots is not None:
+        server.route("/robots.txt", robots, content_type="text/plain")
     server.route("/feed.xml", rss([
         {"guid": "a", "title": "Закрытая", "link": server.url("/private/a"),
          "description": "Текст из ленты."},
@@ -152,9 +156,8 @@ def feed_config(tmp_path: Path, server: TestServer, **extra: str) -> list[str]:
 
 def test_robots_disallow_keeps_the_feed_text_and_is_final(tmp_path: Path,
                                                           http_server: TestServer) -> None:
-    serve_two_pages(http_server)
-    http_server.route("/robots.txt", "User-agent: technopark-monitor\nDisallow: /private/\n\n"
-                      "User-agent: *\nDisallow: /public/\n", content_type="text/plain")
+    serve_two_pages(http_server, "User-agent: technopark-monitor\nDisallow: /private/\n\n"
+                                 "User-agent: *\nDisallow: /public/\n")
     opts = feed_config(tmp_path, http_server)
     poll_twice(opts)
     found = pages(tmp_path)
@@ -173,9 +176,8 @@ def test_robots_disallow_keeps_the_feed_text_and_is_final(tmp_path: Path,
 
 def test_robots_for_everyone_and_our_configured_user_agent(tmp_path: Path,
                                                            http_server: TestServer) -> None:
-    serve_two_pages(http_server)
-    http_server.route("/robots.txt", "User-agent: other-bot\nDisallow: /\n\n"
-                      "User-agent: my-monitor\nDisallow: /public/\n", content_type="text/plain")
+    serve_two_pages(http_server, "User-agent: other-bot\nDisallow: /\n\n"
+                                 "User-agent: my-monitor\nDisallow: /public/\n")
     opts = feed_config(tmp_path, http_server)
     sources = (tmp_path / "sources.yaml").read_text(encoding="utf-8")
     (tmp_path / "sources.yaml").write_text(
@@ -384,3 +386,29 @@ def test_daemon_waits_for_retry_after_and_so_does_a_restarted_one(
         assert daemon.returncode == 0, log.read_text(encoding="utf-8")
         assert http_server.count("/feed.xml") == 1
     assert "reason=\"Retry-After 1h: HTTP 429\"" in log.read_text(encoding="utf-8")
+
+
+def test_concurrent_polls_fetch_a_sites_robots_once(http_server: TestServer) -> None:
+    """Polls of several sources linking to one site ask its robots.txt once between them: the
+    others wait for that answer instead of sending their own request."""
+    http_server.slow("/robots.txt", b"User-agent: *\nDisallow: /no\n", delay=0.05, chunk=4)
+    robots = RobotsCache()
+    trusted = {Origin.of(http_server.url("/"))}
+    verdicts: list[object] = []
+
+    def check(path: str) -> None:
+        fetcher = Fetcher()
+        try:
+            verdicts.append(robots.check(fetcher, http_server.url(path), trusted))
+        finally:
+            fetcher.close()
+
+    threads = [threading.Thread(target=check, args=(f"/{p}/{i}",))
+               for i in range(3) for p in ("no", "yes")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert http_server.count("/robots.txt") == 1
+    assert sorted(str(v) for v in verdicts).count("None") == 3
+    assert sum(1 for v in verdicts if v is not None and v.reason == DISALLOWED) == 3
