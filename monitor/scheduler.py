@@ -353,6 +353,7 @@ class Daemon:
             with Store(self.db_path, busy_timeout_ms=MAIN_THREAD_BUSY_MS) as store:
                 store.sync_sources(config.sources.sources)
                 store.sync_rules(config.rules)
+                delayed = store.delayed_sources()
         except sqlite3.Error as exc:  # locked or full: nothing switched, a later SIGHUP retries
             logs.event(log, logging.ERROR, "daemon.reload_refused", error=str(exc),
                        kept="the running configuration")
@@ -370,6 +371,9 @@ class Daemon:
         for name in changed:
             if after[name].interval != before[name].interval:
                 self.scheduler.reschedule_job(name, trigger=_trigger(after[name]))
+        for name in (*added, *changed):  # a new trigger must not cut a back-off short
+            if name in delayed:
+                self._delay(name, *delayed[name])
         self._reload_delivery(config.rules)
         logs.event(log, logging.INFO, "daemon.reloaded", added=",".join(added) or None,
                    removed=",".join(removed) or None, changed=",".join(changed) or None,

@@ -367,8 +367,8 @@ def test_poll_polls_a_waiting_source_anyway_and_says_so(tmp_path: Path,
 
 def test_daemon_waits_for_retry_after_and_so_does_a_restarted_one(
         tmp_path: Path, http_server: TestServer) -> None:
-    """A one-second source answered with Retry-After: 1h is polled once, by this daemon and by
-    the next one on the same database."""
+    """A one-second source answered with Retry-After: 1h is polled once, by this daemon, by
+    the next one on the same database, and after a reload that changes its interval."""
     http_server.route("/feed.xml", "slow down", status=429, content_type="text/plain",
                       headers={"Retry-After": "3600"})
     opts = write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
@@ -379,6 +379,13 @@ def test_daemon_waits_for_retry_after_and_so_does_a_restarted_one(
         try:
             assert wait_for(lambda path=log: "daemon.delayed" in path.read_text(encoding="utf-8"))
             time.sleep(3)  # three intervals
+            if run:  # a new interval is a new trigger: it must not cut the wait short
+                write_config(tmp_path, [{"name": "news", "url": http_server.url("/feed.xml"),
+                                         "interval": "2s", "fetch_article": "false"}])
+                daemon.send_signal(signal.SIGHUP)
+                assert wait_for(lambda path=log: "daemon.reloaded" in
+                                path.read_text(encoding="utf-8"))
+                time.sleep(3)
             daemon.send_signal(signal.SIGTERM)
             daemon.communicate(timeout=30)
         finally:
