@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from functools import wraps
 from pathlib import Path
@@ -170,6 +170,13 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
     chosen = ([by_name[n] for n in source_names] if source_names
               else [s for s in config.sources.sources if s.enabled])
     with _open_store(db_path, config) as store:
+        # The user asked for these polls: a source the daemon would leave alone for now is
+        # polled all the same, and the wait it skips is said.
+        now = datetime.now(UTC)
+        for name, (until, reason) in store.delayed_sources().items():
+            if until > now and name in {s.name for s in chosen}:
+                click.echo(f"{name}: polled now, although not due before {iso(until)} "
+                           f"({reason})")
         results = _poll(store, config, chosen)
         for result in results:
             click.echo(_describe(result))
@@ -191,12 +198,19 @@ def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
 
 def _describe(result: PollResult) -> str:
     if not result.ok:
-        return f"{result.source}: failed: {result.error}"
+        return f"{result.source}: failed: {result.error}{_delayed(result)}"
     if result.status == 304:
-        return f"{result.source}: not modified"
+        return f"{result.source}: not modified{_delayed(result)}"
     failed = f", {result.failed} failed" if result.failed else ""
     return (f"{result.source}: {result.new} new, {result.updated} updated, "
-            f"{result.unchanged} unchanged{failed}")
+            f"{result.unchanged} unchanged{failed}{_delayed(result)}")
+
+
+def _delayed(result: PollResult) -> str:
+    """The wait the daemon would keep to; `poll` itself polls whenever it is run."""
+    if not result.delay_reason:
+        return ""
+    return f" (next poll not before {result.next_poll}: {result.delay_reason})"
 
 
 @cli.group(invoke_without_command=True)
@@ -334,33 +348,47 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
         holder = daemon_record(store)
         polled = {r["name"]: r for r in store.query(
             "SELECT s.name, s.last_polled, s.last_success, s.last_error, "
-            "s.consecutive_failures, (SELECT count(*) FROM articles a "
+            "s.consecutive_failures, s.next_poll, s.next_poll_reason, "
+            "(SELECT count(*) FROM articles a "
             "WHERE a.source = s.name) AS articles FROM sources s")}
         alert_counts = {r["status"]: r["n"] for r in store.query(
             "SELECT status, count(*) AS n FROM alerts GROUP BY status")}
     running = holder is not None and holder.alive()
     click.echo(_describe_daemon(holder, running))
     headers = ["source", "enabled", "last success", "last error", "failures", "articles"]
+    # Why a source waits longer than its interval, when one does (backing off, Retry-After).
+    waiting = any(row["next_poll_reason"] for row in polled.values())
     table = []
     for source in sorted(config.sources.sources, key=lambda s: s.name):
         row = polled.get(source.name) or {}
         table.append([source.name, "yes" if source.enabled else "no",
                       row.get("last_success") or "never", row.get("last_error") or "",
                       row.get("consecutive_failures", 0), row.get("articles", 0)]
-                     + ([_next_run(source, row.get("last_polled"))] if running else []))
-    click.echo(tabulate(table, headers=headers + (["next run"] if running else [])))
+                     + ([_next_run(source, row)] if running else [])
+                     + ([_waiting(row)] if waiting else []))
+    click.echo(tabulate(table, headers=headers + (["next run"] if running else [])
+                        + (["waiting"] if waiting else [])))
     # Pending and dead always (dead ones need a user's action); the others when there are any.
     counts = {"pending": 0, "sending": 0, "dead": 0, "sent": 0} | alert_counts
     click.echo("alerts: " + ", ".join(f"{n} {status}" for status, n in counts.items()
                                       if n or status in ("pending", "dead")))
 
 
-def _next_run(source: Source, last_polled: str | None) -> str:
+def _next_run(source: Source, row: dict) -> str:
     if not source.enabled:
         return ""
-    if last_polled is None:
+    if row.get("last_polled") is None:
         return "now"
-    return iso(parse_iso(last_polled) + timedelta(seconds=source.interval))
+    if row.get("next_poll"):
+        return row["next_poll"]
+    return iso(parse_iso(row["last_polled"]) + timedelta(seconds=source.interval))
+
+
+def _waiting(row: dict) -> str:
+    """'backing off 40m after 3 failures: HTTP 503 (until 2026-11-27T20:40:00Z)'."""
+    if not row.get("next_poll_reason"):
+        return ""
+    return f"{row['next_poll_reason']} (until {row['next_poll']})"
 
 
 def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:

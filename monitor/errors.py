@@ -20,10 +20,13 @@ class FetchError(MonitorError):
     """A URL could not be fetched within the limits. `reason` is short and stable (it is stored
     in `fetches.error` and `sources.last_error`)."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
+    def __init__(self, url: str, reason: str, status: int | None = None,
+                 retry_after: str | None = None):
         self.url = url
         self.reason = reason
         self.status = status
+        self.retry_after = retry_after
+        """The answer's Retry-After header, as sent: the server's word on when to ask again."""
         super().__init__(f"{url}: {reason}")
 
 

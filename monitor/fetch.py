@@ -412,9 +412,14 @@ class Fetcher:
         self.session.trust_env = False
         for scheme in ("http://", "https://"):
             self.session.mount(scheme, _Adapter())
-        self.session.headers["User-Agent"] = self.settings.user_agent or USER_AGENT
+        self.session.headers["User-Agent"] = self.user_agent
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
         self.session.max_redirects = self.settings.max_redirects
+
+    @property
+    def user_agent(self) -> str:
+        """Who we say we are: in every request, and to robots.txt."""
+        return self.settings.user_agent or USER_AGENT
 
     def close(self) -> None:
         self.session.close()
@@ -458,7 +463,8 @@ class Fetcher:
                     body = b""
                 elif response.status_code >= 400:
                     raise FetchError(current, f"HTTP {response.status_code}",
-                                     response.status_code)
+                                     response.status_code,
+                                     retry_after=response.headers.get("Retry-After"))
                 else:
                     body = self._read_body(response, current, deadline)
                 return Response(url=current, status=response.status_code,

@@ -16,7 +16,11 @@ An article page that fails (HTTP 503, refused, no article text) leaves the feed'
 the reason in `articles.page_error`; later polls try the page again, up to PAGE_ATTEMPTS
 times, even though the entry is unchanged. While such retries are outstanding the source's
 ETag and Last-Modified are forgotten, so the next poll gets the whole feed, not a 304 that
-would hide the entry.
+would hide the entry. A page robots.txt disallows is not fetched at all (monitor/robots.py).
+
+Every poll also decides when the source is due again (monitor/backoff.py): its interval,
+stretched by its own failures in a row and by the server's Retry-After or max-age. The time
+and the reason are stored with the fetch; the daemon keeps to them and `status` shows them.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from . import logs
-from .alert.schedule import due, iso
+from .alert.schedule import due, iso, parse_iso
+from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
 from .config import Source
 from .errors import ExtractError, FetchError, ParseError
 from .extract import Page, extract_page, html_to_text, with_title
@@ -39,8 +44,18 @@ from .identity import article_key, canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Matcher
 from .parse import Entry, Feed, parse_feed
+from .robots import RobotsCache
 from .selection import occurrences, selects
-from .store import Article, FetchRecord, HealthPolicy, KnownArticle, Outgoing, Store, utcnow
+from .store import (
+    Article,
+    FetchRecord,
+    HealthPolicy,
+    KnownArticle,
+    Outgoing,
+    SourceState,
+    Store,
+    utcnow,
+)
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -79,6 +94,18 @@ class PollResult:
     """Entries not processed because the daemon was stopping or the poll's time budget was
     spent; the feed's validators are kept, so the next poll sees them again."""
     error: str | None = None
+    next_poll: str | None = None
+    """When the source is due again (the daemon waits until then; `poll` reports it)."""
+    delay_reason: str | None = None
+    """Why `next_poll` is later than the source's interval, or None."""
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What the server said about coming back, in seconds (see monitor/backoff.py)."""
+
+    retry_after: float | None = None
+    max_age: float | None = None
 
 
 def _entry_hash(entry: Entry, kind: str) -> str:
@@ -104,11 +131,13 @@ class Poller:
     polls one source at a time (the daemon makes one per poll)."""
 
     def __init__(self, store: Store, fetcher: Fetcher, matcher: Matcher,
-                 stop: threading.Event | None = None):
+                 stop: threading.Event | None = None, robots: RobotsCache | None = None):
+        """`robots`: the process's robots.txt cache (the daemon shares one between polls)."""
         self.store = store
         self.fetcher = fetcher
         self.matcher = matcher
         self.stop = stop or threading.Event()
+        self.robots = robots or RobotsCache()
         self._pages_pending = 0
         """Entries of the current poll whose page failed and will be tried again."""
 
@@ -116,8 +145,11 @@ class Poller:
         """Poll one source and record the fetch. Never raises."""
         started_at = utcnow()
         clock = time.monotonic()
+        failed_before, asked = 0, _Asked()
         try:
-            result, record = self._poll(source, started_at, clock)
+            state = self.store.source_state(source.name)
+            failed_before = state.consecutive_failures
+            result, record, asked = self._poll(source, state, started_at, clock)
         except Exception as exc:  # the caller (daemon, `poll`) must carry on
             reason = _failure(exc)
             logs.event(log, logging.ERROR, "poll.crashed", source=source.name, error=reason,
@@ -125,6 +157,14 @@ class Poller:
             result = PollResult(source.name, ok=False, status=None, error=reason)
             record = FetchRecord(source=source.name, started=started_at, status=None,
                                  duration=time.monotonic() - clock, error=reason)
+        delay = next_delay(source.interval, failed_before + 1 if record.error else 0,
+                           record.error, retry_after=asked.retry_after, max_age=asked.max_age)
+        next_poll = iso(parse_iso(started_at) + timedelta(seconds=delay.seconds))
+        record = replace(record, next_poll=next_poll, next_poll_reason=delay.reason)
+        result = replace(result, next_poll=next_poll, delay_reason=delay.reason)
+        if delay.reason:
+            logs.event(log, logging.INFO, "poll.delayed", source=source.name,
+                       next_poll=next_poll, reason=delay.reason)
         health = self._health(source)
         try:
             self.store.record_fetch(record, health)
@@ -137,27 +177,31 @@ class Poller:
                              error=f"{result.error}; {reason}" if result.error else reason)
         return result
 
-    def _poll(self, source: Source, started_at: str,
-              clock: float) -> tuple[PollResult, FetchRecord]:
+    def _poll(self, source: Source, state: SourceState, started_at: str,
+              clock: float) -> tuple[PollResult, FetchRecord, _Asked]:
         self._pages_pending = 0
-        state = self.store.source_state(source.name)
         try:
             response = self.fetcher.get(source.url, etag=state.etag,
                                         last_modified=state.last_modified,
                                         accept=ACCEPT[source.kind])
+            asked = _Asked(max_age=parse_max_age(response.headers.get("Cache-Control")))
             if response.not_modified:
                 logs.event(log, logging.INFO, "poll.not_modified", source=source.name)
                 return PollResult(source.name, ok=True, status=304), FetchRecord(
                     source=source.name, started=started_at, status=304,
-                    duration=time.monotonic() - clock, keep_validators=True)
+                    duration=time.monotonic() - clock, keep_validators=True), asked
             feed = self._parse(source, response)
         except (FetchError, ParseError) as exc:
             status = exc.status if isinstance(exc, FetchError) else response.status
             logs.event(log, logging.WARNING, "poll.failed", source=source.name, url=exc.url,
                        status=status, error=exc.reason)
+            retry_after = (parse_retry_after(exc.retry_after, datetime.now(UTC))
+                           if isinstance(exc, FetchError) and status in RETRY_AFTER_STATUSES
+                           else None)
             return PollResult(source.name, ok=False, status=status, error=exc.reason), \
                 FetchRecord(source=source.name, started=started_at, status=status,
-                            duration=time.monotonic() - clock, error=exc.reason)
+                            duration=time.monotonic() - clock, error=exc.reason), \
+                _Asked(retry_after=retry_after)
 
         if feed.warning:
             logs.event(log, logging.INFO, "feed.bozo", source=source.name, warning=feed.warning)
@@ -202,7 +246,7 @@ class Poller:
             keep_validators=counts["failed"] + counts["skipped"] > 0 and not retry)
         logs.event(log, logging.INFO, "poll.done", source=source.name, status=response.status,
                    entries=len(feed.entries), pages_pending=self._pages_pending, **counts)
-        return PollResult(source.name, ok=True, status=response.status, **counts), record
+        return PollResult(source.name, ok=True, status=response.status, **counts), record, asked
 
     def _parse(self, source: Source, response: Response) -> Feed:
         """The fetched document's entries, read as the source's kind says. Raises
@@ -294,7 +338,13 @@ class Poller:
 
     def _page(self, source: Source, link: str,
               trusted: frozenset[Origin]) -> Page | PageFailure:
-        """The article page, or why there is none."""
+        """The article page, or why there is none. robots.txt is asked first: a page it
+        disallows is not fetched at all."""
+        refusal = self.robots.check(self.fetcher, link, trusted)
+        if refusal is not None:
+            logs.event(log, logging.INFO, "article.page_refused", source=source.name,
+                       url=link, reason=refusal.reason)
+            return PageFailure(refusal.reason, final=refusal.final)
         try:
             response = self.fetcher.get(link, trusted=trusted)
         except FetchError as exc:

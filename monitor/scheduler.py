@@ -2,7 +2,10 @@
 
 APScheduler runs one job per source with `max_instances=1` (never two polls of one source at
 once), `coalesce=True` (a machine that slept through five runs polls once, not five times) and
-jitter (sources with equal intervals do not all fire in the same second).
+jitter (sources with equal intervals do not all fire in the same second). A poll that
+leaves its source waiting longer than the interval (backing off, or its server's Retry-After
+or max-age) moves that source's next run; the runs after it follow the interval again. A
+restarted daemon reads the stored wait and keeps to it.
 
 Signals, handled in the main thread (the handlers only set flags):
 - SIGTERM and SIGINT: no new poll starts, polls in progress stop after the article in hand,
@@ -38,18 +41,20 @@ from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
 from .alert.dispatch import Dispatcher
-from .alert.schedule import parse_iso
+from .alert.schedule import iso, parse_iso
 from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
 from .errors import ConfigError, DaemonRunning
 from .fetch import Fetcher
 from .match import Matcher
 from .pipeline import Poller
+from .robots import RobotsCache
 from .store import Outbox, Store, utcnow
 
 log = logging.getLogger("monitor.scheduler")
@@ -190,6 +195,8 @@ class Daemon:
         self._running: set[str] = set()
         """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
         self._idle = threading.Condition()
+        self.robots = RobotsCache()
+        """robots.txt of the sites article pages are on, shared by every poll."""
         self.dispatcher: Dispatcher | None = None
         """Alert delivery, started by `run` and replaced when a reload changes the targets."""
         self.scheduler = BackgroundScheduler(
@@ -210,24 +217,46 @@ class Daemon:
             with Store(self.db_path) as store:
                 fetcher = Fetcher(self.config.sources.fetch)
                 try:
-                    Poller(store, fetcher, self.matcher, stop=self.stop).poll(source)
+                    result = Poller(store, fetcher, self.matcher, stop=self.stop,
+                                    robots=self.robots).poll(source)
                 finally:
                     fetcher.close()
+            if result.delay_reason and result.next_poll:
+                self._delay(name, parse_iso(result.next_poll), result.delay_reason)
         finally:
             with self._idle:
                 self._running.discard(name)
                 self._idle.notify_all()
 
+    def _delay(self, name: str, until: datetime, reason: str) -> None:
+        """Move the source's next run to `until` if it is later: the source is backing off,
+        or its server asked us to wait. The runs after it follow the interval again."""
+        try:
+            job = self.scheduler.get_job(name)
+            if job is not None and job.next_run_time is not None and job.next_run_time < until:
+                self.scheduler.modify_job(name, next_run_time=until)
+                logs.event(log, logging.INFO, "daemon.delayed", source=name,
+                           until=iso(until), reason=reason)
+        except JobLookupError:  # removed by a reload meanwhile
+            pass
+
     def _add_job(self, source: Source, first_run: datetime) -> None:
         self.scheduler.add_job(self._poll, _trigger(source), args=[source.name], id=source.name,
                                name=source.name, next_run_time=first_run)
 
-    def schedule(self) -> list[Source]:
+    def schedule(self, delayed: dict[str, tuple[datetime, str]] | None = None) -> list[Source]:
+        """One job per enabled source. `delayed`: sources that must not be polled before a
+        time (a back-off or a server's wait, stored by an earlier run), and why."""
         enabled = [s for s in self.config.sources.sources if s.enabled]
         start = datetime.now().astimezone()
         for index, source in enumerate(enabled):
             # First polls right away, a second apart, rather than all at once.
-            self._add_job(source, start + timedelta(seconds=index))
+            first = start + timedelta(seconds=index)
+            until, reason = (delayed or {}).get(source.name, (first, None))
+            if until > first:
+                logs.event(log, logging.INFO, "daemon.delayed", source=source.name,
+                           until=iso(until), reason=reason)
+            self._add_job(source, max(first, until))
         return enabled
 
     def run(self) -> None:
@@ -239,7 +268,8 @@ class Daemon:
             with Store(self.db_path) as store:
                 store.sync_sources(self.config.sources.sources)
                 store.sync_rules(self.config.rules)
-            enabled = self.schedule()
+                delayed = store.delayed_sources()
+            enabled = self.schedule(delayed)
             previous = {sig: signal.signal(sig, self._on_signal)
                         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
             logs.event(log, logging.INFO, "daemon.start", sources=len(enabled),
@@ -323,6 +353,7 @@ class Daemon:
             with Store(self.db_path, busy_timeout_ms=MAIN_THREAD_BUSY_MS) as store:
                 store.sync_sources(config.sources.sources)
                 store.sync_rules(config.rules)
+                delayed = store.delayed_sources()
         except sqlite3.Error as exc:  # locked or full: nothing switched, a later SIGHUP retries
             logs.event(log, logging.ERROR, "daemon.reload_refused", error=str(exc),
                        kept="the running configuration")
@@ -340,6 +371,9 @@ class Daemon:
         for name in changed:
             if after[name].interval != before[name].interval:
                 self.scheduler.reschedule_job(name, trigger=_trigger(after[name]))
+        for name in (*added, *changed):  # a new trigger must not cut a back-off short
+            if name in delayed:
+                self._delay(name, *delayed[name])
         self._reload_delivery(config.rules)
         logs.event(log, logging.INFO, "daemon.reloaded", added=",".join(added) or None,
                    removed=",".join(removed) or None, changed=",".join(changed) or None,

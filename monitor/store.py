@@ -218,7 +218,15 @@ ALTER TABLE hits ADD COLUMN mentions INTEGER NOT NULL DEFAULT 1;
 """Version 5: how many times an article states a figure (title and body, repeats), which is
 stored once (`Hit.mentions`)."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+_V6 = """
+ALTER TABLE sources ADD COLUMN next_poll TEXT;
+ALTER TABLE sources ADD COLUMN next_poll_reason TEXT;
+"""
+"""Version 6: when a source is polled next and why that is later than its interval (backing
+off after failures, the server's Retry-After or Cache-Control max-age), so the daemon, a
+restarted daemon and `status` all see it (monitor/backoff.py)."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -297,6 +305,9 @@ class KnownArticle:
 class SourceState:
     etag: str | None
     last_modified: str | None
+    consecutive_failures: int = 0
+    next_poll: str | None = None
+    next_poll_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +325,10 @@ class FetchRecord:
     keep_validators: bool = False
     """True for a 304 or a poll that left entries unprocessed: keep the stored ETag and
     Last-Modified so nothing is skipped next time."""
+    next_poll: str | None = None
+    """When the source is due again (the poll's start plus its interval or back-off)."""
+    next_poll_reason: str | None = None
+    """Why `next_poll` is later than the interval allows, for `status`; None when it is not."""
 
 
 # --------------------------------------------------------------------------- store
@@ -438,9 +453,19 @@ class Store:
     # ----------------------------------------------------------------- reads
 
     def source_state(self, name: str) -> SourceState:
-        row = self.conn.execute("SELECT etag, last_modified FROM sources WHERE name = ?",
-                                (name,)).fetchone()
-        return SourceState(row["etag"], row["last_modified"]) if row else SourceState(None, None)
+        row = self.conn.execute(
+            "SELECT etag, last_modified, consecutive_failures, next_poll, next_poll_reason "
+            "FROM sources WHERE name = ?", (name,)).fetchone()
+        return SourceState(**dict(row)) if row else SourceState(None, None)
+
+    def delayed_sources(self) -> dict[str, tuple[datetime, str]]:
+        """Sources that must wait past their interval (backing off, or asked to by their
+        server), with the time they are due again and why: a restarted daemon keeps to it."""
+        rows = self.conn.execute(
+            "SELECT name, next_poll, next_poll_reason FROM sources WHERE next_poll_reason "
+            "IS NOT NULL AND next_poll IS NOT NULL").fetchall()
+        return {row["name"]: (datetime.fromisoformat(row["next_poll"].replace("Z", "+00:00")),
+                              row["next_poll_reason"]) for row in rows}
 
     def known_article(self, source: str, key: str) -> KnownArticle | None:
         row = self.conn.execute(
@@ -734,6 +759,8 @@ def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
             "consecutive_failures = 0, etag = ?, last_modified = ? WHERE name = ?",
             (record.started, record.started, record.etag, record.last_modified,
              record.source))
+    conn.execute("UPDATE sources SET next_poll = ?, next_poll_reason = ? WHERE name = ?",
+                 (record.next_poll, record.next_poll_reason, record.source))
     if health is not None:
         _health(conn, record.source, record.started, health)
 
