@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -26,8 +26,13 @@ import sqlite_utils
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .match import Hit
+from .stories import THRESHOLD, Signature
 
 BUSY_TIMEOUT_MS = 30_000
+STORY_WINDOW_DAYS = 14
+"""How far back a new article's earlier copies are looked for. A release's copies arrive within
+days; signatures and band keys older than this are deleted, so the index stays the size of
+two weeks of articles however long the database runs."""
 
 
 def utcnow() -> str:
@@ -218,7 +223,37 @@ ALTER TABLE hits ADD COLUMN mentions INTEGER NOT NULL DEFAULT 1;
 """Version 5: how many times an article states a figure (title and body, repeats), which is
 stored once (`Hit.mentions`)."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+_V6 = """
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    title TEXT NOT NULL,
+    articles INTEGER NOT NULL DEFAULT 0,
+    sources INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE articles ADD COLUMN story INTEGER REFERENCES stories(id);
+CREATE INDEX articles_story ON articles(story);
+CREATE TABLE story_signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL,
+    seen TEXT NOT NULL
+);
+CREATE INDEX story_signatures_seen ON story_signatures(seen);
+CREATE TABLE story_bands (
+    band INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_bands_article_id ON story_bands(article_id);
+ALTER TABLE alerts ADD COLUMN story INTEGER;
+CREATE INDEX alerts_story ON alerts(story, alert, target);
+"""
+"""Version 6: near-duplicate articles grouped into stories (stories.py). Every new article
+points to its story; the MinHash signatures and LSH band keys of the last STORY_WINDOW_DAYS
+of articles find a new article's earlier copies by index. An immediate alert row remembers
+its story, so a copy from another source queues no second one."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -246,6 +281,9 @@ class Article:
     503', 'refused: ...'), 'no article text in page', or a malformed link."""
     page_attempts: int = 0
     """How often the page of this version of the entry was tried."""
+    signature: Signature | None = None
+    """The text's MinHash signature (stories.signature); None for a text too short to tell
+    a copy by, which then makes a story of its own."""
 
 
 @dataclass(frozen=True)
@@ -461,7 +499,7 @@ class Store:
         now = utcnow()
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT id, content_hash FROM articles WHERE source = ? AND key = ?",
+                "SELECT id, content_hash, story FROM articles WHERE source = ? AND key = ?",
                 (article.source, article.key)).fetchone()
             if row is not None and row["content_hash"] == article.content_hash:
                 # The page may have been tried again and failed again: keep count.
@@ -470,15 +508,20 @@ class Store:
                              (article.entry_hash, article.page_error, article.page_attempts,
                               row["id"]))
                 return row["id"], "unchanged"
+            if row is not None:  # a changed text gets a new signature below
+                conn.execute("DELETE FROM story_bands WHERE article_id = ?", (row["id"],))
+                conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (row["id"],))
+            story = _story_of(conn, article, row["story"] if row is not None else None, now)
             values = (article.url, article.canonical_url, article.guid, article.title,
                       article.published, article.language, article.text,
                       article.extracted_from, article.content_hash, article.entry_hash,
-                      article.page_error, article.page_attempts)
+                      article.page_error, article.page_attempts, story)
             if row is None:
                 article_id = conn.execute(
                     "INSERT INTO articles (url, canonical_url, guid, title, published, language,"
                     " text, extracted_from, content_hash, entry_hash, page_error, page_attempts,"
-                    " source, key, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " story, source, key, fetched) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article.source, article.key, now)).lastrowid
                 outcome = "new"
             else:
@@ -487,10 +530,11 @@ class Store:
                     "UPDATE articles SET url = ?, canonical_url = ?, guid = ?, title = ?, "
                     "published = ?, language = ?, text = ?, extracted_from = ?, "
                     "content_hash = ?, entry_hash = ?, page_error = ?, page_attempts = ?, "
-                    "updated = ? WHERE id = ?",
+                    "story = ?, updated = ? WHERE id = ?",
                     (*values, now, article_id))
                 conn.execute("DELETE FROM hits WHERE article_id = ?", (article_id,))
                 outcome = "updated"
+            _index_story(conn, article_id, article.signature, story, now)
             conn.executemany(
                 "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
                 "matched, start, [end], snippet, qualifier, year, mentions, created) "
@@ -504,10 +548,14 @@ class Store:
                 fresh = sum(conn.execute(
                     "INSERT OR IGNORE INTO alerted_hits (alert, article_id, hit) "
                     "VALUES (?, ?, ?)", (alert.alert, article_id, key)).rowcount for key in keys)
-                if fresh:  # new hits since this alert last fired for the article
-                    for target in alert.targets:
-                        _queue(conn, alert.alert, target, alert.kind, alert.due, now,
-                               article_id=article_id)
+                if not fresh:  # no new hits since this alert last fired for the article
+                    continue
+                for target in alert.targets:
+                    if alert.kind == "article" and _story_alerted(conn, alert.alert, target,
+                                                                  story, article_id):
+                        continue
+                    _queue(conn, alert.alert, target, alert.kind, alert.due, now,
+                           article_id=article_id, story=story)
         return article_id, outcome
 
     def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
@@ -665,14 +713,19 @@ class Outbox:
                 f"WHERE {where}", [now, now, *params]).rowcount
 
     def article(self, article_id: int, max_hits: int) -> tuple[dict, list[dict], int] | None:
-        """The article, its first `max_hits` hits and how many it has (candidate phrases are
-        not hits a receiver is told of); None if it was deleted (users delete rows with
-        sqlite-utils, which does not enforce foreign keys)."""
+        """The article (with `also_in`, the other sources of its story), its first `max_hits`
+        hits and how many it has (candidate phrases are not hits a receiver is told of); None
+        if it was deleted (users delete rows with sqlite-utils, which does not enforce foreign
+        keys)."""
         found = self.store.query(
-            "SELECT id, url, title, source, language, published FROM articles WHERE id = ?",
-            (article_id,))
+            "SELECT id, url, title, source, language, published, story FROM articles "
+            "WHERE id = ?", (article_id,))
         if not found:
             return None
+        # The story's other sources, as stored when the message is built (the send).
+        found[0]["also_in"] = [row[0] for row in self.store.conn.execute(
+            "SELECT source FROM articles WHERE story = ? AND source != ? GROUP BY source "
+            "ORDER BY min(id)", (found[0].pop("story"), found[0]["source"]))]
         hits = self.store.query(
             "SELECT kind, organisation, organisation_name, metric, metric_name, value, unit, "
             "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? "
@@ -698,13 +751,74 @@ def _hit_key(hit: Hit) -> str:
 
 def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: str, now: str,
            *, article_id: int | None = None, source: str | None = None,
-           detail: str | None = None) -> str:
+           detail: str | None = None, story: int | None = None) -> str:
     alert_id = f"msg_{uuid.uuid4().hex}"
     conn.execute(
         "INSERT INTO alerts (id, alert, target, kind, article_id, source, detail, due, "
-        "next_attempt, queued, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now))
+        "next_attempt, queued, created, story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now,
+         story))
     return alert_id
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now: str) -> int:
+    """The story an article being saved belongs to: the one it already has (a changed text
+    stays in its story), else the story of its most similar earlier copy of the last
+    STORY_WINDOW_DAYS, else a new one. Signatures past the window are deleted first."""
+    cutoff = (datetime.fromisoformat(now.replace("Z", "+00:00"))
+              - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
+    conn.execute("DELETE FROM story_bands WHERE article_id IN "
+                 "(SELECT article_id FROM story_signatures WHERE seen < ?)", (cutoff,))
+    conn.execute("DELETE FROM story_signatures WHERE seen < ?", (cutoff,))
+    if story is None and article.signature is not None:
+        story = _earlier_copy(conn, article.signature)
+    if story is None:
+        story = conn.execute("INSERT INTO stories (first_seen, title) VALUES (?, ?)",
+                             (now, article.title)).lastrowid
+    return story
+
+
+def _earlier_copy(conn: sqlite3.Connection, signature: Signature) -> int | None:
+    """The story of the stored article most like `signature`, if any is at least THRESHOLD
+    alike. Candidates are the articles sharing a band key (an index lookup), not all."""
+    bands = signature.bands()
+    rows = conn.execute(
+        "SELECT story_signatures.signature, articles.story FROM story_signatures "
+        "JOIN articles ON articles.id = story_signatures.article_id "
+        "WHERE articles.story IS NOT NULL AND story_signatures.article_id IN (SELECT "
+        f"article_id FROM story_bands WHERE band IN ({','.join('?' * len(bands))}))",
+        bands).fetchall()
+    scored = [(Signature(row[0]).similarity(signature), -row[1]) for row in rows]
+    best = max(scored, default=None)  # the most alike; of equals, the oldest story
+    return -best[1] if best is not None and best[0] >= THRESHOLD else None
+
+
+def _index_story(conn: sqlite3.Connection, article_id: int, signature: Signature | None,
+                 story: int, now: str) -> None:
+    """Keep the article's signature and band keys for later copies to find, and recount its
+    story's articles and sources."""
+    if signature is not None:
+        conn.execute("INSERT INTO story_signatures (article_id, signature, seen) "
+                     "VALUES (?, ?, ?)", (article_id, signature.values, now))
+        conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
+                         [(band, article_id) for band in signature.bands()])
+    conn.execute("UPDATE stories SET articles = (SELECT count(*) FROM articles WHERE story = "
+                 ":story), sources = (SELECT count(DISTINCT source) FROM articles "
+                 "WHERE story = :story) WHERE id = :story", {"story": story})
+
+
+def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int,
+                   article_id: int) -> bool:
+    """Whether an immediate alert already went to `target` (or is queued) for another
+    article of the story: then this copy is no new alert. Its source is listed in that one
+    ("also in") if it arrived before that was sent; after, it adds nothing new."""
+    return conn.execute(
+        "SELECT 1 FROM alerts WHERE story = ? AND alert = ? AND target = ? "
+        "AND kind = 'article' AND article_id IS NOT ? LIMIT 1",
+        (story, alert, target, article_id)).fetchone() is not None
 
 
 def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,

@@ -176,7 +176,7 @@ class Sender:
             id=article["id"], url=article["url"], title=article["title"],
             source=article["source"], language=article["language"],
             published=article["published"], hits=tuple(AlertHit(**h) for h in hits),
-            hits_total=total)
+            hits_total=total, also_in=tuple(article["also_in"]))
 
     # ----------------------------------------------------------------- sending
 
