@@ -766,31 +766,38 @@ def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: st
 
 def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now: str) -> int:
     """The story an article being saved belongs to: the one it already has (a changed text
-    stays in its story), else the story of its most similar earlier copy of the last
-    STORY_WINDOW_DAYS, else a new one. Signatures past the window are deleted first."""
+    stays in its story), else the story of its most similar earlier copy in another source
+    of the last STORY_WINDOW_DAYS, else a new one. Signatures past the window are deleted
+    first.
+
+    Why copies in the same source are not looked for: one outlet's articles share its
+    boilerplate (a subscribe line, a footer the extractor kept), so two short articles of
+    one outlet can look alike without being one story, and a wrong grouping costs an alert.
+    A story is what several outlets carried."""
     cutoff = (datetime.fromisoformat(now.replace("Z", "+00:00"))
               - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
     conn.execute("DELETE FROM story_bands WHERE article_id IN "
                  "(SELECT article_id FROM story_signatures WHERE seen < ?)", (cutoff,))
     conn.execute("DELETE FROM story_signatures WHERE seen < ?", (cutoff,))
     if story is None and article.signature is not None:
-        story = _earlier_copy(conn, article.signature)
+        story = _earlier_copy(conn, article.signature, article.source)
     if story is None:
         story = conn.execute("INSERT INTO stories (first_seen, title) VALUES (?, ?)",
                              (now, article.title)).lastrowid
     return story
 
 
-def _earlier_copy(conn: sqlite3.Connection, signature: Signature) -> int | None:
-    """The story of the stored article most like `signature`, if any is at least THRESHOLD
-    alike. Candidates are the articles sharing a band key (an index lookup), not all."""
+def _earlier_copy(conn: sqlite3.Connection, signature: Signature, source: str) -> int | None:
+    """The story of the stored article of another source most like `signature`, if any is
+    at least THRESHOLD alike. Candidates are the articles sharing a band key (an index
+    lookup), not all."""
     bands = signature.bands()
     rows = conn.execute(
         "SELECT story_signatures.signature, articles.story FROM story_signatures "
         "JOIN articles ON articles.id = story_signatures.article_id "
-        "WHERE articles.story IS NOT NULL AND story_signatures.article_id IN (SELECT "
-        f"article_id FROM story_bands WHERE band IN ({','.join('?' * len(bands))}))",
-        bands).fetchall()
+        "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
+        "story_signatures.article_id IN (SELECT article_id FROM story_bands "
+        f"WHERE band IN ({','.join('?' * len(bands))}))", [source, *bands]).fetchall()
     scored = [(Signature(row[0]).similarity(signature), -row[1]) for row in rows]
     best = max(scored, default=None)  # the most alike; of equals, the oldest story
     return -best[1] if best is not None and best[0] >= THRESHOLD else None

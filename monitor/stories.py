@@ -64,7 +64,8 @@ def shingles(text: str) -> set[str]:
     """Runs of SHINGLE_WORDS consecutive words of the normalised text (case folded, ё as е,
     one quote and dash style), so typography an outlet changes changes no shingle."""
     words = _WORD.findall(normalize(text).text)
-    return {" ".join(run) for run in zip(*(words[i:] for i in range(SHINGLE_WORDS)))}
+    runs = zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)  # shorter tails
+    return {" ".join(run) for run in runs}
 
 
 @dataclass(frozen=True)

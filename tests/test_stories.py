@@ -248,3 +248,64 @@ def test_two_sources_carrying_one_story_make_one_webhook_listing_both(
     assert grouped == {"source-a", "source-b", "source-c"}
     assert db_rows(tmp_path, "SELECT articles, sources FROM stories WHERE sources > 1") == [
         {"articles": 3, "sources": 3}]
+
+
+def test_copies_within_one_source_are_not_grouped(store: Store) -> None:
+    """One outlet's articles share its boilerplate; a story is what several outlets carried."""
+    text = PAIRS["en-skolkovo-fund"]["a"]
+    first, _ = store.save_article(article("source-a", "a1", text), [])
+    again, _ = store.save_article(article("source-a", "a2", text), [])
+    elsewhere, _ = store.save_article(article("source-b", "b1", text), [])
+    assert story_of(store, first) != story_of(store, again)
+    assert story_of(store, elsewhere) == story_of(store, first)  # the oldest alike story
+
+
+def test_an_email_names_the_other_sources_escaped() -> None:
+    from monitor.alert.email import render
+    from monitor.alert.message import AlertArticle, AlertMessage
+
+    message = AlertMessage(
+        "msg_1", "yakutia", "article", "2026-03-02T10:00:00Z",
+        articles=(AlertArticle(1, "https://a.example/1", "Title", "source-a", "ru", None, (),
+                               also_in=("source-b", "<b>c</b>")),))
+    mail = render(message, "monitor@example.org", ["analyst@example.org"])
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "Source: source-a\nAlso in: source-b, <b>c</b>\n" in text
+    assert "Also in: source-b, &lt;b&gt;c&lt;/b&gt;" in html
+
+
+def test_a_database_of_the_release_before_gains_stories(tmp_path: Path, monkeypatch) -> None:
+    """Articles stored before stories existed have none, and their queued alerts still build;
+    a copy of one is a story of its own (there is no signature to find it by); once changed,
+    the old article is signed and filed."""
+    from monitor import store as store_module
+
+    path = tmp_path / "monitor.db"
+    before = store_module.MIGRATIONS[:store_module.MIGRATIONS.index(store_module._V6)]
+    with monkeypatch.context() as patch:
+        patch.setattr(store_module, "MIGRATIONS", before)
+        patch.setattr(store_module, "SCHEMA_VERSION", len(before))
+        with Store(path) as old:
+            old.conn.execute("INSERT INTO sources (name, url, kind, interval, enabled) "
+                             "VALUES ('source-a', 'http://a/', 'feed', 600, 1)")
+            old.conn.execute(
+                "INSERT INTO articles (id, source, key, title, fetched, text, extracted_from, "
+                "content_hash, entry_hash) VALUES (7, 'source-a', 'a1', 'Old', ?, ?, 'feed', "
+                "'h', 'e')", (utcnow(), PAIRS["ru-itpark-forum"]["a"]))
+            old.conn.execute(
+                "INSERT INTO alerts (id, alert, target, kind, article_id, due, next_attempt, "
+                "queued, created) VALUES ('msg_old', 'itpark', 'hook', 'article', 7, ?, ?, ?, ?)",
+                (utcnow(),) * 4)
+    with Store(path) as store:
+        assert store.query("SELECT story FROM articles") == [{"story": None}]
+        assert Outbox(store).article(7, 50)[0]["also_in"] == []
+        store.conn.execute("INSERT INTO sources (name, url, kind, interval, enabled) "
+                           "VALUES ('source-b', 'http://b/', 'feed', 600, 1)")
+        copy, _ = store.save_article(article("source-b", "b1", PAIRS["ru-itpark-forum"]["b"]),
+                                     [])
+        edited, outcome = store.save_article(
+            article("source-a", "a1", PAIRS["ru-itpark-forum"]["a"] + "\nОбновлено."), [])
+        assert (edited, outcome) == (7, "updated")
+        # Changed, it is signed and filed: with the copy that came meanwhile.
+        assert story_of(store, 7) == story_of(store, copy) is not None
