@@ -798,8 +798,9 @@ def _earlier_copy(conn: sqlite3.Connection, signature: Signature, source: str) -
         "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
         "story_signatures.article_id IN (SELECT article_id FROM story_bands "
         f"WHERE band IN ({','.join('?' * len(bands))}))", [source, *bands]).fetchall()
-    scored = [(Signature(row[0]).similarity(signature), -row[1]) for row in rows]
-    best = max(scored, default=None)  # the most alike; of equals, the oldest story
+    alike = signature.similarities([Signature(row[0]) for row in rows])
+    best = max(zip(alike, (-row[1] for row in rows), strict=True),
+               default=None)  # the most alike; of equals, the oldest story
     return -best[1] if best is not None and best[0] >= THRESHOLD else None
 
 

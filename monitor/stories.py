@@ -22,6 +22,7 @@ import hashlib
 import re
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -77,11 +78,19 @@ class Signature:
 
     def similarity(self, other: Signature) -> float:
         """Estimated Jaccard similarity of the two shingle sets: the share of equal values."""
+        return self.similarities([other])[0]
+
+    def similarities(self, others: Sequence[Signature]) -> list[float]:
+        """`similarity` with each of `others`, in one array operation: a lookup may check a
+        hundred candidates, and one numpy call each cost more than the rest of the lookup."""
+        if not others:
+            return []
         import numpy as np
 
         mine = np.frombuffer(self.values, dtype="<u4")
-        theirs = np.frombuffer(other.values, dtype="<u4")
-        return float(np.count_nonzero(mine == theirs)) / len(mine)
+        theirs = np.frombuffer(b"".join(o.values for o in others), dtype="<u4")
+        equal = (theirs.reshape(len(others), len(mine)) == mine).sum(axis=1)
+        return (equal / len(mine)).tolist()
 
     def bands(self) -> list[int]:
         """One key per band: articles that share a key are candidates. A key is a signed

@@ -62,6 +62,17 @@ def test_the_threshold_lies_between_the_pairs_true_similarities() -> None:
     assert max(jaccard(p["a"], p["b"]) for p in OTHERS) < THRESHOLD - 0.1
 
 
+def test_no_two_articles_of_the_press_corpus_are_one_story() -> None:
+    """bench/press/: 152 different articles on Russia's technoparks in three languages, many
+    on the same park, some joining two items about it as round-ups do; 11,476 pairs."""
+    signed = [signature(path.read_text(encoding="utf-8"))
+              for path in sorted((REPO / "bench" / "press").glob("*.txt"))]
+    assert len(signed) > 150 and None not in signed
+    highest = max(max(first.similarities(signed[i + 1:]), default=0.0)
+                  for i, first in enumerate(signed))
+    assert highest < THRESHOLD / 2
+
+
 def test_typography_an_outlet_changes_changes_no_shingle() -> None:
     assert shingles("Технопарк «Якутия» ЁЛКА—2026 вырос") == \
         shingles('технопарк "Якутия" елка-2026 вырос')
