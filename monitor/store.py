@@ -320,6 +320,8 @@ class QueuedAlert:
     queued: str
     batch: str | None
     created: str
+    story: int | None = None
+    """The article's story: a digest lists a story once."""
 
 
 @dataclass(frozen=True)
@@ -607,7 +609,7 @@ class Outbox:
             "  kind = 'digest' AND (SELECT kind FROM first) = 'digest' "
             "  AND alert = (SELECT alert FROM first) AND batch IS (SELECT batch FROM first))) "
             "RETURNING id, alert, target, kind, article_id, source, detail, attempts, queued, "
-            "batch, created",
+            "batch, created, story",
             {"target": target, "now": now, "lease": lease_until}).fetchall()
         alerts = [QueuedAlert(**dict(row)) for row in rows]
         return sorted(alerts, key=lambda a: (a.created, a.article_id or 0, a.id))

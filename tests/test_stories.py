@@ -320,3 +320,28 @@ def test_a_database_of_the_release_before_gains_stories(tmp_path: Path, monkeypa
         assert (edited, outcome) == (7, "updated")
         # Changed, it is signed and filed: with the copy that came meanwhile.
         assert story_of(store, 7) == story_of(store, copy) is not None
+
+
+def test_a_digest_lists_a_story_once_and_marks_every_copy_sent(
+        store: Store, tmp_path: Path, webhook_receiver: WebhookReceiver) -> None:
+    from monitor.alert.sender import deliver_due
+    from monitor.config import load_rules
+
+    (tmp_path / "rules.yaml").write_text(
+        "organisations: []\nalerts:\n  - name: weekly\n    when: {term: технопарк}\n"
+        "    mode: daily\n"
+        f"    targets:\n      - name: hook\n        webhook: {webhook_receiver.url}\n",
+        encoding="utf-8")
+    pair, other = PAIRS["ru-yakutia-residents"], PAIRS["ru-yakutia-two-events"]
+    hit = Hit(kind="organisation", rule="yakutia", organisation="yakutia", metric=None,
+              value=None, unit=None, matched="технопарк", start=0, end=9, snippet="технопарк")
+    digest = Outgoing("weekly", ("hook",), "digest", utcnow())
+    for source, key, text in (("source-a", "a1", pair["a"]), ("source-b", "b1", pair["b"]),
+                              ("source-c", "c1", other["b"])):
+        store.save_article(article(source, key, text), [hit], [digest])
+
+    assert deliver_due(store.path, load_rules(tmp_path / "rules.yaml")) == {"sent": 3}
+    [delivery] = webhook_receiver.deliveries
+    listed = [(a["source"], a["also_in"]) for a in delivery.json()["articles"]]
+    assert listed == [("source-a", ["source-b"]), ("source-c", [])]
+    assert {r["status"] for r in store.query("SELECT status FROM alerts")} == {"sent"}
