@@ -26,7 +26,7 @@ import sqlite_utils
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .match import Hit
-from .stories import THRESHOLD, Signature
+from .stories import BANDS, THRESHOLD, Signature
 
 BUSY_TIMEOUT_MS = 30_000
 STORY_WINDOW_DAYS = 14
@@ -789,17 +789,21 @@ def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now
     return story
 
 
+CANDIDATES = (
+    "SELECT story_signatures.signature, articles.story FROM story_signatures "
+    "JOIN articles ON articles.id = story_signatures.article_id "
+    "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
+    "story_signatures.article_id IN (SELECT article_id FROM story_bands "
+    f"WHERE band IN ({','.join('?' * BANDS)}))")
+"""The stored articles of other sources that share a band key with a new one (the source,
+then its BANDS keys): index searches only, however many articles the window holds."""
+
+
 def _earlier_copy(conn: sqlite3.Connection, signature: Signature, source: str) -> int | None:
     """The story of the stored article of another source most like `signature`, if any is
     at least THRESHOLD alike. Candidates are the articles sharing a band key (an index
     lookup), not all."""
-    bands = signature.bands()
-    rows = conn.execute(
-        "SELECT story_signatures.signature, articles.story FROM story_signatures "
-        "JOIN articles ON articles.id = story_signatures.article_id "
-        "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
-        "story_signatures.article_id IN (SELECT article_id FROM story_bands "
-        f"WHERE band IN ({','.join('?' * len(bands))}))", [source, *bands]).fetchall()
+    rows = conn.execute(CANDIDATES, [source, *signature.bands()]).fetchall()
     alike = signature.similarities([Signature(row[0]) for row in rows])
     best = max(zip(alike, (-row[1] for row in rows), strict=True),
                default=None)  # the most alike; of equals, the oldest story

@@ -345,3 +345,12 @@ def test_a_digest_lists_a_story_once_and_marks_every_copy_sent(
     listed = [(a["source"], a["also_in"]) for a in delivery.json()["articles"]]
     assert listed == [("source-a", ["source-b"]), ("source-c", [])]
     assert {r["status"] for r in store.query("SELECT status FROM alerts")} == {"sent"}
+
+
+def test_finding_earlier_copies_searches_indexes_and_scans_nothing(store: Store) -> None:
+    from monitor.store import CANDIDATES
+
+    plan = [row["detail"] for row in store.query(
+        f"EXPLAIN QUERY PLAN {CANDIDATES}", ["source-a", *range(stories.BANDS)])]
+    assert any("story_bands USING PRIMARY KEY (band=?)" in step for step in plan), plan
+    assert not [step for step in plan if step.startswith("SCAN")], plan
