@@ -8,9 +8,11 @@ words but few runs of three. MinHash estimates exactly that share, and its signa
 into bands (LSH) that can be stored and looked up in an index, so finding a new article's
 earlier copies reads a few index rows instead of comparing it with every article. SimHash
 estimates an angle between word-weight vectors, which drifts with length and boilerplate,
-and its near-neighbour lookup needs several permuted tables. datasketch (MIT, maintained,
-numpy only at run time plus scipy for its own LSH parameter search, which we do not use)
-downloads nothing; it is imported on first use because loading it costs half a second.
+and its near-neighbour lookup needs several permuted tables. datasketch (MIT, maintained;
+numpy, and scipy for its own LSH parameter search, which we do not use) downloads nothing;
+only its MinHash is used, imported on the first signature because the package loads scipy
+(0.37 s): `--help`, `check` and `status` never pay it. The LSH bands are ours, not its
+MinHashLSH, because they live in SQLite (store.py) where every process sees them.
 
 Pure: shingles of the normalised text, a signature, band keys and a similarity. Where
 signatures and bands are kept is the store's business.
