@@ -828,7 +828,8 @@ def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int
                    article_id: int) -> bool:
     """Whether an immediate alert already went to `target` (or is queued) for another
     article of the story: then this copy is no new alert. Its source is listed in that one
-    ("also in") if it arrived before that was sent; after, it adds nothing new."""
+    ("also in") if it arrived before that was sent; after, it adds nothing new. A dead one
+    counts too: `alerts retry` sends it again, naming every copy."""
     return conn.execute(
         "SELECT 1 FROM alerts WHERE story = ? AND alert = ? AND target = ? "
         "AND kind = 'article' AND article_id IS NOT ? LIMIT 1",
