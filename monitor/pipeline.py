@@ -56,6 +56,7 @@ from .store import (
     Store,
     utcnow,
 )
+from .stories import signature
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -307,7 +308,8 @@ class Poller:
             else None,
             guid=entry.guid, title=title, published=entry.published, language=language,
             text=text, extracted_from=extracted_from, content_hash=content_hash(title, text),
-            entry_hash=entry_hash, page_error=page_error, page_attempts=page_attempts)
+            entry_hash=entry_hash, page_error=page_error, page_attempts=page_attempts,
+            signature=signature(text))
         article_id, outcome = self.store.save_article(
             article, hits, self._outgoing(source, analysis, language))
         if outcome != "unchanged":

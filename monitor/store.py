@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -26,8 +26,13 @@ import sqlite_utils
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .match import Hit
+from .stories import BANDS, THRESHOLD, Signature
 
 BUSY_TIMEOUT_MS = 30_000
+STORY_WINDOW_DAYS = 14
+"""How far back a new article's earlier copies are looked for. A release's copies arrive within
+days; signatures and band keys older than this are deleted, so the index stays the size of
+two weeks of articles however long the database runs."""
 
 
 def utcnow() -> str:
@@ -226,7 +231,37 @@ ALTER TABLE sources ADD COLUMN next_poll_reason TEXT;
 off after failures, the server's Retry-After or Cache-Control max-age), so the daemon, a
 restarted daemon and `status` all see it (monitor/backoff.py)."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+_V7 = """
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    title TEXT NOT NULL,
+    articles INTEGER NOT NULL DEFAULT 0,
+    sources INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE articles ADD COLUMN story INTEGER REFERENCES stories(id);
+CREATE INDEX articles_story ON articles(story);
+CREATE TABLE story_signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL,
+    seen TEXT NOT NULL
+);
+CREATE INDEX story_signatures_seen ON story_signatures(seen);
+CREATE TABLE story_bands (
+    band INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_bands_article_id ON story_bands(article_id);
+ALTER TABLE alerts ADD COLUMN story INTEGER;
+CREATE INDEX alerts_story ON alerts(story, alert, target);
+"""
+"""Version 7: near-duplicate articles grouped into stories (stories.py). Every new article
+points to its story; the MinHash signatures and LSH band keys of the last STORY_WINDOW_DAYS
+of articles find a new article's earlier copies by index. An immediate alert row remembers
+its story, so a copy from another source queues no second one."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -254,6 +289,9 @@ class Article:
     503', 'refused: ...'), 'no article text in page', or a malformed link."""
     page_attempts: int = 0
     """How often the page of this version of the entry was tried."""
+    signature: Signature | None = None
+    """The text's MinHash signature (stories.signature); None for a text too short to tell
+    a copy by, which then makes a story of its own."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +328,8 @@ class QueuedAlert:
     queued: str
     batch: str | None
     created: str
+    story: int | None = None
+    """The article's story: a digest lists a story once."""
 
 
 @dataclass(frozen=True)
@@ -486,7 +526,7 @@ class Store:
         now = utcnow()
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT id, content_hash FROM articles WHERE source = ? AND key = ?",
+                "SELECT id, content_hash, story FROM articles WHERE source = ? AND key = ?",
                 (article.source, article.key)).fetchone()
             if row is not None and row["content_hash"] == article.content_hash:
                 # The page may have been tried again and failed again: keep count.
@@ -495,15 +535,20 @@ class Store:
                              (article.entry_hash, article.page_error, article.page_attempts,
                               row["id"]))
                 return row["id"], "unchanged"
+            if row is not None:  # a changed text gets a new signature below
+                conn.execute("DELETE FROM story_bands WHERE article_id = ?", (row["id"],))
+                conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (row["id"],))
+            story = _story_of(conn, article, row["story"] if row is not None else None, now)
             values = (article.url, article.canonical_url, article.guid, article.title,
                       article.published, article.language, article.text,
                       article.extracted_from, article.content_hash, article.entry_hash,
-                      article.page_error, article.page_attempts)
+                      article.page_error, article.page_attempts, story)
             if row is None:
                 article_id = conn.execute(
                     "INSERT INTO articles (url, canonical_url, guid, title, published, language,"
                     " text, extracted_from, content_hash, entry_hash, page_error, page_attempts,"
-                    " source, key, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " story, source, key, fetched) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article.source, article.key, now)).lastrowid
                 outcome = "new"
             else:
@@ -512,10 +557,11 @@ class Store:
                     "UPDATE articles SET url = ?, canonical_url = ?, guid = ?, title = ?, "
                     "published = ?, language = ?, text = ?, extracted_from = ?, "
                     "content_hash = ?, entry_hash = ?, page_error = ?, page_attempts = ?, "
-                    "updated = ? WHERE id = ?",
+                    "story = ?, updated = ? WHERE id = ?",
                     (*values, now, article_id))
                 conn.execute("DELETE FROM hits WHERE article_id = ?", (article_id,))
                 outcome = "updated"
+            _index_story(conn, article_id, article.signature, story, now)
             conn.executemany(
                 "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
                 "matched, start, [end], snippet, qualifier, year, mentions, created) "
@@ -529,10 +575,14 @@ class Store:
                 fresh = sum(conn.execute(
                     "INSERT OR IGNORE INTO alerted_hits (alert, article_id, hit) "
                     "VALUES (?, ?, ?)", (alert.alert, article_id, key)).rowcount for key in keys)
-                if fresh:  # new hits since this alert last fired for the article
-                    for target in alert.targets:
-                        _queue(conn, alert.alert, target, alert.kind, alert.due, now,
-                               article_id=article_id)
+                if not fresh:  # no new hits since this alert last fired for the article
+                    continue
+                for target in alert.targets:
+                    if alert.kind == "article" and _story_alerted(conn, alert.alert, target,
+                                                                  story, article_id):
+                        continue
+                    _queue(conn, alert.alert, target, alert.kind, alert.due, now,
+                           article_id=article_id, story=story)
         return article_id, outcome
 
     def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
@@ -584,7 +634,7 @@ class Outbox:
             "  kind = 'digest' AND (SELECT kind FROM first) = 'digest' "
             "  AND alert = (SELECT alert FROM first) AND batch IS (SELECT batch FROM first))) "
             "RETURNING id, alert, target, kind, article_id, source, detail, attempts, queued, "
-            "batch, created",
+            "batch, created, story",
             {"target": target, "now": now, "lease": lease_until}).fetchall()
         alerts = [QueuedAlert(**dict(row)) for row in rows]
         return sorted(alerts, key=lambda a: (a.created, a.article_id or 0, a.id))
@@ -690,14 +740,19 @@ class Outbox:
                 f"WHERE {where}", [now, now, *params]).rowcount
 
     def article(self, article_id: int, max_hits: int) -> tuple[dict, list[dict], int] | None:
-        """The article, its first `max_hits` hits and how many it has (candidate phrases are
-        not hits a receiver is told of); None if it was deleted (users delete rows with
-        sqlite-utils, which does not enforce foreign keys)."""
+        """The article (with `also_in`, the other sources of its story), its first `max_hits`
+        hits and how many it has (candidate phrases are not hits a receiver is told of); None
+        if it was deleted (users delete rows with sqlite-utils, which does not enforce foreign
+        keys)."""
         found = self.store.query(
-            "SELECT id, url, title, source, language, published FROM articles WHERE id = ?",
-            (article_id,))
+            "SELECT id, url, title, source, language, published, story FROM articles "
+            "WHERE id = ?", (article_id,))
         if not found:
             return None
+        # The story's other sources, as stored when the message is built (the send).
+        found[0]["also_in"] = [row[0] for row in self.store.conn.execute(
+            "SELECT source FROM articles WHERE story = ? AND source != ? GROUP BY source "
+            "ORDER BY min(id)", (found[0].pop("story"), found[0]["source"]))]
         hits = self.store.query(
             "SELECT kind, organisation, organisation_name, metric, metric_name, value, unit, "
             "qualifier, year, matched, snippet FROM hits_view WHERE article_id = ? "
@@ -723,13 +778,87 @@ def _hit_key(hit: Hit) -> str:
 
 def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: str, now: str,
            *, article_id: int | None = None, source: str | None = None,
-           detail: str | None = None) -> str:
+           detail: str | None = None, story: int | None = None) -> str:
     alert_id = f"msg_{uuid.uuid4().hex}"
     conn.execute(
         "INSERT INTO alerts (id, alert, target, kind, article_id, source, detail, due, "
-        "next_attempt, queued, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now))
+        "next_attempt, queued, created, story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now,
+         story))
     return alert_id
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now: str) -> int:
+    """The story an article being saved belongs to: the one it already has (a changed text
+    stays in its story), else the story of its most similar earlier copy in another source
+    of the last STORY_WINDOW_DAYS, else a new one. Signatures past the window are deleted
+    first.
+
+    Why copies in the same source are not looked for: one outlet's articles share its
+    boilerplate (a subscribe line, a footer the extractor kept), so two short articles of
+    one outlet can look alike without being one story, and a wrong grouping costs an alert.
+    A story is what several outlets carried."""
+    cutoff = (datetime.fromisoformat(now.replace("Z", "+00:00"))
+              - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
+    conn.execute("DELETE FROM story_bands WHERE article_id IN "
+                 "(SELECT article_id FROM story_signatures WHERE seen < ?)", (cutoff,))
+    conn.execute("DELETE FROM story_signatures WHERE seen < ?", (cutoff,))
+    if story is None and article.signature is not None:
+        story = _earlier_copy(conn, article.signature, article.source)
+    if story is None:
+        story = conn.execute("INSERT INTO stories (first_seen, title) VALUES (?, ?)",
+                             (now, article.title)).lastrowid
+    return story
+
+
+CANDIDATES = (
+    "SELECT story_signatures.signature, articles.story FROM story_signatures "
+    "JOIN articles ON articles.id = story_signatures.article_id "
+    "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
+    "story_signatures.article_id IN (SELECT article_id FROM story_bands "
+    f"WHERE band IN ({','.join('?' * BANDS)}))")
+"""The stored articles of other sources that share a band key with a new one (the source,
+then its BANDS keys): index searches only, however many articles the window holds."""
+
+
+def _earlier_copy(conn: sqlite3.Connection, signature: Signature, source: str) -> int | None:
+    """The story of the stored article of another source most like `signature`, if any is
+    at least THRESHOLD alike. Candidates are the articles sharing a band key (an index
+    lookup), not all."""
+    rows = conn.execute(CANDIDATES, [source, *signature.bands()]).fetchall()
+    alike = signature.similarities([Signature(row[0]) for row in rows])
+    best = max(zip(alike, (-row[1] for row in rows), strict=True),
+               default=None)  # the most alike; of equals, the oldest story
+    return -best[1] if best is not None and best[0] >= THRESHOLD else None
+
+
+def _index_story(conn: sqlite3.Connection, article_id: int, signature: Signature | None,
+                 story: int, now: str) -> None:
+    """Keep the article's signature and band keys for later copies to find, and recount its
+    story's articles and sources."""
+    if signature is not None:
+        conn.execute("INSERT INTO story_signatures (article_id, signature, seen) "
+                     "VALUES (?, ?, ?)", (article_id, signature.values, now))
+        conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
+                         [(band, article_id) for band in signature.bands()])
+    conn.execute("UPDATE stories SET articles = (SELECT count(*) FROM articles WHERE story = "
+                 ":story), sources = (SELECT count(DISTINCT source) FROM articles "
+                 "WHERE story = :story) WHERE id = :story", {"story": story})
+
+
+def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int,
+                   article_id: int) -> bool:
+    """Whether an immediate alert already went to `target` (or is queued) for another
+    article of the story: then this copy is no new alert. Its source is listed in that one
+    ("also in") if it arrived before that was sent; after, it adds nothing new. A dead one
+    counts too: `alerts retry` sends it again, naming every copy."""
+    return conn.execute(
+        "SELECT 1 FROM alerts WHERE story = ? AND alert = ? AND target = ? "
+        "AND kind = 'article' AND article_id IS NOT ? LIMIT 1",
+        (story, alert, target, article_id)).fetchone() is not None
 
 
 def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,

@@ -199,6 +199,7 @@ def test_delivery_is_signed_json_that_standard_webhooks_verifies(receiver, sessi
                            "инвестиций.",
             }],
             "hits_total": 1,
+            "also_in": [],
         }],
         "health": None,
     }

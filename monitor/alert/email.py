@@ -184,6 +184,8 @@ def _health_sentence(health: HealthEvent) -> str:
 def _article_text(article: AlertArticle) -> list[str]:
     lines = [one_line(article.title) or "(untitled)",
              f"Source: {one_line(article.source)}"]
+    if article.also_in:
+        lines.append(f"Also in: {one_line(', '.join(article.also_in))}")
     if article.published:
         lines.append(f"Published: {one_line(article.published)}")
     if article.url:
@@ -207,6 +209,8 @@ def _more_hits(article: AlertArticle) -> str:
 
 def _article_html(article: AlertArticle) -> str:
     meta = [f"Source: {_e(article.source)}"]
+    if article.also_in:
+        meta.append(f"Also in: {_e(', '.join(article.also_in))}")
     if article.published:
         meta.append(f"Published: {_e(article.published)}")
     if article.url:

@@ -41,6 +41,10 @@ class AlertArticle:
     """The first MAX_HITS hits, in the order they occur."""
     hits_total: int | None = None
     """How many hits the article has in all; None when `hits` are all of them."""
+    also_in: tuple[str, ...] = ()
+    """The other sources that carried the same story (near-duplicates, stories.py) by the
+    time the message was built, in the order they arrived: one alert per story lists them
+    rather than each copy alerting again."""
 
     @property
     def total_hits(self) -> int:

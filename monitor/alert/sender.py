@@ -139,17 +139,24 @@ class Sender:
 
     def _job(self, rows: list[QueuedAlert], lease: str, counts: Counter) -> Job | None:
         """The message for claimed rows. A row that cannot be built is given up with its
-        reason (the others go out); None when no row is left."""
+        reason (the others go out); None when no row is left. A digest lists a story once:
+        the rows of its other copies go out with the message, their sources under "also
+        in"."""
         first = rows[0]
         kept: list[QueuedAlert] = []
         articles: list[AlertArticle] = []
+        stories: set[int] = set()
         health = None
         for row in rows:
             try:
                 if row.kind == "health":
                     health = _health(row)
+                elif row.story in stories:
+                    pass  # a digest's copy of a story it lists: named under "also in"
                 else:
                     articles.append(self._article(row))
+                    if row.story is not None:
+                        stories.add(row.story)
             except UnbuildableAlert as exc:
                 self.outbox.failed([row.id], exc.reason, None, lease)
                 counts["dead"] += 1
@@ -176,7 +183,7 @@ class Sender:
             id=article["id"], url=article["url"], title=article["title"],
             source=article["source"], language=article["language"],
             published=article["published"], hits=tuple(AlertHit(**h) for h in hits),
-            hits_total=total)
+            hits_total=total, also_in=tuple(article["also_in"]))
 
     # ----------------------------------------------------------------- sending
 

@@ -24,7 +24,8 @@ The body is UTF-8 JSON. Its shape:
                    "metric_name": "Инвестиции", "value": 1500000000.0, "unit": "RUB",
                    "qualifier": null, "year": 2024, "matched": "1,5 млрд рублей",
                    "snippet": "..."}],
-         "hits_total": 1}                # all the article's hits; "hits" lists the first 50
+         "hits_total": 1,                # all the article's hits; "hits" lists the first 50
+         "also_in": ["yakutia-news"]}    # other sources that carried the same story
       ],
       "health": null                     # or {"source": "rbc", "state": "failing" | "stale"
                                          #     | "recovered", "detail": "HTTP 503"}
@@ -107,6 +108,7 @@ def _article(article: AlertArticle) -> dict[str, Any]:
         "published": article.published,
         "hits": [_hit(hit) for hit in article.hits],
         "hits_total": article.total_hits,
+        "also_in": list(article.also_in),
     }
 
 
