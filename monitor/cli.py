@@ -23,6 +23,7 @@ from .alert.schedule import iso, parse_iso
 from .alert.sender import deliver_due
 from .config import Config, Source, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
+from .engine import Engine
 from .errors import (
     ConfigError,
     DaemonRunning,
@@ -37,7 +38,7 @@ from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
 from .language import detect
 from .match import Hit, Matcher
-from .pipeline import Poller, PollResult
+from .pipeline import PollResult
 from .scheduler import Daemon, DaemonRecord, daemon_record
 from .store import Outbox, Store, utcnow
 
@@ -180,12 +181,8 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
 
 
 def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
-    fetcher = Fetcher(config.sources.fetch)
-    try:
-        poller = Poller(store, fetcher, Matcher(config.rules))
-        return [poller.poll(source) for source in sources]
-    finally:
-        fetcher.close()
+    """Poll `sources` once, concurrently across hosts, into `store`'s database."""
+    return Engine(store.path).poll_all(sources, Matcher(config.rules), config.sources.fetch)
 
 
 def _describe(result: PollResult) -> str:

@@ -194,6 +194,11 @@ class FetchSettings(_Strict):
     article pages all hang then holds a poll worker for about this long plus one `timeout`,
     not for `timeout` times its entries (30 entries x 30 s is a quarter of an hour). Two
     minutes is four times what a poll of 30 new entries with 1 s pages needs."""
+    workers: int = Field(16, ge=1, le=256)
+    """Requests in flight at once, across hosts (`poll` and the daemon alike)."""
+    host_delay: Seconds = 1
+    """Least time between the end of one request to a host and the start of the next (a host
+    is a host and port: an origin). Requests to one host never overlap either."""
 
 
 class Source(_Strict):
@@ -206,6 +211,8 @@ class Source(_Strict):
     enabled: bool = True
     stale_after: Seconds | None = None
     """Raise a health alert when no new entry has arrived for this long (e.g. 2d)."""
+    host_delay: Seconds | None = None
+    """This source's own `fetch.host_delay`, for its feed and its article pages."""
 
 
 class SourcesFile(_Strict):
