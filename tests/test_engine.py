@@ -1,0 +1,154 @@
+"""The polling engine: concurrent across hosts, one request at a time per host with a pause
+between two, a bounded pool; seen from the servers' side (when each request arrived).
+
+A host is an origin, host and port: two loopback servers on different ports are two hosts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from monitor.config import FetchSettings, load, load_sources
+from monitor.engine import Engine, interleaved
+from monitor.errors import ConfigError
+from monitor.match import Matcher
+from monitor.store import Store
+
+from helpers import article_page, db_rows, invoke, rss, write_config
+from httpserver import TestServer
+
+LATENCY = 0.5
+"""Seconds a slow server holds each answer before its body."""
+
+
+def slow_feed(server: TestServer, path: str, guid: str, link: str = "http://x.invalid/") -> None:
+    body = rss([{"guid": guid, "title": f"Технопарк «Якутия»: {guid}", "link": link,
+                 "description": "Резиденты Технопарка «Якутия» открыли лабораторию."}]).encode()
+    server.slow(path, body, delay=LATENCY, chunk=len(body))
+
+
+def arrivals(*servers: TestServer) -> list[float]:
+    return sorted(r.at for server in servers for r in server.requests)
+
+
+def poll_all(tmp_path: Path, sources: list[dict], fetch: str = "") -> list:
+    opts = write_config(tmp_path, sources)
+    if fetch:
+        path = Path(opts[1])
+        path.write_text(f"fetch:\n{fetch}" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    config = load(Path(opts[1]), Path(opts[3]))
+    with Store(tmp_path / "monitor.db") as store:
+        store.sync_sources(config.sources.sources)
+    return Engine(tmp_path / "monitor.db").poll_all(
+        config.sources.sources, Matcher(config.rules), config.sources.fetch)
+
+
+def test_sources_on_different_hosts_are_fetched_at_the_same_time(tmp_path: Path) -> None:
+    with TestServer() as a, TestServer() as b:
+        slow_feed(a, "/feed.xml", "a1")
+        slow_feed(b, "/feed.xml", "b1")
+        results = poll_all(tmp_path, [
+            {"name": "a", "url": a.url("/feed.xml"), "fetch_article": "false"},
+            {"name": "b", "url": b.url("/feed.xml"), "fetch_article": "false"}])
+        first, second = arrivals(a, b)
+    assert [(r.source, r.ok, r.new) for r in results] == [("a", True, 1), ("b", True, 1)]
+    assert second - first < LATENCY, "the second host waited for the first one's answer"
+
+
+def test_one_request_at_a_time_to_a_host_and_the_delay_between(tmp_path: Path) -> None:
+    """Three sources on one server: their requests never overlap, and each starts at least
+    `host_delay` (default 1 s) after the previous one ended."""
+    with TestServer() as server:
+        for name in "abc":
+            slow_feed(server, f"/{name}.xml", name)
+        results = poll_all(tmp_path, [{"name": name, "url": server.url(f"/{name}.xml"),
+                                       "fetch_article": "false"} for name in "abc"])
+        times = arrivals(server)
+    assert [r.new for r in results] == [1, 1, 1]
+    assert len(times) == 3
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    assert all(gap >= LATENCY + 1.0 - 0.05 for gap in gaps), gaps
+
+
+def test_a_sources_own_host_delay_spaces_its_article_pages(tmp_path: Path) -> None:
+    with TestServer() as server:
+        items = [{"guid": f"g{n}", "title": f"Новость {n}", "link": server.url(f"/p{n}"),
+                  "description": "Технопарк «Якутия»."} for n in range(2)]
+        server.route("/feed.xml", rss(items))
+        for n in range(2):
+            server.route(f"/p{n}", article_page(f"Новость {n}", "Резиденты Технопарк Якутия "
+                                                "открыли новую лабораторию в Якутске."),
+                         content_type="text/html; charset=utf-8")
+        results = poll_all(tmp_path, [{"name": "news", "url": server.url("/feed.xml"),
+                                       "host_delay": "2s"}])
+        times = arrivals(server)
+    assert results[0].new == 2
+    assert [r.path for r in server.requests] == ["/feed.xml", "/p0", "/p1"]
+    assert all(later - earlier >= 2 - 0.05
+               for earlier, later in zip(times, times[1:], strict=False)), times
+    assert {r["extracted_from"] for r in db_rows(tmp_path, "select * from articles")} == {"page"}
+
+
+def test_the_pool_is_bounded_by_fetch_workers(tmp_path: Path) -> None:
+    """Six hosts, two workers: never more than two requests in flight, and two are."""
+    with ExitStack() as stack:
+        servers = [stack.enter_context(TestServer()) for _ in range(6)]
+        for n, server in enumerate(servers):
+            slow_feed(server, "/feed.xml", f"s{n}")
+        results = poll_all(tmp_path, [{"name": f"s{n}", "url": server.url("/feed.xml"),
+                                       "fetch_article": "false"}
+                                      for n, server in enumerate(servers)],
+                           fetch="  workers: 2\n")
+        times = arrivals(*servers)
+    assert [r.new for r in results] == [1] * 6
+    assert times[1] - times[0] < LATENCY, "two requests should run at once"
+    # A third request can start only when one of the first two has finished.
+    assert all(times[i + 2] - times[i] >= LATENCY - 0.05 for i in range(len(times) - 2)), times
+
+
+def test_poll_over_twenty_slow_sources_takes_about_one_latency(tmp_path: Path) -> None:
+    """The `poll` command: twenty hosts that each take LATENCY to answer are polled in about
+    one LATENCY, not twenty (the bound is half the serial time, generous on a busy machine)."""
+    with ExitStack() as stack:
+        servers = [stack.enter_context(TestServer()) for _ in range(20)]
+        for n, server in enumerate(servers):
+            slow_feed(server, "/feed.xml", f"s{n}")
+        opts = write_config(tmp_path, [{"name": f"s{n}", "url": server.url("/feed.xml"),
+                                        "fetch_article": "false"}
+                                       for n, server in enumerate(servers)])
+        started = time.monotonic()
+        result = invoke("poll", *opts)
+        took = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": 1 new") == 20
+    assert took < 20 * LATENCY / 2, f"{took:.1f}s for 20 sources"
+
+
+def test_sources_of_one_host_are_spread_through_the_order(tmp_path: Path) -> None:
+    opts = write_config(tmp_path, [{"name": name, "url": f"http://{host}.example/{name}"}
+                                   for name, host in [("a1", "a"), ("a2", "a"), ("a3", "a"),
+                                                      ("b1", "b"), ("c1", "c"), ("b2", "b")]])
+    config = load(Path(opts[1]), Path(opts[3]))
+    assert [s.name for s in interleaved(config.sources.sources)] == [
+        "a1", "b1", "c1", "a2", "b2", "a3"]
+
+
+def test_fetch_workers_and_host_delay_defaults() -> None:
+    assert FetchSettings().workers == 16
+    assert FetchSettings().host_delay == 1
+
+
+def test_bad_workers_and_host_delay_are_refused_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("fetch:\n  workers: 0\nsources:\n  - name: a\n    url: http://a.example/\n"
+                    "    host_delay: soon\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_sources(path)
+    problems = "\n".join(caught.value.problems)
+    assert re.search(r"sources.yaml:2: fetch.workers: .*greater than or equal to 1", problems)
+    assert re.search(r"sources.yaml:6: sources\[0\].host_delay: expected a duration", problems)
