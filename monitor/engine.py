@@ -13,12 +13,15 @@ handler and the one-article-whole-or-absent guarantee of every transaction still
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, zip_longest
 from pathlib import Path
 
+from . import logs
 from .config import FetchSettings, Source
 from .errors import FetchError
 from .fetch import Fetcher, Origin
@@ -26,6 +29,8 @@ from .match import Matcher
 from .pacing import Pacer
 from .pipeline import Poller, PollResult
 from .store import Store
+
+log = logging.getLogger("monitor.engine")
 
 
 class Engine:
@@ -38,8 +43,15 @@ class Engine:
 
     def poll(self, source: Source, matcher: Matcher, settings: FetchSettings) -> PollResult:
         """Poll one source in the calling thread (a daemon job, or a worker of `poll_all`).
-        Never raises for the source's sake, as Poller.poll."""
-        with Store(self.db_path) as store:
+        Never raises, as Poller.poll: a database that cannot even be opened fails the poll
+        with its reason (and cannot record it)."""
+        try:
+            store = Store(self.db_path)
+        except sqlite3.Error as exc:
+            reason = f"database error: {exc}"
+            logs.event(log, logging.ERROR, "poll.crashed", source=source.name, error=reason)
+            return PollResult(source.name, ok=False, status=None, error=reason)
+        with store:
             fetcher = Fetcher(settings, self.pacer)
             try:
                 return Poller(store, fetcher, matcher, stop=self.stop).poll(source)

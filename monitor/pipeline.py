@@ -6,6 +6,9 @@ row in `fetches` (and a log line), and the other sources carry on.
 
 The source's ETag and Last-Modified are stored only after every entry of the feed has been
 saved, so a process killed half-way through a poll sees the whole feed again next time.
+Entries read from the feed alone are saved together (one transaction for up to BATCH_SIZE of
+them, each article whole or absent); an entry whose page is fetched is saved before the next
+page is asked for, so no finished article waits on the network.
 
 `Poller.poll` never raises: whatever goes wrong (a locked or full database, a bug) ends as a
 `fetches` row with its reason, counts as a failed poll for health alerts, and leaves the

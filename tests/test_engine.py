@@ -19,7 +19,7 @@ from monitor.errors import ConfigError
 from monitor.match import Matcher
 from monitor.store import Store
 
-from helpers import article_page, db_rows, invoke, rss, write_config
+from helpers import article_page, db_rows, invoke, open_poller, rss, write_config
 from httpserver import TestServer
 
 LATENCY = 0.5
@@ -152,3 +152,49 @@ def test_bad_workers_and_host_delay_are_refused_with_file_and_line(tmp_path: Pat
     problems = "\n".join(caught.value.problems)
     assert re.search(r"sources.yaml:2: fetch.workers: .*greater than or equal to 1", problems)
     assert re.search(r"sources.yaml:6: sources\[0\].host_delay: expected a duration", problems)
+
+
+def commits_of_one_poll(tmp_path: Path, server: TestServer, fetch_article: str) -> list[str]:
+    tmp_path.mkdir()
+    opts = write_config(tmp_path, [{"name": "news", "url": server.url("/feed.xml"),
+                                    "fetch_article": fetch_article, "host_delay": "1s"}])
+    store, fetcher, poller = open_poller(opts)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        result = poller.poll(load(Path(opts[1]), Path(opts[3])).sources.sources[0])
+    finally:
+        store.close()
+        fetcher.close()
+    assert result.new == 3
+    return [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT")]
+
+
+def test_entries_of_a_feed_read_alone_are_saved_in_one_transaction(tmp_path: Path,
+                                                                   http_server: TestServer) -> None:
+    """Three new entries without their pages: one commit for the three, one for the fetch
+    record. With their pages each is saved before the next page is asked for."""
+    items = [{"guid": f"g{n}", "title": f"Новость {n}", "link": http_server.url(f"/p{n}"),
+              "description": "Резиденты Технопарка «Якутия» открыли лабораторию."}
+             for n in range(3)]
+    http_server.route("/feed.xml", rss(items))
+    for n in range(3):
+        http_server.route(f"/p{n}", article_page(f"Новость {n}", "Технопарк Якутия открыл "
+                                                 "новую лабораторию для резидентов."),
+                          content_type="text/html; charset=utf-8")
+    assert commits_of_one_poll(tmp_path / "feed", http_server, "false") == [
+        "BEGIN IMMEDIATE", "COMMIT"] * 2
+    assert commits_of_one_poll(tmp_path / "pages", http_server, "true") == [
+        "BEGIN IMMEDIATE", "COMMIT"] * 4
+
+
+def test_a_database_that_cannot_be_opened_fails_the_polls_without_raising(
+        tmp_path: Path) -> None:
+    opts = write_config(tmp_path, [{"name": "a", "url": "http://127.0.0.1:9/a.xml"},
+                                   {"name": "b", "url": "http://127.0.0.1:9/b.xml"}])
+    config = load(Path(opts[1]), Path(opts[3]))
+    (tmp_path / "a-directory").mkdir()
+    results = Engine(tmp_path / "a-directory").poll_all(
+        config.sources.sources, Matcher(config.rules), config.sources.fetch)
+    assert [(r.source, r.ok) for r in results] == [("a", False), ("b", False)]
+    assert all(r.error.startswith("database error: ") for r in results)
