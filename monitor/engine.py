@@ -5,10 +5,11 @@ A poll mostly waits on the network, so sources are polled by a bounded pool of t
 host, not per thread: every request of every poll takes its host's turn in one shared Pacer
 (pacing.py), so two sources on one site never hit it at once and keep `host_delay` apart.
 
-Each poll has its own Store and Fetcher: SQLite connections and requests sessions stay in the
-thread that made them. Their writes take turns on the Store's per-file write lock, one short
-transaction at a time (a feed's entries in one), so the pool never waits in SQLite's busy
-handler and the one-article-whole-or-absent guarantee of every transaction still holds.
+Each poll thread has its own Store and Fetcher, kept from one poll to the next: a SQLite
+connection or a requests session is used by one thread only. Their writes take turns on the
+Store's per-file write lock, one short transaction at a time (a feed's entries in one), so the
+pool never waits in SQLite's busy handler and every transaction still leaves each article
+whole or absent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, zip_longest
 from pathlib import Path
+from typing import TypeVar
 
 from . import logs
 from .config import FetchSettings, Source
@@ -31,6 +33,7 @@ from .pipeline import Poller, PollResult
 from .store import Store
 
 log = logging.getLogger("monitor.engine")
+_Part = TypeVar("_Part", Store, Fetcher)
 
 
 class Engine:
@@ -40,23 +43,53 @@ class Engine:
         self.db_path = db_path
         self.stop = stop or threading.Event()
         self.pacer = Pacer()
+        self._local = threading.local()
+        self._opened: list[Store | Fetcher] = []
+        self._opened_lock = threading.Lock()
 
     def poll(self, source: Source, matcher: Matcher, settings: FetchSettings) -> PollResult:
         """Poll one source in the calling thread (a daemon job, or a worker of `poll_all`).
         Never raises, as Poller.poll: a database that cannot even be opened fails the poll
         with its reason (and cannot record it)."""
         try:
-            store = Store(self.db_path)
+            store, fetcher = self._parts(settings)
         except sqlite3.Error as exc:
             reason = f"database error: {exc}"
             logs.event(log, logging.ERROR, "poll.crashed", source=source.name, error=reason)
             return PollResult(source.name, ok=False, status=None, error=reason)
-        with store:
-            fetcher = Fetcher(settings, self.pacer)
-            try:
-                return Poller(store, fetcher, matcher, stop=self.stop).poll(source)
-            finally:
-                fetcher.close()
+        return Poller(store, fetcher, matcher, stop=self.stop).poll(source)
+
+    def _parts(self, settings: FetchSettings) -> tuple[Store, Fetcher]:
+        """This thread's store and fetcher, made on its first poll and kept for the next:
+        opening a connection reads the whole schema (about 2 ms, a second of a thousand
+        polls), and a kept session reuses its connections. New settings (a reload) make a new
+        fetcher."""
+        local = self._local
+        if getattr(local, "store", None) is None:
+            local.store = self._keep(Store(self.db_path, any_thread=True))
+        old = getattr(local, "fetcher", None)
+        if old is None or old.settings != settings:
+            if old is not None:
+                self._drop(old)
+            local.fetcher = self._keep(Fetcher(settings, self.pacer))
+        return local.store, local.fetcher
+
+    def _keep(self, part: _Part) -> _Part:
+        with self._opened_lock:
+            self._opened.append(part)
+        return part
+
+    def _drop(self, part: Store | Fetcher) -> None:
+        with self._opened_lock:
+            self._opened.remove(part)
+        part.close()
+
+    def close(self) -> None:
+        """Close every store and fetcher the polls opened; only once no poll runs."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for part in opened:
+            part.close()
 
     def poll_all(self, sources: Sequence[Source], matcher: Matcher,
                  settings: FetchSettings) -> list[PollResult]:
@@ -64,11 +97,14 @@ class Engine:
         if not sources:
             return []
         order = interleaved(sources)
-        with ThreadPoolExecutor(min(settings.workers, len(sources)),
-                                thread_name_prefix="poll") as pool:
-            results = dict(zip((id(s) for s in order),
-                               pool.map(lambda s: self.poll(s, matcher, settings), order),
-                               strict=True))
+        try:
+            with ThreadPoolExecutor(min(settings.workers, len(sources)),
+                                    thread_name_prefix="poll") as pool:
+                results = dict(zip((id(s) for s in order),
+                                   pool.map(lambda s: self.poll(s, matcher, settings), order),
+                                   strict=True))
+        finally:
+            self.close()
         return [results[id(s)] for s in sources]
 
 

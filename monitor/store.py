@@ -331,12 +331,16 @@ class Store:
     here, in order, instead of in SQLite's busy handler, which sleeps up to 100 ms between
     tries and would idle a pool of poll threads that all write short transactions."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *,
+                 any_thread: bool = False):
         """`busy_timeout_ms`: how long a statement waits for another writer. The daemon's main
-        thread passes a short one: it must stay free to act on SIGTERM."""
+        thread passes a short one: it must stay free to act on SIGTERM. `any_thread`: the
+        store is used by one thread at a time, not always the one that opened it (the
+        engine's per-thread stores are closed by the thread that ran the pool)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000,
+                               check_same_thread=not any_thread)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         conn.execute("PRAGMA journal_mode = WAL")
