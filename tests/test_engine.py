@@ -32,6 +32,19 @@ def slow_feed(server: TestServer, path: str, guid: str, link: str = "http://x.in
     server.slow(path, body, delay=LATENCY, chunk=len(body))
 
 
+def slow_hosts(stack: ExitStack, count: int) -> list[TestServer]:
+    """`count` servers (hosts), each with a slow feed of one entry."""
+    servers = [stack.enter_context(TestServer()) for _ in range(count)]
+    for n, server in enumerate(servers):
+        slow_feed(server, "/feed.xml", f"s{n}")
+    return servers
+
+
+def feeds_of(servers: list[TestServer]) -> list[dict]:
+    return [{"name": f"s{n}", "url": server.url("/feed.xml"), "fetch_article": "false"}
+            for n, server in enumerate(servers)]
+
+
 def arrivals(*servers: TestServer) -> list[float]:
     return sorted(r.at for server in servers for r in server.requests)
 
@@ -97,13 +110,8 @@ def test_a_sources_own_host_delay_spaces_its_article_pages(tmp_path: Path) -> No
 def test_the_pool_is_bounded_by_fetch_workers(tmp_path: Path) -> None:
     """Six hosts, two workers: never more than two requests in flight, and two are."""
     with ExitStack() as stack:
-        servers = [stack.enter_context(TestServer()) for _ in range(6)]
-        for n, server in enumerate(servers):
-            slow_feed(server, "/feed.xml", f"s{n}")
-        results = poll_all(tmp_path, [{"name": f"s{n}", "url": server.url("/feed.xml"),
-                                       "fetch_article": "false"}
-                                      for n, server in enumerate(servers)],
-                           fetch="  workers: 2\n")
+        servers = slow_hosts(stack, 6)
+        results = poll_all(tmp_path, feeds_of(servers), fetch="  workers: 2\n")
         times = arrivals(*servers)
     assert [r.new for r in results] == [1] * 6
     assert times[1] - times[0] < LATENCY, "two requests should run at once"
@@ -115,12 +123,7 @@ def test_poll_over_twenty_slow_sources_takes_about_one_latency(tmp_path: Path) -
     """The `poll` command: twenty hosts that each take LATENCY to answer are polled in about
     one LATENCY, not twenty (the bound is half the serial time, generous on a busy machine)."""
     with ExitStack() as stack:
-        servers = [stack.enter_context(TestServer()) for _ in range(20)]
-        for n, server in enumerate(servers):
-            slow_feed(server, "/feed.xml", f"s{n}")
-        opts = write_config(tmp_path, [{"name": f"s{n}", "url": server.url("/feed.xml"),
-                                        "fetch_article": "false"}
-                                       for n, server in enumerate(servers)])
+        opts = write_config(tmp_path, feeds_of(slow_hosts(stack, 20)))
         started = time.monotonic()
         result = invoke("poll", *opts)
         took = time.monotonic() - started
