@@ -201,3 +201,9 @@ def test_a_database_that_cannot_be_opened_fails_the_polls_without_raising(
         config.sources.sources, Matcher(config.rules), config.sources.fetch)
     assert [(r.source, r.ok) for r in results] == [("a", False), ("b", False)]
     assert all(r.error.startswith("database error: ") for r in results)
+
+
+def test_a_host_delay_of_zero_is_no_pause(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("fetch:\n  host_delay: 0s\nsources: []\n", encoding="utf-8")
+    assert load_sources(path).fetch.host_delay == 0
