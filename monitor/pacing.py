@@ -18,6 +18,9 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+KEPT_HOSTS = 1024
+"""Hosts remembered before idle ones are forgotten."""
+
 
 @dataclass
 class _Host:
@@ -25,6 +28,8 @@ class _Host:
     """Held for the whole of a request to the host."""
     free_at: float = 0.0
     """Monotonic time before which the next request must not start."""
+    users: int = 0
+    """Requests waiting for or holding the turn (counted under the Pacer's lock)."""
 
 
 class Pacer:
@@ -34,21 +39,40 @@ class Pacer:
         self._hosts: dict[Hashable, _Host] = {}
         self._lock = threading.Lock()
 
-    def _host(self, origin: Hashable) -> _Host:
+    def _enter(self, origin: Hashable) -> _Host:
         with self._lock:
-            return self._hosts.setdefault(origin, _Host())
+            if origin not in self._hosts and len(self._hosts) >= KEPT_HOSTS:
+                self._forget_idle()
+            host = self._hosts.setdefault(origin, _Host())
+            host.users += 1
+            return host
+
+    def _leave(self, host: _Host) -> None:
+        with self._lock:
+            host.users -= 1
+
+    def _forget_idle(self) -> None:
+        """Drop hosts with no request in hand and their pause over: a daemon follows links to
+        ever new hosts for months, and what such a host would remember has no effect."""
+        now = time.monotonic()
+        for origin, host in list(self._hosts.items()):
+            if host.free_at <= now and not host.users:
+                del self._hosts[origin]
 
     @contextmanager
     def turn(self, origin: Hashable, delay: float) -> Iterator[None]:
         """Wait until `origin` is free and its pause is over, hold it for the block, then make
         the next request wait `delay` seconds. Requests queued for a host start in no
         particular order; the pool bounds how many threads wait at all."""
-        host = self._host(origin)
-        with host.turn:
-            wait = host.free_at - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                yield
-            finally:
-                host.free_at = time.monotonic() + delay
+        host = self._enter(origin)
+        try:
+            with host.turn:
+                wait = host.free_at - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                try:
+                    yield
+                finally:
+                    host.free_at = time.monotonic() + delay
+        finally:
+            self._leave(host)

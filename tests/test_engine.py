@@ -17,6 +17,7 @@ from monitor.config import FetchSettings, load, load_sources
 from monitor.engine import Engine, interleaved
 from monitor.errors import ConfigError
 from monitor.match import Matcher
+from monitor.pacing import KEPT_HOSTS, Pacer
 from monitor.store import Store
 
 from helpers import article_page, db_rows, invoke, open_poller, rss, write_config
@@ -207,3 +208,14 @@ def test_a_host_delay_of_zero_is_no_pause(tmp_path: Path) -> None:
     path = tmp_path / "sources.yaml"
     path.write_text("fetch:\n  host_delay: 0s\nsources: []\n", encoding="utf-8")
     assert load_sources(path).fetch.host_delay == 0
+
+
+def test_the_pacer_forgets_idle_hosts_but_not_one_in_its_pause() -> None:
+    pacer = Pacer()
+    with pacer.turn("slow.example", 3600):  # its next request must wait an hour
+        pass
+    for n in range(KEPT_HOSTS + 10):
+        with pacer.turn(f"host{n}.example", 0):
+            pass
+    assert len(pacer._hosts) <= KEPT_HOSTS
+    assert "slow.example" in pacer._hosts
