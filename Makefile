@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench bench-extraction bench-accuracy bench-stories crash clean
+.PHONY: demo test run lint bench bench-extraction bench-accuracy bench-stories bench-polling crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench-stories: $(STAMP)
 # How well the shipped rules read labelled press (bench/press/ and ../shared/seeds/).
 bench-accuracy: $(STAMP)
 	$(BIN)/python -m bench.accuracy
+
+# Our `poll` against `reader` on the same loopback feeds, alternating (QUICK=1: 2 small pairs).
+bench-polling: $(STAMP)
+	$(BIN)/python -m bench.polling $(if $(QUICK),--quick)
 
 # The crash test with many more kills than `make test` runs.
 crash: $(STAMP)

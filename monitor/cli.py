@@ -24,6 +24,7 @@ from .alert.sender import deliver_due
 from .config import Config, FetchSettings, Source, SourcesFile, load, load_rules, redact_url
 from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
 from .discover import DEFAULT_LIMIT, candidate_settings, discover, entries
+from .engine import Engine
 from .errors import (
     ConfigError,
     DaemonRunning,
@@ -38,7 +39,7 @@ from .extract import extract_page, html_to_text, tidy, with_title
 from .fetch import Fetcher
 from .language import detect
 from .match import Hit, Matcher
-from .pipeline import Poller, PollResult
+from .pipeline import PollResult
 from .scheduler import Daemon, DaemonRecord, daemon_record
 from .store import Outbox, Store, utcnow
 
@@ -188,12 +189,8 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
 
 
 def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
-    fetcher = Fetcher(config.sources.fetch)
-    try:
-        poller = Poller(store, fetcher, Matcher(config.rules))
-        return [poller.poll(source) for source in sources]
-    finally:
-        fetcher.close()
+    """Poll `sources` once, concurrently across hosts, into `store`'s database."""
+    return Engine(store.path).poll_all(sources, Matcher(config.rules), config.sources.fetch)
 
 
 def _describe(result: PollResult) -> str:
@@ -640,7 +637,10 @@ def demo(rules_path: Path, db_path: Path) -> None:
     rules = load_rules(rules_path)
     fresh_demo_database(db_path)
     with serve() as base_url, receivers() as inbox:
-        config = Config(sources=SourcesFile(sources=demo_sources(base_url)),
+        # One source at a time and no pause: the demo's own server needs no politeness, and
+        # its ids and listings come out the same on every run.
+        config = Config(sources=SourcesFile(fetch=FetchSettings(workers=1, host_delay=0),
+                                            sources=demo_sources(base_url)),
                         rules=with_demo_alert(rules, inbox), sources_path=Path("(demo)"),
                         rules_path=rules_path)
         click.echo(f"Serving {len(config.sources.sources)} sample feeds (written for this demo) "

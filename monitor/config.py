@@ -113,7 +113,12 @@ FROM_FILE = {"from_file": True}
 """Validation context of values read from sources.yaml and rules.yaml (see `_duration`)."""
 
 
-def _duration(value: Any, info: ValidationInfo) -> int:
+def _pause(value: Any, info: ValidationInfo) -> int:
+    """A duration that may be zero: a pause that can be left out (0s)."""
+    return _duration(value, info, minimum=0)
+
+
+def _duration(value: Any, info: ValidationInfo, minimum: int = 1) -> int:
     """Seconds. In a file every duration needs its unit; code may pass whole seconds."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PydanticCustomError("duration", "expected a duration such as 30s, 15m or 1h")
@@ -122,8 +127,9 @@ def _duration(value: Any, info: ValidationInfo) -> int:
         seconds = parse_duration(str(value)) if from_file or isinstance(value, str) else value
     except ValueError as exc:
         raise PydanticCustomError("duration", str(exc)) from None
-    if seconds < 1:
-        raise PydanticCustomError("duration", "must be at least one second")
+    if seconds < minimum:
+        raise PydanticCustomError("duration", "must be at least one second" if minimum == 1
+                                  else "must not be negative")
     return seconds
 
 
@@ -176,6 +182,7 @@ Phrase = Annotated[str, BeforeValidator(_phrase)]
 StrList = Annotated[list[Phrase], BeforeValidator(_str_list)]
 Url = Annotated[str, BeforeValidator(_url)]
 Seconds = Annotated[int, BeforeValidator(_duration)]
+Pause = Annotated[int, BeforeValidator(_pause)]
 Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Text = Annotated[str, BeforeValidator(_text)]
@@ -205,6 +212,11 @@ class FetchSettings(_Strict):
     article pages all hang then holds a poll worker for about this long plus one `timeout`,
     not for `timeout` times its entries (30 entries x 30 s is a quarter of an hour). Two
     minutes is four times what a poll of 30 new entries with 1 s pages needs."""
+    workers: int = Field(16, ge=1, le=256)
+    """Requests in flight at once, across hosts (`poll` and the daemon alike)."""
+    host_delay: Pause = 1
+    """Least time between the end of one request to a host and the start of the next (a host
+    is a host and port: an origin). Requests to one host never overlap either."""
 
 
 def _selector(value: Any) -> str:
@@ -283,6 +295,8 @@ class Source(_Strict):
             raise PydanticCustomError("selectors", "kind html needs `selectors` (item, link, "
                                       "title, date; optional summary)")
         return self
+    host_delay: Pause | None = None
+    """This source's own `fetch.host_delay`, for its feed and its article pages."""
 
 
 class SourcesFile(_Strict):

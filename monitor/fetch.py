@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -44,6 +44,7 @@ from urllib3.util.connection import allowed_gai_family, create_connection
 from . import __version__
 from .config import FetchSettings
 from .errors import FetchError
+from .pacing import Pacer
 
 PROJECT_URL = "https://github.com/technopark-monitor/technopark-monitor"
 USER_AGENT = f"technopark-monitor/{__version__} (+{PROJECT_URL})"
@@ -403,8 +404,12 @@ class _Adapter(HTTPAdapter):
 class Fetcher:
     """One `requests` session for the whole process, with the limits of `FetchSettings`."""
 
-    def __init__(self, settings: FetchSettings | None = None):
+    def __init__(self, settings: FetchSettings | None = None, pacer: Pacer | None = None):
+        """`pacer`: the host turns shared by every Fetcher of a poll or daemon, so requests
+        from different threads to one host are spaced (see pacing.py); None for one-off
+        requests (`check URL`), which go out at once."""
         self.settings = settings or FetchSettings()
+        self.pacer = pacer
         self.session: requests.Session = _Session()
         # No HTTP(S)_PROXY, NO_PROXY or .netrc from the environment: a proxy would connect on
         # our behalf to addresses the checks above never see, and .netrc would send the
@@ -425,13 +430,17 @@ class Fetcher:
         self.session.close()
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            trusted: Collection[Origin] | None = None, accept: str | None = None) -> Response:
+            trusted: Collection[Origin] | None = None, accept: str | None = None,
+            host_delay: int | None = None) -> Response:
         """GET with conditional headers. `trusted=None` means the URL came from the user's
         config: its own origin is trusted, and a redirect to any other origin must lead to a
         public address. A collection means the URL came from a feed: it (and every redirect
-        hop) must lead to a public address unless its origin is in the collection."""
-        started = time.monotonic()
-        deadline = started + self.settings.timeout
+        hop) must lead to a public address unless its origin is in the collection.
+
+        With a pacer, each hop waits for its host's turn (`host_delay`, else the settings'),
+        and the deadline starts once the first hop has it: waiting in line is not the
+        server's slowness."""
+        started = deadline = 0.0
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -444,35 +453,45 @@ class Fetcher:
         else:
             origins, context = frozenset(trusted), "link from feed"
         current = url
-        for _hop in range(self.settings.max_redirects + 1):
+        for hop in range(self.settings.max_redirects + 1):
             check_public(current, origins, context)
-            response = self._request(_Policy(current, deadline, origins, context), headers)
-            try:
-                location = response.headers.get("Location")
-                if response.status_code in REDIRECT_STATUSES and location:
-                    try:
-                        current = urljoin(current, location.strip())
-                        scheme = urlsplit(current).scheme
-                    except ValueError:  # a hostile Location such as "http://[oops"
-                        raise FetchError(url, f"refused: malformed redirect {location!r}") \
-                            from None
-                    if scheme not in ("http", "https"):
-                        raise FetchError(url, f"refused: redirect to non-http URL {current!r}")
-                    continue
-                if response.status_code == 304:
-                    body = b""
-                elif response.status_code >= 400:
-                    raise FetchError(current, f"HTTP {response.status_code}",
-                                     response.status_code,
-                                     retry_after=response.headers.get("Retry-After"))
-                else:
-                    body = self._read_body(response, current, deadline)
-                return Response(url=current, status=response.status_code,
-                                headers=response.headers, body=body,
-                                elapsed=time.monotonic() - started)
-            finally:
-                response.close()
+            with self._turn(current, host_delay):
+                if hop == 0:
+                    started = time.monotonic()
+                    deadline = started + self.settings.timeout
+                response = self._request(_Policy(current, deadline, origins, context), headers)
+                try:
+                    location = response.headers.get("Location")
+                    if response.status_code in REDIRECT_STATUSES and location:
+                        try:
+                            current = urljoin(current, location.strip())
+                            scheme = urlsplit(current).scheme
+                        except ValueError:  # a hostile Location such as "http://[oops"
+                            raise FetchError(url, f"refused: malformed redirect {location!r}") \
+                                from None
+                        if scheme not in ("http", "https"):
+                            raise FetchError(url, f"refused: redirect to non-http URL {current!r}")
+                        continue
+                    if response.status_code == 304:
+                        body = b""
+                    elif response.status_code >= 400:
+                        raise FetchError(current, f"HTTP {response.status_code}",
+                                         response.status_code,
+                                         retry_after=response.headers.get("Retry-After"))
+                    else:
+                        body = self._read_body(response, current, deadline)
+                    return Response(url=current, status=response.status_code,
+                                    headers=response.headers, body=body,
+                                    elapsed=time.monotonic() - started)
+                finally:
+                    response.close()
         raise FetchError(url, f"too many redirects (more than {self.settings.max_redirects})")
+
+    def _turn(self, url: str, host_delay: int | None) -> AbstractContextManager[None]:
+        if self.pacer is None:
+            return nullcontext()
+        delay = self.settings.host_delay if host_delay is None else host_delay
+        return self.pacer.turn(Origin.of(url), delay)
 
     def _request(self, policy: _Policy, headers: dict[str, str]) -> requests.Response:
         url, deadline = policy.url, policy.deadline

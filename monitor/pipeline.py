@@ -6,6 +6,9 @@ row in `fetches` (and a log line), and the other sources carry on.
 
 The source's ETag and Last-Modified are stored only after every entry of the feed has been
 saved, so a process killed half-way through a poll sees the whole feed again next time.
+Entries read from the feed alone are saved together (one transaction for up to BATCH_SIZE of
+them, each article whole or absent); an entry whose page is fetched is saved before the next
+page is asked for, so no finished article waits on the network.
 
 `Poller.poll` never raises: whatever goes wrong (a locked or full database, a bug) ends as a
 `fetches` row with its reason, counts as a failed poll for health alerts, and leaves the
@@ -42,7 +45,7 @@ from .extract import Page, extract_page, html_to_text, with_title
 from .fetch import Fetcher, Origin, Response
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
-from .match import Analysis, Matcher
+from .match import Analysis, Hit, Matcher
 from .parse import Entry, Feed, parse_feed
 from .robots import RobotsCache
 from .selection import occurrences, selects
@@ -68,6 +71,8 @@ ACCEPT = {"feed": ("application/rss+xml, application/atom+xml, application/rdf+x
 PAGE_ATTEMPTS = 3
 """How often an article's page is tried (the first time and on later polls) before the
 feed's text is final."""
+BATCH_SIZE = 50
+"""Entries of a feed read without their pages saved in one transaction, at most."""
 FINAL_PAGE_STATUSES = frozenset({404, 410, 451})
 """Answers that another try will not change (gone, not found, withheld for legal reasons);
 a refused link (a private address, a malformed URL) will not change either."""
@@ -80,6 +85,15 @@ class PageFailure:
 
     reason: str
     final: bool = False
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """An entry's article with its hits and alerts, waiting for its batch to be saved."""
+
+    article: Article
+    hits: list[Hit]
+    outgoing: list[Outgoing]
 
 
 @dataclass(frozen=True)
@@ -184,7 +198,7 @@ class Poller:
         try:
             response = self.fetcher.get(source.url, etag=state.etag,
                                         last_modified=state.last_modified,
-                                        accept=ACCEPT[source.kind])
+                                        accept=ACCEPT[source.kind], host_delay=source.host_delay)
             asked = _Asked(max_age=parse_max_age(response.headers.get("Cache-Control")))
             if response.not_modified:
                 logs.event(log, logging.INFO, "poll.not_modified", source=source.name)
@@ -214,6 +228,11 @@ class Poller:
         # processed per poll, so a feed that alone eats the budget still makes progress.
         budget = min(self.fetcher.settings.poll_budget, source.interval)
         out_of_time = False
+        # Entries read from the feed alone arrive together and are saved together; one whose
+        # page is fetched is saved before the next page is asked for, so a kill while waiting
+        # on the network loses no finished article.
+        batch_size = 1 if source.fetch_article else BATCH_SIZE
+        ready: list[_Ready] = []
         for entry in feed.entries:
             if out_of_time or self.stop.is_set():
                 counts["skipped"] += 1
@@ -226,8 +245,15 @@ class Poller:
                 outcome = "failed"
                 logs.event(log, logging.ERROR, "entry.failed", source=source.name,
                            guid=entry.guid, link=entry.link, exc_info=True)
-            counts[outcome] += 1
+            if isinstance(outcome, _Ready):
+                ready.append(outcome)
+                if len(ready) >= batch_size:
+                    self._save(ready, counts)
+                    ready = []
+            else:
+                counts[outcome] += 1
             out_of_time = time.monotonic() - clock >= budget
+        self._save(ready, counts)
         over_budget = None
         if out_of_time and counts["skipped"]:
             over_budget = (f"time budget of {budget}s spent: {counts['skipped']} entries left "
@@ -272,7 +298,8 @@ class Poller:
         return parse_feed(response.body, response.url, response.content_type)
 
     def _entry(self, source: Source, entry: Entry, feed_language: str | None,
-               trusted: frozenset[Origin]) -> str:
+               trusted: frozenset[Origin]) -> _Ready | str:
+        """The entry's article, hits and alerts, ready to save; or "unchanged"."""
         summary = html_to_text(entry.summary_html)
         entry_hash = _entry_hash(entry, source.kind)
         key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
@@ -310,13 +337,22 @@ class Poller:
             text=text, extracted_from=extracted_from, content_hash=content_hash(title, text),
             entry_hash=entry_hash, page_error=page_error, page_attempts=page_attempts,
             signature=signature(text))
-        article_id, outcome = self.store.save_article(
-            article, hits, self._outgoing(source, analysis, language))
-        if outcome != "unchanged":
-            logs.event(log, logging.INFO, f"article.{outcome}", source=source.name,
-                       article=article_id, hits=len(hits), extracted_from=extracted_from,
-                       page_error=page_error, page_attempts=page_attempts or None)
-        return outcome
+        return _Ready(article, hits, self._outgoing(source, analysis, language))
+
+    def _save(self, ready: list[_Ready], counts: dict[str, int]) -> None:
+        """Save prepared entries in one transaction and count what each became."""
+        if not ready:
+            return
+        with self.store.batch():
+            saved = [self.store.save_article(r.article, r.hits, r.outgoing) for r in ready]
+        for item, (article_id, outcome) in zip(ready, saved, strict=True):
+            counts[outcome] += 1
+            if outcome != "unchanged":
+                article = item.article
+                logs.event(log, logging.INFO, f"article.{outcome}", source=article.source,
+                           article=article_id, hits=len(item.hits),
+                           extracted_from=article.extracted_from, page_error=article.page_error,
+                           page_attempts=article.page_attempts or None)
 
     def _outgoing(self, source: Source, analysis: Analysis,
                   language: str | None) -> list[Outgoing]:
@@ -348,7 +384,7 @@ class Poller:
                        url=link, reason=refusal.reason)
             return PageFailure(refusal.reason, final=refusal.final)
         try:
-            response = self.fetcher.get(link, trusted=trusted)
+            response = self.fetcher.get(link, trusted=trusted, host_delay=source.host_delay)
         except FetchError as exc:
             logs.event(log, logging.WARNING, "article.page_failed", source=source.name,
                        url=link, error=exc.reason)

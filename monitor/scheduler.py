@@ -36,7 +36,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_EXECUTED
@@ -50,19 +50,12 @@ from .alert.dispatch import Dispatcher
 from .alert.schedule import iso, parse_iso
 from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
+from .engine import Engine
 from .errors import ConfigError, DaemonRunning
-from .fetch import Fetcher
 from .match import Matcher
-from .pipeline import Poller
-from .robots import RobotsCache
 from .store import Outbox, Store, utcnow
 
 log = logging.getLogger("monitor.scheduler")
-MAX_PARALLEL_POLLS = 16
-"""Poll worker threads. Polls mostly wait on the network, and the pool starts threads only as
-polls need them, so this is sized for one worker per source of a typical sources.yaml (the
-shipped one has 13): a source whose pages hang then delays no other. With more sources than
-workers all hanging at once, `fetch.poll_budget` bounds how long the others wait."""
 SHUTDOWN_GRACE = 3.0
 """Seconds polls in hand get to finish after SIGTERM before the process exits anyway."""
 DELIVERY_STOP_TIMEOUT = 2.0
@@ -186,6 +179,8 @@ class Daemon:
         self.db_path = db_path
         self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
+        self.engine = Engine(db_path, self.stop)
+        """Shared by every poll, so requests to one host take turns across sources."""
         self._wake = threading.Event()
         """Set by a signal handler: the main loop has something to do now."""
         self._reload_requested = False
@@ -195,12 +190,13 @@ class Daemon:
         self._running: set[str] = set()
         """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
         self._idle = threading.Condition()
-        self.robots = RobotsCache()
-        """robots.txt of the sites article pages are on, shared by every poll."""
         self.dispatcher: Dispatcher | None = None
         """Alert delivery, started by `run` and replaced when a reload changes the targets."""
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(MAX_PARALLEL_POLLS)},
+            # Poll threads: `fetch.workers`, read at start (a reload keeps the pool). With more
+            # sources than workers all hanging at once, `fetch.poll_budget` bounds how long
+            # the others wait.
+            executors={"default": ThreadPoolExecutor(config.sources.fetch.workers)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone="UTC",
         )
@@ -213,14 +209,7 @@ class Daemon:
         with self._idle:
             self._running.add(name)
         try:
-            # SQLite connections and requests sessions stay in the thread that made them.
-            with Store(self.db_path) as store:
-                fetcher = Fetcher(self.config.sources.fetch)
-                try:
-                    result = Poller(store, fetcher, self.matcher, stop=self.stop,
-                                    robots=self.robots).poll(source)
-                finally:
-                    fetcher.close()
+            result = self.engine.poll(source, self.matcher, self.config.sources.fetch)
             if result.delay_reason and result.next_poll:
                 self._delay(name, parse_iso(result.next_poll), result.delay_reason)
         finally:
@@ -249,14 +238,15 @@ class Daemon:
         time (a back-off or a server's wait, stored by an earlier run), and why."""
         enabled = [s for s in self.config.sources.sources if s.enabled]
         start = datetime.now().astimezone()
-        for index, source in enumerate(enabled):
-            # First polls right away, a second apart, rather than all at once.
-            first = start + timedelta(seconds=index)
-            until, reason = (delayed or {}).get(source.name, (first, None))
-            if until > first:
+        for source in enabled:
+            # Every first poll at once (unless a stored wait says later): the pool bounds how
+            # many run together, the host turns keep them polite, and the triggers' jitter
+            # spreads the later ones.
+            until, reason = (delayed or {}).get(source.name, (start, None))
+            if until > start:
                 logs.event(log, logging.INFO, "daemon.delayed", source=source.name,
                            until=iso(until), reason=reason)
-            self._add_job(source, max(first, until))
+            self._add_job(source, max(start, until))
         return enabled
 
     def run(self) -> None:
@@ -366,8 +356,8 @@ class Daemon:
         for name in removed:
             self.scheduler.remove_job(name)
         now = datetime.now().astimezone()
-        for index, name in enumerate(added):
-            self._add_job(after[name], now + timedelta(seconds=index))
+        for name in added:
+            self._add_job(after[name], now)
         for name in changed:
             if after[name].interval != before[name].interval:
                 self.scheduler.reschedule_job(name, trigger=_trigger(after[name]))

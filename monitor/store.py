@@ -381,13 +381,21 @@ class Store:
     first. Kept in memory only; a process that exits before the database accepts writes again
     loses them (their log lines remain)."""
     _unrecorded_lock = threading.Lock()
+    _writers: dict[Path, threading.Lock] = {}
+    """One write lock per database file for every Store of this process: threads take turns
+    here, in order, instead of in SQLite's busy handler, which sleeps up to 100 ms between
+    tries and would idle a pool of poll threads that all write short transactions."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *,
+                 any_thread: bool = False):
         """`busy_timeout_ms`: how long a statement waits for another writer. The daemon's main
-        thread passes a short one: it must stay free to act on SIGTERM."""
+        thread passes a short one: it must stay free to act on SIGTERM. `any_thread`: the
+        store is used by one thread at a time, not always the one that opened it (the
+        engine's per-thread stores are closed by the thread that ran the pool)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000,
+                               check_same_thread=not any_thread)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -395,6 +403,10 @@ class Store:
         conn.execute("PRAGMA foreign_keys = ON")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self._busy_timeout = busy_timeout_ms / 1000
+        with self._unrecorded_lock:
+            self._writer = self._writers.setdefault(self.path.resolve(), threading.Lock())
+        self._batched = False
         self._migrate()
 
     @classmethod
@@ -433,16 +445,39 @@ class Store:
         """One write transaction. A failed COMMIT (disk full) is rolled back too, and nothing
         is when SQLite already rolled back by itself (it may on SQLITE_FULL): an error from
         ROLLBACK would hide the real one, and a transaction left open would make every later
-        write fail with "cannot start a transaction within a transaction"."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        write fail with "cannot start a transaction within a transaction".
+
+        Inside `batch()` it is part of the batch's transaction."""
+        if self._batched:
             yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                with suppress(sqlite3.Error):
-                    self.conn.execute("ROLLBACK")
-            raise
+            return
+        if not self._writer.acquire(timeout=self._busy_timeout):
+            raise sqlite3.OperationalError("database is locked (by another thread of this "
+                                           f"process for {self._busy_timeout:g}s)")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                raise
+        finally:
+            self._writer.release()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The writes of the block (`save_article` calls, say) in one transaction: entries
+        that arrive together cost one commit, and a killed process still leaves each article
+        whole or absent, since the batch is all or nothing."""
+        with self.transaction():
+            self._batched = True
+            try:
+                yield
+            finally:
+                self._batched = False
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]

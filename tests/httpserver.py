@@ -58,6 +58,7 @@ class Request:
     path: str  # request target as sent, including any query string
     method: str
     headers: dict[str, str] = field(default_factory=dict)  # lookups are case-insensitive
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic)
 
 
 # --------------------------------------------------------------------------- gzip bombs

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import tracemalloc
+from contextlib import ExitStack
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -581,17 +582,20 @@ def test_slow_sources_do_not_starve_a_healthy_one(tmp_path: Path, http_server: T
     healthy source on a 2 s interval went 66 s unpolled, its alert unsent. Now each source has
     a worker and each poll a time budget (here the 2 s interval): the healthy source is polled
     on time, its alert goes out, the slow polls end at their budget, and SIGTERM still stops
-    the daemon within seconds."""
+    the daemon within seconds. Each slow source is a site of its own: on one site, requests
+    take turns (one at a time per host), and a hanging site rightly slows its own sources."""
     slow = []
+    servers = ExitStack()
     for s in range(4):
+        site = servers.enter_context(TestServer())
         items = []
         for i in range(30):  # 30 pages x 3 s: a poll without a budget holds a worker 90 s
             page = article_page(f"Статья {s}-{i}", "Текст.").encode()
-            http_server.slow(f"/page{s}-{i}", page, delay=60, chunk=len(page))  # held 60 s
+            site.slow(f"/page{s}-{i}", page, delay=60, chunk=len(page))  # held 60 s
             items.append({"guid": f"{s}-{i}", "title": f"Статья {s}-{i}",
-                          "link": http_server.url(f"/page{s}-{i}")})
-        http_server.route(f"/slow{s}.xml", rss(items))
-        slow.append({"name": f"slow{s}", "url": http_server.url(f"/slow{s}.xml"),
+                          "link": site.url(f"/page{s}-{i}")})
+        site.route(f"/slow{s}.xml", rss(items))
+        slow.append({"name": f"slow{s}", "url": site.url(f"/slow{s}.xml"),
                      "interval": "2s"})
     http_server.route("/healthy.xml", rss([{"guid": "h", "title": "Технопарк «Якутия» растёт",
                                             "link": "http://x.invalid/h"}]))
@@ -619,6 +623,7 @@ def test_slow_sources_do_not_starve_a_healthy_one(tmp_path: Path, http_server: T
         took = stop_daemon(daemon)
     finally:
         daemon.kill()
+        servers.close()
     assert daemon.returncode == 0, log.read_text()
     assert took < 8, f"{took:.1f}s to stop"
 

@@ -170,6 +170,8 @@ def test_each_source_on_its_own_interval_with_jitter() -> None:
         trigger = jobs[source.name].trigger
         assert trigger.interval.total_seconds() == source.interval
         assert trigger.jitter == min(source.interval // 10, 60) > 0
+    # The first pass starts at once for every source, not one source a second.
+    assert len({jobs[s.name].next_run_time for s in enabled}) == 1
     assert enabled and all(s.language in ("ru", "en", "de") for s in enabled)
 
 
