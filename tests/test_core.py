@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.config import Organisation, RulesFile
+from monitor.extract import extract_page
 from monitor.identity import article_key, canonical_url
 from monitor.match import Matcher
 from monitor.normalize import DASHES, QUOTES, REMOVED, SPACES, normalize
@@ -128,3 +129,39 @@ def test_article_key_order() -> None:
     assert article_key("g1", "http://a/", "h") == "guid:g1"
     assert article_key(None, "http://A/x?utm_medium=y", "h") == "url:http://a/x"
     assert article_key("  ", None, "h") == "hash:h"
+
+
+_BODY = ("<body><article><h1>Итоги года</h1><p>Резиденты технопарка «Якутия» выпустили "
+         "продукцию на два миллиарда рублей, сообщили в пресс-службе.</p><p>Новый корпус "
+         "откроется летом следующего года, в нём разместятся ещё сорок компаний.</p>"
+         "</article></body></html>")
+
+
+@pytest.mark.parametrize("head, title, canonical", [
+    # og:title is the page's own headline; <title> often carries the site's name after it.
+    ('<meta content="Итоги года" property="og:title"><title>Итоги | Sakha News</title>'
+     '<link rel="canonical" href="/news/itogi">', "Итоги года", "https://news.example/news/itogi"),
+    ("<title>\n  Итоги &amp; планы </title><link rel='Canonical Alternate' "
+     "href='https://mirror.example/a'>", "Итоги & планы", "https://mirror.example/a"),
+    # A canonical link to the page itself, or not to the web, adds nothing.
+    ('<link rel="canonical" href="https://news.example/a?x=1">', None, None),
+    ('<link rel="canonical" href="javascript:alert(1)"><title></title>', None, None),
+    # Only the head counts: a <title> inside an SVG in the body is not the page's.
+    ("", None, None),
+])
+def test_page_title_and_canonical_come_from_its_head(head: str, title: str | None,
+                                                     canonical: str | None) -> None:
+    body = _BODY.replace("<h1>", "<svg><title>x</title></svg><h1>")
+    html = f"<html lang='ru'><head>{head}</head>{body}"
+    page = extract_page(html.encode(), "https://news.example/a?x=1")
+    assert (page.title, page.canonical_url, page.language) == (title, canonical, "ru")
+    assert "два миллиарда рублей" in page.text and "Sakha News" not in page.text
+
+
+def test_page_with_a_mangled_head_still_gives_its_text() -> None:
+    """html.parser gives up on a malformed marked section (AssertionError); the page keeps its
+    text and the title read before it."""
+    html = "<html><head><title>Итоги</title><![bogus[ x ]]><link rel=canonical href=/b>" + _BODY
+    page = extract_page(html.encode(), "https://news.example/a")
+    assert "сорок компаний" in page.text
+    assert (page.title, page.canonical_url) == ("Итоги", None)
