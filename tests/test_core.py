@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from monitor.config import Organisation, RulesFile
 from monitor.extract import extract_page
 from monitor.identity import article_key, canonical_url
+from monitor.language import SAMPLE_CHARS, _identifier, by_script, detect
 from monitor.match import Matcher
 from monitor.normalize import DASHES, QUOTES, REMOVED, SPACES, normalize
 from monitor.tokens import sentence_spans
@@ -165,3 +168,45 @@ def test_page_with_a_mangled_head_still_gives_its_text() -> None:
     page = extract_page(html.encode(), "https://news.example/a")
     assert "сорок компаний" in page.text
     assert (page.title, page.canonical_url) == ("Итоги", None)
+
+
+PRESS = Path(__file__).resolve().parent.parent / "bench" / "press"
+
+
+def test_script_decides_only_what_the_model_would_answer() -> None:
+    """Every press text the script decides (its first 60, 200 and 3,000 characters) gets the
+    answer the model gives, for the shipped rules' languages."""
+    languages = frozenset({"ru", "en", "de"})
+    decided = 0
+    for path in sorted(PRESS.glob("*.txt")):
+        for cut in (60, 200, SAMPLE_CHARS):
+            sample = path.read_text(encoding="utf-8")[:cut]
+            if (by_text := by_script(sample, languages)) is not None:
+                decided += 1
+                assert by_text == _identifier(languages).classify(sample)[0], (path.name, cut)
+    assert decided > 100
+
+
+@pytest.mark.parametrize("text, languages, expected", [
+    ("Выручка Технопарка «Якутия» составила 1,5 млрд рублей (IT, Yandex)", ("ru", "en", "de"),
+     "ru"),
+    ("Revenue of Technopark Yakutia grew", ("ru", "en"), "en"),
+    # Two candidates share the script, or the letters are mixed: the model decides.
+    ("Revenue of Technopark Yakutia grew", ("ru", "en", "de"), None),
+    ("Yandex Cloud и Sber AI открыли новый центр", ("ru", "en"), None),
+    # A language of unknown script is never decided by script.
+    ("Выручка выросла", ("ru", "xx"), None),
+    ("Vrednost je porasla", ("en", "sr"), None),
+    ("Выручка выросла", ("ru", "uk"), None),
+])
+def test_by_script(text: str, languages: tuple[str, ...], expected: str | None) -> None:
+    assert by_script(text, frozenset(languages)) == expected
+
+
+def test_a_text_the_script_decides_never_loads_the_model() -> None:
+    languages = ("ru", "de", "en")
+    before = _identifier.cache_info()
+    assert detect("Резиденты технопарка выпустили продукцию", languages) == "ru"
+    assert _identifier.cache_info() == before
+    assert detect("Die Einwohner des Technoparks haben Waren hergestellt", languages) == "de"
+    assert detect("The residents of the technopark made goods worth", languages) == "en"
