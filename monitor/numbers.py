@@ -80,7 +80,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 from number_parser import parse_number
@@ -222,11 +222,15 @@ class _Phrases:
         variants |= _cased(self._kinds)
         # Most phrases are found as written: a dictionary look-up, not a re-spacing, serves them.
         self._as_written = {variant: self._kinds[_normal(variant)] for variant in variants}
-        if before:
-            trie = _trie(variant[::-1] for variant in variants)
-            self._pattern = re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
-        else:
-            self._pattern = re.compile(rf"(?:{_GAP}|-)(?P<words>{_trie(variants)})")
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: the tables' tries are thousands of characters, and a
+        command that reads no figure (`--help`, `status`) should not wait for them."""
+        if self._before:
+            trie = _trie(variant[::-1] for variant in self._as_written)
+            return re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
+        return re.compile(rf"(?:{_GAP}|-)(?P<words>{_trie(self._as_written)})")
 
     def match(self, text: str, pos: int, floor: int = 0) -> tuple[frozenset[str], int] | None:
         """(kinds, where the phrase starts) before ``pos``, or (kinds, where it ends) after it.
@@ -258,11 +262,17 @@ class _WordScan:
     def __init__(self, vocabulary: str, words: Iterable[str]) -> None:
         """``vocabulary`` is the pattern; ``words`` are the words it matches, as written, for
         a look-ahead at their first letters that spares re the pattern at most boundaries."""
-        first = "".join(sorted({re.escape(word[0]) for word in words if word}))
-        self._at_start = re.compile(rf"(?:{vocabulary})(?![\w-])")
-        self._after_boundary = re.compile(
-            rf"[^\w-](?=[{first}])(?P<word>{vocabulary})(?![\w-])"
-        )
+        self._vocabulary = vocabulary
+        self._first = "".join(sorted({re.escape(word[0]) for word in words if word}))
+
+    # Compiled on first use: a text scans in its own language only, of four vocabularies.
+    @cached_property
+    def _at_start(self) -> re.Pattern[str]:
+        return re.compile(rf"(?:{self._vocabulary})(?![\w-])")
+
+    @cached_property
+    def _after_boundary(self) -> re.Pattern[str]:
+        return re.compile(rf"[^\w-](?=[{self._first}])(?P<word>{self._vocabulary})(?![\w-])")
 
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each vocabulary word in ``text`` that is a whole word."""
@@ -456,7 +466,15 @@ _WORD_SCANS = {
                f"|{_WORD_PATTERNS['de']}"),
     )
 }
-_WORD_VOCABULARIES = {lang: re.compile(pattern) for lang, pattern in _WORD_PATTERNS.items()}
+
+
+@cache
+def _word_vocabulary(lang: str) -> re.Pattern[str]:
+    """The number words of one language, compiled on first use (only texts with number words
+    need them)."""
+    return re.compile(_WORD_PATTERNS[lang])
+
+
 _CONNECTORS = frozenset({"and"})  # "one hundred and five"; never starts or ends a number
 _MAX_RUN = 12  # words in one number: "двести пятьдесят три тысячи четыреста двадцать один" is 7
 _WORD_GAP = re.compile(r"[ \t\u00a0]+")
@@ -731,7 +749,7 @@ def _times(text: str, run: list[tuple[int, int]], lang: str, pos: int) -> float 
 @lru_cache(maxsize=4096)
 def _vocabularies(word: str) -> tuple[str, ...]:
     """The languages whose number-word vocabulary holds the lowercase ``word``."""
-    return tuple(lang for lang, words in _WORD_VOCABULARIES.items() if words.fullmatch(word))
+    return tuple(lang for lang in _WORD_PATTERNS if _word_vocabulary(lang).fullmatch(word))
 
 
 def _run_cores(text: str, run: list[tuple[int, int]], lang: str) -> list[_Core]:

@@ -20,12 +20,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
-from .match import Hit
+
+if TYPE_CHECKING:  # the matcher's tables are not the store's to load (`status`, `alerts`)
+    from .match import Hit
 
 BUSY_TIMEOUT_MS = 30_000
 
