@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench bench-extraction bench-accuracy crash clean
+.PHONY: demo test run lint bench bench-extraction bench-startup bench-accuracy crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: $(STAMP)
 
 bench-extraction: $(STAMP)
 	$(BIN)/python -m bench.extraction
+
+# How fast `--help` and `check` answer, against `python -c pass` in the same run.
+bench-startup: $(STAMP)
+	$(BIN)/python -m bench.startup
 
 # How well the shipped rules read labelled press (bench/press/ and ../shared/seeds/).
 bench-accuracy: $(STAMP)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-
 from .encoding import decode
 from .errors import ExtractError
 
@@ -60,6 +58,8 @@ def html_to_text(fragment: str) -> str:
     text: `&lt;b&gt;` comes out as the characters `<b>`, never as a tag."""
     if "<" not in fragment and "&" not in fragment:
         return tidy(fragment)
+    from bs4 import BeautifulSoup  # soupsieve's CSS parser and more: only for markup
+
     soup = BeautifulSoup(fragment, "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()

@@ -257,22 +257,16 @@ class _Phrases:
 
 
 class _WordScan:
-    """Finds whole words from a vocabulary pattern, fast (see the comment at _WORD_SCANS)."""
+    """Finds whole words from a vocabulary pattern, fast (see the comment at _word_scan)."""
 
     def __init__(self, vocabulary: str, words: Iterable[str]) -> None:
         """``vocabulary`` is the pattern; ``words`` are the words it matches, as written, for
         a look-ahead at their first letters that spares re the pattern at most boundaries."""
-        self._vocabulary = vocabulary
-        self._first = "".join(sorted({re.escape(word[0]) for word in words if word}))
-
-    # Compiled on first use: a text scans in its own language only, of four vocabularies.
-    @cached_property
-    def _at_start(self) -> re.Pattern[str]:
-        return re.compile(rf"(?:{self._vocabulary})(?![\w-])")
-
-    @cached_property
-    def _after_boundary(self) -> re.Pattern[str]:
-        return re.compile(rf"[^\w-](?=[{self._first}])(?P<word>{self._vocabulary})(?![\w-])")
+        first = "".join(sorted({re.escape(word[0]) for word in words if word}))
+        self._at_start = re.compile(rf"(?:{vocabulary})(?![\w-])")
+        self._after_boundary = re.compile(
+            rf"[^\w-](?=[{first}])(?P<word>{vocabulary})(?![\w-])"
+        )
 
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each vocabulary word in ``text`` that is a whole word."""
@@ -439,12 +433,19 @@ _PROPORTION = re.compile(
 _AGE_RATING_SIGN = re.compile(r"\+(?![0-9])")
 _DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
 
-_WORD_PATTERNS = {
-    "ru": _trie(_cased(RU_NUMBER_WORDS)),
-    "en": _trie(_cased(EN_NUMBER_WORDS)),
-    "de": rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
-    rf"(?:{_trie([*DE_NUMBER_PARTS, 'und'])})*",
-}
+_WORD_LANGUAGES = ("ru", "en", "de")
+
+
+# The vocabularies and scans below are built on first use, each for one language: their tries
+# run to thousands of characters, and a text is scanned in its own language only.
+@cache
+def _word_pattern(lang: str) -> str:
+    if lang == "de":
+        return (rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
+                rf"(?:{_trie([*DE_NUMBER_PARTS, 'und'])})*")
+    return _trie(_cased(RU_NUMBER_WORDS if lang == "ru" else EN_NUMBER_WORDS))
+
+
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
 # Besides number words it finds approximate words ("сотни") and the cue words of _Cues; all
@@ -456,23 +457,23 @@ _SCAN_WORDS: dict[str | None, list[str]] = {
     "de": [*DE_NUMBER_PARTS, *DE_NUMBER_WORDS, *_EXTRA_WORDS],
 }
 _SCAN_WORDS[None] = [*_SCAN_WORDS["ru"], *_SCAN_WORDS["en"], *_SCAN_WORDS["de"]]
-_WORD_SCANS = {
-    lang: _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
-    for lang, pattern in (
-        ("ru", _trie(_cased(_SCAN_WORDS["ru"]))),
-        ("en", _trie(_cased(_SCAN_WORDS["en"]))),
-        ("de", f"{_WORD_PATTERNS['de']}|{_trie(_cased(_EXTRA_WORDS))}"),
-        (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
-               f"|{_WORD_PATTERNS['de']}"),
-    )
-}
+
+
+@cache
+def _word_scan(lang: str | None) -> _WordScan:
+    if lang == "de":
+        pattern = f"{_word_pattern('de')}|{_trie(_cased(_EXTRA_WORDS))}"
+    elif lang is None:
+        pattern = (f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
+                   f"|{_word_pattern('de')}")
+    else:
+        pattern = _trie(_cased(_SCAN_WORDS[lang]))
+    return _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
 
 
 @cache
 def _word_vocabulary(lang: str) -> re.Pattern[str]:
-    """The number words of one language, compiled on first use (only texts with number words
-    need them)."""
-    return re.compile(_WORD_PATTERNS[lang])
+    return re.compile(_word_pattern(lang))
 
 
 _CONNECTORS = frozenset({"and"})  # "one hundred and five"; never starts or ends a number
@@ -707,7 +708,7 @@ def _word_cores(
     run: list[tuple[int, int]] = []
     run_lang = ""
     cues = _Cues()
-    for start, end in _WORD_SCANS[lang].find(text):
+    for start, end in _word_scan(lang).find(text):
         word = text[start:end].lower()
         if word in _CUE_KINDS:
             for kind in _CUE_KINDS[word]:
@@ -749,7 +750,7 @@ def _times(text: str, run: list[tuple[int, int]], lang: str, pos: int) -> float 
 @lru_cache(maxsize=4096)
 def _vocabularies(word: str) -> tuple[str, ...]:
     """The languages whose number-word vocabulary holds the lowercase ``word``."""
-    return tuple(lang for lang in _WORD_PATTERNS if _word_vocabulary(lang).fullmatch(word))
+    return tuple(lang for lang in _WORD_LANGUAGES if _word_vocabulary(lang).fullmatch(word))
 
 
 def _run_cores(text: str, run: list[tuple[int, int]], lang: str) -> list[_Core]:
