@@ -15,7 +15,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -330,10 +330,16 @@ class Store:
     loses them (their log lines remain)."""
     _unrecorded_lock = threading.Lock()
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                 on_queued: Callable[[], None] | None = None):
         """`busy_timeout_ms`: how long a statement waits for another writer. The daemon's main
-        thread passes a short one: it must stay free to act on SIGTERM."""
+        thread passes a short one: it must stay free to act on SIGTERM.
+
+        `on_queued` is called once a transaction that queued alerts has committed: the daemon
+        wakes its delivery with it, so an alert goes out while the poll that found it goes on
+        (the store knows nothing of delivery; whoever opens it decides what queueing means)."""
         self.path = Path(path)
+        self.on_queued = on_queued
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000)
         conn.row_factory = sqlite3.Row
@@ -462,6 +468,7 @@ class Store:
         killed process leaves all of them or none. Returns the article id and what happened:
         'new', 'updated' (text changed) or 'unchanged'."""
         now = utcnow()
+        queued = False
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT id, content_hash FROM articles WHERE source = ? AND key = ?",
@@ -511,6 +518,9 @@ class Store:
                     for target in alert.targets:
                         _queue(conn, alert.alert, target, alert.kind, alert.due, now,
                                article_id=article_id)
+                        queued = True
+        if queued:
+            self._queued()
         return article_id, outcome
 
     def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
@@ -523,13 +533,18 @@ class Store:
             deferred = self._unrecorded.pop(key, [])
         try:
             with self.transaction() as conn:
-                for old, old_health in deferred:
-                    _write_fetch(conn, old, old_health)
-                _write_fetch(conn, record, health)
+                queued = [_write_fetch(conn, old, old_health) for old, old_health in deferred]
+                queued.append(_write_fetch(conn, record, health))
         except BaseException:
             with self._unrecorded_lock:
                 self._unrecorded.setdefault(key, [])[:0] = deferred
             raise
+        if any(queued):
+            self._queued()
+
+    def _queued(self) -> None:
+        if self.on_queued is not None:
+            self.on_queued()
 
     def defer_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
         """Keep a record that `record_fetch` could not write, for the next one that can."""
@@ -711,7 +726,8 @@ def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: st
 
 
 def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
-                 health: HealthPolicy | None) -> None:
+                 health: HealthPolicy | None) -> bool:
+    """Write one poll's record; True if it queued a health alert."""
     failed = record.error is not None
     if record.new_entries:
         conn.execute("UPDATE sources SET last_new_entry = ? WHERE name = ?",
@@ -737,20 +753,20 @@ def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
             "consecutive_failures = 0, etag = ?, last_modified = ? WHERE name = ?",
             (record.started, record.started, record.etag, record.last_modified,
              record.source))
-    if health is not None:
-        _health(conn, record.source, record.started, health)
+    return health is not None and _health(conn, record.source, record.started, health)
 
 
 HEALTH_ALERT = "source-health"
 
 
-def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolicy) -> None:
+def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolicy) -> bool:
+    """Move the source's health state; True if that queued a health alert."""
     row = conn.execute(
         "SELECT health, consecutive_failures, last_error, coalesce(last_new_entry, "
         "(SELECT min(started) FROM fetches WHERE source = ?)) AS fresh "
         "FROM sources WHERE name = ?", (source, source)).fetchone()
     if row is None:
-        return
+        return False
     state, detail = "ok", "polled successfully again"
     if row["consecutive_failures"] >= policy.failures:
         state = "failing"
@@ -758,11 +774,12 @@ def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolic
     elif policy.stale_after and row["fresh"] and _age(row["fresh"], now) > policy.stale_after:
         state, detail = "stale", f"no new entry since {row['fresh']}"
     if state == row["health"]:
-        return
+        return False
     conn.execute("UPDATE sources SET health = ? WHERE name = ?", (state, source))
     event = "recovered" if state == "ok" else state
     _queue(conn, HEALTH_ALERT, policy.target, "health", now, now, source=source,
            detail=json.dumps({"state": event, "detail": detail}, ensure_ascii=False))
+    return True
 
 
 def _age(then: str, now: str) -> float:
