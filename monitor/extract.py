@@ -29,6 +29,9 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                "section", "article", "pre", "table", "ul", "ol")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
+_SITE_NAME = re.compile(r"^(.+)\s+[|–—·•-]\s+(.+)$")
+"""A <title> of headline and site name ("Итоги года | Северный вестник"): split at the last
+separator."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,15 @@ class _Head(HTMLParser):
             self._title_parts.append(data)
 
 
+def _without_site_name(title: str) -> str:
+    """The headline part of a <title>: the part before the site name, unless it looks like a
+    domain ("Sakha.ru | Итоги" gives the part after it), as trafilatura's metadata did."""
+    found = _SITE_NAME.match(title)
+    if found is None:
+        return title
+    return next((part for part in found.groups() if "." not in part), title)
+
+
 def _head(html: str) -> _Head:
     head = _Head()
     end = html.find("</head", 0, HEAD_CHARS)
@@ -151,5 +163,6 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Page
     if doc is None or not (doc.text or "").strip():
         raise ExtractError(url, "no article text in page")
     head = _head(html)
-    return Page(text=tidy(doc.text), title=head.og_title or head.title,
+    title = head.og_title or (_without_site_name(head.title) if head.title else None)
+    return Page(text=tidy(doc.text), title=title,
                 language=_html_language(html), canonical_url=_canonical(head.canonical, url))

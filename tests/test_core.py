@@ -146,6 +146,9 @@ _BODY = ("<body><article><h1>Итоги года</h1><p>Резиденты те�
      '<link rel="canonical" href="/news/itogi">', "Итоги года", "https://news.example/news/itogi"),
     ("<title>\n  Итоги &amp; планы </title><link rel='Canonical Alternate' "
      "href='https://mirror.example/a'>", "Итоги & планы", "https://mirror.example/a"),
+    # A <title> loses the site's name after its last separator, unless the rest is a domain.
+    ("<title>Итоги - планы | Sakha News</title>", "Итоги - планы", None),
+    ("<title>Sakha.ru — Итоги года</title>", "Итоги года", None),
     # A canonical link to the page itself, or not to the web, adds nothing.
     ('<link rel="canonical" href="https://news.example/a?x=1">', None, None),
     ('<link rel="canonical" href="javascript:alert(1)"><title></title>', None, None),
