@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench bench-extraction bench-accuracy bench-stories bench-polling crash clean
+.PHONY: demo test run lint bench bench-extraction bench-startup bench-accuracy bench-stories \
+	bench-polling crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ bench-extraction: $(STAMP)
 # What grouping near-duplicate articles into stories costs per save, against the store without.
 bench-stories: $(STAMP)
 	$(BIN)/python -m bench.stories
+
+# How fast `--help` and `check` answer, against `python -c pass` in the same run.
+bench-startup: $(STAMP)
+	$(BIN)/python -m bench.startup
 
 # How well the shipped rules read labelled press (bench/press/ and ../shared/seeds/).
 bench-accuracy: $(STAMP)

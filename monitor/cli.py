@@ -1,4 +1,10 @@
-"""Command line: `technopark-monitor COMMAND` or `python run.py COMMAND`."""
+"""Command line: `technopark-monitor COMMAND` or `python run.py COMMAND`.
+
+Each command imports the stages it uses inside itself, not here: `--help` and `check` are
+meant to answer in a fraction of a second, and the whole chain (sqlite_utils with numpy,
+trafilatura with lxml, apscheduler, the figure reader's regexes) takes most of a second to
+import. `make bench-startup` measures it.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,13 @@ import os
 import shutil
 import sys
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
-from tabulate import tabulate
 
 from . import __version__, logs
-from . import candidates as candidate_phrases
-from .alert.schedule import iso, parse_iso
-from .alert.sender import deliver_due
-from .config import Config, FetchSettings, Source, SourcesFile, load, load_rules, redact_url
-from .demo import DEMO_ALERT, demo_sources, fresh_demo_database, receivers, serve, with_demo_alert
-from .discover import DEFAULT_LIMIT, candidate_settings, discover, entries
-from .engine import Engine
 from .errors import (
     ConfigError,
     DaemonRunning,
@@ -34,15 +30,19 @@ from .errors import (
     NotADemoDatabase,
     SchemaError,
 )
-from .explain import explain_analysis
-from .extract import extract_page, html_to_text, tidy, with_title
-from .fetch import Fetcher
-from .language import detect
-from .match import Hit, Matcher
-from .pipeline import PollResult
-from .scheduler import Daemon, DaemonRecord, daemon_record
-from .store import Outbox, Store, utcnow
 
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from .config import Config, Source
+    from .match import Hit
+    from .pipeline import PollResult
+    from .scheduler import DaemonRecord
+    from .store import Outbox, Store
+
+DISCOVER_LIMIT = 10
+"""Requests `discover` makes after the page itself: a site with a feed advertises it in its
+first few links. Here, not in monitor/discover.py, so that `--help` need not import it."""
 DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_RULES = Path("rules.yaml")
 DEFAULT_DB = Path("db/monitor.db")
@@ -114,6 +114,8 @@ def _setup_logs(default: str) -> None:
 
 
 def _open_store(db_path: Path, config: Config) -> Store:
+    from .store import Store  # sqlite_utils pulls in numpy: only commands with a database
+
     store = Store(db_path)
     store.sync_sources(config.sources.sources)
     store.sync_rules(config.rules)
@@ -135,6 +137,9 @@ def run(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     Example:
         technopark-monitor run --db db/monitor.db
     """
+    from .config import load
+    from .scheduler import Daemon  # apscheduler and every stage: the daemon alone needs all
+
     _setup_logs("info")
     config = load(sources_path, rules_path)
     Daemon(config, db_path).run()
@@ -161,6 +166,9 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
     Example:
         technopark-monitor poll --source cnews
     """
+    from .alert.sender import deliver_due  # the store and the senders: not for --help
+    from .config import load
+
     _setup_logs("info")
     config = load(sources_path, rules_path)
     by_name = {s.name: s for s in config.sources.sources}
@@ -170,6 +178,8 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
                                  param_hint="--source")
     chosen = ([by_name[n] for n in source_names] if source_names
               else [s for s in config.sources.sources if s.enabled])
+    from .alert.schedule import iso
+
     with _open_store(db_path, config) as store:
         # The user asked for these polls: a source the daemon would leave alone for now is
         # polled all the same, and the wait it skips is said.
@@ -190,6 +200,9 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
 
 def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
     """Poll `sources` once, concurrently across hosts, into `store`'s database."""
+    from .engine import Engine  # every stage of a poll, trafilatura and the matcher included
+    from .match import Matcher
+
     return Engine(store.path).poll_all(sources, Matcher(config.rules), config.sources.fetch)
 
 
@@ -230,6 +243,10 @@ def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Pa
         technopark-monitor alerts retry --dead
         technopark-monitor alerts send msg_3f2a...
     """
+    from tabulate import tabulate  # the store (numpy) and tables: not for --help
+
+    from .store import Store
+
     ctx.obj = {**(ctx.obj or {}), "db_path": db_path, "rules_path": rules_path}
     if ctx.invoked_subcommand is not None:
         return
@@ -252,6 +269,8 @@ def alerts(ctx: click.Context, sources_path: Path, rules_path: Path, db_path: Pa
 def _target(stored: str) -> str:
     """A target as the CLI shows it: its name; a row from before target names holds the
     target's description, whose webhook URL is shown only as host and hash."""
+    from .config import redact_url  # pydantic's models: not for --help
+
     kind, _, where = stored.partition(":")
     return f"webhook:{redact_url(where)}" if kind == "webhook" and where else stored
 
@@ -282,6 +301,8 @@ def alerts_retry(ctx: click.Context, ids: tuple[str, ...], dead: bool, force: bo
         technopark-monitor alerts retry --dead
         technopark-monitor alerts retry --force msg_3f2a...
     """
+    from .store import Outbox, Store  # sqlite_utils pulls in numpy: not for --help
+
     if bool(ids) == dead:
         raise click.UsageError("give alert ids or --dead, not both")
     with Store.existing(ctx.obj["db_path"]) as store:
@@ -308,6 +329,10 @@ def alerts_send(ctx: click.Context, ids: tuple[str, ...]) -> None:
     Example:
         technopark-monitor alerts send msg_3f2a... msg_9b1c...
     """
+    from .alert.sender import deliver_due  # the store and the senders: not for --help
+    from .config import load_rules
+    from .store import Outbox, Store, utcnow
+
     _setup_logs("warning")
     rules = load_rules(ctx.obj["rules_path"])
     db_path = ctx.obj["db_path"]
@@ -339,6 +364,12 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     Example:
         technopark-monitor status --db db/monitor.db
     """
+    from tabulate import tabulate  # the store (numpy) and apscheduler: not for --help
+
+    from .config import load
+    from .scheduler import daemon_record
+    from .store import Store
+
     config = load(sources_path, rules_path)
     # Read only: the configured sources are joined here, not mirrored into the database.
     with Store.existing(db_path) as store:
@@ -372,6 +403,8 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
 
 
 def _next_run(source: Source, row: dict) -> str:
+    from .alert.schedule import iso, parse_iso  # pydantic's models: not for --help
+
     if not source.enabled:
         return ""
     if row.get("last_polled") is None:
@@ -400,6 +433,8 @@ def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:
 def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None, str | None]:
     """(text, title, language) of a file, a URL or stdin (`-`)."""
     if target.startswith(("http://", "https://")):
+        from .fetch import Fetcher  # requests: only for a URL
+
         fetcher = Fetcher()
         try:
             response = fetcher.get(target)
@@ -411,6 +446,8 @@ def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None
     else:
         path = Path(target)
         body, name, url = path.read_bytes(), path.name, path.resolve().as_uri()
+    from .extract import extract_page, html_to_text, tidy, with_title  # trafilatura: lazily
+
     looks_html = name.lower().endswith((".html", ".htm")) or body.lstrip()[:1] == b"<"
     if looks_html:
         try:
@@ -439,6 +476,11 @@ def check(target: str, as_json: bool, explain: bool, lang: str | None, rules_pat
         echo 'Выручка Технопарка «Якутия» составила 1,5 млрд рублей' | \\
             technopark-monitor check - --json
     """
+    from .config import load_rules  # the rules, the matcher and the figure reader: not --help
+    from .explain import explain_analysis
+    from .language import detect
+    from .match import Matcher
+
     _setup_logs("warning")
     rules = load_rules(rules_path)
     try:
@@ -464,6 +506,8 @@ def check(target: str, as_json: bool, explain: bool, lang: str | None, rules_pat
 
 
 def _hits_table(hits: list[Hit]) -> str:
+    from tabulate import tabulate  # imports wcwidth's tables: only when there are hits
+
     rows = [[h.kind, h.rule, h.organisation if h.kind == "metric" else "",
              _number(h.value), h.unit or "", h.qualifier or "", h.year or "", h.matched,
              h.start, h.end] for h in hits]
@@ -524,6 +568,11 @@ def candidates(rules_path: Path, db_path: Path, min_articles: int, limit: int) -
     Example:
         technopark-monitor candidates --min 3 --limit 10
     """
+    from . import candidates as candidate_phrases  # the store and the matcher: not --help
+    from .config import load_rules
+    from .match import Matcher
+    from .store import Store
+
     _setup_logs("warning")
     rules = load_rules(rules_path)
     with Store.existing(db_path) as store:
@@ -568,6 +617,8 @@ def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
     organisation entry, indented to go under `organisations:`."""
     seen = (f"{group['articles']} article{'s' if group['articles'] != 1 else ''}, first seen "
             f"{group['first_seen'][:10]}, last seen {group['last_seen'][:10]}")
+    import yaml  # only to print an entry
+
     example = " ".join(snippet.split())
     dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False,
                             default_flow_style=None, width=1000)
@@ -577,7 +628,7 @@ def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
 
 @cli.command("discover")
 @click.argument("url", metavar="URL")
-@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, metavar="N",
+@click.option("--limit", default=DISCOVER_LIMIT, show_default=True, metavar="N",
               type=click.IntRange(min=1, max=50),
               help="check at most N candidate addresses after the page")
 def discover_command(url: str, limit: int) -> None:
@@ -594,6 +645,10 @@ def discover_command(url: str, limit: int) -> None:
     Example:
         technopark-monitor discover https://yakutiamedia.ru/ >> found.yaml
     """
+    from .config import FetchSettings
+    from .discover import candidate_settings, discover, entries
+    from .fetch import Fetcher
+
     _setup_logs("warning")
     settings = FetchSettings()
     fetcher, candidates = Fetcher(settings), Fetcher(candidate_settings(settings))
@@ -633,6 +688,17 @@ def demo(rules_path: Path, db_path: Path) -> None:
     Example:
         technopark-monitor demo --rules rules.yaml
     """
+    from .alert.sender import deliver_due  # a whole poll, served and delivered: not for --help
+    from .config import Config, FetchSettings, SourcesFile, load_rules
+    from .demo import (
+        DEMO_ALERT,
+        demo_sources,
+        fresh_demo_database,
+        receivers,
+        serve,
+        with_demo_alert,
+    )
+
     _setup_logs("warning")
     rules = load_rules(rules_path)
     fresh_demo_database(db_path)

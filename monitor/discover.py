@@ -36,9 +36,6 @@ from .parse import parse_feed
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LIMIT = 10
-"""Requests after the page itself: advertised and linked feeds, usual paths, robots.txt and
-sitemaps together. A site with a feed advertises it in its first few links."""
 CANDIDATE_MAX_BYTES = 4 * 1024 * 1024
 """Cap on one candidate's body: a feed or sitemap bigger than this is no source to poll."""
 CANDIDATE_TIMEOUT = 15.0
@@ -113,9 +110,11 @@ class _Candidate:
     how: How
 
 
-def discover(url: str, fetcher: Fetcher, *, limit: int = DEFAULT_LIMIT,
+def discover(url: str, fetcher: Fetcher, *, limit: int,
              candidate_fetcher: Fetcher | None = None) -> Discovery:
-    """The feeds (or, failing them, the sitemaps) the site at `url` offers. Raises FetchError
+    """The feeds (or, failing them, the sitemaps) the site at `url` offers, in at most `limit`
+    requests after the page itself (advertised and linked feeds, usual paths, robots.txt and
+    sitemaps together). Raises FetchError
     when the page itself cannot be fetched; every later failure is a `Rejected` line."""
     started = time.monotonic()
     if "://" not in url:

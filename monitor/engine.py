@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, zip_longest
 from pathlib import Path
@@ -40,9 +40,13 @@ _Part = TypeVar("_Part", Store, Fetcher)
 class Engine:
     """Polls sources of one database with shared host turns."""
 
-    def __init__(self, db_path: Path, stop: threading.Event | None = None):
+    def __init__(self, db_path: Path, stop: threading.Event | None = None,
+                 on_queued: Callable[[], None] | None = None):
+        """`on_queued`: called when a poll's committed transaction queued alerts (the
+        daemon wakes its delivery with it; see Store)."""
         self.db_path = db_path
         self.stop = stop or threading.Event()
+        self.on_queued = on_queued
         self.pacer = Pacer()
         self.robots = RobotsCache()
         """robots.txt of the sites article pages are on, shared by every poll."""
@@ -69,7 +73,8 @@ class Engine:
         fetcher."""
         local = self._local
         if getattr(local, "store", None) is None:
-            local.store = self._keep(Store(self.db_path, any_thread=True))
+            local.store = self._keep(Store(self.db_path, any_thread=True,
+                                           on_queued=self.on_queued))
         old = getattr(local, "fetcher", None)
         if old is None or old.settings != settings:
             if old is not None:

@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pymorphy3
 import Stemmer
 
 from . import logs
 from .figurewords import FUNCTION_WORDS, NOT_PLURALS
 from .tokens import phrase_words
+
+if TYPE_CHECKING:
+    import pymorphy3
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ _LATIN = re.compile(r"[a-zß-ÿ]")
 
 @lru_cache(maxsize=1)
 def analyzer() -> pymorphy3.MorphAnalyzer:
+    import pymorphy3  # with its dictionary's modules: only when a Russian word is reduced
+
     # The dictionaries ship in the pymorphy3-dicts-ru package: nothing is downloaded.
     return pymorphy3.MorphAnalyzer(lang="ru")
 

@@ -80,7 +80,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 from number_parser import parse_number
@@ -222,11 +222,15 @@ class _Phrases:
         variants |= _cased(self._kinds)
         # Most phrases are found as written: a dictionary look-up, not a re-spacing, serves them.
         self._as_written = {variant: self._kinds[_normal(variant)] for variant in variants}
-        if before:
-            trie = _trie(variant[::-1] for variant in variants)
-            self._pattern = re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
-        else:
-            self._pattern = re.compile(rf"(?:{_GAP}|-)(?P<words>{_trie(variants)})")
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: the tables' tries are thousands of characters, and a
+        command that reads no figure (`--help`, `status`) should not wait for them."""
+        if self._before:
+            trie = _trie(variant[::-1] for variant in self._as_written)
+            return re.compile(rf"[ \t\u00a0\u202f\u2009]*(?P<words>{trie})")
+        return re.compile(rf"(?:{_GAP}|-)(?P<words>{_trie(self._as_written)})")
 
     def match(self, text: str, pos: int, floor: int = 0) -> tuple[frozenset[str], int] | None:
         """(kinds, where the phrase starts) before ``pos``, or (kinds, where it ends) after it.
@@ -253,7 +257,7 @@ class _Phrases:
 
 
 class _WordScan:
-    """Finds whole words from a vocabulary pattern, fast (see the comment at _WORD_SCANS)."""
+    """Finds whole words from a vocabulary pattern, fast (see the comment at _word_scan)."""
 
     def __init__(self, vocabulary: str, words: Iterable[str]) -> None:
         """``vocabulary`` is the pattern; ``words`` are the words it matches, as written, for
@@ -429,12 +433,19 @@ _PROPORTION = re.compile(
 _AGE_RATING_SIGN = re.compile(r"\+(?![0-9])")
 _DOT_THEN_WORD = re.compile(r"\.[ \u00a0]+\w")
 
-_WORD_PATTERNS = {
-    "ru": _trie(_cased(RU_NUMBER_WORDS)),
-    "en": _trie(_cased(EN_NUMBER_WORDS)),
-    "de": rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
-    rf"(?:{_trie([*DE_NUMBER_PARTS, 'und'])})*",
-}
+_WORD_LANGUAGES = ("ru", "en", "de")
+
+
+# The vocabularies and scans below are built on first use, each for one language: their tries
+# run to thousands of characters, and a text is scanned in its own language only.
+@cache
+def _word_pattern(lang: str) -> str:
+    if lang == "de":
+        return (rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
+                rf"(?:{_trie([*DE_NUMBER_PARTS, 'und'])})*")
+    return _trie(_cased(RU_NUMBER_WORDS if lang == "ru" else EN_NUMBER_WORDS))
+
+
 # A scan consumes the character before a token instead of looking behind at it: a pattern that
 # starts with a character class lets re skip ahead, one that starts with a look-behind does not.
 # Besides number words it finds approximate words ("сотни") and the cue words of _Cues; all
@@ -446,17 +457,25 @@ _SCAN_WORDS: dict[str | None, list[str]] = {
     "de": [*DE_NUMBER_PARTS, *DE_NUMBER_WORDS, *_EXTRA_WORDS],
 }
 _SCAN_WORDS[None] = [*_SCAN_WORDS["ru"], *_SCAN_WORDS["en"], *_SCAN_WORDS["de"]]
-_WORD_SCANS = {
-    lang: _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
-    for lang, pattern in (
-        ("ru", _trie(_cased(_SCAN_WORDS["ru"]))),
-        ("en", _trie(_cased(_SCAN_WORDS["en"]))),
-        ("de", f"{_WORD_PATTERNS['de']}|{_trie(_cased(_EXTRA_WORDS))}"),
-        (None, f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
-               f"|{_WORD_PATTERNS['de']}"),
-    )
-}
-_WORD_VOCABULARIES = {lang: re.compile(pattern) for lang, pattern in _WORD_PATTERNS.items()}
+
+
+@cache
+def _word_scan(lang: str | None) -> _WordScan:
+    if lang == "de":
+        pattern = f"{_word_pattern('de')}|{_trie(_cased(_EXTRA_WORDS))}"
+    elif lang is None:
+        pattern = (f"{_trie(_cased([*RU_NUMBER_WORDS, *EN_NUMBER_WORDS, *_EXTRA_WORDS]))}"
+                   f"|{_word_pattern('de')}")
+    else:
+        pattern = _trie(_cased(_SCAN_WORDS[lang]))
+    return _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
+
+
+@cache
+def _word_vocabulary(lang: str) -> re.Pattern[str]:
+    return re.compile(_word_pattern(lang))
+
+
 _CONNECTORS = frozenset({"and"})  # "one hundred and five"; never starts or ends a number
 _MAX_RUN = 12  # words in one number: "двести пятьдесят три тысячи четыреста двадцать один" is 7
 _WORD_GAP = re.compile(r"[ \t\u00a0]+")
@@ -689,7 +708,7 @@ def _word_cores(
     run: list[tuple[int, int]] = []
     run_lang = ""
     cues = _Cues()
-    for start, end in _WORD_SCANS[lang].find(text):
+    for start, end in _word_scan(lang).find(text):
         word = text[start:end].lower()
         if word in _CUE_KINDS:
             for kind in _CUE_KINDS[word]:
@@ -731,7 +750,7 @@ def _times(text: str, run: list[tuple[int, int]], lang: str, pos: int) -> float 
 @lru_cache(maxsize=4096)
 def _vocabularies(word: str) -> tuple[str, ...]:
     """The languages whose number-word vocabulary holds the lowercase ``word``."""
-    return tuple(lang for lang, words in _WORD_VOCABULARIES.items() if words.fullmatch(word))
+    return tuple(lang for lang in _WORD_LANGUAGES if _word_vocabulary(lang).fullmatch(word))
 
 
 def _run_cores(text: str, run: list[tuple[int, int]], lang: str) -> list[_Core]:

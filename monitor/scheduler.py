@@ -19,7 +19,8 @@ Signals, handled in the main thread (the handlers only set flags):
   one is logged (`file:line` per problem) and the running configuration kept.
 
 Alert delivery runs beside the polls, never in their pool: a `Dispatcher` with one worker
-thread per target (alert/dispatch.py), woken whenever a poll finishes.
+thread per target (alert/dispatch.py), woken the moment a poll's transaction queues an alert
+(the store's `on_queued`), not when the poll ends: the rest of a long poll delays no alert.
 
 The daemon records itself in the `daemon` table (pid, host, start, heartbeat) so `status`
 can tell whether one is running and a second `run` on the same database refuses to start.
@@ -39,7 +40,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -179,7 +179,7 @@ class Daemon:
         self.db_path = db_path
         self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
-        self.engine = Engine(db_path, self.stop)
+        self.engine = Engine(db_path, self.stop, on_queued=self._alerts_queued)
         """Shared by every poll, so requests to one host take turns across sources."""
         self._wake = threading.Event()
         """Set by a signal handler: the main loop has something to do now."""
@@ -264,10 +264,9 @@ class Daemon:
                         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
             logs.event(log, logging.INFO, "daemon.start", sources=len(enabled),
                        db=str(self.db_path), pid=registration.pid)
-            # Alert delivery has its own threads, one per target, never the polls' pool; a
-            # finished poll wakes them, so its alerts go out at once.
+            # Alert delivery has its own threads, one per target, never the polls' pool;
+            # each alert a poll queues wakes them (`_alerts_queued`).
             self._reload_delivery(self.config.rules)
-            self.scheduler.add_listener(self._wake_delivery, EVENT_JOB_EXECUTED)
             self.scheduler.start()
             try:
                 self._loop(registration)
@@ -390,9 +389,11 @@ class Daemon:
         self.dispatcher = Dispatcher(self.db_path, rules)
         self.dispatcher.start(busy_timeout_ms=MAIN_THREAD_BUSY_MS)
 
-    def _wake_delivery(self, _event: object) -> None:
-        if self.dispatcher is not None:
-            self.dispatcher.wake()
+    def _alerts_queued(self) -> None:
+        """A poll's transaction has just queued alerts: hand them to delivery now."""
+        dispatcher = self.dispatcher  # a reload may swap it meanwhile; either one will do
+        if dispatcher is not None:
+            dispatcher.wake()
 
     def _on_signal(self, signum: int, _frame: object) -> None:
         if signum == signal.SIGHUP:

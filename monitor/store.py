@@ -15,18 +15,21 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
-from .match import Hit
 from .stories import BANDS, THRESHOLD, Signature
+
+if TYPE_CHECKING:  # the matcher's tables are not the store's to load (`status`, `alerts`)
+    from .match import Hit
 
 BUSY_TIMEOUT_MS = 30_000
 STORY_WINDOW_DAYS = 14
@@ -387,12 +390,17 @@ class Store:
     tries and would idle a pool of poll threads that all write short transactions."""
 
     def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *,
-                 any_thread: bool = False):
+                 any_thread: bool = False, on_queued: Callable[[], None] | None = None):
         """`busy_timeout_ms`: how long a statement waits for another writer. The daemon's main
         thread passes a short one: it must stay free to act on SIGTERM. `any_thread`: the
         store is used by one thread at a time, not always the one that opened it (the
-        engine's per-thread stores are closed by the thread that ran the pool)."""
+        engine's per-thread stores are closed by the thread that ran the pool).
+
+        `on_queued` is called once a transaction that queued alerts has committed: the daemon
+        wakes its delivery with it, so an alert goes out while the poll that found it goes on
+        (the store knows nothing of delivery; whoever opens it decides what queueing means)."""
         self.path = Path(path)
+        self.on_queued = on_queued
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000,
                                check_same_thread=not any_thread)
@@ -407,6 +415,8 @@ class Store:
         with self._unrecorded_lock:
             self._writer = self._writers.setdefault(self.path.resolve(), threading.Lock())
         self._batched = False
+        self._queued_in_batch = False
+        """Whether the open batch queued alerts, to announce once it commits."""
         self._migrate()
 
     @classmethod
@@ -471,13 +481,18 @@ class Store:
     def batch(self) -> Iterator[None]:
         """The writes of the block (`save_article` calls, say) in one transaction: entries
         that arrive together cost one commit, and a killed process still leaves each article
-        whole or absent, since the batch is all or nothing."""
+        whole or absent, since the batch is all or nothing. Alerts it queued are announced
+        (`on_queued`) once it has committed, not before: delivery woken earlier would not see
+        them yet."""
+        self._queued_in_batch = False
         with self.transaction():
             self._batched = True
             try:
                 yield
             finally:
                 self._batched = False
+        if self._queued_in_batch:
+            self._queued()
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -559,6 +574,7 @@ class Store:
         killed process leaves all of them or none. Returns the article id and what happened:
         'new', 'updated' (text changed) or 'unchanged'."""
         now = utcnow()
+        queued = False
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT id, content_hash, story FROM articles WHERE source = ? AND key = ?",
@@ -618,6 +634,9 @@ class Store:
                         continue
                     _queue(conn, alert.alert, target, alert.kind, alert.due, now,
                            article_id=article_id, story=story)
+                    queued = True
+        if queued:
+            self._queued()
         return article_id, outcome
 
     def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
@@ -630,13 +649,20 @@ class Store:
             deferred = self._unrecorded.pop(key, [])
         try:
             with self.transaction() as conn:
-                for old, old_health in deferred:
-                    _write_fetch(conn, old, old_health)
-                _write_fetch(conn, record, health)
+                queued = [_write_fetch(conn, old, old_health) for old, old_health in deferred]
+                queued.append(_write_fetch(conn, record, health))
         except BaseException:
             with self._unrecorded_lock:
                 self._unrecorded.setdefault(key, [])[:0] = deferred
             raise
+        if any(queued):
+            self._queued()
+
+    def _queued(self) -> None:
+        if self._batched:
+            self._queued_in_batch = True  # announced when the batch commits
+        elif self.on_queued is not None:
+            self.on_queued()
 
     def defer_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
         """Keep a record that `record_fetch` could not write, for the next one that can."""
@@ -897,7 +923,8 @@ def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int
 
 
 def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
-                 health: HealthPolicy | None) -> None:
+                 health: HealthPolicy | None) -> bool:
+    """Write one poll's record; True if it queued a health alert."""
     failed = record.error is not None
     if record.new_entries:
         conn.execute("UPDATE sources SET last_new_entry = ? WHERE name = ?",
@@ -925,20 +952,20 @@ def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
              record.source))
     conn.execute("UPDATE sources SET next_poll = ?, next_poll_reason = ? WHERE name = ?",
                  (record.next_poll, record.next_poll_reason, record.source))
-    if health is not None:
-        _health(conn, record.source, record.started, health)
+    return health is not None and _health(conn, record.source, record.started, health)
 
 
 HEALTH_ALERT = "source-health"
 
 
-def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolicy) -> None:
+def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolicy) -> bool:
+    """Move the source's health state; True if that queued a health alert."""
     row = conn.execute(
         "SELECT health, consecutive_failures, last_error, coalesce(last_new_entry, "
         "(SELECT min(started) FROM fetches WHERE source = ?)) AS fresh "
         "FROM sources WHERE name = ?", (source, source)).fetchone()
     if row is None:
-        return
+        return False
     state, detail = "ok", "polled successfully again"
     if row["consecutive_failures"] >= policy.failures:
         state = "failing"
@@ -946,11 +973,12 @@ def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolic
     elif policy.stale_after and row["fresh"] and _age(row["fresh"], now) > policy.stale_after:
         state, detail = "stale", f"no new entry since {row['fresh']}"
     if state == row["health"]:
-        return
+        return False
     conn.execute("UPDATE sources SET health = ? WHERE name = ?", (state, source))
     event = "recovered" if state == "ok" else state
     _queue(conn, HEALTH_ALERT, policy.target, "health", now, now, source=source,
            detail=json.dumps({"state": event, "detail": detail}, ensure_ascii=False))
+    return True
 
 
 def _age(then: str, now: str) -> float:

@@ -459,3 +459,45 @@ def test_sigterm_is_prompt_after_a_sighup_on_a_locked_database(tmp_path: Path,
         daemon.kill()
     assert took < 8, log.read_text()
     assert daemon.returncode == 0
+
+
+def test_an_alert_reaches_its_webhook_while_the_poll_that_found_it_goes_on(
+        tmp_path: Path, http_server: TestServer, webhook_receiver) -> None:
+    """Entry to webhook within one interval plus about a second: delivery is woken when the
+    alert is queued, not when the poll ends. The entry after the matching one has a page
+    that takes SLOW_PAGE seconds, so waking at the poll's end (or a 5 s timer) misses the
+    bound by far; the bound itself is generous (2 s beyond interval + 1 s)."""
+    interval, slow_page = 1.0, 12.0
+    http_server.route("/feed.xml", rss([{"guid": "old", "title": "Погода",
+                                         "link": http_server.url("/old")}]))
+    http_server.route("/old", article_page("Погода", "Солнечно весь день, без осадков."),
+                      content_type="text/html")
+    http_server.route("/a", article_page("Технопарк «Якутия»", "Резиденты Технопарк Якутия "
+                                         "открыли новый цех по сборке электроники."),
+                      content_type="text/html")
+    page = article_page("Итоги", "Длинный текст о погоде и урожае в этом году. " * 10).encode()
+    http_server.slow("/slow", page, delay=slow_page / 10, chunk=-(-len(page) // 10))
+    opts = write_config(tmp_path, [{"name": "feed", "url": http_server.url("/feed.xml"),
+                                    "interval": f"{interval:g}s"}],
+                        rules=webhook_alert_rules(webhook_receiver.url))
+    db = tmp_path / "monitor.db"
+    log = tmp_path / "daemon.log"
+    daemon = start_daemon(opts, log)
+    try:
+        assert wait_for(lambda: count(db, "select count(*) from articles") >= 1), \
+            log.read_text()
+        appeared = time.monotonic()
+        http_server.route("/feed.xml", rss([
+            {"guid": "a", "title": "Технопарк «Якутия» открыл цех", "link": http_server.url("/a")},
+            {"guid": "s", "title": "Итоги", "link": http_server.url("/slow")},
+            {"guid": "old", "title": "Погода", "link": http_server.url("/old")}]))
+        assert wait_for(lambda: webhook_receiver.deliveries, timeout=30), log.read_text()
+        latency = webhook_receiver.deliveries[0].received - appeared
+        # The poll that found the entry was still reading the slow page.
+        unfinished = count(db, "select count(*) from articles where guid = 's'") == 0
+    finally:
+        stop_daemon(daemon)
+    (article,) = webhook_receiver.deliveries[0].json()["articles"]
+    assert article["title"] == "Технопарк «Якутия» открыл цех"
+    assert unfinished
+    assert latency < interval + 1.0 + 2.0, f"entry to webhook took {latency:.1f} s"

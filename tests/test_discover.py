@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from monitor.cli import DISCOVER_LIMIT
 from monitor.config import Source, load_sources
-from monitor.discover import DEFAULT_LIMIT, WELL_KNOWN_PATHS, discover, source_name
+from monitor.discover import WELL_KNOWN_PATHS, discover, source_name
 from monitor.fetch import Fetcher
 
 from helpers import REPO, invoke, rss
@@ -174,7 +175,7 @@ def test_links_from_the_page_to_private_addresses_are_refused(server):
                            'href="http://10.0.0.1/rss">'), content_type=HTML)
     fetcher = Fetcher()
     try:
-        result = discover(server.url("/"), fetcher, limit=DEFAULT_LIMIT)
+        result = discover(server.url("/"), fetcher, limit=DISCOVER_LIMIT)
     finally:
         fetcher.close()
     refused = result.rejected[0]
@@ -254,7 +255,7 @@ def test_links_are_candidates_by_their_path_or_their_text(server):
         server.route(path, rss(items(1)) if path == "/subscribe" else page(), content_type=HTML)
     fetcher = Fetcher()
     try:
-        result = discover(server.url("/"), fetcher)
+        result = discover(server.url("/"), fetcher, limit=DISCOVER_LIMIT)
     finally:
         fetcher.close()
     assert [r.path for r in server.requests] == ["/", "/export/rss2/index.xml", "/subscribe",

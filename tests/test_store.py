@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,15 @@ from monitor import store as store_module
 from monitor.config import load_rules
 from monitor.errors import SchemaError
 from monitor.match import Matcher
-from monitor.store import SCHEMA_VERSION, Article, Outbox, Store
+from monitor.store import (
+    SCHEMA_VERSION,
+    Article,
+    FetchRecord,
+    HealthPolicy,
+    Outbox,
+    Outgoing,
+    Store,
+)
 
 from helpers import REPO, invoke, rss, write_config
 from httpserver import TestServer
@@ -156,3 +165,34 @@ def test_a_sender_that_outlived_its_lease_does_not_overwrite_the_next_claim(
     store.close()
     assert row == {"status": "sent", "attempts": 1, "last_error": None,
                    "sent": "2026-01-01T00:02:05Z"}
+
+
+def test_on_queued_is_called_once_the_alerts_a_transaction_queued_are_committed(
+        tmp_path: Path) -> None:
+    """The daemon's delivery wakes on it: each call must find the new rows visible to another
+    connection, and a save or poll record that queued nothing must not call it."""
+    db = tmp_path / "m.db"
+    seen: list[int] = []
+
+    def on_queued() -> None:
+        with sqlite3.connect(db) as other:
+            seen.append(other.execute("select count(*) from alerts").fetchone()[0])
+
+    text = "Выручка Технопарка «Якутия» составила 1,5 млрд рублей."
+    hits = Matcher(load_rules(REPO / "rules.yaml")).match(text, "ru")
+    alert = Outgoing("yakutia", ("hook",), "article", "2026-03-02T10:00:00Z")
+    with Store(db, on_queued=on_queued) as store:
+        store.conn.execute("insert into sources (name, url, kind, interval, enabled) "
+                           "values ('s', 'http://a/', 'feed', 900, 1)")
+        article = Article("s", "k", None, None, None, "T", None, "ru", text, "feed", "h", "e")
+        store.save_article(article, hits, [alert])
+        assert seen == [1]
+        store.save_article(article, hits, [alert])  # unchanged
+        store.save_article(replace(article, text=text + " Ещё.", content_hash="h2"), hits,
+                           [alert])  # changed, but no hit the alert has not fired for
+        assert seen == [1]
+        failing = FetchRecord("s", "2026-03-02T10:00:00Z", 0.1, None, error="HTTP 503")
+        policy = HealthPolicy("hook", failures=1, stale_after=None)
+        store.record_fetch(failing, policy)  # the source starts failing: a health alert
+        store.record_fetch(failing, policy)  # still failing: nothing new
+    assert seen == [1, 2]
