@@ -127,6 +127,17 @@ def _clauses(text: str, tokens: list[Token]) -> list[int]:
     return out
 
 
+def _spans_of(positions: list[int], starts: list[int]) -> list[int]:
+    """For each of the ascending ``positions``, the index of the last of the ascending
+    ``starts`` at or before it (0 before the first). One search per span, not per word: an
+    article has hundreds of words and a few dozen sentences."""
+    out: list[int] = []
+    for index, start in enumerate(starts[1:]):
+        out += [index] * (bisect.bisect_left(positions, start) - len(out))
+    out += [max(len(starts) - 1, 0)] * (len(positions) - len(out))
+    return out
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where each word sits: its sentence and paragraph. Built once per article."""
@@ -146,11 +157,12 @@ class Layout:
         tokens = words(text)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
-        paragraph_starts = [m.end() for m in re.finditer("\n", text)]
+        paragraph_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        token_starts = [t.start for t in tokens]
         return cls(
             text=text, tokens=tokens, sentences=sentences,
-            token_sentence=[max(bisect.bisect_right(starts, t.start) - 1, 0) for t in tokens],
-            token_paragraph=[bisect.bisect_right(paragraph_starts, t.start) for t in tokens],
+            token_sentence=_spans_of(token_starts, starts),
+            token_paragraph=_spans_of(token_starts, paragraph_starts),
             token_ends=[t.end for t in tokens], sentence_starts=starts,
             token_clause=_clauses(text, tokens),
         )
