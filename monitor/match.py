@@ -17,10 +17,12 @@ region or a sector). The same fact stated twice is one hit with its `mentions`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
 import ahocorasick
 
@@ -1334,14 +1336,11 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
     if not parts or not len(automaton):
         return []
     haystack = _key(parts)
-    word_at_separator = {}
-    position = 0
-    for index, part in enumerate(parts):
-        position += 1 + len(part)
-        word_at_separator[position] = index
+    # Where the separator after each word stands; searched only for the few matches found.
+    separators = list(accumulate(len(part) + len(SEP) for part in parts))
     out = []
     for end, (length, patterns) in automaton.iter(haystack):
-        last = word_at_separator[end]
+        last = bisect_left(separators, end)
         for pattern in patterns:
             out.append(Found(pattern, last - length + 1, last))
     return out
