@@ -88,6 +88,7 @@ from .tokens import Layout, Token, words
 
 SNIPPET_MAX = 400
 SEP = "\x1f"
+_QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
 HIT_FIELDS = ("kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
               "end", "snippet", "qualifier", "year", "mentions")
 """The fields of a hit as users see them (`check --json`, the `hits` table)."""
@@ -1334,14 +1335,14 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
     if not parts or not len(automaton):
         return []
     haystack = _key(parts)
-    word_at_separator = {}
-    position = 0
-    for index, part in enumerate(parts):
-        position += 1 + len(part)
-        word_at_separator[position] = index
     out = []
+    # A match ends at the separator after its last word, and matches come in the order of
+    # their ends: counting the separators passed tells that word, without a table of all.
+    separators = counted_to = 0
     for end, (length, patterns) in automaton.iter(haystack):
-        last = word_at_separator[end]
+        separators += haystack.count(SEP, counted_to, end)
+        counted_to = end
+        last = separators - 1  # the haystack opens with a separator
         for pattern in patterns:
             out.append(Found(pattern, last - length + 1, last))
     return out
@@ -1350,7 +1351,7 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
 def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     """Original-text span of words first..last, taking in a closing quote the span opened."""
     start, end = layout.tokens[first].start, layout.tokens[last].end
-    quotes = sum(layout.text[start:end].count(q) for q in QUOTES)
+    quotes = len(_QUOTE.findall(layout.text, start, end))
     if quotes % 2 and end < len(layout.text) and layout.text[end] in QUOTES:
         end += 1
     return start, end

@@ -7,6 +7,7 @@ match back to the original characters exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 QUOTES = "«»„“”‟\"‚‘’‛'‹›〝〞＂"
@@ -15,9 +16,11 @@ SPACES = "\u00a0\u1680\u202f\u205f\u3000\t" + "".join(map(chr, range(0x2000, 0x2
 REMOVED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Soft hyphens and zero-width characters: invisible, but they split words for a matcher."""
 
-_ONE_TO_ONE = str.maketrans(
-    {**{c: '"' for c in QUOTES}, **{c: "-" for c in DASHES}, **{c: " " for c in SPACES},
-     "ё": "е", "Ё": "е"})
+_ONE_TO_ONE = {**{c: '"' for c in QUOTES}, **{c: "-" for c in DASHES},
+               **{c: " " for c in SPACES}, "ё": "е", "Ё": "е"}
+# Found by a character class rather than str.translate, which looks every character of an
+# article up in a dict; re skips the long runs of ordinary letters between these few.
+_TO_REPLACE = re.compile(f"[{re.escape(''.join(_ONE_TO_ONE))}]")
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,12 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def _fold(char: str) -> str:
-    return char.translate(_ONE_TO_ONE).casefold()
+def _fold(text: str) -> str:
+    return _TO_REPLACE.sub(lambda found: _ONE_TO_ONE[found.group()], text).casefold()
 
 
 def normalize(text: str) -> Normalized:
-    folded = text.translate(_ONE_TO_ONE).casefold()
+    folded = _fold(text)
     if len(folded) == len(text) and not any(c in text for c in REMOVED):
         # casefold can still change a character into another single one; lengths agreeing
         # everywhere means every position maps to itself.

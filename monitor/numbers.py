@@ -417,6 +417,11 @@ _STREET_BEFORE = re.compile(
     |(?:{"|".join(map(re.escape, _GERMAN_STREETS))}),?)[ \u00a0]*\Z""",
     re.I | re.X,
 )
+# What the street part before a house number ends with, spaces aside: a comma or a German
+# street word. Checked first, as most numbers have neither and need no search back for a street.
+_STREET_BEFORE_ENDS = frozenset(
+    {",", *(word[-1] for word in _GERMAN_STREETS), *(word[-1].upper() for word in _GERMAN_STREETS)}
+)
 _STREET_AFTER = re.compile(
     rf"(?:{_STREET_NAME}){{1,2}}[ \u00a0]+(?i:{'|'.join(map(re.escape, STREET_WORDS_AFTER))})"
     r"(?!\w)")
@@ -632,16 +637,19 @@ def _guess_language(text: str, lo: int, hi: int) -> str:
     return "de" if any(cue in window for cue in GERMAN_CUES) else "en"
 
 
-def _scan_numbers(text: str) -> Iterator[re.Match[str]]:
+@lru_cache(maxsize=1)  # the matcher asks read_quantities, then find_years, about one text
+def _scan_numbers(text: str) -> tuple[re.Match[str], ...]:
     """_MASTER matches (phone, date, time or num), left to right, not overlapping."""
+    matches = []
     pos = 0
     while candidate := _NUMBER_START.search(text, pos):
         match = _MASTER.match(text, candidate.start())
         if match is None:
             pos = candidate.end()
         else:
-            yield match
+            matches.append(match)
             pos = match.end()
+    return tuple(matches)
 
 
 def _digit_cores(text: str, language_at: Callable[[int], str]) -> list[_Core]:
@@ -1042,8 +1050,9 @@ def _plausible_digits(text: str, core: _Core, kinds: frozenset[str]) -> bool:
         return False  # "Су-57", "COVID-19", "ФС77-32622"
     if _is_year(text, start, end, kinds):
         return False
-    if _STREET_BEFORE.search(text, max(0, start - _STREET_REACH), start) or \
-            _STREET_AFTER.match(text, end):
+    street_low = max(0, start - _STREET_REACH)
+    if (text[street_low:start].rstrip(" \u00a0")[-1:] in _STREET_BEFORE_ENDS
+            and _STREET_BEFORE.search(text, street_low, start)) or _STREET_AFTER.match(text, end):
         return False  # "проспект Комарова, 21", "Hauptstraße 12", "1 Gayi Street"
     if "month" in kinds and digits.isdigit() and int(digits) <= 31:
         return False  # "March 15"
