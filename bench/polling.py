@@ -190,6 +190,7 @@ class Farm:
 def _ours(urls: list[str], workdir: Path, control: str, phases: list[str]) -> dict:
     from monitor import cli, logs
     from monitor.config import load
+    from monitor.match import Matcher
 
     sources = workdir / "sources.yaml"
     sources.write_text(yaml.safe_dump({"sources": [
@@ -198,7 +199,7 @@ def _ours(urls: list[str], workdir: Path, control: str, phases: list[str]) -> di
     config = load(sources, ROOT / "rules.yaml")
     logs.setup("info")  # as `poll` logs (stderr goes nowhere)
     store = cli._open_store(workdir / "monitor.db", config)
-    cli.Matcher(config.rules)  # word forms cached as after any earlier run, and counted below
+    Matcher(config.rules)  # word forms cached as after any earlier run, and counted below
     times = {"base_mb": _peak_mb()}
     for phase in phases:
         _before(phase, control)
