@@ -509,7 +509,9 @@ class Matcher:
         _elliptic(layout, figures, typed, set(other_nouns))
         for index, figure in enumerate(figures):
             only = self._only_metric.get(figure.quantity.unit)
-            if index not in typed and only is not None:
+            # "350 тысяч метров" is square metres only where an area keyword says so: of a
+            # road, a length (numbers.Quantity.loose_unit).
+            if index not in typed and only is not None and not figure.quantity.loose_unit:
                 typed[index] = (only, None, f"its unit, which only {only} takes")
         years = _years(layout, find_years(text, language))
         out = []

@@ -304,3 +304,15 @@ def test_one_firms_takings_are_no_figures(starter: Matcher, text: str, language:
 def test_funded_firms_are_no_residents(starter: Matcher, text: str, language: str,
                                        expected: list) -> None:
     assert figures(starter, text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Новая дорога к технопарку протянулась на 350 тысяч метров.", []),
+    ("Шоссе длиной 12 тысяч метров соединит площадки.", []),
+    ("Площадь технопарка составит 350 тысяч метров.", [("area", 350000.0)]),
+    ("Площадь нового корпуса — 49 тысяч «квадратов».", [("area", 49000.0)]),
+])
+def test_metres_are_square_metres_only_in_an_area_sentence(starter: Matcher, text: str,
+                                                           expected: list) -> None:
+    """"тысяч метров" is an area where a keyword names one; of a road it is a length."""
+    assert figures(starter, text, "ru") == expected
