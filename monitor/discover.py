@@ -33,6 +33,7 @@ from .config import FetchSettings
 from .errors import FetchError, ParseError
 from .fetch import Fetcher, Origin, Response
 from .parse import parse_feed
+from .translit import slug
 
 log = logging.getLogger(__name__)
 
@@ -351,8 +352,6 @@ def candidate_settings(settings: FetchSettings) -> FetchSettings:
 def source_name(url: str) -> str:
     """A sources.yaml name from the host: www. and the top-level domain dropped, Cyrillic
     (an .рф site) transliterated: www.tass.ru -> tass, sakha.gov.ru -> sakha-gov."""
-    from .candidates import slug  # the transliteration table and its rules live there
-
     host = Origin.of(url).host
     try:
         host = host.encode("ascii").decode("idna")
