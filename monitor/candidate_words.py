@@ -109,15 +109,6 @@ CLOSING_QUOTES: dict[str, str] = {"«": "»", '"': '"', "„": "“”", "“": 
                                   "‘": "’", "‹": "›"}
 """Opening quote -> the characters that close it."""
 
-TRANSLITERATION: dict[str, str] = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch",
-    "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}
-"""Russian letters in Latin, as the English-language press spells Russian names (a BGN/PCGN
-style without diacritics: "Zhigulevskaya", "Naberezhnye Chelny")."""
-
 HEAD_VARIANTS: dict[str, tuple[str, ...]] = {
     # A ministry is named by its minister's title as often as by its own name: "заместитель
     # министра экономического развития", "Kazakhstan's Minister of Industry", "der Minister

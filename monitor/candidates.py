@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -39,11 +38,11 @@ from .candidate_words import (
     PLACE_ARTICLES,
     PREPOSITIONS,
     QUOTED_WORDS,
-    TRANSLITERATION,
 )
 from .linkwords import SINGULAR_GENITIVES
 from .morph import LATIN_LANGUAGES, analyzer, forms, latin_variant
 from .tokens import Layout, phrase_words
+from .translit import slug, transliterate
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _PREFIX = 3
@@ -408,23 +407,6 @@ def nominative(phrase: str) -> str:
             parts.append(lower[:1].upper() + lower[1:] if part[:1].isupper() else lower)
         out.append("-".join(parts))
     return " ".join(out)
-
-
-def transliterate(text: str) -> str:
-    out = []
-    for char in text:
-        latin = TRANSLITERATION.get(char.lower())
-        if latin is None:
-            out.append(char)
-        else:
-            out.append(latin[:1].upper() + latin[1:] if char.isupper() else latin)
-    return "".join(out)
-
-
-def slug(name: str) -> str:
-    """An id for rules.yaml: the name transliterated, lower-case, words joined by hyphens."""
-    ascii_name = unicodedata.normalize("NFKD", transliterate(name)).encode("ascii", "ignore")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.decode().lower()).strip("-") or "candidate"
 
 
 def _unique(base: str, taken: set[str]) -> str:

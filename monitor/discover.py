@@ -33,6 +33,8 @@ from .config import FetchSettings
 from .errors import FetchError, ParseError
 from .fetch import Fetcher, Origin, Response
 from .parse import parse_feed
+from .sitemap import GZIP_MAGIC, gunzip
+from .translit import slug
 
 log = logging.getLogger(__name__)
 
@@ -230,9 +232,13 @@ def _as_sitemap(response: Response, how: How) -> _Verdict | str:
     """The response as a sitemap or sitemap index, or why it is not one. Parsed with lxml
     with entities and network access off, so a hostile sitemap cannot expand or fetch."""
     body = response.body
-    if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not Content-Encoding
-        body = _gunzip(body, CANDIDATE_MAX_BYTES)
-        if body is None:
+    if body[:2] == GZIP_MAGIC:
+        try:
+            body = gunzip(body, CANDIDATE_MAX_BYTES)
+            unusable = len(body) > CANDIDATE_MAX_BYTES
+        except zlib.error:
+            unusable = True
+        if unusable:
             return "a gzip file that is broken or larger than " \
                    f"{CANDIDATE_MAX_BYTES // (1024 * 1024)} MiB unpacked"
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
@@ -248,15 +254,6 @@ def _as_sitemap(response: Response, how: How) -> _Verdict | str:
     found = Found(url=response.url, kind="sitemap", format=_SITEMAP_ROOTS[name], title=None,
                   items=len(locations), language=None, how=how)
     return _Verdict(found, ("sitemap", tuple(locations[:5])))
-
-
-def _gunzip(body: bytes, cap: int) -> bytes | None:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(body, cap + 1)
-    except zlib.error:
-        return None
-    return None if len(out) > cap else out
 
 
 def _html(body: bytes) -> lxml.html.HtmlElement | None:
@@ -351,8 +348,6 @@ def candidate_settings(settings: FetchSettings) -> FetchSettings:
 def source_name(url: str) -> str:
     """A sources.yaml name from the host: www. and the top-level domain dropped, Cyrillic
     (an .рф site) transliterated: www.tass.ru -> tass, sakha.gov.ru -> sakha-gov."""
-    from .candidates import slug  # the transliteration table and its rules live there
-
     host = Origin.of(url).host
     try:
         host = host.encode("ascii").decode("idna")

@@ -205,7 +205,10 @@ class Poller:
                 return PollResult(source.name, ok=True, status=304), FetchRecord(
                     source=source.name, started=started_at, status=304,
                     duration=time.monotonic() - clock, keep_validators=True), asked
-            feed = self._parse(source, response)
+            # Links are trusted on the configured origin only: where the feed redirected to
+            # is the network's word, not the user's.
+            trusted = frozenset({Origin.of(source.url)})
+            feed = self._parse(source, response, trusted)
         except (FetchError, ParseError) as exc:
             status = exc.status if isinstance(exc, FetchError) else response.status
             logs.event(log, logging.WARNING, "poll.failed", source=source.name, url=exc.url,
@@ -221,9 +224,6 @@ class Poller:
         if feed.warning:
             logs.event(log, logging.INFO, "feed.bozo", source=source.name, warning=feed.warning)
         counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "skipped": 0}
-        # Links are trusted on the configured origin only: where the feed redirected to is
-        # the network's word, not the user's.
-        trusted = frozenset({Origin.of(source.url)})
         # The budget bounds how long this source holds a poll worker; at least one entry is
         # processed per poll, so a feed that alone eats the budget still makes progress.
         budget = min(self.fetcher.settings.poll_budget, source.interval)
@@ -275,7 +275,7 @@ class Poller:
                    entries=len(feed.entries), pages_pending=self._pages_pending, **counts)
         return PollResult(source.name, ok=True, status=response.status, **counts), record, asked
 
-    def _parse(self, source: Source, response: Response) -> Feed:
+    def _parse(self, source: Source, response: Response, trusted: frozenset[Origin]) -> Feed:
         """The fetched document's entries, read as the source's kind says. Raises
         ParseError (a sitemap index's children that fail are a warning, unless all do)."""
         # Imported here: BeautifulSoup, dateparser and lxml are loaded only by a process
@@ -291,7 +291,6 @@ class Poller:
 
             # The children an index names are links from the network: trusted only on
             # the configured origin, as a feed's links are.
-            trusted = frozenset({Origin.of(source.url)})
             since = datetime.now(UTC) - timedelta(seconds=source.max_age)
             return read_sitemap(response.body, response.url, lambda url: self.fetcher.get(
                 url, trusted=trusted, accept=ACCEPT["sitemap"]).body, since)

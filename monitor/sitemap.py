@@ -73,12 +73,21 @@ def _text(element: etree._Element, path: str) -> str | None:
     return text.strip() or None if text else None
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+"""How a gzip file (sitemap.xml.gz served as a file, not as Content-Encoding) begins."""
+
+
+def gunzip(body: bytes, cap: int) -> bytes:
+    """A gzip file inflated to at most `cap` + 1 bytes: longer than `cap` means it is too large
+    (a gzip bomb stops there). Raises zlib.error when the file is broken."""
+    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, cap + 1)
+
+
 def _root(body: bytes, url: str, budget: int) -> tuple[etree._Element, int]:
     """The document's root element and its size (inflated), within `budget` bytes."""
-    if body[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if body[:2] == GZIP_MAGIC:
         try:
-            body = inflater.decompress(body, budget + 1)
+            body = gunzip(body, budget)
         except zlib.error as exc:
             raise ParseError(url, f"not a sitemap: broken gzip ({exc})") from None
     if len(body) > budget:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from .alert.schedule import parse_iso
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .stories import BANDS, THRESHOLD, Signature
@@ -554,8 +555,8 @@ class Store:
         rows = self.conn.execute(
             "SELECT name, next_poll, next_poll_reason FROM sources WHERE next_poll_reason "
             "IS NOT NULL AND next_poll IS NOT NULL").fetchall()
-        return {row["name"]: (datetime.fromisoformat(row["next_poll"].replace("Z", "+00:00")),
-                              row["next_poll_reason"]) for row in rows}
+        return {row["name"]: (parse_iso(row["next_poll"]), row["next_poll_reason"])
+                for row in rows}
 
     def known_article(self, source: str, key: str) -> KnownArticle | None:
         row = self.conn.execute(
@@ -862,8 +863,7 @@ def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now
     boilerplate (a subscribe line, a footer the extractor kept), so two short articles of
     one outlet can look alike without being one story, and a wrong grouping costs an alert.
     A story is what several outlets carried."""
-    cutoff = (datetime.fromisoformat(now.replace("Z", "+00:00"))
-              - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
+    cutoff = (parse_iso(now) - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
     conn.execute("DELETE FROM story_bands WHERE article_id IN "
                  "(SELECT article_id FROM story_signatures WHERE seen < ?)", (cutoff,))
     conn.execute("DELETE FROM story_signatures WHERE seen < ?", (cutoff,))
@@ -982,8 +982,7 @@ def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolic
 
 
 def _age(then: str, now: str) -> float:
-    return (datetime.fromisoformat(now.replace("Z", "+00:00"))
-            - datetime.fromisoformat(then.replace("Z", "+00:00"))).total_seconds()
+    return (parse_iso(now) - parse_iso(then)).total_seconds()
 
 
 def _statements(script: str) -> list[str]:
