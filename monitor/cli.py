@@ -178,7 +178,7 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
                                  param_hint="--source")
     chosen = ([by_name[n] for n in source_names] if source_names
               else [s for s in config.sources.sources if s.enabled])
-    from .alert.schedule import iso
+    from .moments import iso
 
     with _open_store(db_path, config) as store:
         # The user asked for these polls: a source the daemon would leave alone for now is
@@ -403,7 +403,7 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
 
 
 def _next_run(source: Source, row: dict) -> str:
-    from .alert.schedule import iso, parse_iso  # pydantic's models: not for --help
+    from .moments import iso, parse_iso
 
     if not source.enabled:
         return ""

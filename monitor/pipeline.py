@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from . import logs
-from .alert.schedule import due, iso, parse_iso
+from .alert.schedule import due
 from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
 from .config import Source
 from .errors import ExtractError, FetchError, ParseError
@@ -46,6 +46,7 @@ from .fetch import Fetcher, Origin, Response
 from .identity import article_key, canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Hit, Matcher
+from .moments import iso, parse_iso
 from .parse import Entry, Feed, parse_feed
 from .robots import RobotsCache
 from .selection import occurrences, selects

@@ -47,12 +47,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from . import logs
 from .alert.dispatch import Dispatcher
-from .alert.schedule import iso, parse_iso
 from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
 from .engine import Engine
 from .errors import ConfigError, DaemonRunning
 from .match import Matcher
+from .moments import iso, parse_iso
 from .store import Outbox, Store, utcnow
 
 log = logging.getLogger("monitor.scheduler")

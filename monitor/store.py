@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from .alert.schedule import parse_iso
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
+from .moments import parse_iso
 from .stories import BANDS, THRESHOLD, Signature
 
 if TYPE_CHECKING:  # the matcher's tables are not the store's to load (`status`, `alerts`)

@@ -13,7 +13,6 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.alert.schedule import parse_iso
 from monitor.backoff import (
     BACKOFF_CAP,
     HINT_CAP,
@@ -24,6 +23,7 @@ from monitor.backoff import (
     span,
 )
 from monitor.fetch import USER_AGENT, Fetcher, Origin
+from monitor.moments import parse_iso
 from monitor.pipeline import PAGE_ATTEMPTS
 from monitor.robots import DISALLOWED, UNREACHABLE_TTL, RobotsCache
 

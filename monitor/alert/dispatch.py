@@ -23,8 +23,8 @@ from pathlib import Path
 
 from .. import logs
 from ..config import RulesFile
+from ..moments import parse_iso
 from ..store import BUSY_TIMEOUT_MS, Outbox, Store
-from .schedule import parse_iso
 from .sender import Clock, Sender, now_utc, prepare, targets_of
 from .watchdog import Watchdog
 

@@ -14,14 +14,6 @@ from zoneinfo import ZoneInfo
 from ..config import Alert, DeliverySettings
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def due(alert: Alert, now: datetime) -> datetime:
     """Immediate alerts are due now; hourly digests at the next full hour; daily digests at
     the next `at` in the alert's time zone (DST-aware)."""

@@ -30,10 +30,11 @@ from pathlib import Path
 from .. import logs
 from ..config import RulesFile, Target
 from ..errors import DeliveryError, UnbuildableAlert
+from ..moments import iso, parse_iso
 from ..store import HEALTH_ALERT, Outbox, QueuedAlert, Store
 from . import email, webhook
 from .message import MAX_HITS, AlertArticle, AlertHit, AlertMessage, HealthEvent
-from .schedule import iso, next_attempt, parse_iso
+from .schedule import next_attempt
 from .watchdog import Watchdog
 
 log = logging.getLogger("monitor.alert")
