@@ -48,11 +48,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .config import RulesFile
+from .lazy import cached_property
 from .linkwords import (
     ALL_GAP,
     ALL_WORDS,

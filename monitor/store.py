@@ -265,8 +265,34 @@ points to its story; the MinHash signatures and LSH band keys of the last STORY_
 of articles find a new article's earlier copies by index. An immediate alert row remembers
 its story, so a copy from another source queues no second one."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+_V8 = """
+CREATE INDEX articles_story_source ON articles(story, source);
+DROP INDEX articles_story;
+DROP INDEX story_bands_article_id;
+"""
+"""Version 8: a story's sources counted by index (whether a copy's source is new to its story
+is one index search, not a read of every article of the story); band keys without an index by
+article (they are deleted by key, computed from the signature), and 16 of one value each, not
+64 hashed pairs (stories.BANDS): saving an article wrote 64 keys to random places of two
+indexes, ten times the rest of the save."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
+
+
+def _band_again(conn: sqlite3.Connection) -> None:
+    """Version 8's band keys (16 bands of one value, stories.BANDS) for every signature kept:
+    a copy of an article saved before the upgrade is still found."""
+    conn.execute("DELETE FROM story_bands")
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
+        [(band, article_id) for article_id, values in
+         conn.execute("SELECT article_id, signature FROM story_signatures").fetchall()
+         for band in Signature(values).bands()])
+
+
+AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: _band_again}
+"""What a migration computes in Python after its SQL, by the number it migrates from."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -508,6 +534,8 @@ class Store:
                     continue
                 for statement in _statements(MIGRATIONS[number]):
                     conn.execute(statement)
+                if number in AFTER_MIGRATION:
+                    AFTER_MIGRATION[number](conn)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
 
     # ----------------------------------------------------------------- config mirrors
@@ -588,9 +616,10 @@ class Store:
                               row["id"]))
                 return row["id"], "unchanged"
             if row is not None:  # a changed text gets a new signature below
-                conn.execute("DELETE FROM story_bands WHERE article_id = ?", (row["id"],))
-                conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (row["id"],))
-            story = _story_of(conn, article, row["story"] if row is not None else None, now)
+                _forget(conn, "article_id = ?", row["id"])
+            bands = article.signature.bands() if article.signature is not None else []
+            story = _story_of(conn, article, bands, row["story"] if row is not None else None,
+                              now)
             values = (article.url, article.canonical_url, article.guid, article.title,
                       article.published, article.language, article.text,
                       article.extracted_from, article.content_hash, article.entry_hash,
@@ -613,7 +642,8 @@ class Store:
                     (*values, now, article_id))
                 conn.execute("DELETE FROM hits WHERE article_id = ?", (article_id,))
                 outcome = "updated"
-            _index_story(conn, article_id, article.signature, story, now)
+            _index_story(conn, article_id, article, bands, story,
+                         joined=row is None or row["story"] != story, now=now)
             conn.executemany(
                 "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
                 "matched, start, [end], snippet, qualifier, year, mentions, created) "
@@ -853,7 +883,8 @@ def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: st
 # --------------------------------------------------------------------------- stories
 
 
-def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now: str) -> int:
+def _story_of(conn: sqlite3.Connection, article: Article, bands: list[int], story: int | None,
+              now: str) -> int:
     """The story an article being saved belongs to: the one it already has (a changed text
     stays in its story), else the story of its most similar earlier copy in another source
     of the last STORY_WINDOW_DAYS, else a new one. Signatures past the window are deleted
@@ -864,50 +895,78 @@ def _story_of(conn: sqlite3.Connection, article: Article, story: int | None, now
     one outlet can look alike without being one story, and a wrong grouping costs an alert.
     A story is what several outlets carried."""
     cutoff = (parse_iso(now) - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
-    conn.execute("DELETE FROM story_bands WHERE article_id IN "
-                 "(SELECT article_id FROM story_signatures WHERE seen < ?)", (cutoff,))
-    conn.execute("DELETE FROM story_signatures WHERE seen < ?", (cutoff,))
+    _forget(conn, "seen < ?", cutoff)
     if story is None and article.signature is not None:
-        story = _earlier_copy(conn, article.signature, article.source)
+        story = _earlier_copy(conn, article.signature, bands, article.source)
     if story is None:
         story = conn.execute("INSERT INTO stories (first_seen, title) VALUES (?, ?)",
                              (now, article.title)).lastrowid
     return story
 
 
+BUCKET = 16
+"""How many articles of one band key a lookup reads, the most recent first. A key shared by
+many articles is one that a flood of near-identical texts fills (one release carried by
+two hundred outlets, a feed's templated items): any of its recent members tells the story,
+and reading them all made every save cost as much as the flood was long. A real copy shares
+about ten of its 64 keys with its original, and a flood of other texts fills the keys of
+their own shingles, not those."""
+
 CANDIDATES = (
     "SELECT story_signatures.signature, articles.story FROM story_signatures "
     "JOIN articles ON articles.id = story_signatures.article_id "
     "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
-    "story_signatures.article_id IN (SELECT article_id FROM story_bands "
-    f"WHERE band IN ({','.join('?' * BANDS)}))")
+    "story_signatures.article_id IN ("
+    + " UNION ".join(["SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? "
+                      f"ORDER BY article_id DESC LIMIT {BUCKET})"] * BANDS) + ")")
 """The stored articles of other sources that share a band key with a new one (the source,
-then its BANDS keys): index searches only, however many articles the window holds."""
+then its BANDS keys), at most BUCKET of each key: index searches only, however many articles
+the window holds and however many of them are alike."""
 
 
-def _earlier_copy(conn: sqlite3.Connection, signature: Signature, source: str) -> int | None:
+def _earlier_copy(conn: sqlite3.Connection, signature: Signature, bands: list[int],
+                  source: str) -> int | None:
     """The story of the stored article of another source most like `signature`, if any is
     at least THRESHOLD alike. Candidates are the articles sharing a band key (an index
     lookup), not all."""
-    rows = conn.execute(CANDIDATES, [source, *signature.bands()]).fetchall()
+    rows = conn.execute(CANDIDATES, [source, *bands]).fetchall()
     alike = signature.similarities([Signature(row[0]) for row in rows])
     best = max(zip(alike, (-row[1] for row in rows), strict=True),
                default=None)  # the most alike; of equals, the oldest story
     return -best[1] if best is not None and best[0] >= THRESHOLD else None
 
 
-def _index_story(conn: sqlite3.Connection, article_id: int, signature: Signature | None,
-                 story: int, now: str) -> None:
-    """Keep the article's signature and band keys for later copies to find, and recount its
-    story's articles and sources."""
+def _forget(conn: sqlite3.Connection, where: str, value: object) -> None:
+    """Delete the signatures `where` selects (by an index of story_signatures) and their band
+    keys, found by key from each signature: the band table has no index by article, which
+    would double the cost of the 64 keys every article writes."""
+    rows = conn.execute(f"SELECT article_id, signature FROM story_signatures WHERE {where}",
+                        (value,)).fetchall()
+    if not rows:
+        return
+    conn.executemany("DELETE FROM story_bands WHERE band = ? AND article_id = ?",
+                     [(band, row[0]) for row in rows for band in Signature(row[1]).bands()])
+    conn.executemany("DELETE FROM story_signatures WHERE article_id = ?",
+                     [(row[0],) for row in rows])
+
+
+def _index_story(conn: sqlite3.Connection, article_id: int, article: Article,
+                 bands: list[int], story: int, joined: bool, now: str) -> None:
+    """Keep the article's signature and band keys for later copies to find, and count it in
+    its story when it `joined` it now: counted on, not recounted, since a recount reads every
+    article of the story and a story two hundred outlets carried would cost each copy more
+    than the last."""
+    signature = article.signature
     if signature is not None:
         conn.execute("INSERT INTO story_signatures (article_id, signature, seen) "
                      "VALUES (?, ?, ?)", (article_id, signature.values, now))
         conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-                         [(band, article_id) for band in signature.bands()])
-    conn.execute("UPDATE stories SET articles = (SELECT count(*) FROM articles WHERE story = "
-                 ":story), sources = (SELECT count(DISTINCT source) FROM articles "
-                 "WHERE story = :story) WHERE id = :story", {"story": story})
+                         [(band, article_id) for band in bands])
+    if joined:
+        conn.execute("UPDATE stories SET articles = articles + 1, sources = sources + NOT "
+                     "EXISTS (SELECT 1 FROM articles WHERE story = :story AND source = :source "
+                     "AND id != :id) WHERE id = :story",
+                     {"story": story, "source": article.source, "id": article_id})
 
 
 def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int,

@@ -15,9 +15,10 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
+from .lazy import cached_property
 from .normalize import normalize
 
 _WORD = re.compile(r"[^\W_]+")
