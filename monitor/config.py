@@ -214,6 +214,10 @@ class FetchSettings(_Strict):
     minutes is four times what a poll of 30 new entries with 1 s pages needs."""
     workers: int = Field(16, ge=1, le=256)
     """Requests in flight at once, across hosts (`poll` and the daemon alike)."""
+    processes: int | None = Field(None, ge=0, le=64)
+    """Worker processes that read entries (parse feeds, extract pages, match), so a poll of
+    many sources uses every core (monitor/reading.py). Unset: one per core when 20 or more
+    sources are polled, else none; 0: read in the polling threads."""
     host_delay: Pause = 1
     """Least time between the end of one request to a host and the start of the next (a host
     is a host and port: an origin). Requests to one host never overlap either."""

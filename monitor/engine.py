@@ -15,6 +15,7 @@ whole or absent.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -30,21 +31,38 @@ from .fetch import Fetcher, Origin
 from .match import Matcher
 from .pacing import Pacer
 from .pipeline import Poller, PollResult
+from .reading import Readers
 from .robots import RobotsCache
 from .store import Store
 
 log = logging.getLogger("monitor.engine")
 _Part = TypeVar("_Part", Store, Fetcher)
 
+AUTO_SOURCES = 20
+"""From how many sources `fetch.processes` unset reads entries in worker processes: each
+worker builds its own matcher (about half a second and the matcher's memory), which a poll of
+a few sources never earns back."""
+
+
+def worker_processes(settings: FetchSettings, sources: int) -> int:
+    """How many worker processes read the entries of a poll of `sources` sources."""
+    if settings.processes is not None:
+        return settings.processes
+    return (os.cpu_count() or 1) if sources >= AUTO_SOURCES else 0
+
 
 class Engine:
     """Polls sources of one database with shared host turns."""
 
     def __init__(self, db_path: Path, stop: threading.Event | None = None,
-                 on_queued: Callable[[], None] | None = None):
+                 on_queued: Callable[[], None] | None = None, processes: int = 0):
         """`on_queued`: called when a poll's committed transaction queued alerts (the
-        daemon wakes its delivery with it; see Store)."""
+        daemon wakes its delivery with it; see Store). `processes`: worker processes that
+        read entries (`worker_processes`), 0 for none."""
         self.db_path = db_path
+        self.processes = processes
+        self._readers: Readers | None = None
+        self._readers_lock = threading.Lock()
         self.stop = stop or threading.Event()
         self.on_queued = on_queued
         self.pacer = Pacer()
@@ -64,7 +82,21 @@ class Engine:
             reason = f"database error: {exc}"
             logs.event(log, logging.ERROR, "poll.crashed", source=source.name, error=reason)
             return PollResult(source.name, ok=False, status=None, error=reason)
-        return Poller(store, fetcher, matcher, stop=self.stop, robots=self.robots).poll(source)
+        return Poller(store, fetcher, matcher, stop=self.stop, robots=self.robots,
+                      readers=self._readers_for(matcher)).poll(source)
+
+    def _readers_for(self, matcher: Matcher) -> Readers:
+        """The readers of `matcher`, shared by every poll thread; a reload's new matcher gets
+        new ones (the old workers finish what they read, then stop)."""
+        with self._readers_lock:
+            old = self._readers
+            if old is not None and old.matcher is matcher:
+                return old
+            self._readers = Readers(matcher, self.processes)
+            new = self._readers
+        if old is not None:
+            old.close()
+        return new
 
     def _parts(self, settings: FetchSettings) -> tuple[Store, Fetcher]:
         """This thread's store and fetcher, made on its first poll and kept for the next:
@@ -93,11 +125,16 @@ class Engine:
         part.close()
 
     def close(self) -> None:
-        """Close every store and fetcher the polls opened; only once no poll runs."""
+        """Close every store and fetcher the polls opened, and stop the worker processes;
+        only once no poll runs."""
         with self._opened_lock:
             opened, self._opened = self._opened, []
         for part in opened:
             part.close()
+        with self._readers_lock:
+            readers, self._readers = self._readers, None
+        if readers is not None:
+            readers.close()
 
     def poll_all(self, sources: Sequence[Source], matcher: Matcher,
                  settings: FetchSettings) -> list[PollResult]:

@@ -49,6 +49,12 @@ class ExtractError(MonitorError):
         super().__init__(f"{url}: {reason}")
 
 
+class WorkerError(MonitorError):
+    """A worker process reading a poll's entries died (monitor/reading.py). The poll fails
+    with this reason and saved nothing of the entries it was reading, so the next poll reads
+    them again."""
+
+
 class SchemaError(MonitorError):
     """The database was written by a newer release than this one, or cannot be migrated."""
 

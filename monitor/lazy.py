@@ -1,5 +1,7 @@
-"""A property computed on first use and kept on the instance, as `functools.cached_property`
-is, without the lock Python 3.11's takes.
+"""Values made on first use and kept, safely for the threads of a poll: a property per
+instance (`cached_property`) and a value per arguments shared by all threads (`once`).
+
+`cached_property` is `functools.cached_property` without the lock Python 3.11's takes.
 
 Why not functools': until Python 3.12 it computes under one lock per property *of the class*,
 not of the instance, so the sixteen threads of a poll that each read their own article's
@@ -12,6 +14,8 @@ reader's compiled tries, keep functools' lock, which then saves each thread from
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
@@ -37,3 +41,25 @@ class cached_property(Generic[T]):  # noqa: N801 (named as the functools one it 
             return self
         value = instance.__dict__[self.name] = self.func(instance)
         return value
+
+
+def once(func: Callable[..., T]) -> Callable[..., T]:
+    """`functools.cache` for values that are costly to make and shared by every thread (the
+    number reader's compiled scans): made once under a lock, where `cache` lets each thread
+    that asks before the first has finished make its own (sixteen poll threads starting at
+    once compiled the same scan sixteen times, three seconds of a core)."""
+    made: dict[tuple, T] = {}
+    lock = threading.Lock()
+
+    @functools.wraps(func)
+    def get(*args: Any) -> T:
+        try:
+            return made[args]
+        except KeyError:
+            pass
+        with lock:
+            if args not in made:
+                made[args] = func(*args)
+            return made[args]
+
+    return get

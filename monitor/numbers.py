@@ -80,12 +80,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from number_parser import parse_number
 from text_to_num import text2num
 
+from .lazy import once
 from .numbers_data import (
     AFTER_PHRASES,
     AGE_RATINGS,
@@ -443,7 +444,7 @@ _WORD_LANGUAGES = ("ru", "en", "de")
 
 # The vocabularies and scans below are built on first use, each for one language: their tries
 # run to thousands of characters, and a text is scanned in its own language only.
-@cache
+@once
 def _word_pattern(lang: str) -> str:
     if lang == "de":
         return (rf"(?:{_trie(_cased([*DE_NUMBER_PARTS, *DE_NUMBER_WORDS]))})"
@@ -464,7 +465,7 @@ _SCAN_WORDS: dict[str | None, list[str]] = {
 _SCAN_WORDS[None] = [*_SCAN_WORDS["ru"], *_SCAN_WORDS["en"], *_SCAN_WORDS["de"]]
 
 
-@cache
+@once
 def _word_scan(lang: str | None) -> _WordScan:
     if lang == "de":
         pattern = f"{_word_pattern('de')}|{_trie(_cased(_EXTRA_WORDS))}"
@@ -476,7 +477,7 @@ def _word_scan(lang: str | None) -> _WordScan:
     return _WordScan(pattern, _cased(_SCAN_WORDS[lang]))
 
 
-@cache
+@once
 def _word_vocabulary(lang: str) -> re.Pattern[str]:
     return re.compile(_word_pattern(lang))
 

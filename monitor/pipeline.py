@@ -1,6 +1,8 @@
 """One poll of one source: fetch -> parse -> extract -> match -> store.
 
-This is the only module that knows every stage; each stage knows none of the others. A poll
+This is the only module that knows every stage; each stage knows none of the others. It
+gathers what the network and the database hold (the feed, which entries are new, their pages)
+and has the entries read by monitor/reading.py, in this thread or in worker processes. A poll
 never raises for bad input: a dead server, a malformed feed or a broken article page becomes a
 row in `fetches` (and a log line), and the other sources carry on.
 
@@ -37,30 +39,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from . import logs
-from .alert.schedule import due
 from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
 from .config import Source
-from .errors import ExtractError, FetchError, ParseError
-from .extract import Page, extract_page, html_to_text, with_title
+from .errors import FetchError, ParseError, WorkerError
+from .extract import html_to_text
 from .fetch import Fetcher, Origin, Response
-from .identity import article_key, canonical_url, content_hash
-from .language import detect
-from .match import Analysis, Hit, Matcher
+from .identity import article_key, content_hash
+from .match import Matcher
 from .moments import iso, parse_iso
-from .parse import Entry, Feed, parse_feed
+from .parse import Entry, Feed
+from .reading import PAGE_ATTEMPTS, Gathered, PageBody, PageFailure, Readers, Ready, Unreadable
 from .robots import RobotsCache
-from .selection import occurrences, selects
-from .store import (
-    Article,
-    FetchRecord,
-    HealthPolicy,
-    KnownArticle,
-    Outgoing,
-    SourceState,
-    Store,
-    utcnow,
-)
-from .stories import signature
+from .store import FetchRecord, HealthPolicy, KnownArticle, SourceState, Store, utcnow
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -69,32 +59,11 @@ ACCEPT = {"feed": ("application/rss+xml, application/atom+xml, application/rdf+x
           "html": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
           "sitemap": "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"}
 """What each kind of source asks its server for."""
-PAGE_ATTEMPTS = 3
-"""How often an article's page is tried (the first time and on later polls) before the
-feed's text is final."""
 BATCH_SIZE = 50
 """Entries of a feed read without their pages saved in one transaction, at most."""
 FINAL_PAGE_STATUSES = frozenset({404, 410, 451})
 """Answers that another try will not change (gone, not found, withheld for legal reasons);
 a refused link (a private address, a malformed URL) will not change either."""
-
-
-@dataclass(frozen=True)
-class PageFailure:
-    """Why an article's page gave no text (stored as `articles.page_error`), and whether
-    trying it again on a later poll could change that."""
-
-    reason: str
-    final: bool = False
-
-
-@dataclass(frozen=True)
-class _Ready:
-    """An entry's article with its hits and alerts, waiting for its batch to be saved."""
-
-    article: Article
-    hits: list[Hit]
-    outgoing: list[Outgoing]
 
 
 @dataclass(frozen=True)
@@ -139,6 +108,8 @@ def _failure(exc: Exception) -> str:
     full database, else the exception's type and text."""
     if isinstance(exc, sqlite3.Error):
         return f"database error: {exc}"
+    if isinstance(exc, WorkerError):
+        return str(exc)
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
@@ -147,11 +118,15 @@ class Poller:
     polls one source at a time (the daemon makes one per poll)."""
 
     def __init__(self, store: Store, fetcher: Fetcher, matcher: Matcher,
-                 stop: threading.Event | None = None, robots: RobotsCache | None = None):
-        """`robots`: the process's robots.txt cache (the daemon shares one between polls)."""
+                 stop: threading.Event | None = None, robots: RobotsCache | None = None,
+                 readers: Readers | None = None):
+        """`robots`: the process's robots.txt cache (the daemon shares one between polls).
+        `readers`: where entries are read (the engine's worker processes); by default in
+        the polling thread, with `matcher`."""
         self.store = store
         self.fetcher = fetcher
         self.matcher = matcher
+        self.readers = readers or Readers(matcher)
         self.stop = stop or threading.Event()
         self.robots = robots or RobotsCache()
         self._pages_pending = 0
@@ -229,32 +204,32 @@ class Poller:
         # processed per poll, so a feed that alone eats the budget still makes progress.
         budget = min(self.fetcher.settings.poll_budget, source.interval)
         out_of_time = False
-        # Entries read from the feed alone arrive together and are saved together; one whose
-        # page is fetched is saved before the next page is asked for, so a kill while waiting
-        # on the network loses no finished article.
+        # Entries read from the feed alone arrive together and are read and saved together;
+        # one whose page is fetched is saved before the next page is asked for, so a kill
+        # while waiting on the network loses no finished article.
         batch_size = 1 if source.fetch_article else BATCH_SIZE
-        ready: list[_Ready] = []
+        gathered: list[Gathered] = []
         for entry in feed.entries:
             if out_of_time or self.stop.is_set():
                 counts["skipped"] += 1
                 continue
             try:
-                outcome = self._entry(source, entry, feed.language, trusted)
+                outcome = self._gather(source, entry, trusted)
             except sqlite3.Error:  # the store, not the entry: the poll fails with its reason
                 raise
             except Exception:  # one broken entry must not cost the others
                 outcome = "failed"
                 logs.event(log, logging.ERROR, "entry.failed", source=source.name,
                            guid=entry.guid, link=entry.link, exc_info=True)
-            if isinstance(outcome, _Ready):
-                ready.append(outcome)
-                if len(ready) >= batch_size:
-                    self._save(ready, counts)
-                    ready = []
+            if isinstance(outcome, Gathered):
+                gathered.append(outcome)
+                if len(gathered) >= batch_size:
+                    self._read_and_save(source, gathered, feed.language, counts)
+                    gathered = []
             else:
                 counts[outcome] += 1
             out_of_time = time.monotonic() - clock >= budget
-        self._save(ready, counts)
+        self._read_and_save(source, gathered, feed.language, counts)
         over_budget = None
         if out_of_time and counts["skipped"]:
             over_budget = (f"time budget of {budget}s spent: {counts['skipped']} entries left "
@@ -295,11 +270,12 @@ class Poller:
             since = datetime.now(UTC) - timedelta(seconds=source.max_age)
             return read_sitemap(response.body, response.url, lambda url: self.fetcher.get(
                 url, trusted=trusted, accept=ACCEPT["sitemap"]).body, since)
-        return parse_feed(response.body, response.url, response.content_type)
+        return self.readers.parse(response.body, response.url, response.content_type)
 
-    def _entry(self, source: Source, entry: Entry, feed_language: str | None,
-               trusted: frozenset[Origin]) -> _Ready | str:
-        """The entry's article, hits and alerts, ready to save; or "unchanged"."""
+    def _gather(self, source: Source, entry: Entry,
+                trusted: frozenset[Origin]) -> Gathered | str:
+        """What reading the entry needs: its identity and, when the source wants pages, its
+        page; or "unchanged"."""
         summary = html_to_text(entry.summary_html)
         entry_hash = _entry_hash(entry, source.kind)
         key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
@@ -307,40 +283,35 @@ class Poller:
         retry = _page_retry(known) and source.fetch_article and entry.link is not None
         if known is not None and known.entry_hash == entry_hash and not retry:
             return "unchanged"
-        title = html_to_text(entry.title) if entry.title_is_html else entry.title
-        title = " ".join(title.split())  # one line: titles end up in subjects and headers
-        text, page_language, canonical = summary, None, None
-        extracted_from, page_error, page_attempts = "feed", entry.link_error, 0
+        page, page_attempts = None, 0
         if source.fetch_article and entry.link:
             page_attempts = (known.page_attempts if retry and known else 0) + 1
             page = self._page(source, entry.link, trusted)
-            if isinstance(page, Page):
-                text, extracted_from = page.text, "page"
-                title = title or page.title or ""
-                page_language, canonical = page.language, page.canonical_url
-            else:
-                page_error = page.reason
-                if page.final:
-                    page_attempts = PAGE_ATTEMPTS  # no later try could change the answer
-                if page_attempts < PAGE_ATTEMPTS:
-                    self._pages_pending += 1
-        text = with_title(title, text)
-        language = (source.language or entry.language or page_language or feed_language
-                    or detect(text, self.matcher.languages))
-        analysis = self.matcher.analyse(text, language)
-        hits = [*analysis.hits, *analysis.candidates]
-        article = Article(
-            source=source.name, key=key, url=entry.link,
-            canonical_url=canonical_url(canonical or entry.link) if (canonical or entry.link)
-            else None,
-            guid=entry.guid, title=title, published=entry.published, language=language,
-            text=text, extracted_from=extracted_from, content_hash=content_hash(title, text),
-            entry_hash=entry_hash, page_error=page_error, page_attempts=page_attempts,
-            signature=signature(text))
-        return _Ready(article, hits, self._outgoing(source, analysis, language))
+        return Gathered(entry, key, entry_hash, summary, page, page_attempts)
 
-    def _save(self, ready: list[_Ready], counts: dict[str, int]) -> None:
-        """Save prepared entries in one transaction and count what each became."""
+    def _read_and_save(self, source: Source, gathered: list[Gathered],
+                       feed_language: str | None, counts: dict[str, int]) -> None:
+        """Read gathered entries (where the readers run) and save what was read in one
+        transaction; an entry whose reading raised counts as failed."""
+        ready = []
+        for item, read in zip(gathered, self.readers.read(source, gathered, feed_language),
+                              strict=True):
+            if isinstance(read, Unreadable):
+                counts["failed"] += 1
+                logs.event(log, logging.ERROR, "entry.failed", source=source.name,
+                           guid=item.entry.guid, link=item.entry.link, error=read.error)
+                continue
+            if read.unread_page is not None:
+                logs.event(log, logging.WARNING, "article.no_text", source=source.name,
+                           url=item.entry.link, error=read.unread_page)
+            if (item.page is not None and read.article.page_error is not None
+                    and read.article.page_attempts < PAGE_ATTEMPTS):
+                self._pages_pending += 1
+            ready.append(read)
+        self._save(ready, counts)
+
+    def _save(self, ready: list[Ready], counts: dict[str, int]) -> None:
+        """Save read entries in one transaction and count what each became."""
         if not ready:
             return
         with self.store.batch():
@@ -354,20 +325,6 @@ class Poller:
                            extracted_from=article.extracted_from, page_error=article.page_error,
                            page_attempts=article.page_attempts or None)
 
-    def _outgoing(self, source: Source, analysis: Analysis,
-                  language: str | None) -> list[Outgoing]:
-        """The alerts whose selection this article satisfies; the store queues them only for
-        hits they have not been sent for."""
-        if not self.matcher.rules.alerts:
-            return []
-        found = occurrences(analysis)
-        now = datetime.now(UTC)
-        return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
-                         "article" if alert.mode == "immediate" else "digest",
-                         iso(due(alert, now)))
-                for alert in self.matcher.rules.alerts
-                if selects(alert, found, source.name, language)]
-
     def _health(self, source: Source) -> HealthPolicy | None:
         health = self.matcher.rules.health
         if health is None:
@@ -375,9 +332,9 @@ class Poller:
         return HealthPolicy(health.target.name, health.failures, source.stale_after)
 
     def _page(self, source: Source, link: str,
-              trusted: frozenset[Origin]) -> Page | PageFailure:
-        """The article page, or why there is none. robots.txt is asked first: a page it
-        disallows is not fetched at all."""
+              trusted: frozenset[Origin]) -> PageBody | PageFailure:
+        """The article page as fetched, or why there is none. robots.txt is asked first: a
+        page it disallows is not fetched at all."""
         refusal = self.robots.check(self.fetcher, link, trusted)
         if refusal is not None:
             logs.event(log, logging.INFO, "article.page_refused", source=source.name,
@@ -390,12 +347,7 @@ class Poller:
                        url=link, error=exc.reason)
             return PageFailure(exc.reason, final=exc.status in FINAL_PAGE_STATUSES
                                or exc.reason.startswith("refused:"))
-        try:
-            return extract_page(response.body, response.url, response.content_type)
-        except ExtractError as exc:
-            logs.event(log, logging.WARNING, "article.no_text", source=source.name, url=link,
-                       error=exc.reason)
-            return PageFailure(exc.reason)
+        return PageBody(response.body, response.url, response.content_type)
 
 
 def _page_retry(known: KnownArticle | None) -> bool:

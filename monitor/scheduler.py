@@ -49,7 +49,7 @@ from . import logs
 from .alert.dispatch import Dispatcher
 from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
-from .engine import Engine
+from .engine import Engine, worker_processes
 from .errors import ConfigError, DaemonRunning
 from .match import Matcher
 from .moments import iso, parse_iso
@@ -179,8 +179,11 @@ class Daemon:
         self.db_path = db_path
         self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
-        self.engine = Engine(db_path, self.stop, on_queued=self._alerts_queued)
-        """Shared by every poll, so requests to one host take turns across sources."""
+        self.engine = Engine(db_path, self.stop, on_queued=self._alerts_queued,
+                             processes=worker_processes(config.sources.fetch, sum(
+                                 s.enabled for s in config.sources.sources)))
+        """Shared by every poll, so requests to one host take turns across sources. Its
+        worker processes, like the poll threads, are sized at start (a reload keeps them)."""
         self._wake = threading.Event()
         """Set by a signal handler: the main loop has something to do now."""
         self._reload_requested = False
@@ -308,7 +311,10 @@ class Daemon:
         with self._idle:
             while self._running and (left := deadline - time.monotonic()) > 0:
                 self._idle.wait(left)
-            return sorted(self._running)
+            abandoned = sorted(self._running)
+        if not abandoned:  # else its worker processes end with the process
+            self.engine.close()
+        return abandoned
 
     def _load(self) -> None:
         """Read and check both files again, and build their matcher, in a thread of its own:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from monitor import logs, pipeline
+from monitor import logs, reading
 from monitor.config import load
 from monitor.parse import AUTHOR_MAX_CHARS, parse_feed
 
@@ -244,19 +244,18 @@ def test_any_error_in_a_poll_is_a_recorded_failure_and_the_others_go_on(
     reason and a failure for health, and `poll` (like the daemon, which calls the same
     Poller.poll) goes on to the next source."""
     serve_news(http_server)
+    http_server.route("/broken.xml", rss([]))
     opts = write_config(tmp_path, [
-        {"name": "broken", "url": http_server.url("/feed.xml"), "fetch_article": "false"},
+        {"name": "broken", "url": http_server.url("/broken.xml"), "fetch_article": "false"},
         {"name": "news", "url": http_server.url("/feed.xml"), "fetch_article": "false"}])
-    real = pipeline.parse_feed
-    calls = iter([RuntimeError("parser bug"), None])
+    real = reading.parse_feed
 
-    def parse_once_broken(*args, **kwargs):  # the first source's parse fails
-        error = next(calls, None)
-        if error is not None:
-            raise error
-        return real(*args, **kwargs)
+    def parse_once_broken(body: bytes, url: str, *args, **kwargs):  # one source's parse fails
+        if url.endswith("/broken.xml"):
+            raise RuntimeError("parser bug")
+        return real(body, url, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "parse_feed", parse_once_broken)
+    monkeypatch.setattr(reading, "parse_feed", parse_once_broken)
     result = invoke("poll", *opts)
     assert "broken: failed: internal error: RuntimeError: parser bug" in result.output
     assert "news: 2 new" in result.output

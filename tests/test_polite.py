@@ -24,7 +24,7 @@ from monitor.backoff import (
 )
 from monitor.fetch import USER_AGENT, Fetcher, Origin
 from monitor.moments import parse_iso
-from monitor.pipeline import PAGE_ATTEMPTS
+from monitor.reading import PAGE_ATTEMPTS
 from monitor.robots import DISALLOWED, UNREACHABLE_TTL, RobotsCache
 
 from helpers import (

@@ -1,0 +1,290 @@
+"""Reading entries: the CPU half of a poll, apart from its waiting half.
+
+A poll waits on the network (feeds, pages) and on the database's one writer; reading what it
+fetched (parsing a feed, extracting a page's text, guessing its language, matching, the
+story signature) is CPU work that needs neither. Here it is pure: bytes and entries in, an
+article with its hits, alerts and signature out. So it can run where a core is free: in the
+polling thread itself, or in worker processes (`Readers`), which Python's one lock per
+process otherwise keeps a poll of many sources from using (yappi on 200 feeds: sixteen poll
+threads took 27 % longer than one, all of it waiting for that lock).
+
+Why processes and not threads: matching is Python code, which threads run one at a time.
+Why forkserver and not fork: the daemon forks from a process full of threads (the scheduler,
+delivery), and a forked child inherits every lock some other thread held at that moment.
+Each worker builds its own matcher from the rules (as the daemon does at start); a worker
+that dies (killed, out of memory) fails the polls it was reading for, with that reason, and
+the next poll reads their entries again with a new worker, since nothing of them was saved.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from . import logs
+from .alert.schedule import due
+from .config import RulesFile, Source
+from .errors import ExtractError, WorkerError
+from .extract import Page, extract_page, html_to_text, with_title
+from .identity import canonical_url, content_hash
+from .language import detect
+from .match import Analysis, Hit, Matcher
+from .moments import iso
+from .parse import Entry, Feed, parse_feed
+from .selection import occurrences, selects
+from .store import Article, Outgoing
+from .stories import signature
+
+log = logging.getLogger("monitor.reading")
+
+PAGE_ATTEMPTS = 3
+"""How often an article's page is tried (the first time and on later polls) before the
+feed's text is final."""
+
+
+@dataclass(frozen=True)
+class PageFailure:
+    """Why an article's page gave no text (stored as `articles.page_error`), and whether
+    trying it again on a later poll could change that."""
+
+    reason: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class PageBody:
+    """An article page as fetched, still to be read."""
+
+    body: bytes
+    url: str
+    content_type: str | None
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What a poll thread gathered for one new or changed entry: the entry, its identity,
+    and its page (fetched, or why not) when the source wants pages."""
+
+    entry: Entry
+    key: str
+    entry_hash: str
+    summary: str
+    """The entry's summary as text (its key was made from it)."""
+    page: PageBody | PageFailure | None
+    page_attempts: int
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An entry read: its article with hits and alerts, waiting for its batch to be saved."""
+
+    article: Article
+    hits: list[Hit]
+    outgoing: list[Outgoing]
+    unread_page: str | None = None
+    """Why the page fetched gave no text, when it did not (the poll logs it)."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An entry whose reading raised: a bug, logged with its traceback, and the entry
+    counted as failed; the other entries of the feed are read and saved."""
+
+    error: str
+
+
+def read(source: Source, gathered: Gathered, feed_language: str | None,
+         matcher: Matcher) -> Ready:
+    """The article of a gathered entry, with its hits, alerts and story signature."""
+    entry, page = gathered.entry, gathered.page
+    title = html_to_text(entry.title) if entry.title_is_html else entry.title
+    title = " ".join(title.split())  # one line: titles end up in subjects and headers
+    text, page_language, canonical = gathered.summary, None, None
+    extracted_from, page_error, page_attempts = "feed", entry.link_error, gathered.page_attempts
+    unread = None
+    if isinstance(page, PageBody):
+        try:
+            page = extract_page(page.body, page.url, page.content_type)
+        except ExtractError as exc:
+            page, unread = PageFailure(exc.reason), exc.reason
+    if isinstance(page, Page):
+        text, extracted_from = page.text, "page"
+        title = title or page.title or ""
+        page_language, canonical = page.language, page.canonical_url
+    elif isinstance(page, PageFailure):
+        page_error = page.reason
+        if page.final:
+            page_attempts = PAGE_ATTEMPTS  # no later try could change the answer
+    text = with_title(title, text)
+    language = (source.language or entry.language or page_language or feed_language
+                or detect(text, matcher.languages))
+    analysis = matcher.analyse(text, language)
+    link = canonical or entry.link
+    article = Article(
+        source=source.name, key=gathered.key, url=entry.link,
+        canonical_url=canonical_url(link) if link else None, guid=entry.guid, title=title,
+        published=entry.published, language=language, text=text,
+        extracted_from=extracted_from, content_hash=content_hash(title, text),
+        entry_hash=gathered.entry_hash, page_error=page_error, page_attempts=page_attempts,
+        signature=signature(text))
+    return Ready(article, [*analysis.hits, *analysis.candidates],
+                 _outgoing(source, analysis, language, matcher.rules), unread)
+
+
+def _outgoing(source: Source, analysis: Analysis, language: str | None,
+              rules: RulesFile) -> list[Outgoing]:
+    """The alerts whose selection this article satisfies; the store queues them only for
+    hits they have not been sent for."""
+    if not rules.alerts:
+        return []
+    found = occurrences(analysis)
+    now = datetime.now(UTC)
+    return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
+                     "article" if alert.mode == "immediate" else "digest",
+                     iso(due(alert, now)))
+            for alert in rules.alerts
+            if selects(alert, found, source.name, language)]
+
+
+def read_all(source: Source, items: list[Gathered], feed_language: str | None,
+             matcher: Matcher) -> list[Ready | Unreadable]:
+    """`read` for each item; one that raises costs only itself."""
+    out: list[Ready | Unreadable] = []
+    for item in items:
+        try:
+            out.append(read(source, item, feed_language, matcher))
+        except Exception:  # one broken entry must not cost the others
+            out.append(Unreadable(traceback.format_exc(limit=8)))
+    return out
+
+
+START_AFTER = 400
+"""Entries read in the polling threads before worker processes start: about a fifth of a
+second of work, less than starting the workers costs."""
+
+
+class Readers:
+    """Where a poll's entries are read: in the calling thread (`processes` 0), or in that
+    many worker processes shared by every poll thread. Made for one matcher: a reload that
+    builds a new one makes new Readers.
+
+    The workers start once START_AFTER new entries were read in the calling threads, in the
+    background: each builds its matcher (about half a second of a core), and until all have,
+    reads go on in the calling threads. So a poll that finds a few new entries never starts
+    a worker, and one that finds thousands uses every core after its first few hundred."""
+
+    def __init__(self, matcher: Matcher, processes: int = 0):
+        self.matcher = matcher
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._warm = False
+        """Whether every worker of `_pool` has built its matcher."""
+        self._inline = 0
+        """Entries read in the calling threads so far (counted without a lock: a count
+        that loses one to a race starts the workers one entry later)."""
+        self._lock = threading.Lock()
+
+    def parse(self, body: bytes, url: str, content_type: str | None) -> Feed:
+        """parse_feed, in a worker when they are ready. Raises ParseError as it does."""
+        pool = self._ready_pool()
+        if pool is None:
+            return parse_feed(body, url, content_type)
+        return self._wait(pool, pool.submit(parse_feed, body, url, content_type))
+
+    def read(self, source: Source, items: list[Gathered],
+             feed_language: str | None) -> list[Ready | Unreadable]:
+        """`read_all`, in a worker when they are ready."""
+        if not items:
+            return []
+        pool = self._ready_pool()
+        if pool is None:
+            self._inline += len(items)
+            return read_all(source, items, feed_language, self.matcher)
+        return self._wait(pool, pool.submit(_read_in_worker, source, items, feed_language))
+
+    def _ready_pool(self) -> ProcessPoolExecutor | None:
+        """The workers if they are ready; else None, starting them if they are not."""
+        if not self.processes or self._inline < START_AFTER:
+            return None
+        with self._lock:
+            if self._pool is None:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["monitor.reading"])
+                pool = self._pool = ProcessPoolExecutor(
+                    self.processes, mp_context=context, initializer=_start_worker,
+                    initargs=(self.matcher.rules,))
+                self._warm = False
+                started = [pool.submit(_started) for _ in range(self.processes)]
+                threading.Thread(target=self._warming, args=(pool, started), daemon=True,
+                                 name="readers-start").start()
+            return self._pool if self._warm else None
+
+    @property
+    def working(self) -> bool:
+        """Whether reads go to the worker processes now."""
+        return self._warm
+
+    def _warming(self, pool: ProcessPoolExecutor, started: list[Future]) -> None:
+        """Wait for every worker to have built its matcher (or the pool to break)."""
+        try:
+            pids = sorted({future.result() for future in started})
+        except BrokenProcessPool:
+            self._replace(pool)
+            logs.event(log, logging.ERROR, "readers.failed",
+                       error="a worker process died while starting")
+            return
+        with self._lock:
+            if self._pool is pool:
+                self._warm = True
+        logs.event(log, logging.INFO, "readers.started", processes=self.processes,
+                   pids=",".join(map(str, pids)))
+
+    def _wait(self, pool: ProcessPoolExecutor, future: Future):  # type: ignore[no-untyped-def]
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            self._replace(pool)
+            raise WorkerError("a worker process reading entries died (killed, or out of "
+                              "memory); its entries are read again at the next poll") from exc
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """Drop a broken pool (once, whichever thread sees it first): the next read starts
+        a new one."""
+        with self._lock:
+            if self._pool is broken:
+                self._pool, self._warm = None, False
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the workers; reads in progress finish first."""
+        with self._lock:
+            pool, self._pool, self._warm = self._pool, None, False
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+_matcher: Matcher | None = None
+"""A worker process's matcher, built once when it starts."""
+
+
+def _start_worker(rules: RulesFile) -> None:
+    global _matcher
+    _matcher = Matcher(rules)
+
+
+def _started() -> int:
+    """A task that runs once the worker's initializer (its matcher) is done: its pid."""
+    return os.getpid()
+
+
+def _read_in_worker(source: Source, items: list[Gathered],
+                    feed_language: str | None) -> list[Ready | Unreadable]:
+    assert _matcher is not None, "started by _start_worker"
+    return read_all(source, items, feed_language, _matcher)
