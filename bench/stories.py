@@ -105,7 +105,7 @@ def main() -> None:
     print(f"{len(pool):,} sentences from {PRESS}; {args.window:,} stored articles in "
           f"{args.sources} sources, {args.probes} probes ({len(copies)} copies)")
 
-    signature(probes[0])  # datasketch imported and the permutations made, as after the first
+    signature(probes[0])  # rensa imported, as after the first
     started = time.perf_counter()
     for text in probes:
         signature(text)

@@ -23,10 +23,12 @@ import multiprocessing
 import os
 import threading
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from . import logs
 from .alert.schedule import due
@@ -43,6 +45,7 @@ from .store import Article, Outgoing
 from .stories import signature
 
 log = logging.getLogger("monitor.reading")
+T = TypeVar("T")
 
 PAGE_ATTEMPTS = 3
 """How often an article's page is tried (the first time and on later polls) before the
@@ -184,8 +187,9 @@ class Readers:
         self.matcher = matcher
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
-        self._warm = False
-        """Whether every worker of `_pool` has built its matcher."""
+        """The workers, once every one has built its matcher."""
+        self._starting = False
+        self._closed = False
         self._inline = 0
         """Entries read in the calling threads so far (counted without a lock: a count
         that loses one to a race starts the workers one entry later)."""
@@ -196,7 +200,7 @@ class Readers:
         pool = self._ready_pool()
         if pool is None:
             return parse_feed(body, url, content_type)
-        return self._wait(pool, pool.submit(parse_feed, body, url, content_type))
+        return self._in(pool, parse_feed, body, url, content_type)
 
     def read(self, source: Source, items: list[Gathered],
              feed_language: str | None) -> list[Ready | Unreadable]:
@@ -207,48 +211,56 @@ class Readers:
         if pool is None:
             self._inline += len(items)
             return read_all(source, items, feed_language, self.matcher)
-        return self._wait(pool, pool.submit(_read_in_worker, source, items, feed_language))
+        return self._in(pool, _read_in_worker, source, items, feed_language)
 
     def _ready_pool(self) -> ProcessPoolExecutor | None:
         """The workers if they are ready; else None, starting them if they are not."""
         if not self.processes or self._inline < START_AFTER:
             return None
         with self._lock:
-            if self._pool is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["monitor.reading"])
-                pool = self._pool = ProcessPoolExecutor(
-                    self.processes, mp_context=context, initializer=_start_worker,
-                    initargs=(self.matcher.rules,))
-                self._warm = False
-                started = [pool.submit(_started) for _ in range(self.processes)]
-                threading.Thread(target=self._warming, args=(pool, started), daemon=True,
-                                 name="readers-start").start()
-            return self._pool if self._warm else None
+            if self._pool is None and not self._starting and not self._closed:
+                self._starting = True
+                threading.Thread(target=self._start, daemon=True, name="readers-start").start()
+            return self._pool
 
     @property
     def working(self) -> bool:
         """Whether reads go to the worker processes now."""
-        return self._warm
+        return self._pool is not None
 
-    def _warming(self, pool: ProcessPoolExecutor, started: list[Future]) -> None:
-        """Wait for every worker to have built its matcher (or the pool to break)."""
+    def _start(self) -> None:
+        """Start the workers and wait for each to have built its matcher, in a thread of its
+        own: starting the forkserver and the workers takes a second, which no poll thread
+        should wait for."""
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["monitor.reading"])
+        pool = ProcessPoolExecutor(self.processes, mp_context=context,
+                                   initializer=_start_worker, initargs=(self.matcher.rules,))
         try:
-            pids = sorted({future.result() for future in started})
+            pids = sorted({future.result() for future in
+                           [pool.submit(_started) for _ in range(self.processes)]})
         except BrokenProcessPool:
-            self._replace(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+            with self._lock:
+                self._starting = False
             logs.event(log, logging.ERROR, "readers.failed",
                        error="a worker process died while starting")
             return
         with self._lock:
-            if self._pool is pool:
-                self._warm = True
+            closed, self._starting = self._closed, False
+            if not closed:
+                self._pool = pool
+        if closed:  # closed while starting: nobody will use them
+            pool.shutdown(wait=False, cancel_futures=True)
+            return
         logs.event(log, logging.INFO, "readers.started", processes=self.processes,
                    pids=",".join(map(str, pids)))
 
-    def _wait(self, pool: ProcessPoolExecutor, future: Future):  # type: ignore[no-untyped-def]
+    def _in(self, pool: ProcessPoolExecutor, fn: Callable[..., T], *args: object) -> T:
+        """fn(*args) in a worker; WorkerError if the pool broke (the next call starts
+        another)."""
         try:
-            return future.result()
+            return pool.submit(fn, *args).result()
         except BrokenProcessPool as exc:
             self._replace(pool)
             raise WorkerError("a worker process reading entries died (killed, or out of "
@@ -259,13 +271,14 @@ class Readers:
         a new one."""
         with self._lock:
             if self._pool is broken:
-                self._pool, self._warm = None, False
+                self._pool = None
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the workers; reads in progress finish first."""
+        """Stop the workers; reads in progress finish first. Workers still starting are left
+        to stop by themselves."""
         with self._lock:
-            pool, self._pool, self._warm = self._pool, None, False
+            pool, self._pool, self._closed = self._pool, None, True
         if pool is not None:
             pool.shutdown(wait=True)
 

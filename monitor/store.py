@@ -28,6 +28,7 @@ from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .moments import parse_iso
 from .stories import BANDS, THRESHOLD, Signature
+from .stories import signature as stories_signature
 
 if TYPE_CHECKING:  # the matcher's tables are not the store's to load (`status`, `alerts`)
     from .match import Hit
@@ -274,24 +275,33 @@ DROP INDEX story_bands_article_id;
 is one index search, not a read of every article of the story); band keys without an index by
 article (they are deleted by key, computed from the signature), and 16 of one value each, not
 64 hashed pairs (stories.BANDS): saving an article wrote 64 keys to random places of two
-indexes, ten times the rest of the save."""
+indexes, ten times the rest of the save. Signatures are rensa's MinHash, not datasketch's,
+computed again from each kept article's text (stories.py says why)."""
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 
 
-def _band_again(conn: sqlite3.Connection) -> None:
-    """Version 8's band keys (16 bands of one value, stories.BANDS) for every signature kept:
-    a copy of an article saved before the upgrade is still found."""
+def _sign_again(conn: sqlite3.Connection) -> None:
+    """Version 8's signatures (rensa's MinHash, not datasketch's) and band keys (16 bands of
+    one value, stories.BANDS) for every article version 7 kept a signature of, from its
+    stored text: a copy of an article saved before the upgrade is still found."""
+    rows = conn.execute("SELECT story_signatures.article_id, articles.text FROM "
+                        "story_signatures JOIN articles ON articles.id = "
+                        "story_signatures.article_id").fetchall()
     conn.execute("DELETE FROM story_bands")
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-        [(band, article_id) for article_id, values in
-         conn.execute("SELECT article_id, signature FROM story_signatures").fetchall()
-         for band in Signature(values).bands()])
+    for article_id, text in rows:
+        signature = stories_signature(text)
+        if signature is None:  # cannot happen for a text signed before; kept consistent
+            conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (article_id,))
+            continue
+        conn.execute("UPDATE story_signatures SET signature = ? WHERE article_id = ?",
+                     (signature.values, article_id))
+        conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
+                         [(band, article_id) for band in signature.bands()])
 
 
-AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: _band_again}
+AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: _sign_again}
 """What a migration computes in Python after its SQL, by the number it migrates from."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,6 +1,6 @@
 """Near-duplicate articles: one press release reaching us through ten outlets is one story.
 
-Why MinHash over word shingles (datasketch) rather than SimHash: an outlet's copy keeps most of
+Why MinHash over word shingles (rensa) rather than SimHash: an outlet's copy keeps most of
 the release's sentences word for word and changes a headline, a paragraph and its boilerplate,
 so the share of three-word runs two texts have in common (their Jaccard similarity) is what
 tells a copy from another article about the same technopark, which shares names and topic
@@ -8,11 +8,15 @@ words but few runs of three. MinHash estimates exactly that share, and its signa
 into bands (LSH) that can be stored and looked up in an index, so finding a new article's
 earlier copies reads a few index rows instead of comparing it with every article. SimHash
 estimates an angle between word-weight vectors, which drifts with length and boilerplate,
-and its near-neighbour lookup needs several permuted tables. datasketch (MIT, maintained;
-numpy, and scipy for its own LSH parameter search, which we do not use) downloads nothing;
-only its MinHash is used, imported on the first signature because the package loads scipy
-(0.37 s): `--help`, `check` and `status` never pay it. The LSH bands are ours, not its
-MinHashLSH, because they live in SQLite (store.py) where every process sees them.
+and its near-neighbour lookup needs several permuted tables.
+
+Why rensa (MIT, a MinHash in Rust) and not datasketch, which this module used first: importing
+datasketch loads scipy for its LSH parameter search, 57 MB of a poll's memory and 0.37 s of
+its start for a class we use one method of; rensa loads in a millisecond, adds 1 MB and signs
+a text faster. It downloads nothing. Its values depend on its version's hashing, so the range
+is pinned and tests/test_stories.py pins one text's signature: a release that hashed
+otherwise would fail it before stored signatures stopped comparing. The LSH bands are ours,
+not rensa's, because they live in SQLite (store.py) where every process sees them.
 
 Pure: shingles of the normalised text, a signature, band keys and a similarity. Where
 signatures and bands are kept is the store's business.
@@ -22,16 +26,10 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
 
 from .normalize import normalize
-
-if TYPE_CHECKING:
-    import numpy as np
 
 SHINGLE_WORDS = 3
 """Words per shingle. Three: single words and pairs are shared by any two articles about the
@@ -51,18 +49,14 @@ THRESHOLD = 0.25
 """Estimated Jaccard similarity from which two articles are one story. Tuned on the pairs in
 tests/data/story_pairs.yaml (ru, en, de): copies rewritten by another outlet (other headline,
 boilerplate and one paragraph of five) share 0.41 to 0.44 of their shingles, different
-articles on the same park 0 to 0.11. With 128 values an estimate strays by about 0.04 at 0.4
-and 0.03 at 0.1, so 0.25 leaves both sides more than three such strays away."""
+articles on the same park 0 to 0.11 (estimated: 0.36 to 0.42, and at most 0.09). With 128
+values an estimate strays by about 0.04 at 0.4 and 0.03 at 0.1, so 0.25 leaves both sides
+more than two and a half such strays away."""
 MIN_SHINGLES = 8
 """Texts with fewer shingles (a headline and a line of summary) are too short to tell a copy
 from a coincidence: they get a story of their own."""
 SEED = 1
-SCHEME = "affine32"
 """Fixed, so signatures stored by one run compare with those of the next."""
-HASH = zlib.crc32
-"""A shingle's 32-bit hash: stable across runs and processes (Python's `hash` is not) and in
-C, twice as fast as datasketch's default SHA-1; the affine32 scheme mixes it with the
-MurmurHash3 finalizer before permuting, which evens out CRC's linearity."""
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -111,17 +105,8 @@ def signature(text: str) -> Signature | None:
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
-    from datasketch import MinHash
+    from rensa import RMinHash
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=HASH,
-                      permutations=_permutations())
-    minhash.update_batch([s.encode("utf-8") for s in sorted(found)])
-    return Signature(minhash.hashvalues.astype("<u4").tobytes())
-
-
-@cache
-def _permutations() -> np.ndarray:
-    """The permutations of SEED, made once (datasketch draws them anew for every MinHash)."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    minhash = RMinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update(sorted(found))
+    return Signature(struct.pack(f"<{NUM_PERM}I", *minhash.digest()))

@@ -74,7 +74,7 @@ def test_workers_read_entries_as_the_polling_thread_does(
     workers = poller(tmp_path, "workers", rules_opts, processes=1)
     try:
         assert inline.poll(inline_source(rules_opts)).new == 12
-        workers.readers._ready_pool()  # as the first entry read does
+        workers.readers._ready_pool()  # as the first entry read does: starts them
         assert wait_for(lambda: workers.readers.working, timeout=60)
         result = workers.poll(inline_source(rules_opts))
         assert (result.ok, result.new) == (True, 12)

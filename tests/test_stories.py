@@ -85,6 +85,14 @@ def test_identical_texts_have_identical_signatures_and_bands() -> None:
     assert len(set(first.bands())) == stories.BANDS
 
 
+def test_a_signature_is_what_the_pinned_rensa_gives() -> None:
+    """Stored signatures compare only with signatures hashed the same way: a rensa release
+    that hashed otherwise must fail here (and bring a migration that signs again), not
+    silently stop finding copies of the articles kept before it."""
+    assert signature(PAIRS["en-skolkovo-fund"]["a"]).values.hex()[:48] == \
+        "b7f3006046a00c37b9e45c1a6e62602d9b90f23b30544365"  # rensa 0.5.0, seed 1
+
+
 def test_a_text_too_short_to_tell_a_copy_by_has_no_signature() -> None:
     assert signature("Технопарк «Якутия» открыл новый корпус") is None
     assert signature(PAIRS["ru-yakutia-residents"]["a"]) is not None
@@ -324,9 +332,10 @@ def test_a_database_of_the_release_before_gains_stories(tmp_path: Path, monkeypa
 
 def test_a_database_of_version_7_keeps_finding_copies_of_its_articles(
         tmp_path: Path, monkeypatch) -> None:
-    """Version 7 kept 64 hashed band keys an article; version 8 keys bands otherwise. Its
-    migration computes the new keys of every kept signature, so a copy arriving after the
-    upgrade still joins the story of an article saved before it, and no old key is left."""
+    """Version 7 kept datasketch signatures and 64 hashed band keys an article; version 8
+    signs with rensa and keys bands otherwise. Its migration signs every kept article again
+    from its stored text, so a copy arriving after the upgrade still joins the story of an
+    article saved before it, and no old signature or key is left."""
     from monitor import store as store_module
 
     path = tmp_path / "monitor.db"
@@ -340,11 +349,14 @@ def test_a_database_of_version_7_keeps_finding_copies_of_its_articles(
                 old.conn.execute("INSERT INTO sources (name, url, kind, interval, enabled) "
                                  "VALUES (?, ?, 'feed', 600, 1)", (name, f"http://{name}/"))
             first, _ = old.save_article(article("source-a", "a1", pair["a"]), [])
-            with old.transaction() as conn:  # the keys version 7 wrote
+            with old.transaction() as conn:  # what version 7 wrote
+                conn.execute("UPDATE story_signatures SET signature = ?", (bytes(512),))
                 conn.execute("DELETE FROM story_bands")
                 conn.executemany("INSERT INTO story_bands (band, article_id) VALUES (?, ?)",
                                  [(-n - 1, first) for n in range(64)])
     with Store(path) as store:
+        assert store.query("SELECT signature FROM story_signatures") == [
+            {"signature": signature(pair["a"]).values}]
         assert sorted(r["band"] for r in store.query("SELECT band FROM story_bands")) == \
             sorted(signature(pair["a"]).bands())
         copy, _ = store.save_article(article("source-b", "b1", pair["b"]), [])
