@@ -12,9 +12,12 @@ floor:          the least any poller of full articles does: per feed (16 threads
                 the page and trafilatura.extract it with the options monitor/extract.py uses,
                 and insert the texts into a plain SQLite table, one transaction per feed.
 
-Every side is timed from its first request to its last write; what a process does once
-(imports, reading rules, building the matcher, importing trafilatura) comes before. Each child
-prints one JSON line: the seconds of each phase and its peak resident size.
+Every side is timed from its first request to its last write; what a process does before it
+(imports, reading rules, building the matcher) is not timed. The feed-only first poll still
+pays what `poll` imports on first use, as a user's `poll` does; the full-article sides import
+trafilatura (and ours datasketch) first, as the daemon pays them once in its life and the case
+compares the cost of an article. Each child prints one JSON line: the seconds of each phase
+and its peak resident size.
 """
 
 from __future__ import annotations
