@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import latency
@@ -43,10 +44,26 @@ SLOW = 0.1
 SLOW_FEEDS = 100
 
 
-def measure(side: str, farm: Farm, urls: list[str], phases: list[str], latency: float,
+@dataclass(frozen=True)
+class Scale:
+    pairs: int
+    feeds: int
+    article_feeds: int
+    daemon_feeds: int
+    interval: int
+    """The daemon's, in seconds."""
+    samples: int
+    """Entries added for the daemon to find."""
+
+
+QUICK = Scale(pairs=2, feeds=200, article_feeds=30, daemon_feeds=20, interval=5, samples=4)
+
+
+def measure(side: str, farm: Farm, urls: list[str], phases: list[str], delay: float,
             layout: Layout, workdir: Path) -> dict:
-    """One side in a child process on `urls`, the farm set to `layout` and `latency`."""
-    farm.reset(latency, layout)
+    """One side in a child process on `urls`, the farm set to `layout`, answering after
+    `delay` seconds."""
+    farm.reset(delay, layout)
     urls_file = workdir / "urls.txt"
     urls_file.write_text("\n".join(urls), encoding="utf-8")
     done = subprocess.run(
@@ -72,12 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child:
         child(args.child, args.urls, args.control, args.phases.split(","))
         return 0
-    if args.quick:
-        pairs, feeds, article_feeds, (daemon_feeds, interval, samples) = 2, 200, 30, (20, 5, 4)
-    else:
-        pairs, feeds, article_feeds = args.pairs, args.feeds, 100
-        daemon_feeds, interval, samples = 50, 30, 8
-    farm = Farm(max(feeds, article_feeds, daemon_feeds, SLOW_FEEDS))
+    scale = QUICK if args.quick else Scale(pairs=args.pairs, feeds=args.feeds, article_feeds=100,
+                                           daemon_feeds=50, interval=30, samples=8)
+    feeds, article_feeds = scale.feeds, scale.article_feeds
+    farm = Farm(max(feeds, article_feeds, scale.daemon_feeds, SLOW_FEEDS))
     farm.warm(article_feeds)
     sides = ("ours", "reader"), ("ours-articles", "floor")
     runs: dict[str, list[dict]] = {side: [] for pair in sides for side in pair}
@@ -85,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-polling-") as tmp:
             work = Path(tmp)
-            for pair in range(pairs):
+            for pair in range(scale.pairs):
                 for first, second in sides:
                     for side in (first, second) if pair % 2 == 0 else (second, first):
                         if side in slow:
@@ -97,12 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         else:
                             runs[side].append(measure(side, farm, farm.urls[:article_feeds],
                                                       ["articles"], 0.0, ARTICLES, work))
-                print(f"pair {pair + 1}/{pairs} done", file=sys.stderr, flush=True)
-            delays = latency.measure(farm, daemon_feeds, interval, samples, work)
+                print(f"pair {pair + 1}/{scale.pairs} done", file=sys.stderr, flush=True)
+            delays = latency.measure(farm, scale.daemon_feeds, scale.interval, scale.samples,
+                                     work)
     finally:
         farm.close()
     measured = Measured(feeds={s: runs[s] for s in ("ours", "reader")}, slow=slow,
                         pages={s: runs[s] for s in ("ours-articles", "floor")}, latency=delays)
-    table, passed = report(measured, feeds, article_feeds, SLOW_FEEDS, SLOW, pairs)
+    table, passed = report(measured, feeds, article_feeds, SLOW_FEEDS, SLOW, scale.pairs)
     print(table)
     return 0 if passed else 1

@@ -3,7 +3,7 @@ the farm's feeds, with an immediate webhook alert to a receiver in the bench pro
 
 The feeds name no organisation, so the first pass queues nothing. Once every feed has been
 polled and stored, one entry naming the alert's organisation is added to a random feed at a
-random moment, SAMPLES times, each a story of its own (an alert goes out once per story). For
+random moment, several times, each a story of its own (an alert goes out once per story). For
 each the farm tells when the entry was first served (the poll that found it) and the receiver
 when the alert arrived. The goal, from issue 9: an entry reaches its webhook within the poll
 that finds it plus 1 s, so `delivered - polled` is checked; `delivered - added` is the latency
@@ -134,7 +134,7 @@ def _rules(webhook: str, workdir: Path) -> Path:
 
 
 def measure(farm: Farm, feeds: int, interval: int, samples: int, workdir: Path) -> Latency:
-    """SAMPLES entries through the daemon polling `feeds` feeds every `interval` seconds."""
+    """`samples` entries through the daemon polling `feeds` feeds every `interval` seconds."""
     farm.reset(0.0, QUIET)
     name = next(org["name"] for org in rules_organisations() if org["id"] == ALERTED)
     receiver = Receiver()
@@ -163,6 +163,8 @@ def measure(farm: Farm, feeds: int, interval: int, samples: int, workdir: Path) 
             entry = added_entry(sample, name)
             added = farm.add(feed, entry)
             delivered = receiver.wait(entry.path, timeout=2 * interval + 30)
+            if delivered is None and daemon.poll() is not None:
+                raise SystemExit(f"daemon: exited early:\n{log.read_text()[-3000:]}")
             found.append(Sample(feed, added, farm.first_answer_after(feed, added), delivered))
     finally:
         daemon.send_signal(signal.SIGTERM)

@@ -38,7 +38,7 @@ def _seconds(value: float | None) -> str:
     return "none" if value is None else f"{value:.2f} s"
 
 
-def report(measured: Measured, feeds: int, article_feeds: int, slow_feeds: int, latency: float,
+def report(measured: Measured, feeds: int, article_feeds: int, slow_feeds: int, delay: float,
            pairs: int) -> tuple[str, bool]:
     """The table and the notes under it; and whether every goal passed."""
     runs, slow, pages = measured.feeds, measured.slow, measured.pages
@@ -50,7 +50,7 @@ def report(measured: Measured, feeds: int, article_feeds: int, slow_feeds: int, 
     cases = [(f"{feeds:,} feeds, first poll", runs, "first"),
              (f"{feeds:,} feeds, nothing changed", runs, "unchanged"),
              (f"{feeds:,} feeds, {CHANGED:.0%} changed", runs, "changed"),
-             (f"{slow_feeds} feeds, {latency * 1000:.0f} ms latency, first poll", slow, "first")]
+             (f"{slow_feeds} feeds, {delay * 1000:.0f} ms latency, first poll", slow, "first")]
     for label, rows, key in cases:
         ours, theirs = _median(rows["ours"], key), _median(rows["reader"], key)
         passed &= ours < theirs
