@@ -41,7 +41,9 @@ bench-startup: $(STAMP)
 bench-accuracy: $(STAMP)
 	$(BIN)/python -m bench.accuracy
 
-# Our `poll` against `reader` on the same loopback feeds, alternating (QUICK=1: 2 small pairs).
+# Our `poll` against `reader` on the same loopback feeds, alternating; full articles against the
+# floor of fetch + feedparser + trafilatura + insert; the daemon's feed-to-webhook latency
+# (QUICK=1: 2 small pairs and a short daemon run, a few minutes).
 bench-polling: $(STAMP)
 	$(BIN)/python -m bench.polling $(if $(QUICK),--quick)
 
