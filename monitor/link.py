@@ -179,6 +179,8 @@ def _quoted_names(kind: str | None, aliases: dict[str, list[str]]
 
 def longest(found: list[Found]) -> list[Found]:
     """Non-overlapping occurrences, longest first; rules sharing one span all stay."""
+    if len(found) < 2:
+        return list(found)  # most calls: a kind of mention an article has once or not at all
     kept: dict[tuple[str, int, int], Found] = {}
     spans: set[Span] = set()
     taken: set[int] = set()
@@ -329,7 +331,7 @@ class Linker:
                       and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
             if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
                 word = before[-1].pattern.written
-                out.append((replace(name, pattern=replace(
+                out.append((name._replace(pattern=replace(
                     name.pattern, kind="description",
                     written=f"{word} + «{name.pattern.written}»",
                     forms=before[-1].pattern.forms + name.pattern.forms)), before[-1]))
@@ -394,7 +396,7 @@ class Linker:
                 if (org, place.pattern.rule) in self._named_after}
             if len(fits) == 1:
                 organisation = next(iter(fits))
-                out.append(replace(place, pattern=replace(
+                out.append(place._replace(pattern=replace(
                     place.pattern, kind="description", rule=organisation,
                     written=f"{place.pattern.written} + {partners[0].pattern.written}")))
         return out
@@ -879,7 +881,7 @@ def _repeated(layout: Layout, quoted: list[Found], names: list[Found]) -> list[F
         if (_in_quotes(layout, name)
                 and any(n.pattern.rule == name.pattern.rule and n.last < name.first
                         for n in names)):
-            out.append(replace(name, pattern=replace(name.pattern, kind="organisation")))
+            out.append(name._replace(pattern=replace(name.pattern, kind="organisation")))
     return out
 
 
@@ -1175,5 +1177,5 @@ def _description(layout: Layout, kind: Found, place_written: str, organisation: 
                       written=f"{kind.pattern.written} + {place_written}",
                       forms=kind.pattern.forms + (place.pattern.forms if place else ()))
     before = attached and place.last < kind.first
-    return replace(kind, pattern=pattern, first=place.first if before else kind.first,
+    return kind._replace(pattern=pattern, first=place.first if before else kind.first,
                    last=place.last if attached and not before else kind.last)

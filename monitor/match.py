@@ -16,11 +16,13 @@ region or a sector). The same fact stated twice is one hit with its `mentions`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -141,8 +143,10 @@ class Pattern:
     forms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
+    """One occurrence of a pattern in an article. A tuple, not a dataclass: an article has
+    dozens, made by every scan and read everywhere the matcher and the linker look."""
+
     pattern: Pattern
     first: int
     """Index of the first word."""
@@ -314,13 +318,15 @@ class Matcher:
         abbreviation found beside its full name) so that start-up does not pay for them."""
         self.languages = sorted({lang for o in rules.organisations for lang in o.aliases}
                                 | {lang for m in rules.metrics for lang in m.keywords})
-        self._pick_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._pick_cache: dict[str, dict[str, tuple[str, ...]]] = {
+            variant: {} for variant in LATIN_LANGUAGES}
+        """Per variant: word -> `_pick`'s answer, so that an article's words cost a look-up."""
 
     def _pick(self, word: str, variant: str) -> tuple[str, ...]:
         """The forms of a word that the rules use, likeliest first, else its likeliest form.
         Usually one; a word such as "парке" (of "парк" and of "парка") can have two."""
-        key = (word, variant)
-        picked = self._pick_cache.get(key)
+        cache = self._pick_cache[variant]
+        picked = cache.get(word)
         if picked is None:
             candidates = forms(word, variant)
             picked = tuple(f for f in candidates if f in self.vocabulary)
@@ -328,8 +334,8 @@ class Matcher:
                 part = compound_part(word, self._compound_parts, self._measures, GERMAN_LINKS)
                 picked = (part,) if part else ()
             picked = picked or candidates[:1]
-            if len(self._pick_cache) < 500_000:
-                self._pick_cache[key] = picked
+            if len(cache) < 250_000:
+                cache[word] = picked
         return picked
 
     def match(self, text: str, language: str | None = None) -> list[Hit]:
@@ -338,7 +344,8 @@ class Matcher:
     def analyse(self, text: str, language: str | None = None) -> Analysis:
         layout = Layout.of(text)
         variant = latin_variant(language)
-        picks = [self._pick(t.norm, variant) for t in layout.tokens]
+        known, pick = self._pick_cache[variant].get, self._pick
+        picks = [known(t.norm) or pick(t.norm, variant) for t in layout.tokens]
         word_forms = [p[0] for p in picks]
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
@@ -374,7 +381,7 @@ class Matcher:
             others = [rule for rule in named if self._organisations[rule].kind == own.kind
                       and f.pattern.written in self._words_of(rule)]
             if own.id not in named and len(others) == 1:
-                f = replace(f, pattern=replace(f.pattern, rule=others[0]))
+                f = f._replace(pattern=replace(f.pattern, rule=others[0]))
             out.append(f)
         return out
 
@@ -713,23 +720,24 @@ class Matcher:
         (`APPROACHING`: "nears 100 residents"); what a site can hold (`CAPACITY`: "could
         hold 40 companies"); or a plan that its sentence goes on to say was
         missed (`ACTUALLY`: "hatte sich 20 vorgenommen, tatsächlich kamen 13")."""
-        clause = layout.token_clause
-        words = layout.sentence_tokens[figure.sentence]
-        low, high = words.start, words.stop
-        own = [i for i in words if clause[i] == figure.clause]
-        if figure.quantity.unit in UNIT_CLASSES["count"] and any(
-                word_forms[i] in self._prospects or
-                (i > figure.last and layout.tokens[i].norm in PRESENTING) for i in own):
+        # Each question is whether a stretch of the sentence holds a word of a set: a slice
+        # and `isdisjoint`, not a loop over the words (this runs for every figure).
+        norms = layout.norms
+        high = layout.sentence_tokens[figure.sentence].stop
+        own = layout.clause_words(figure.clause, figure.sentence)
+        own_forms = word_forms[own.start:own.stop]
+        count = figure.quantity.unit in UNIT_CLASSES["count"]
+        if count and (not self._prospects.isdisjoint(own_forms) or not PRESENTING.isdisjoint(
+                norms[max(own.start, figure.last + 1):own.stop])):
             return True
-        before = range(max(figure.first - _VERB_REACH, low), figure.first)
-        if any(layout.tokens[i].norm in APPROACHING for i in before):
+        low = layout.sentence_tokens[figure.sentence].start
+        before = norms[max(figure.first - _VERB_REACH, low):figure.first]
+        if not APPROACHING.isdisjoint(before) or (count and not CAPACITY.isdisjoint(before)):
             return True
-        if figure.quantity.unit in UNIT_CLASSES["count"] and any(
-                layout.tokens[i].norm in CAPACITY for i in before):
-            return True
-        return any(word_forms[i] in self._planned for i in own) and any(
-            word_forms[i] in self._actually and clause[i] > figure.clause
-            for i in range(figure.last + 1, high))
+        if self._planned.isdisjoint(own_forms):
+            return False
+        later = bisect.bisect_right(layout.token_clause, figure.clause, figure.last + 1, high)
+        return not self._actually.isdisjoint(word_forms[later:high])
 
     def _levy(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a sum is a levy that is no tax (`LEVIES`), named by the first word after
@@ -770,20 +778,22 @@ class Matcher:
             return distributed
         if unit not in _MONEY:
             return False
-        clause = layout.token_clause
         words = layout.sentence_tokens[figure.sentence]
         low, high = words.start, words.stop
-        if distributed and not any(word_forms[i] in self._periods and clause[i] == figure.clause
-                                   for i in range(figure.last + 1, high)) and not (
+        own = layout.clause_words(figure.clause, figure.sentence)
+        after = figure.last + 1  # its clause after it: "по 150 млн рублей в год"
+        rest = bisect.bisect_right(layout.token_clause, figure.clause, after, high)
+        if distributed and self._periods.isdisjoint(word_forms[after:rest]) and not (
                 start - 3 >= low and word_forms[start - 2] in self._periods and
                 word_forms[start - 3] in self._per_unit_words):
             return True
-        return any(clause[i] == figure.clause and (
-            word_forms[i] in self._per_unit_nouns or
-            (word_forms[i] in self._per_unit_words and i + 1 < high and
-             word_forms[i + 1] not in self._periods and
-             _names_thing(layout.tokens[i + 1].text, variant)))
-            for i in words)
+        own_forms = word_forms[own.start:own.stop]
+        if not self._per_unit_nouns.isdisjoint(own_forms):
+            return True
+        return not self._per_unit_words.isdisjoint(own_forms) and any(
+            word_forms[i] in self._per_unit_words and i + 1 < high and
+            word_forms[i + 1] not in self._periods and
+            _names_thing(layout.tokens[i + 1].text, variant) for i in own)
 
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
@@ -826,10 +836,12 @@ class Matcher:
             return False
         words = layout.sentence_tokens[figure.sentence]
         low, high = words.start, max(words.stop, figure.last + 1)
+        if self._takings.isdisjoint(word_forms[low:high]) or \
+                self._one_firm_heads.isdisjoint(layout.norms[low:figure.first]):
+            return False
         tokens = layout.tokens
         return any(tokens[i].norm in self._one_firm_heads and _tail(tokens, i, self._one_firm)
-                   for i in range(low, figure.first)) and any(
-            word_forms[i] in self._takings for i in range(low, high))
+                   for i in range(low, figure.first))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
@@ -843,11 +855,14 @@ class Matcher:
         no one's."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
-        near = range(max(figure.first - _VERB_REACH, 0),
-                     min(figure.last + _VERB_REACH + 1, len(word_forms)))
-        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING or
-                   layout.tokens[i].norm in SERVING or layout.tokens[i].norm in CLOSING
-                   for i in near if layout.token_clause[i] == figure.clause)
+        low = max(figure.first - _VERB_REACH, 0)
+        high = min(figure.last + _VERB_REACH + 1, len(word_forms))
+        # The words near it in its clause (clauses number the words in ascending order).
+        low = bisect.bisect_left(layout.token_clause, figure.clause, low, high)
+        high = bisect.bisect_right(layout.token_clause, figure.clause, low, high)
+        norms = layout.norms[low:high]
+        return not (self._training.isdisjoint(word_forms[low:high]) and FUNDING.isdisjoint(norms)
+                    and SERVING.isdisjoint(norms) and CLOSING.isdisjoint(norms))
 
     def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a word that puts an organisation in the past stands just before a count in
@@ -855,8 +870,9 @@ class Matcher:
         работали 12 предприятий"): the count is the predecessor's, no metric's figure."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
-        return any(word_forms[i] in self._former and layout.token_clause[i] == figure.clause
-                   for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
+        low = bisect.bisect_left(layout.token_clause, figure.clause,
+                                 max(figure.first - _FORMER_REACH, 0), figure.first)
+        return not self._former.isdisjoint(word_forms[low:figure.first])
 
     def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
                    word_forms: list[str], named: bool) -> bool:
@@ -892,6 +908,8 @@ class Matcher:
         and nouns, as in "the number of jobs", refer back), nor by a pronoun after a
         preposition when a figure stands before it in its sentence ("14 парков, из них
         шесть": a part of that one, `_inherit`)."""
+        if self._references.isdisjoint(word_forms):
+            return set()  # most articles: nothing to look at word by word
         tokens, sentence = layout.tokens, layout.token_sentence
         firsts = {(f.sentence, f.first) for f in figures}
         out = set()

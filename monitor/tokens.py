@@ -55,10 +55,10 @@ def words(text: str) -> list[Token]:
     return _words(text)[0]
 
 
-def _words(text: str) -> tuple[list[Token], list[int], list[int]]:
-    """The words of a text, and their starts and ends. Made by splitting the text at its words
-    and adding up the lengths of the pieces, so that no Python code runs per word: an article
-    has hundreds."""
+def _words(text: str) -> tuple[list[Token], list[str], list[int], list[int]]:
+    """The words of a text, their normalised forms, starts and ends. Made by splitting the
+    text at its words and adding up the lengths of the pieces, so that no Python code runs per
+    word: an article has hundreds."""
     normalized = normalize(text)
     pieces = _SPLIT.split(normalized.text)  # a separator, a word, …, a word, a separator
     bounds = list(accumulate(map(len, pieces), initial=0))
@@ -68,9 +68,9 @@ def _words(text: str) -> tuple[list[Token], list[int], list[int]]:
         starts = [offsets[start] for start in starts]
         ends = [offsets[end - 1] + 1 for end in ends]
     written = map(text.__getitem__, map(slice, starts, ends))
-    tokens = list(map(tuple.__new__, repeat(Token),
-                      zip(written, pieces[1::2], starts, ends, strict=True)))
-    return tokens, starts, ends
+    norms = pieces[1::2]
+    tokens = list(map(tuple.__new__, repeat(Token), zip(written, norms, starts, ends, strict=True)))
+    return tokens, norms, starts, ends
 
 
 @lru_cache(maxsize=1 << 18)
@@ -163,6 +163,9 @@ class Layout:
 
     text: str
     tokens: list[Token]
+    norms: list[str]
+    """`Token.norm` of each word, as a list of its own: the figure gates ask whether a
+    sentence or clause holds a word of a set, which a slice and `isdisjoint` answer at once."""
     sentences: list[tuple[int, int]]
     token_sentence: list[int]
     token_paragraph: list[int]
@@ -173,12 +176,12 @@ class Layout:
 
     @classmethod
     def of(cls, text: str) -> Layout:
-        tokens, token_starts, token_ends = _words(text)
+        tokens, norms, token_starts, token_ends = _words(text)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         paragraph_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         return cls(
-            text=text, tokens=tokens, sentences=sentences,
+            text=text, tokens=tokens, norms=norms, sentences=sentences,
             token_sentence=_spans_of(token_starts, starts),
             token_paragraph=_spans_of(token_starts, paragraph_starts),
             token_ends=token_ends, sentence_starts=starts,
@@ -196,6 +199,13 @@ class Layout:
             high = bisect.bisect_right(self.token_sentence, sentence, low) if worded else low
             out.append(range(low, high))
         return out
+
+    def clause_words(self, clause: int, sentence: int) -> range:
+        """The words of `clause` in `sentence` (clauses number the words in text order and
+        may run over a sentence's end, so the sentence bounds them)."""
+        words = self.sentence_tokens[sentence]
+        low = bisect.bisect_left(self.token_clause, clause, words.start, words.stop)
+        return range(low, bisect.bisect_right(self.token_clause, clause, low, words.stop))
 
     def token_at(self, offset: int) -> int:
         """Index of the first word that ends after `offset`."""
