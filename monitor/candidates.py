@@ -134,7 +134,7 @@ def find(layout: Layout, word_forms: Sequence[str], language: str | None,
     after = 0
     # A word's forms (lemma, stem) start with its own first letters: only words that start
     # like a kind word are looked at, which keeps the cost per article small.
-    for position in [i for i, t in enumerate(layout.tokens) if t.norm[:_PREFIX] in prefixes]:
+    for position in [i for i, norm in enumerate(layout.norms) if norm[:_PREFIX] in prefixes]:
         at = layout.tokens[position].start
         inside = bisect.bisect_right(starts, at) - 1
         if position < after or (inside >= 0 and at < spans[inside][1]):
@@ -176,8 +176,13 @@ def _kind_at(index: dict[str, tuple[KindWord, ...]], layout: Layout,
     A word is compared by every form it may have, not only the one the matcher chose:
     "парке" is a form of "парка" first, of "парк" too."""
 
+    seen: dict[int, tuple[str, ...]] = {}  # the kind words starting here share their words
+
     def options(i: int) -> tuple[str, ...]:
-        return (word_forms[i], *forms(layout.tokens[i].norm, variant))
+        found = seen.get(i)
+        if found is None:
+            found = seen[i] = (word_forms[i], *forms(layout.norms[i], variant))
+        return found
 
     starting = [w for f in options(position) for w in index.get(f, ())]
     fitting = [w for w in starting if position + len(w.forms) <= len(word_forms) and all(

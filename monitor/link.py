@@ -44,12 +44,14 @@ rules' "Технопарк «…»" aliases go into the automaton too), though "
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .config import RulesFile
@@ -114,6 +116,8 @@ OPENING_WORDS = 2
 subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
 
 Span = tuple[int, int]
+SEP = "\x1f"
+"""Joins words into one string for a regular expression to search (no word holds it)."""
 
 _QUOTED_ALIAS = re.compile(rf"\s*(.+?)\s*[{QUOTES}](.+)[{QUOTES}]\s*")
 """An alias made of a kind word and a name in quotes: "Технопарк «Строгино»"."""
@@ -191,11 +195,23 @@ def longest(found: list[Found]) -> list[Found]:
         spans.add(span)
         taken.update(range(f.first, f.last + 1))
         kept.setdefault((f.pattern.rule, *span), f)
-    return sorted(kept.values(), key=lambda f: f.first)
+    return sorted(kept.values(), key=_FIRST)
+
+
+_FIRST = attrgetter("first")
+
+
+def by_kind(found: list[Found]) -> defaultdict[str, list[Found]]:
+    """The occurrences of each kind of pattern, in their order: one pass, where a list per
+    kind asked of all of them would be one pass each."""
+    out: defaultdict[str, list[Found]] = defaultdict(list)
+    for f in found:
+        out[f.pattern.kind].append(f)
+    return out
 
 
 def _overlaps(found: Found, taken: set[int]) -> bool:
-    return any(i in taken for i in range(found.first, found.last + 1))
+    return not taken.isdisjoint(range(found.first, found.last + 1))
 
 
 def _by_language(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
@@ -240,28 +256,29 @@ class Linker:
     def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
         say which one owns each figure."""
-        names = longest([f for f in found if f.pattern.kind == "organisation"])
+        of_kind = by_kind(found)
+        names = longest(of_kind["organisation"])
         excluded = {(f.pattern.rule, layout.token_sentence[f.first])
-                    for f in found if f.pattern.kind == "exclude"}
+                    for f in of_kind["exclude"]}
         nicknaming = _for_language(_NICKNAME_WORDS, language)
         names = [f for f in names
                  if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded
                  and not _torn(layout, f) and not _nickname(layout, f, nicknaming)]
         named = {i for f in names for i in range(f.first, f.last + 1)}
-        listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
-                                       and not _overlaps(f, named)],
-                              [f for f in found if f.pattern.kind == "kind"])
+        listed = self._listed(layout, [f for f in of_kind["quoted"]
+                                       if not _overlaps(f, named)],
+                              of_kind["kind"])
         names = sorted(names + [name for name, _kind in listed], key=lambda f: f.first)
         named |= {i for f, _kind in listed for i in range(f.first, f.last + 1)}
-        repeated = _repeated(layout, [f for f in found if f.pattern.kind == "quoted"
-                                      and not _overlaps(f, named)], names)
+        repeated = _repeated(layout, [f for f in of_kind["quoted"]
+                                      if not _overlaps(f, named)], names)
         names = sorted(names + repeated, key=lambda f: f.first)
         named |= {i for f in repeated for i in range(f.first, f.last + 1)}
         # The kind word that governs a list names those in it, no one at a place of its own.
         governing = {(kind.first, kind.last) for _name, kind in listed}
         plural_words = _for_language(_PLURAL_KIND_WORDS, language)
-        kinds = longest([f for f in found if f.pattern.kind == "kind"
-                         and not _overlaps(f, named)])
+        kinds = longest([f for f in of_kind["kind"]
+                         if not _overlaps(f, named)])
         ambiguous = _for_language(_AMBIGUOUS_PLURALS, language)
         plural = {(f.first, f.last) for f in kinds
                   if _plural(layout, f, plural_words, ambiguous)}
@@ -269,9 +286,9 @@ class Linker:
                    if (before.first, before.last) in plural and _abbreviates(layout, before, f)}
         # "Резиденты площадки …" refers back to a site; "six sites" are parts of one zone.
         kinds = [f for f in kinds if f.pattern.rule != "site" or (f.first, f.last) not in plural]
-        places = longest([f for f in found if f.pattern.kind == "place"
-                          and not _overlaps(f, named)])
-        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        places = longest([f for f in of_kind["place"]
+                          if not _overlaps(f, named)])
+        scopes = [f for f in of_kind["scope"] if not _overlaps(f, named)]
         # "лучший IT-парк в стране", "the best IT park in the country": a rank among the
         # country's parks, not a description of the region's one (unless the country is a
         # place of the registry: "IT-парк в Казахстане").
@@ -539,9 +556,11 @@ class Mentions:
         phrases = [phrase.split() for phrase in self.renaming]
         opening = tuple(words[0] for words in phrases)
         said: dict[int, int] = {}
-        for i, found in enumerate(tokens):
-            if found.norm.startswith(opening) and any(_begins(tokens, i, words)
-                                                      for words in phrases):
+        joined = SEP.join(layout.norms)
+        # Only the words that begin like a phrase are looked at: one search finds them all.
+        for begins in _beginnings(opening).finditer(joined) if phrases else ():
+            i = joined.count(SEP, 0, begins.start() + 1)  # it opens with its word's separator
+            if any(_begins(tokens, i, words) for words in phrases):
                 said.setdefault(layout.token_sentence[i], i)
         for sentence, at in said.items():
             named = self.owning.get(sentence, [])
@@ -698,11 +717,10 @@ class Mentions:
         million rubles" is a figure of both."""
         layout = self.layout
         clause, sentence = layout.token_clause[token], layout.token_sentence[token]
-        start = token
-        while start and layout.token_clause[start - 1] == clause \
-                and layout.token_sentence[start - 1] == sentence:
-            start -= 1
-        if not any(layout.tokens[i].norm in self.distributive for i in range(start, token)):
+        # Its clause before it (clauses and sentences number the words in ascending order).
+        start = max(bisect.bisect_left(layout.token_clause, clause, 0, token),
+                    bisect.bisect_left(layout.token_sentence, sentence, 0, token))
+        if self.distributive.isdisjoint(layout.norms[start:token]):
             return []
         for where in (sentence, sentence - 1):
             named = [f for f in self.owning.get(where, ()) if f.first < token]
@@ -912,6 +930,12 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
                    if layout.token_clause[i] == clause)
 
 
+@lru_cache(maxsize=16)
+def _beginnings(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A word that begins with one of `words`, in words joined by `SEP`."""
+    return re.compile(f"(?:^|{SEP})(?:{'|'.join(map(re.escape, words))})")
+
+
 def _begins(tokens: Sequence[Token], at: int, words: list[str]) -> bool:
     """Whether the words from `at` on begin with `words`, one by one."""
     return at + len(words) <= len(tokens) and all(
@@ -935,10 +959,11 @@ def _nickname(layout: Layout, name: Found, nicknaming: frozenset[str]) -> bool:
     Innopolis", "das sogenannte Skolkowo des Urals" compare a place with a famous one; they
     do not mention it."""
     clause = layout.token_clause[name.first]
+    verbs = tuple(nicknaming)
     for i in range(name.first - 1, max(name.first - NICKNAME_GAP - 2, -1), -1):
         if layout.token_clause[i] != clause:
             return False
-        if layout.tokens[i].norm.startswith(tuple(nicknaming)):
+        if layout.norms[i].startswith(verbs):
             return True
     return False
 
@@ -1154,8 +1179,8 @@ def _joined(layout: Layout, one: Found, other: Found) -> bool:
 
 def _of_the_region(layout: Layout, kind: Found, references: frozenset[str]) -> bool:
     """Whether one of `references` follows the kind word: "ИТ-парк республики"."""
-    after = layout.tokens[kind.last + 1:kind.last + 4]
-    return any(" ".join(t.norm for t in after[:n]) in references for n in range(1, 4))
+    after = layout.norms[kind.last + 1:kind.last + 4]
+    return any(" ".join(after[:n]) in references for n in range(1, 4))
 
 
 def _attached(layout: Layout, first: int, last: int, place: Found) -> bool:

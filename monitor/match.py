@@ -72,7 +72,7 @@ from .figurewords import (
     TOWNS,
     TRAINING,
 )
-from .link import Link, Linker, Mentions, phrases
+from .link import Link, Linker, Mentions, by_kind, phrases
 from .link import longest as _longest
 from .morph import (
     COMPOUND_PART,
@@ -352,10 +352,11 @@ class Matcher:
         found += self._shared(found, _scan(self._abbreviations, [t.text for t in layout.tokens]))
         mentions = self._linker.article(layout, found, language)
         organisations = mentions.organisations
-        keywords = _longest([f for f in found if f.pattern.kind == "metric"])
-        nouns = _longest([f for f in found if f.pattern.kind == "noun"])
-        fallbacks = _longest([f for f in found if f.pattern.kind == "fallback"])
-        terms = [f for f in found if f.pattern.kind == "term"]
+        of_kind = by_kind(found)
+        keywords = _longest(of_kind["metric"])
+        nouns = _longest(of_kind["noun"])
+        fallbacks = _longest(of_kind["fallback"])
+        terms = of_kind["term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
         metric_hits = self._metric_hits(layout, language, keywords, nouns, mentions,
@@ -1359,12 +1360,14 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
     # A match ends at the separator after its last word, and matches come in the order of
     # their ends: counting the separators passed tells that word, without a table of all.
     separators = counted_to = 0
+    count, new = haystack.count, tuple.__new__  # a Found without its Python-level __new__
     for end, (length, patterns) in automaton.iter(haystack):
-        separators += haystack.count(SEP, counted_to, end)
+        separators += count(SEP, counted_to, end)
         counted_to = end
         last = separators - 1  # the haystack opens with a separator
+        first = last - length + 1
         for pattern in patterns:
-            out.append(Found(pattern, last - length + 1, last))
+            out.append(new(Found, (pattern, first, last)))
     return out
 
 
