@@ -86,7 +86,7 @@ from .morph import (
 )
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
-from .tokens import Layout, Token, words
+from .tokens import Layout, words
 
 SNIPPET_MAX = 400
 SEP = "\x1f"
@@ -595,7 +595,7 @@ class Matcher:
             noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
                 return noun, None
-        index = figure.last + 1 + _tail(tokens, figure.last + 1, self._tails)
+        index = figure.last + 1 + _tail(layout.norms, figure.last + 1, self._tails)
         budget = _MODIFIERS + 1
         partitives = 0  # "five of the newcomers", "пять из новых резидентов"
         modifier: int | None = None  # the last word seen that modifies the noun
@@ -649,11 +649,9 @@ class Matcher:
         with one ("IT companies, of which Kaliningrad has about 2.5 thousand", "ИТ-компаний,
         которых в регионе около 2,5 тысячи", "IT-Firmen, von denen die Stadt 2.500 hat"): the
         count counts that noun, not what a keyword elsewhere in the sentence names."""
-        tokens, clause = layout.tokens, layout.token_clause
-        opening = figure.first
-        while opening > 0 and clause[opening - 1] == figure.clause:
-            opening -= 1
-        if opening == 0 or not _tail(tokens, opening, self._relatives) or \
+        # The first word of its clause (clauses number the words in ascending order).
+        opening = bisect.bisect_left(layout.token_clause, figure.clause, 0, figure.first)
+        if opening == 0 or not _tail(layout.norms, opening, self._relatives) or \
                 layout.token_sentence[opening - 1] != figure.sentence:
             return None
         for first in range(opening - 1, max(opening - 4, -1), -1):  # "IT-Firmen", "ИТ-компаний"
@@ -810,7 +808,7 @@ class Matcher:
         tokens, clause, sentence = layout.tokens, layout.token_clause, layout.token_sentence
         opening = _clause_opening(layout, figure)
         after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(tokens)))
-        return any(_tail(tokens, i, self._part_openers)
+        return any(_tail(layout.norms, i, self._part_openers)
                    for i in (*range(opening, figure.first), *(
                        i for i in after
                        if clause[i] == figure.clause and sentence[i] == figure.sentence)))
@@ -825,7 +823,7 @@ class Matcher:
                 figures[index - 1].quantity.unit not in _MONEY:
             return False
         first = layout.sentence_tokens[figure.sentence].start
-        return any(_tail(layout.tokens, i, self._sum_parts)
+        return any(_tail(layout.norms, i, self._sum_parts)
                    for i in {first, *range(_clause_opening(layout, figure), figure.first)})
 
     def _one_firms_takings(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
@@ -840,8 +838,8 @@ class Matcher:
         if self._takings.isdisjoint(word_forms[low:high]) or \
                 self._one_firm_heads.isdisjoint(layout.norms[low:figure.first]):
             return False
-        tokens = layout.tokens
-        return any(tokens[i].norm in self._one_firm_heads and _tail(tokens, i, self._one_firm)
+        norms = layout.norms
+        return any(norms[i] in self._one_firm_heads and _tail(norms, i, self._one_firm)
                    for i in range(low, figure.first))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
@@ -1144,18 +1142,15 @@ def _whole_near(figures: list[Figure], index: int) -> bool:
 
 def _clause_opening(layout: Layout, figure: Figure) -> int:
     """The first word of a figure's clause (clauses are numbered within a sentence)."""
-    clause, sentence = layout.token_clause, layout.token_sentence
-    opening = figure.first
-    while opening > 0 and clause[opening - 1] == figure.clause and \
-            sentence[opening - 1] == figure.sentence:
-        opening -= 1
-    return opening
+    # Clauses and sentences number the words in ascending order.
+    return max(bisect.bisect_left(layout.token_clause, figure.clause, 0, figure.first),
+               bisect.bisect_left(layout.token_sentence, figure.sentence, 0, figure.first))
 
 
-def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
-    """How many words from `index` on one of `phrases` takes, else 0."""
+def _tail(norms: Sequence[str], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
+    """How many words from `index` on (`Layout.norms`) one of `phrases` takes, else 0."""
     for length in _lengths(phrases):
-        if tuple(t.norm for t in tokens[index:index + length]) in phrases:
+        if tuple(norms[index:index + length]) in phrases:
             return length
     return 0
 
