@@ -87,7 +87,7 @@ from .linkwords import (
     SUM_WORDS,
 )
 from .normalize import QUOTES
-from .tokens import Layout, Token
+from .tokens import Layout
 
 if TYPE_CHECKING:
     from .match import Found
@@ -308,7 +308,7 @@ class Linker:
         for f in sorted((f for f in scopes if f.pattern.rule == "country"),
                         key=lambda f: f.first):
             # "from China and Belarus": a country joined to a source is a source too.
-            joined = any(0 < f.first - s.last - 1 <= 1 and layout.tokens[s.last + 1].norm
+            joined = any(0 < f.first - s.last - 1 <= 1 and layout.norms[s.last + 1]
                          in COORDINATORS for s in sources)
             (sources if joined or _is_source(layout, f) else countries).append(f)
         groups = [f for f in kinds if (f.first, f.last) in plural]
@@ -336,17 +336,17 @@ class Linker:
         list: "шесть технопарков: «Технополис «Москва», «Слава», «Строгино»", "the
         technoparks "Slava" and "Strogino"". Alone, "Слава" or "Строгино" is a word or a
         district, not a technopark."""
-        text, tokens = layout.text, layout.tokens
+        text = layout.text
         out = []
         for name in quoted:
             if not _in_quotes(layout, name):
                 continue
-            start = tokens[name.first].start
+            start = layout.token_starts[name.first]
             kind = self.kinds.get(name.pattern.rule)
             sentence = layout.token_sentence[name.first]
             before = [k for k in kinds if k.last < name.first
                       and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
-            if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
+            if before and _LISTED.fullmatch(text, layout.token_ends[before[-1].last], start - 1):
                 word = before[-1].pattern.written
                 out.append((name._replace(pattern=replace(
                     name.pattern, kind="description",
@@ -510,7 +510,7 @@ class Mentions:
         if link.organisation not in self.lenders:
             return link
         clause, sentence = layout.token_clause[token], layout.token_sentence[token]
-        words = [layout.tokens[i].norm for i in layout.sentence_tokens[sentence]
+        words = [layout.norms[i] for i in layout.sentence_tokens[sentence]
                  if layout.token_clause[i] == clause]
         named = any(f.pattern.rule == link.organisation
                     and layout.token_clause[f.first] == clause
@@ -530,16 +530,17 @@ class Mentions:
         """Organisations of `LENDER_KINDS` the article names at most `FINANCING_GAP` words
         from a financing word in their clause: "Vnesheconombank lends", "der Anteil von
         VEB.RF", "ВЭБ.РФ выдаст кредит"."""
-        layout, tokens = self.layout, self.layout.tokens
+        layout = self.layout
+        count = len(layout.norms)
         if not self.financing:
             return frozenset()
 
         def near(f: Found) -> bool:
             clause = layout.token_clause[f.first]
             around = [*range(max(f.first - FINANCING_GAP, 0), f.first),
-                      *range(f.last + 1, min(f.last + FINANCING_GAP + 1, len(tokens)))]
+                      *range(f.last + 1, min(f.last + FINANCING_GAP + 1, count))]
             return any(layout.token_clause[i] == clause
-                       and tokens[i].norm.startswith(self.financing) for i in around)
+                       and layout.norms[i].startswith(self.financing) for i in around)
 
         return frozenset(f.pattern.rule for f in self.owners
                          if self.kinds.get(f.pattern.rule) in LENDER_KINDS and near(f))
@@ -552,7 +553,6 @@ class Mentions:
         phrase; the former one is named before it in the sentence, else it is what the
         article is about ("sie", "the zone")."""
         layout, out = self.layout, {}
-        tokens = layout.tokens
         phrases = [phrase.split() for phrase in self.renaming]
         opening = tuple(words[0] for words in phrases)
         said: dict[int, int] = {}
@@ -560,7 +560,7 @@ class Mentions:
         # Only the words that begin like a phrase are looked at: one search finds them all.
         for begins in _beginnings(opening).finditer(joined) if phrases else ():
             i = joined.count(SEP, 0, begins.start() + 1)  # it opens with its word's separator
-            if any(_begins(tokens, i, words) for words in phrases):
+            if any(_begins(layout.norms, i, words) for words in phrases):
                 said.setdefault(layout.token_sentence[i], i)
         for sentence, at in said.items():
             named = self.owning.get(sentence, [])
@@ -635,8 +635,8 @@ class Mentions:
         # "two sites with 994.2 ha: the Lyudinovo site in the south of the region …": what a
         # colon after the figure lists says where its parts are, not whose figure it is.
         parts = [f for f in in_clause(self.parts) if f.first > reported
-                 and ":" not in layout.text[layout.tokens[value[1]].end:
-                                            layout.tokens[f.first].start]]
+                 and ":" not in layout.text[layout.token_ends[value[1]]:
+                                            layout.token_starts[f.first]]]
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
@@ -681,7 +681,7 @@ class Mentions:
                       + in_paragraph(self.parts) if f.first < token]
             return self._unnamed_paragraph(token, spoken, referring)
         # "«Омск Диджитал» разместится … Его площадь составит …": the one named just before.
-        if sentence and layout.tokens[_sentence_start(layout, token)].norm in POSSESSIVES:
+        if sentence and layout.norms[_sentence_start(layout, token)] in POSSESSIVES:
             before = {f.pattern.rule for f in self.leading
                       if layout.token_sentence[f.first] == sentence - 1
                       and layout.token_paragraph[f.first] == paragraph}
@@ -729,7 +729,7 @@ class Mentions:
                 continue
             listed = [named[0]] if named else []
             for f in named[1:]:
-                between = [layout.tokens[i].norm for i in range(listed[-1].last + 1, f.first)]
+                between = [layout.norms[i] for i in range(listed[-1].last + 1, f.first)]
                 if len(between) > 2 or not all(w in COORDINATORS or w in LINK_WORDS
                                                for w in between):
                     break
@@ -883,7 +883,7 @@ def _russian_name(layout: Layout, first: int) -> bool:
     """A capitalised Russian kind word inside a sentence starts a proper name ("Парк высоких
     технологий Республики Беларусь"), not a description: Russian writes "технопарк в
     Нижнекамске" in lower case. English and German capitalise descriptions too."""
-    word = layout.tokens[first].text
+    word = layout.texts[first]
     starts_sentence = first == 0 or layout.token_sentence[first - 1] != \
         layout.token_sentence[first]
     return (not starts_sentence and word[:1].isupper() and word[1:].islower()
@@ -905,7 +905,7 @@ def _repeated(layout: Layout, quoted: list[Found], names: list[Found]) -> list[F
 
 def _in_quotes(layout: Layout, found: Found) -> bool:
     """Whether quote marks enclose the occurrence: how the press sets a name apart."""
-    start, end = layout.tokens[found.first].start, layout.tokens[found.last].end
+    start, end = layout.token_starts[found.first], layout.token_ends[found.last]
     return bool(start) and layout.text[start - 1] in QUOTES and end < len(layout.text) \
         and layout.text[end] in QUOTES
 
@@ -916,16 +916,16 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
     "три технопарка"; German "Technoparks", also a genitive singular, unless a singular
     genitive article comes before it ("des Technoparks"): "in den Moskauer Technoparks",
     "für den Ausbau von Technoparks" are plural."""
-    last = layout.tokens[kind.last].norm
+    last = layout.norms[kind.last]
     if last in plural_words:
         return True
-    before = layout.tokens[kind.first - 1].norm if kind.first else ""
+    before = layout.norms[kind.first - 1] if kind.first else ""
     if (before.isdigit() and before != "1") or before in COUNT_WORDS:
         return True
     if last not in ambiguous:
         return False
     clause = layout.token_clause[kind.first]
-    return not any(layout.tokens[i].norm in SINGULAR_GENITIVES
+    return not any(layout.norms[i] in SINGULAR_GENITIVES
                    for i in range(max(kind.first - SINGULAR_GAP - 1, 0), kind.first)
                    if layout.token_clause[i] == clause)
 
@@ -936,17 +936,17 @@ def _beginnings(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"(?:^|{SEP})(?:{'|'.join(map(re.escape, words))})")
 
 
-def _begins(tokens: Sequence[Token], at: int, words: list[str]) -> bool:
-    """Whether the words from `at` on begin with `words`, one by one."""
-    return at + len(words) <= len(tokens) and all(
-        tokens[at + k].norm.startswith(word) for k, word in enumerate(words))
+def _begins(norms: Sequence[str], at: int, words: list[str]) -> bool:
+    """Whether the words (`Layout.norms`) from `at` on begin with `words`, one by one."""
+    return at + len(words) <= len(norms) and all(
+        norms[at + k].startswith(word) for k, word in enumerate(words))
 
 
 def _torn(layout: Layout, name: Found) -> bool:
     """Whether a name runs across punctuation its alias does not have: "технопарка, лидерами
     рейтинга" is no "Технопарк «Лидер»", "the park; Leader" no "Leader Park". A name is
     written in one piece."""
-    text = layout.text[layout.tokens[name.first].end:layout.tokens[name.last].start]
+    text = layout.text[layout.token_ends[name.first]:layout.token_starts[name.last]]
     return any(mark in text and mark not in name.pattern.written for mark in _BREAKS)
 
 
@@ -972,9 +972,8 @@ def _abbreviates(layout: Layout, kind: Found, then: Found) -> bool:
     """Whether `then` is `kind` spelled short in parentheses right after it: "особые
     экономические зоны (ОЭЗ)", "Sonderwirtschaftszonen (SWZ)" name the same zones, so the
     abbreviation is plural as well."""
-    tokens = layout.tokens
-    between = layout.text[tokens[kind.last].end:tokens[then.first].start]
-    return between.strip() == "(" and layout.text[tokens[then.last].end:].startswith(")")
+    between = layout.text[layout.token_ends[kind.last]:layout.token_starts[then.first]]
+    return between.strip() == "(" and layout.text[layout.token_ends[then.last]:].startswith(")")
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:
@@ -984,7 +983,7 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
     for i in range(found.first - 1, -1, -1):
         if layout.token_clause[i] != clause or layout.token_sentence[i] != sentence:
             break
-        if layout.tokens[i].norm not in LINK_WORDS or before == OPENING_WORDS:
+        if layout.norms[i] not in LINK_WORDS or before == OPENING_WORDS:
             return False
         before += 1
     return True
@@ -999,9 +998,9 @@ def _joined_clause(layout: Layout, token: int) -> int:
     """The first token of the clause that ", и", ", and", ", und" opens before the token in
     its sentence, else the sentence's first token."""
     start = _sentence_start(layout, token)
-    tokens = layout.tokens
     for i in range(token - 1, start, -1):
-        if tokens[i].norm in COORDINATORS and "," in layout.text[tokens[i - 1].end:tokens[i].start]:
+        if layout.norms[i] in COORDINATORS and \
+                "," in layout.text[layout.token_ends[i - 1]:layout.token_starts[i]]:
             return i
     return start
 
@@ -1011,7 +1010,7 @@ def _members(layout: Layout, token: int) -> bool:
     planned to put 7 billion roubles". Only a park has residents, so a region or budget word
     elsewhere in the paragraph does not make the figure the region's."""
     clause = layout.token_clause[token]
-    return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
+    return any(layout.token_clause[i] == clause and layout.norms[i] in RESIDENT_WORDS
                for i in range(_sentence_start(layout, token), token))
 
 
@@ -1020,23 +1019,23 @@ def _all_of(layout: Layout, token: int, reported: int) -> str | None:
     words after it) before `token` in its clause after any reporting frame: "на поддержку
     всех центров-победителей направят …", "на создание всех 15 центров …", "all the winning
     universities"."""
-    clause, tokens = layout.token_clause[token], layout.tokens
+    clause = layout.token_clause[token]
     for i in range(max(_sentence_start(layout, token), reported + 1), token):
-        if layout.token_clause[i] != clause or tokens[i].norm not in ALL_WORDS:
+        if layout.token_clause[i] != clause or layout.norms[i] not in ALL_WORDS:
             continue
-        noun = next((t for t in tokens[i + 1:min(i + 1 + ALL_GAP, token)]
-                     if t.norm.startswith(GROUP_NOUNS)), None)
+        noun = next((j for j in range(i + 1, min(i + 1 + ALL_GAP, token))
+                     if layout.norms[j].startswith(GROUP_NOUNS)), None)
         if noun is not None:
-            return layout.text[tokens[i].start:noun.end]
+            return layout.text[layout.token_starts[i]:layout.token_ends[noun]]
     return None
 
 
 def _summing(layout: Layout, token: int) -> bool:
     """Whether a `SUM_WORDS` word, not "together with", comes before `token` in its clause:
     "Together the newcomers will invest …", "Вместе новые резиденты вложат …"."""
-    clause, tokens = layout.token_clause[token], layout.tokens
-    return any(layout.token_clause[i] == clause and tokens[i].norm in SUM_WORDS
-               and tokens[i + 1].norm not in SUM_PARTNERS
+    clause = layout.token_clause[token]
+    return any(layout.token_clause[i] == clause and layout.norms[i] in SUM_WORDS
+               and layout.norms[i + 1] not in SUM_PARTNERS
                for i in range(_sentence_start(layout, token), token))
 
 
@@ -1045,7 +1044,7 @@ def _reported(layout: Layout, token: int) -> int:
     what comes before it is who reported the figure, to whom and where."""
     start = _sentence_start(layout, token)
     return next((i for i in range(token - 1, start - 1, -1)
-                 if layout.tokens[i].norm in COMPLEMENTISERS), -1)
+                 if layout.norms[i] in COMPLEMENTISERS), -1)
 
 
 def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -> bool:
@@ -1056,7 +1055,7 @@ def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -
     for i in range(found.first - 1, max(found.first - BRANCH_GAP - 2, -1), -1):
         if layout.token_clause[i] != clause:
             return False
-        if layout.tokens[i].norm in branches:
+        if layout.norms[i] in branches:
             return True
     return False
 
@@ -1066,7 +1065,7 @@ def _is_source(layout: Layout, found: Found) -> bool:
     billion rubles from the federal budget", "из федерального бюджета", "aus dem
     Bundeshaushalt") with only small words between: a source, not the clause's scope."""
     for i in range(found.first - 1, max(found.first - OPENING_WORDS - 1, -1), -1):
-        word = layout.tokens[i].norm
+        word = layout.norms[i]
         if word in SOURCE_WORDS:
             return True
         if word not in LINK_WORDS:
@@ -1081,17 +1080,17 @@ def _nearer_number(layout: Layout, value: Span, found: Found) -> bool:
         return max(found.first - b, a - found.last)
 
     clause, own = layout.token_clause[found.first], distance(*value)
-    return any(layout.tokens[i].norm[:1].isdigit() and layout.token_clause[i] == clause
+    return any(layout.norms[i][:1].isdigit() and layout.token_clause[i] == clause
                and not value[0] <= i <= value[1] and distance(i, i) < own
                for i in range(max(found.first - own, 0),
-                              min(found.last + own + 1, len(layout.tokens))))
+                              min(found.last + own + 1, len(layout.norms))))
 
 
 def _joins(layout: Layout, word: Found, group: Found) -> bool:
     """Whether a kind word is joined to a plural kind word after it by "и", "and", "und",
     "sowie" (a few words may stand between): "в ОЭЗ и пяти технопарках", "the SEZ and ten other
     parks", "in der SWZ und zehn weiteren Technologieparks" speak of them together."""
-    between = [layout.tokens[i].norm for i in range(word.last + 1, group.first)]
+    between = [layout.norms[i] for i in range(word.last + 1, group.first)]
     return bool(between) and between[0] in COORDINATORS and len(between) <= JOIN_GAP
 
 
@@ -1100,7 +1099,7 @@ def _coordinated(layout: Layout, named: list[Found]) -> bool:
     alone: subjects alike ("Академпарк и IT-парк Казани начнут …")."""
     if len(named) < 2 or named[0].pattern.rule == named[1].pattern.rule:
         return False
-    between = [layout.tokens[i].norm for i in range(named[0].last + 1, named[1].first)]
+    between = [layout.norms[i] for i in range(named[0].last + 1, named[1].first)]
     return len(between) <= 1 and all(w in COORDINATORS for w in between)
 
 
@@ -1117,7 +1116,7 @@ def _fitting(kind_word: Found) -> set[str]:
 
 
 def _text(layout: Layout, found: Found) -> str:
-    return layout.text[layout.tokens[found.first].start:layout.tokens[found.last].end]
+    return layout.text[layout.token_starts[found.first]:layout.token_ends[found.last]]
 
 
 def _link(found: Found, reason: str) -> Link:
@@ -1148,7 +1147,7 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
             return None
         if layout.token_clause[a] != layout.token_clause[b]:
             return None
-        between = [layout.tokens[i].norm for i in range(a + 1, b)]
+        between = [layout.norms[i] for i in range(a + 1, b)]
         if any(w.isdigit() for w in between):
             return None
         return between
@@ -1170,10 +1169,10 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
 def _joined(layout: Layout, one: Found, other: Found) -> bool:
     """Whether two mentions are next to each other, joined by "и/and/und" or a comma."""
     first, second = (one, other) if one.last < other.first else (other, one)
-    between = layout.tokens[first.last + 1:second.first]
-    if len(between) > 1 or (between and between[0].norm not in COORDINATORS):
+    between = layout.norms[first.last + 1:second.first]
+    if len(between) > 1 or (between and between[0] not in COORDINATORS):
         return False
-    gap = layout.text[layout.tokens[first.last].end:layout.tokens[second.first].start]
+    gap = layout.text[layout.token_ends[first.last]:layout.token_starts[second.first]]
     return bool(between) or gap.strip() == ","
 
 

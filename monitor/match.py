@@ -345,11 +345,11 @@ class Matcher:
         layout = Layout.of(text)
         variant = latin_variant(language)
         known, pick = self._pick_cache[variant].get, self._pick
-        picks = [known(t.norm) or pick(t.norm, variant) for t in layout.tokens]
+        picks = [known(norm) or pick(norm, variant) for norm in layout.norms]
         word_forms = [p[0] for p in picks]
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
-        found += self._shared(found, _scan(self._abbreviations, [t.text for t in layout.tokens]))
+        found += self._shared(found, _scan(self._abbreviations, layout.texts))
         mentions = self._linker.article(layout, found, language)
         organisations = mentions.organisations
         of_kind = by_kind(found)
@@ -432,7 +432,7 @@ class Matcher:
         86") or it took its unit from there ("прогноз — 10,8 млрд"), by a fallback word of its
         sentence ("flossen 203 Millionen Rubel"), else by a unit only one metric takes ("a
         53,000 sq m office building" is an area)."""
-        if not layout.tokens:
+        if not layout.norms:
             return []
         text = layout.text
         quantities = read_quantities(text, language)
@@ -486,7 +486,7 @@ class Matcher:
             elif other is not None and other in keyword_at:
                 # The noun is (in) a keyword: "80 компаний", "500 рабочих мест".
                 other_nouns[index] = keyword_at[other]
-            elif other is not None and not is_noun(layout.tokens[other].text, variant):
+            elif other is not None and not is_noun(layout.texts[other], variant):
                 # "по 25 … показателям и шести расчётным": a noun left out is the one the
                 # figure before counts; when no metric counts that, none counts this one.
                 if index and figures[index - 1].sentence == figure.sentence and \
@@ -494,8 +494,8 @@ class Matcher:
                     other_nouns[index] = -1
             elif other is not None:
                 after = other + 1  # "51 Einwohner registriert": the verb says what they are
-                verb = other == figure.last + 1 and after < len(layout.tokens) and \
-                    not is_noun(layout.tokens[after].text, variant) and \
+                verb = other == figure.last + 1 and after < len(layout.norms) and \
+                    not is_noun(layout.texts[after], variant) and \
                     not self._governed(layout, figure)
                 other_nouns[index] = after if verb else -1
         counted = _longest(keywords + [n for n in nouns
@@ -558,7 +558,7 @@ class Matcher:
         opens = opening == 0 or \
             layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
         last = layout.token_at(max(quantity.end - 1, quantity.start))
-        if last > first and layout.tokens[last].start >= quantity.end:
+        if last > first and layout.token_starts[last] >= quantity.end:
             last -= 1  # the quantity ends in a dot ("1,5 тыс."): its last word is before it
         return Figure(quantity, first, last, sentence, layout.token_paragraph[first],
                       layout.token_clause[first], opens)
@@ -574,9 +574,9 @@ class Matcher:
             return True
         if other is None or word_forms[other] in self._periods:
             return False
-        after = layout.tokens[figure.last + 1]
-        dot = "." in layout.text[figure.quantity.end - 1:after.start]
-        return not (dot and after.text[:1].isupper())
+        after = figure.last + 1
+        dot = "." in layout.text[figure.quantity.end - 1:layout.token_starts[after]]
+        return not (dot and layout.texts[after][:1].isupper())
 
     def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
                      variant: str, keywords: list[Found]) -> tuple[Found | None, int | None]:
@@ -590,7 +590,7 @@ class Matcher:
         "2022 beschäftigte" is a verb."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return None, None
-        tokens, text = layout.tokens, layout.text
+        count, text = len(layout.norms), layout.text
         for index in range(figure.first + 1, figure.last + 1):  # "1,500 people", "70 тысяч человек"
             noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
@@ -599,26 +599,26 @@ class Matcher:
         budget = _MODIFIERS + 1
         partitives = 0  # "five of the newcomers", "пять из новых резидентов"
         modifier: int | None = None  # the last word seen that modifies the noun
-        while index < len(tokens) and budget > 0:
+        while index < count and budget > 0:
             # The gap after the figure starts where its text ends: the dot of a scale word
             # is the quantity's ("1,5 тыс. компаний", "2 Tsd. Firmen").
-            gap = max(tokens[index - 1].end, figure.quantity.end)
-            if gap > tokens[index].start or layout.token_sentence[index] != figure.sentence \
-                    or not _TIGHT.fullmatch(text, gap, tokens[index].start):
+            gap = max(layout.token_ends[index - 1], figure.quantity.end)
+            if gap > layout.token_starts[index] or layout.token_sentence[index] != figure.sentence \
+                    or not _TIGHT.fullmatch(text, gap, layout.token_starts[index]):
                 break  # the next sentence's first word counts nothing of this one
             noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
                 return noun, None
-            written = tokens[index].text
-            if index + 1 < len(tokens) and _HYPHEN.fullmatch(
-                    text, tokens[index].end, tokens[index + 1].start):
+            written = layout.texts[index]
+            if index + 1 < count and _HYPHEN.fullmatch(
+                    text, layout.token_ends[index], layout.token_starts[index + 1]):
                 budget -= 1  # the first part of a hyphenated noun: "Hightech-Firmen"
             elif modifier is None and partitives < _PARTITIVE_WORDS and \
                     written.lower() in self._partitives:
                 partitives += 1
             elif is_noun(written, variant):
                 return None, index
-            elif modifier is not None and tokens[index].norm in COORDINATORS:
+            elif modifier is not None and layout.norms[index] in COORDINATORS:
                 pass  # "25 абсолютным и относительным показателям": one modifier
             elif modifies(written, variant):
                 modifier, budget = index, budget - 1
@@ -628,8 +628,8 @@ class Matcher:
         else:
             if budget == 0:
                 return None, None  # too many words to say what the number counts
-        if modifier is not None and _RUSSIAN.search(tokens[modifier].text) and \
-                not tokens[modifier].text.isupper():
+        if modifier is not None and _RUSSIAN.search(layout.texts[modifier]) and \
+                not layout.texts[modifier].isupper():
             return None, modifier  # "и шести расчётным": the noun is left out, not a metric's
         return None, None
 
@@ -639,7 +639,7 @@ class Matcher:
         nouns are capitalised: "2022 beschäftigte" is a verb)."""
         counting = [n for n in noun_at.get(index, ())
                     if self.metrics[n.pattern.rule].unit == "count"]
-        if counting and (variant != "de" or layout.tokens[index].text[:1].isupper()):
+        if counting and (variant != "de" or layout.texts[index][:1].isupper()):
             return _counted_as(layout, figure, counting, keywords)
         return None
 
@@ -709,7 +709,7 @@ class Matcher:
         quantity = figure.quantity
         first = layout.token_at(min(quantity.start, quantity.qualifier_start or quantity.start))
         return first > 0 and layout.token_sentence[first - 1] == figure.sentence and \
-            layout.tokens[first - 1].norm in COUNT_PREPOSITIONS
+            layout.norms[first - 1] in COUNT_PREPOSITIONS
 
     def _unreal(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a value is no fact an organisation reports: a count of firms in a clause
@@ -748,7 +748,7 @@ class Matcher:
             return False
         index = figure.last + 1
         while index < len(word_forms) and layout.token_clause[index] == figure.clause and \
-                layout.tokens[index].norm in LEVY_LINKS:
+                layout.norms[index] in LEVY_LINKS:
             index += 1
         return index < len(word_forms) and layout.token_clause[index] == figure.clause and \
             word_forms[index] in self._levies
@@ -772,7 +772,7 @@ class Matcher:
         start = layout.token_at(min(figure.quantity.start,
                                     figure.quantity.qualifier_start or figure.quantity.start))
         distributed = start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
-            layout.tokens[start - 1].norm in DISTRIBUTIVES
+            layout.norms[start - 1] in DISTRIBUTIVES
         if unit in UNIT_CLASSES["count"]:
             return distributed
         if unit not in _MONEY:
@@ -792,7 +792,7 @@ class Matcher:
         return not self._per_unit_words.isdisjoint(own_forms) and any(
             word_forms[i] in self._per_unit_words and i + 1 < high and
             word_forms[i + 1] not in self._periods and
-            _names_thing(layout.tokens[i + 1].text, variant) for i in own)
+            _names_thing(layout.texts[i + 1], variant) for i in own)
 
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
@@ -805,9 +805,9 @@ class Matcher:
         figure = figures[index]
         if other_nouns.get(index - 1) != -1 or not _whole_near(figures, index):
             return False
-        tokens, clause, sentence = layout.tokens, layout.token_clause, layout.token_sentence
+        clause, sentence = layout.token_clause, layout.token_sentence
         opening = _clause_opening(layout, figure)
-        after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(tokens)))
+        after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(layout.norms)))
         return any(_tail(layout.norms, i, self._part_openers)
                    for i in (*range(opening, figure.first), *(
                        i for i in after
@@ -909,24 +909,24 @@ class Matcher:
         шесть": a part of that one, `_inherit`)."""
         if self._references.isdisjoint(word_forms):
             return set()  # most articles: nothing to look at word by word
-        tokens, sentence = layout.tokens, layout.token_sentence
+        count, sentence = len(layout.norms), layout.token_sentence
         firsts = {(f.sentence, f.first) for f in figures}
         out = set()
         for i, form in enumerate(word_forms):
             if form not in self._references or sentence[i] in out:
                 continue
             if i and sentence[i - 1] == sentence[i] and \
-                    tokens[i - 1].norm in COUNT_PREPOSITIONS and \
+                    layout.norms[i - 1] in COUNT_PREPOSITIONS and \
                     any((sentence[i], j) in firsts
                         for j in range(layout.sentence_tokens[sentence[i]].start, i)):
                 continue
             after = i + 1
-            if after < len(tokens) and tokens[after].text.lower() in self._partitives:
+            if after < count and layout.texts[after].lower() in self._partitives:
                 after += 1  # "Zahl der …", "number of …"
-            if after < len(tokens) and sentence[after] == sentence[i] and \
-                    (after not in keyworded or tokens[i].norm in OBJECT_PRONOUNS) and \
+            if after < count and sentence[after] == sentence[i] and \
+                    (after not in keyworded or layout.norms[i] in OBJECT_PRONOUNS) and \
                     word_forms[after] not in self._references and \
-                    (is_noun(tokens[after].text, variant) or tokens[after].text.isupper()):
+                    (is_noun(layout.texts[after], variant) or layout.texts[after].isupper()):
                 continue
             out.add(sentence[i])
         return out
@@ -1044,9 +1044,9 @@ def _elliptic(layout: Layout, figures: list[Figure],
         start = min(figure.quantity.start, figure.quantity.qualifier_start or figure.quantity.start)
         previous = layout.token_at(start) - 1
         if previous < 0 or layout.token_sentence[previous] != figure.sentence or \
-                layout.tokens[previous].text[-1:].isdigit():
+                layout.texts[previous][-1:].isdigit():
             continue
-        gap = layout.text[layout.tokens[previous].end:start].replace(",", " ")
+        gap = layout.text[layout.token_ends[previous]:start].replace(",", " ")
         if gap.strip() not in ELLIPSIS_DASHES or not gap[:1].isspace():
             continue
         kind = _unit_kind(figure.quantity.unit)
@@ -1065,13 +1065,13 @@ def _more_of(layout: Layout, figure: Figure) -> bool:
     difference ("464 more than planned")."""
     if figure.quantity.unit is not None:
         return False  # "ещё 900 гектаров" says what it is by its unit
-    tokens, sentence = layout.tokens, layout.token_sentence
+    count, sentence = len(layout.norms), layout.token_sentence
     after, before = figure.last + 1, figure.first - 1
-    if after < len(tokens) and sentence[after] == figure.sentence and \
-            tokens[after].norm in MORE_AFTER:
-        return not (after + 1 < len(tokens) and tokens[after + 1].norm in COMPARATIVE_THAN)
+    if after < count and sentence[after] == figure.sentence and \
+            layout.norms[after] in MORE_AFTER:
+        return not (after + 1 < count and layout.norms[after + 1] in COMPARATIVE_THAN)
     return before >= 0 and sentence[before] == figure.sentence and \
-        tokens[before].norm in MORE_BEFORE
+        layout.norms[before] in MORE_BEFORE
 
 
 def _unit_kind(unit: str | None) -> str:
@@ -1189,8 +1189,8 @@ def _possessed(layout: Layout, figure: Figure) -> bool:
     paragraph's context would link it."""
     before = figure.first - 1
     return before >= 0 and layout.token_sentence[before] == figure.sentence and \
-        layout.tokens[before].text.lower() in POSSESSIVES and \
-        not layout.text[layout.tokens[before].end:layout.tokens[figure.first].start].strip()
+        layout.texts[before].lower() in POSSESSIVES and \
+        not layout.text[layout.token_ends[before]:layout.token_starts[figure.first]].strip()
 
 
 def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) -> bool:
@@ -1202,9 +1202,9 @@ def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) 
     quantity = figure.quantity
     return before >= 0 and layout.token_sentence[before] == figure.sentence and \
         quantity.matched.isdigit() and \
-        not layout.text[layout.tokens[before].end:quantity.start].strip() and \
-        is_noun(layout.tokens[before].text, variant) and \
-        oblique_count(int(quantity.value), layout.tokens[noun.first].text)
+        not layout.text[layout.token_ends[before]:quantity.start].strip() and \
+        is_noun(layout.texts[before], variant) and \
+        oblique_count(int(quantity.value), layout.texts[noun.first])
 
 
 def _names_thing(written: str, variant: str) -> bool:
@@ -1368,7 +1368,7 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
 
 def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     """Original-text span of words first..last, taking in a closing quote the span opened."""
-    start, end = layout.tokens[first].start, layout.tokens[last].end
+    start, end = layout.token_starts[first], layout.token_ends[last]
     quotes = len(_QUOTE.findall(layout.text, start, end))
     if quotes % 2 and end < len(layout.text) and layout.text[end] in QUOTES:
         end += 1

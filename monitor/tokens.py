@@ -52,13 +52,15 @@ class Token(NamedTuple):
 
 
 def words(text: str) -> list[Token]:
-    return _words(text)[0]
+    norms, written, starts, ends = _words(text)
+    return list(map(tuple.__new__, repeat(Token), zip(written, norms, starts, ends, strict=True)))
 
 
-def _words(text: str) -> tuple[list[Token], list[str], list[int], list[int]]:
-    """The words of a text, their normalised forms, starts and ends. Made by splitting the
-    text at its words and adding up the lengths of the pieces, so that no Python code runs per
-    word: an article has hundreds."""
+def _words(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Each word's normalised form, its original characters, its start and its end, as four
+    lists (`Layout` keeps them so; no object per word). Made by splitting the text at its words
+    and adding up the lengths of the pieces, so that no Python code runs per word: an article
+    has hundreds."""
     normalized = normalize(text)
     pieces = _SPLIT.split(normalized.text)  # a separator, a word, …, a word, a separator
     bounds = list(accumulate(map(len, pieces), initial=0))
@@ -67,10 +69,8 @@ def _words(text: str) -> tuple[list[Token], list[str], list[int], list[int]]:
         offsets = normalized.offsets
         starts = [offsets[start] for start in starts]
         ends = [offsets[end - 1] + 1 for end in ends]
-    written = map(text.__getitem__, map(slice, starts, ends))
-    norms = pieces[1::2]
-    tokens = list(map(tuple.__new__, repeat(Token), zip(written, norms, starts, ends, strict=True)))
-    return tokens, norms, starts, ends
+    written = list(map(text.__getitem__, map(slice, starts, ends)))
+    return pieces[1::2], written, starts, ends
 
 
 @lru_cache(maxsize=1 << 18)
@@ -130,20 +130,19 @@ def _trail(text: str, a: int, b: int) -> int:
     return len(text[a:b]) - len(text[a:b].rstrip())
 
 
-def _clauses(text: str, tokens: list[Token], token_starts: list[int]) -> list[int]:
+def _clauses(text: str, written: list[str], starts: list[int], ends: list[int]) -> list[int]:
     """Each word's clause: a comma or semicolon between two words starts a new one, except a
     decimal comma ("1,5"). Looks at the marks, which are far fewer than the words."""
     opening = [0]  # the first word of each clause
     for mark in _CLAUSE_MARK.finditer(text):
-        index = bisect.bisect_right(token_starts, mark.start())  # the word after the mark
-        if index == 0 or index == len(tokens) or index == opening[-1]:
+        index = bisect.bisect_right(starts, mark.start())  # the word after the mark
+        if index == 0 or index == len(written) or index == opening[-1]:
             continue  # before the first word, after the last, or a gap already counted
-        previous, token = tokens[index - 1], tokens[index]
-        decimal = text[previous.end:token.start] == "," and previous.text.isdigit() and \
-            token.text.isdigit()
+        decimal = text[ends[index - 1]:starts[index]] == "," and \
+            written[index - 1].isdigit() and written[index].isdigit()
         if not decimal:
             opening.append(index)
-    return _spans_of(range(len(tokens)), opening)
+    return _spans_of(range(len(written)), opening)
 
 
 def _spans_of(positions: Sequence[int], starts: list[int]) -> list[int]:
@@ -162,30 +161,33 @@ class Layout:
     """Where each word sits: its sentence and paragraph. Built once per article."""
 
     text: str
-    tokens: list[Token]
     norms: list[str]
-    """`Token.norm` of each word, as a list of its own: the figure gates ask whether a
-    sentence or clause holds a word of a set, which a slice and `isdisjoint` answer at once."""
+    """Each word as `Token.norm`. The words are kept as parallel lists, not one object each:
+    an article has hundreds, and the figure gates ask whether a stretch of a sentence holds a
+    word of a set, which a slice and `isdisjoint` answer at once."""
+    texts: list[str]
+    """Each word as written (`Token.text`)."""
+    token_starts: list[int]
+    token_ends: list[int]
     sentences: list[tuple[int, int]]
     token_sentence: list[int]
     token_paragraph: list[int]
-    token_ends: list[int]
     sentence_starts: list[int]
     token_clause: list[int]
     """Clauses are parts of a sentence between commas and semicolons ("1,5" is no comma)."""
 
     @classmethod
     def of(cls, text: str) -> Layout:
-        tokens, norms, token_starts, token_ends = _words(text)
+        norms, texts, token_starts, token_ends = _words(text)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         paragraph_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         return cls(
-            text=text, tokens=tokens, norms=norms, sentences=sentences,
+            text=text, norms=norms, texts=texts, token_starts=token_starts,
+            token_ends=token_ends, sentences=sentences,
             token_sentence=_spans_of(token_starts, starts),
             token_paragraph=_spans_of(token_starts, paragraph_starts),
-            token_ends=token_ends, sentence_starts=starts,
-            token_clause=_clauses(text, tokens, token_starts),
+            sentence_starts=starts, token_clause=_clauses(text, texts, token_starts, token_ends),
         )
 
     @cached_property
@@ -209,7 +211,7 @@ class Layout:
 
     def token_at(self, offset: int) -> int:
         """Index of the first word that ends after `offset`."""
-        return min(bisect.bisect_right(self.token_ends, offset), len(self.tokens) - 1)
+        return min(bisect.bisect_right(self.token_ends, offset), len(self.norms) - 1)
 
     def sentence_of_offset(self, offset: int) -> int:
         return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
