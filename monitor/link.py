@@ -188,14 +188,24 @@ def longest(found: list[Found]) -> list[Found]:
     kept: dict[tuple[str, int, int], Found] = {}
     spans: set[Span] = set()
     taken: set[int] = set()
-    for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
-        span = (f.first, f.last)
-        if span not in spans and not taken.isdisjoint(range(f.first, f.last + 1)):
-            continue
+    for f in sorted(found, key=_longest_first):
+        pattern, first, last = f
+        span = (first, last)
+        if first == last:  # most occurrences are one word
+            if first in taken and span not in spans:
+                continue
+            taken.add(first)
+        else:
+            if span not in spans and not taken.isdisjoint(range(first, last + 1)):
+                continue
+            taken.update(range(first, last + 1))
         spans.add(span)
-        taken.update(range(f.first, f.last + 1))
-        kept.setdefault((f.pattern.rule, *span), f)
+        kept.setdefault((pattern.rule, first, last), f)
     return sorted(kept.values(), key=_FIRST)
+
+
+def _longest_first(f: Found) -> tuple[int, int]:
+    return f.first - f.last, f.first
 
 
 _FIRST = attrgetter("first")
@@ -253,10 +263,11 @@ class Linker:
                              if any(place in alias for aliases in org.aliases.values()
                                     for alias in aliases) or place in org.name}
 
-    def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
+    def article(self, layout: Layout, of_kind: defaultdict[str, list[Found]],
+                language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
-        say which one owns each figure."""
-        of_kind = by_kind(found)
+        say which one owns each figure; `of_kind` holds the matcher's occurrences by the kind
+        of their pattern (`by_kind`)."""
         names = longest(of_kind["organisation"])
         excluded = {(f.pattern.rule, layout.token_sentence[f.first])
                     for f in of_kind["exclude"]}

@@ -22,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -346,13 +348,13 @@ class Matcher:
         variant = latin_variant(language)
         known, pick = self._pick_cache[variant].get, self._pick
         picks = [known(norm) or pick(norm, variant) for norm in layout.norms]
-        word_forms = [p[0] for p in picks]
+        word_forms = list(map(_FIRST_FORM, picks))
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
         found += self._shared(found, _scan(self._abbreviations, layout.texts))
-        mentions = self._linker.article(layout, found, language)
-        organisations = mentions.organisations
         of_kind = by_kind(found)
+        mentions = self._linker.article(layout, of_kind, language)
+        organisations = mentions.organisations
         keywords = _longest(of_kind["metric"])
         nouns = _longest(of_kind["noun"])
         fallbacks = _longest(of_kind["fallback"])
@@ -398,10 +400,13 @@ class Matcher:
                       picks: list[tuple[str, ...]]) -> list[Found]:
         """Matches that need another of a word's forms: the window around each such word is
         scanned again with that form in place. Rare, so cheap."""
-        out = []
+        out: list[Found] = []
+        several = list(map(_SEVERAL, picks))
+        if not any(several):
+            return out  # most articles: every word has one form the rules use
         reach = self._longest_pattern - 1
-        for index, choices in enumerate(picks):
-            for alternative in choices[1:]:
+        for index in compress(count(), several):
+            for alternative in picks[index][1:]:
                 low = max(index - reach, 0)
                 window = word_forms[low:index + reach + 1]
                 window[index - low] = alternative
@@ -988,6 +993,9 @@ class Matcher:
                    link=link.reason)
 
 
+_FIRST_FORM = itemgetter(0)
+_SEVERAL = itemgetter(slice(1, 2))
+"""A word's second form the rules use, if any (empty, false, for most words)."""
 _KINDS = {"metric": "keyword", "noun": "noun (as a keyword)",
           "fallback": "fallback word (no keyword typed it)"}
 _ROLES = ("previous", "limit")
