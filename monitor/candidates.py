@@ -185,8 +185,9 @@ def _kind_at(index: dict[str, tuple[KindWord, ...]], layout: Layout,
         return found
 
     starting = [w for f in options(position) for w in index.get(f, ())]
+    # A kind word's first word is one of the options here: that is how it was found.
     fitting = [w for w in starting if position + len(w.forms) <= len(word_forms) and all(
-        form in options(position + k) for k, form in enumerate(w.forms))]
+        form in options(position + k) for k, form in enumerate(w.forms[1:], 1))]
     if not fitting:
         return None
     length = max(len(w.forms) for w in fitting)

@@ -1009,6 +1009,8 @@ def _joined_clause(layout: Layout, token: int) -> int:
     """The first token of the clause that ", и", ", and", ", und" opens before the token in
     its sentence, else the sentence's first token."""
     start = _sentence_start(layout, token)
+    if COORDINATORS.isdisjoint(layout.norms[start + 1:token]):
+        return start
     for i in range(token - 1, start, -1):
         if layout.norms[i] in COORDINATORS and \
                 "," in layout.text[layout.token_ends[i - 1]:layout.token_starts[i]]:
@@ -1020,9 +1022,10 @@ def _members(layout: Layout, token: int) -> bool:
     """Whether `RESIDENT_WORDS` come before `token` in its clause: "… while the residents
     planned to put 7 billion roubles". Only a park has residents, so a region or budget word
     elsewhere in the paragraph does not make the figure the region's."""
-    clause = layout.token_clause[token]
-    return any(layout.token_clause[i] == clause and layout.norms[i] in RESIDENT_WORDS
-               for i in range(_sentence_start(layout, token), token))
+    clause, start = layout.token_clause[token], _sentence_start(layout, token)
+    return not RESIDENT_WORDS.isdisjoint(layout.norms[start:token]) and any(
+        layout.token_clause[i] == clause and layout.norms[i] in RESIDENT_WORDS
+        for i in range(start, token))
 
 
 def _all_of(layout: Layout, token: int, reported: int) -> str | None:
@@ -1030,8 +1033,10 @@ def _all_of(layout: Layout, token: int, reported: int) -> str | None:
     words after it) before `token` in its clause after any reporting frame: "на поддержку
     всех центров-победителей направят …", "на создание всех 15 центров …", "all the winning
     universities"."""
-    clause = layout.token_clause[token]
-    for i in range(max(_sentence_start(layout, token), reported + 1), token):
+    clause, start = layout.token_clause[token], max(_sentence_start(layout, token), reported + 1)
+    if ALL_WORDS.isdisjoint(layout.norms[start:token]):
+        return None
+    for i in range(start, token):
         if layout.token_clause[i] != clause or layout.norms[i] not in ALL_WORDS:
             continue
         noun = next((j for j in range(i + 1, min(i + 1 + ALL_GAP, token))
@@ -1044,16 +1049,18 @@ def _all_of(layout: Layout, token: int, reported: int) -> str | None:
 def _summing(layout: Layout, token: int) -> bool:
     """Whether a `SUM_WORDS` word, not "together with", comes before `token` in its clause:
     "Together the newcomers will invest …", "Вместе новые резиденты вложат …"."""
-    clause = layout.token_clause[token]
-    return any(layout.token_clause[i] == clause and layout.norms[i] in SUM_WORDS
-               and layout.norms[i + 1] not in SUM_PARTNERS
-               for i in range(_sentence_start(layout, token), token))
+    clause, start = layout.token_clause[token], _sentence_start(layout, token)
+    return not SUM_WORDS.isdisjoint(layout.norms[start:token]) and any(
+        layout.token_clause[i] == clause and layout.norms[i] in SUM_WORDS
+        and layout.norms[i + 1] not in SUM_PARTNERS for i in range(start, token))
 
 
 def _reported(layout: Layout, token: int) -> int:
     """The last `COMPLEMENTISERS` word of the sentence before `token` ("said that …"), or -1:
     what comes before it is who reported the figure, to whom and where."""
     start = _sentence_start(layout, token)
+    if COMPLEMENTISERS.isdisjoint(layout.norms[start:token]):
+        return -1  # most sentences: nothing reported
     return next((i for i in range(token - 1, start - 1, -1)
                  if layout.norms[i] in COMPLEMENTISERS), -1)
 
