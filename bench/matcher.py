@@ -31,9 +31,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+from .timing import best_time
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "478d49d"
@@ -71,22 +72,13 @@ def measure(root: Path, articles: Articles, rounds: int) -> dict[str, object]:
                             .encode()).hexdigest()
     texts = [text for _language, text in articles]
     return {
-        "analyse": _best(lambda: [matcher.analyse(text, language)
+        "analyse": best_time(lambda: [matcher.analyse(text, language)
                                   for language, text in articles], rounds),
-        "layout": _best(lambda: [Layout.of(text) for text in texts], rounds),
-        "words": _best(lambda: [words(text) for text in texts], rounds),
+        "layout": best_time(lambda: [Layout.of(text) for text in texts], rounds),
+        "words": best_time(lambda: [words(text) for text in texts], rounds),
         "hits": sum(len(hits) for hits in found),
         "digest": digest,
     }
-
-
-def _best(run: Callable[[], object], rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def _child(root: Path, rounds: int) -> int:
