@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from typing import Any
 
 from .candidate_words import (
@@ -48,6 +50,7 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _PREFIX = 3
 """How many first letters a word's forms share with it (lemma, stem): "технопарке" ->
 "технопарк", "ИТ" -> "ит"."""
+_BEGINNING = itemgetter(slice(0, _PREFIX))
 _WORDS_ONLY = re.compile(r"[\w\s]+")
 _APPOSITION = re.compile(r"[»\"”“]?\s*[,(—–-]\s*(?:\w+\s+)?")
 """Between an organisation's name and a phrase that describes it: a comma or a dash, and at
@@ -134,7 +137,8 @@ def find(layout: Layout, word_forms: Sequence[str], language: str | None,
     after = 0
     # A word's forms (lemma, stem) start with its own first letters: only words that start
     # like a kind word are looked at, which keeps the cost per article small.
-    for position in [i for i, norm in enumerate(layout.norms) if norm[:_PREFIX] in prefixes]:
+    starting = map(prefixes.__contains__, map(_BEGINNING, layout.norms))
+    for position in list(compress(count(), starting)):
         at = layout.token_starts[position]
         inside = bisect.bisect_right(starts, at) - 1
         if position < after or (inside >= 0 and at < spans[inside][1]):

@@ -346,8 +346,10 @@ class Matcher:
     def analyse(self, text: str, language: str | None = None) -> Analysis:
         layout = Layout.of(text)
         variant = latin_variant(language)
-        known, pick = self._pick_cache[variant].get, self._pick
-        picks = [known(norm) or pick(norm, variant) for norm in layout.norms]
+        picks = list(map(self._pick_cache[variant].get, layout.norms))  # warm: all known
+        if None in picks:
+            picks = [p or self._pick(norm, variant) for p, norm in zip(picks, layout.norms,
+                                                                      strict=True)]
         word_forms = list(map(_FIRST_FORM, picks))
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
