@@ -190,7 +190,8 @@ def _kind_at(index: dict[str, tuple[KindWord, ...]], layout: Layout,
 
     starting = [w for f in options(position) for w in index.get(f, ())]
     # A kind word's first word is one of the options here: that is how it was found.
-    fitting = [w for w in starting if position + len(w.forms) <= len(word_forms) and all(
+    room = len(word_forms) - position  # words from here to the end
+    fitting = [w for w in starting if len(w.forms) <= room and all(
         form in options(position + k) for k, form in enumerate(w.forms[1:], 1))]
     if not fitting:
         return None

@@ -110,8 +110,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append((line_start + start, line_start + found.end()))
             start = found.end()
         spans.append((line_start + start, line_start + len(line)))
-    return [(a + _lead(text, a, b), b - _trail(text, a, b)) for a, b in spans
-            if text[a:b].strip()]
+    return [_trimmed(text, a, b) for a, b in spans if not text[a:b].isspace() and a < b]
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -122,12 +121,10 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _lead(text: str, a: int, b: int) -> int:
-    return len(text[a:b]) - len(text[a:b].lstrip())
-
-
-def _trail(text: str, a: int, b: int) -> int:
-    return len(text[a:b]) - len(text[a:b].rstrip())
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    """[a, b) without the whitespace at either end (there is more than whitespace)."""
+    span = text[a:b]
+    return a + len(span) - len(span.lstrip()), b - len(span) + len(span.rstrip())
 
 
 def _clauses(text: str, written: list[str], starts: list[int], ends: list[int]) -> list[int]:
