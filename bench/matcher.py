@@ -31,7 +31,6 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,16 +106,17 @@ def corpus() -> tuple[Articles, dict[str, int]]:
 
 def export_baseline(into: Path) -> str | None:
     """Export BASELINE's matcher into `into`; None when done, else why it cannot be."""
-    known = subprocess.run(["git", "cat-file", "-e", f"{BASELINE}^{{commit}}"], cwd=ROOT,
-                           capture_output=True, text=True, check=False)
+    try:
+        known = subprocess.run(["git", "cat-file", "-e", f"{BASELINE}^{{commit}}"], cwd=ROOT,
+                               capture_output=True, text=True, check=False)
+    except OSError as error:
+        return f"git cannot be run ({error})"
     if known.returncode != 0:
         return f"commit {BASELINE} is not in this checkout (a shallow clone?)"
-    archive = into / "baseline.tar"
-    with archive.open("wb") as out:
-        subprocess.run(["git", "archive", BASELINE, *EXPORTED], cwd=ROOT, stdout=out,
-                       check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into / "tree", filter="data")
+    archive = subprocess.run(["git", "archive", BASELINE, *EXPORTED], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    (into / "tree").mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into / "tree")], input=archive, check=True)
     return None
 
 
