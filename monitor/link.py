@@ -740,7 +740,7 @@ class Mentions:
                 continue
             listed = [named[0]] if named else []
             for f in named[1:]:
-                between = [layout.norms[i] for i in range(listed[-1].last + 1, f.first)]
+                between = layout.norms[listed[-1].last + 1:f.first]
                 if len(between) > 2 or not all(w in COORDINATORS or w in LINK_WORDS
                                                for w in between):
                     break
@@ -1108,7 +1108,7 @@ def _joins(layout: Layout, word: Found, group: Found) -> bool:
     """Whether a kind word is joined to a plural kind word after it by "и", "and", "und",
     "sowie" (a few words may stand between): "в ОЭЗ и пяти технопарках", "the SEZ and ten other
     parks", "in der SWZ und zehn weiteren Technologieparks" speak of them together."""
-    between = [layout.norms[i] for i in range(word.last + 1, group.first)]
+    between = layout.norms[word.last + 1:group.first]
     return bool(between) and between[0] in COORDINATORS and len(between) <= JOIN_GAP
 
 
@@ -1117,7 +1117,7 @@ def _coordinated(layout: Layout, named: list[Found]) -> bool:
     alone: subjects alike ("Академпарк и IT-парк Казани начнут …")."""
     if len(named) < 2 or named[0].pattern.rule == named[1].pattern.rule:
         return False
-    between = [layout.norms[i] for i in range(named[0].last + 1, named[1].first)]
+    between = layout.norms[named[0].last + 1:named[1].first]
     return len(between) <= 1 and all(w in COORDINATORS for w in between)
 
 
@@ -1165,7 +1165,7 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
             return None
         if layout.token_clause[a] != layout.token_clause[b]:
             return None
-        between = [layout.norms[i] for i in range(a + 1, b)]
+        between = layout.norms[a + 1:b]
         if any(w.isdigit() for w in between):
             return None
         return between
