@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test run lint bench bench-extraction bench-startup bench-accuracy bench-stories \
-	bench-polling crash clean
+	bench-polling bench-matcher crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench-accuracy: $(STAMP)
 # (QUICK=1: 2 small pairs and a short daemon run, a few minutes).
 bench-polling: $(STAMP)
 	$(BIN)/python -m bench.polling $(if $(QUICK),--quick)
+
+# The matcher's cost per article, against commit 478d49d (before issue 9's speed work).
+bench-matcher: $(STAMP)
+	$(BIN)/python -m bench.matcher
 
 # The crash test with many more kills than `make test` runs.
 crash: $(STAMP)

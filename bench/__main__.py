@@ -24,7 +24,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from monitor.match import Matcher
 
 from . import loading
 from .corpus import Article, GeneratedOrganisation, articles, organisations
+from .timing import best_time
 
 SIZES = (10, 100, 1_000, 10_000)
 ARTICLES = 200
@@ -86,15 +87,6 @@ class Row:
     @property
     def ratio(self) -> float:
         return self.engine_rate / self.baseline_rate
-
-
-def best_time(run: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 # --------------------------------------------------------------------------- the two sides

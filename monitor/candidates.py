@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from typing import Any
 
 from .candidate_words import (
@@ -48,6 +50,7 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _PREFIX = 3
 """How many first letters a word's forms share with it (lemma, stem): "технопарке" ->
 "технопарк", "ИТ" -> "ит"."""
+_BEGINNING = itemgetter(slice(0, _PREFIX))
 _WORDS_ONLY = re.compile(r"[\w\s]+")
 _APPOSITION = re.compile(r"[»\"”“]?\s*[,(—–-]\s*(?:\w+\s+)?")
 """Between an organisation's name and a phrase that describes it: a comma or a dash, and at
@@ -134,8 +137,9 @@ def find(layout: Layout, word_forms: Sequence[str], language: str | None,
     after = 0
     # A word's forms (lemma, stem) start with its own first letters: only words that start
     # like a kind word are looked at, which keeps the cost per article small.
-    for position in [i for i, t in enumerate(layout.tokens) if t.norm[:_PREFIX] in prefixes]:
-        at = layout.tokens[position].start
+    starting = map(prefixes.__contains__, map(_BEGINNING, layout.norms))
+    for position in list(compress(count(), starting)):
+        at = layout.token_starts[position]
         inside = bisect.bisect_right(starts, at) - 1
         if position < after or (inside >= 0 and at < spans[inside][1]):
             continue  # part of a registered organisation's name ("Технопарк «Якутия»")
@@ -166,7 +170,7 @@ def read(text: str, language: str | None) -> list[Candidate]:
     """The candidate phrases of a text on its own (a stored candidate's phrase, say)."""
     layout = Layout.of(text)
     variant = latin_variant(language)
-    return find(layout, [forms(t.norm, variant)[0] for t in layout.tokens], language, ())
+    return find(layout, [forms(norm, variant)[0] for norm in layout.norms], language, ())
 
 
 def _kind_at(index: dict[str, tuple[KindWord, ...]], layout: Layout,
@@ -176,12 +180,19 @@ def _kind_at(index: dict[str, tuple[KindWord, ...]], layout: Layout,
     A word is compared by every form it may have, not only the one the matcher chose:
     "парке" is a form of "парка" first, of "парк" too."""
 
+    seen: dict[int, tuple[str, ...]] = {}  # the kind words starting here share their words
+
     def options(i: int) -> tuple[str, ...]:
-        return (word_forms[i], *forms(layout.tokens[i].norm, variant))
+        found = seen.get(i)
+        if found is None:
+            found = seen[i] = (word_forms[i], *forms(layout.norms[i], variant))
+        return found
 
     starting = [w for f in options(position) for w in index.get(f, ())]
-    fitting = [w for w in starting if position + len(w.forms) <= len(word_forms) and all(
-        form in options(position + k) for k, form in enumerate(w.forms))]
+    # A kind word's first word is one of the options here: that is how it was found.
+    room = len(word_forms) - position  # words from here to the end
+    fitting = [w for w in starting if len(w.forms) <= room and all(
+        form in options(position + k) for k, form in enumerate(w.forms[1:], 1))]
     if not fitting:
         return None
     length = max(len(w.forms) for w in fitting)
@@ -193,14 +204,13 @@ def _singular(layout: Layout, kind_word: KindWord, first: int, last: int) -> boo
     """A plural kind word ("технопарки", "IT parks") is a generic mention. A Russian word is
     plural when it can be nothing else; one that has no singular ("ИТ", Pluralia tantum) says
     nothing. Words after the head ("высоких технологий") are not its number."""
-    tokens = layout.tokens
     if kind_word.language == "ru":
-        return not any(_only_plural(tokens[first + k].norm, kind_word.forms[k])
+        return not any(_only_plural(layout.norms[first + k], kind_word.forms[k])
                        for k in range(kind_word.head + 1))
     head = phrase_words(kind_word.spelling)[-1]
-    written = tokens[last].norm
+    written = layout.norms[last]
     return written == head or (written == head + "s" and first > 0
-                               and tokens[first - 1].norm in SINGULAR_GENITIVES)
+                               and layout.norms[first - 1] in SINGULAR_GENITIVES)
 
 
 @lru_cache(maxsize=4096)
@@ -224,48 +234,48 @@ def _named(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first
 
 def _after(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
            last: int) -> Candidate | None:
-    tokens, text = layout.tokens, layout.text
+    text = layout.text
     sentence = layout.token_sentence[first]
     after = last + 1
-    if after == len(tokens) or layout.token_sentence[after] != sentence:
+    if after == len(layout.norms) or layout.token_sentence[after] != sentence:
         return None
-    gap = text[tokens[last].end:tokens[after].start]
+    gap = text[layout.token_ends[last]:layout.token_starts[after]]
     if gap.strip() in CLOSING_QUOTES and len(gap.strip()) == 1:
         return _quoted(layout, word_forms, kind_word, first, after, gap.strip())
     if not gap.isspace():
         return None
-    if (tokens[after].norm in NAMED_AFTER and after + 1 < len(tokens)
+    if (layout.norms[after] in NAMED_AFTER and after + 1 < len(layout.norms)
             and layout.token_sentence[after + 1] == sentence and _capitalised(layout, after + 1)):
         name_last = _run(layout, after + 1, 1)  # "технопарк им. Попова": a person's name
         return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
                           name_last, None)
     if _capitalised(layout, after):
-        if PERSON_TAGS & analyzer().parse(tokens[after].norm)[0].tag.grammemes:
+        if PERSON_TAGS & analyzer().parse(layout.norms[after])[0].tag.grammemes:
             return None  # "директор технополиса Алексей Грушин"
         name_last = _run(layout, after, 1)
         return _candidate(layout, word_forms, kind_word, "named", first, name_last, after,
                           name_last, None)
-    if tokens[after].norm not in PREPOSITIONS[kind_word.language] or (
-            first > 0 and _describes(tokens[first - 1].norm)):
+    if layout.norms[after] not in PREPOSITIONS[kind_word.language] or (
+            first > 0 and _describes(layout.norms[first - 1])):
         return None  # "der erste Hightech-Park in Fernost" describes, it does not name
     place = after + 1
-    while place < len(tokens) and tokens[place].norm in PLACE_ARTICLES:
+    while place < len(layout.norms) and layout.norms[place] in PLACE_ARTICLES:
         place += 1
-    if (place < len(tokens) and layout.token_sentence[place] == sentence
-            and _WORDS_ONLY.fullmatch(text[tokens[after].end:tokens[place].start])
+    if (place < len(layout.norms) and layout.token_sentence[place] == sentence
+            and _WORDS_ONLY.fullmatch(text[layout.token_ends[after]:layout.token_starts[place]])
             and _capitalised(layout, place)):
         place_last = _run(layout, place, 1)
         return _candidate(layout, word_forms, kind_word, "place", first, place_last, place,
-                          place_last, tokens[after].text)
+                          place_last, layout.texts[after])
     return None
 
 
 def _before(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
             last: int) -> Candidate | None:
-    tokens, text = layout.tokens, layout.text
+    text = layout.text
     if (first == 0 or not _capitalised(layout, first - 1)
             or layout.token_sentence[first - 1] != layout.token_sentence[first]
-            or text[tokens[first - 1].end:tokens[first].start] not in (" ", "-")):
+            or text[layout.token_ends[first - 1]:layout.token_starts[first]] not in (" ", "-")):
         return None
     name_first = _run(layout, first - 1, -1)
     return _candidate(layout, word_forms, kind_word, "before", name_first, last, name_first,
@@ -281,27 +291,27 @@ def _describing(variant: str) -> frozenset[str]:
 def _quoted(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, first: int,
             after: int, opening: str) -> Candidate | None:
     """Kind word, then a name in quotes: the words up to the quote that closes it."""
-    tokens, text = layout.tokens, layout.text
+    text = layout.text
     sentence_end = layout.sentences[layout.token_sentence[first]][1]
-    closing = [text.find(c, tokens[after].start, sentence_end) for c in CLOSING_QUOTES[opening]]
+    start = layout.token_starts[after]
+    closing = [text.find(c, start, sentence_end) for c in CLOSING_QUOTES[opening]]
     close = min((c for c in closing if c >= 0), default=-1)
-    if close < tokens[after].end:
+    if close < layout.token_ends[after]:
         return None  # no closing quote in the sentence, or one inside the first word
     name_last = after
-    while name_last + 1 < len(tokens) and tokens[name_last + 1].end <= close:
+    while name_last + 1 < len(layout.norms) and layout.token_ends[name_last + 1] <= close:
         name_last += 1
     if name_last - after + 1 > QUOTED_WORDS:
         return None  # a quotation, not a name
     candidate = _candidate(layout, word_forms, kind_word, "quoted", first, name_last, after,
                            name_last, None)
     # The phrase takes in the closing quote; the name is all the quotes hold.
-    return replace(candidate, name=text[tokens[after].start:close].strip(), end=close + 1,
+    return replace(candidate, name=text[layout.token_starts[after]:close].strip(), end=close + 1,
                    written=text[candidate.start:close + 1])
 
 
 def _capitalised(layout: Layout, index: int) -> bool:
-    token = layout.tokens[index]
-    return token.text[:1].isupper() and not _not_name(token.norm)
+    return layout.texts[index][:1].isupper() and not _not_name(layout.norms[index])
 
 
 def _not_name(word: str) -> bool:
@@ -318,12 +328,12 @@ def _describes(word: str) -> bool:
 def _run(layout: Layout, start: int, step: int) -> int:
     """The last index of the capitalised words from `start` on, in direction `step`, joined
     by a space or a hyphen, in one sentence, at most NAME_WORDS of them."""
-    tokens, text = layout.tokens, layout.text
+    text = layout.text
     end = start
-    while 0 <= end + step < len(tokens) and abs(end + step - start) < NAME_WORDS:
+    while 0 <= end + step < len(layout.norms) and abs(end + step - start) < NAME_WORDS:
         following = end + step
         left, right = sorted((end, following))
-        if (text[tokens[left].end:tokens[right].start] not in (" ", "-")
+        if (text[layout.token_ends[left]:layout.token_starts[right]] not in (" ", "-")
                 or not _capitalised(layout, following)
                 or layout.token_sentence[following] != layout.token_sentence[start]):
             break
@@ -334,18 +344,18 @@ def _run(layout: Layout, start: int, step: int) -> int:
 def _candidate(layout: Layout, word_forms: Sequence[str], kind_word: KindWord, style: str,
                first: int, last: int, name_first: int, name_last: int,
                preposition: str | None) -> Candidate:
-    tokens, text = layout.tokens, layout.text
-    start, end = tokens[first].start, tokens[last].end
-    name_start = tokens[name_first].start
+    text = layout.text
+    start, end = layout.token_starts[first], layout.token_ends[last]
+    name_start = layout.token_starts[name_first]
     # "им." and "имени" are one word to the key (their lemmas, "они" and "имя", are not).
-    named = ["им" if tokens[i].norm in NAMED_AFTER else word_forms[i]
+    named = ["им" if layout.norms[i] in NAMED_AFTER else word_forms[i]
              for i in range(name_first, name_last + 1)]
     if preposition is not None:
         named.insert(0, preposition.lower())
     return Candidate(
         key=" ".join((*kind_word.key, *named)), kind=kind_word.kind,
         language=kind_word.language, spelling=kind_word.spelling, style=style,
-        name=text[name_start:tokens[name_last].end], preposition=preposition,
+        name=text[name_start:layout.token_ends[name_last]], preposition=preposition,
         start=start, end=end, written=text[start:end], token=first,
         sentence=layout.token_sentence[first])
 

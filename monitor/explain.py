@@ -7,8 +7,8 @@ from .match import Analysis, Found
 
 
 def _words(analysis: Analysis, found: Found) -> str:
-    tokens = analysis.layout.tokens
-    return " ".join(f"{tokens[i].text}→{analysis.word_forms[i]}"
+    written = analysis.layout.texts
+    return " ".join(f"{written[i]}→{analysis.word_forms[i]}"
                     for i in range(found.first, found.last + 1))
 
 
@@ -41,11 +41,11 @@ def explain_analysis(analysis: Analysis) -> list[str]:
                          f"({hit.link}), mentions {hit.mentions}")
     lines.append("")
     lines.append("forms by sentence (word→form; a rule fires when its forms appear in a row):")
-    tokens, sentence_of = analysis.layout.tokens, analysis.layout.token_sentence
+    written, sentence_of = analysis.layout.texts, analysis.layout.token_sentence
     current = -1
-    for index, token in enumerate(tokens):
+    for index, word in enumerate(written):
         if sentence_of[index] != current:
             current = sentence_of[index]
             lines.append(f"  [{current + 1}]")
-        lines[-1] += f" {token.text}→{analysis.word_forms[index]}"
+        lines[-1] += f" {word}→{analysis.word_forms[index]}"
     return lines

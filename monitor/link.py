@@ -44,11 +44,14 @@ rules' "Технопарк «…»" aliases go into the automaton too), though "
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .config import RulesFile
@@ -85,7 +88,7 @@ from .linkwords import (
     SUM_WORDS,
 )
 from .normalize import QUOTES
-from .tokens import Layout, Token
+from .tokens import Layout
 
 if TYPE_CHECKING:
     from .match import Found
@@ -114,6 +117,8 @@ OPENING_WORDS = 2
 subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
 
 Span = tuple[int, int]
+SEP = "\x1f"
+"""Joins words into one string for a regular expression to search (no word holds it)."""
 
 _QUOTED_ALIAS = re.compile(rf"\s*(.+?)\s*[{QUOTES}](.+)[{QUOTES}]\s*")
 """An alias made of a kind word and a name in quotes: "Технопарк «Строгино»"."""
@@ -179,21 +184,45 @@ def _quoted_names(kind: str | None, aliases: dict[str, list[str]]
 
 def longest(found: list[Found]) -> list[Found]:
     """Non-overlapping occurrences, longest first; rules sharing one span all stay."""
+    if len(found) < 2:
+        return list(found)  # most calls: a kind of mention an article has once or not at all
     kept: dict[tuple[str, int, int], Found] = {}
     spans: set[Span] = set()
     taken: set[int] = set()
-    for f in sorted(found, key=lambda f: (f.first - f.last, f.first)):
-        span = (f.first, f.last)
-        if span not in spans and not taken.isdisjoint(range(f.first, f.last + 1)):
-            continue
+    for f in sorted(found, key=_longest_first):
+        pattern, first, last = f
+        span = (first, last)
+        if first == last:  # most occurrences are one word
+            if first in taken and span not in spans:
+                continue
+            taken.add(first)
+        else:
+            if span not in spans and not taken.isdisjoint(range(first, last + 1)):
+                continue
+            taken.update(range(first, last + 1))
         spans.add(span)
-        taken.update(range(f.first, f.last + 1))
-        kept.setdefault((f.pattern.rule, *span), f)
-    return sorted(kept.values(), key=lambda f: f.first)
+        kept.setdefault((pattern.rule, first, last), f)
+    return sorted(kept.values(), key=_FIRST)
+
+
+def _longest_first(f: Found) -> tuple[int, int]:
+    return f.first - f.last, f.first
+
+
+_FIRST = attrgetter("first")
+
+
+def by_kind(found: list[Found]) -> defaultdict[str, list[Found]]:
+    """The occurrences of each kind of pattern, in their order: one pass, where a list per
+    kind asked of all of them would be one pass each."""
+    out: defaultdict[str, list[Found]] = defaultdict(list)
+    for f in found:
+        out[f.pattern.kind].append(f)
+    return out
 
 
 def _overlaps(found: Found, taken: set[int]) -> bool:
-    return any(i in taken for i in range(found.first, found.last + 1))
+    return not taken.isdisjoint(range(found.first, found.last + 1))
 
 
 def _by_language(table: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
@@ -235,31 +264,33 @@ class Linker:
                              if any(place in alias for aliases in org.aliases.values()
                                     for alias in aliases) or place in org.name}
 
-    def article(self, layout: Layout, found: list[Found], language: str | None) -> Mentions:
+    def article(self, layout: Layout, of_kind: defaultdict[str, list[Found]],
+                language: str | None) -> Mentions:
         """Every mention of an organisation in the text, by name or by description, ready to
-        say which one owns each figure."""
-        names = longest([f for f in found if f.pattern.kind == "organisation"])
+        say which one owns each figure; `of_kind` holds the matcher's occurrences by the kind
+        of their pattern (`by_kind`)."""
+        names = longest(of_kind["organisation"])
         excluded = {(f.pattern.rule, layout.token_sentence[f.first])
-                    for f in found if f.pattern.kind == "exclude"}
+                    for f in of_kind["exclude"]}
         nicknaming = _for_language(_NICKNAME_WORDS, language)
         names = [f for f in names
                  if (f.pattern.rule, layout.token_sentence[f.first]) not in excluded
                  and not _torn(layout, f) and not _nickname(layout, f, nicknaming)]
         named = {i for f in names for i in range(f.first, f.last + 1)}
-        listed = self._listed(layout, [f for f in found if f.pattern.kind == "quoted"
-                                       and not _overlaps(f, named)],
-                              [f for f in found if f.pattern.kind == "kind"])
+        listed = self._listed(layout, [f for f in of_kind["quoted"]
+                                       if not _overlaps(f, named)],
+                              of_kind["kind"])
         names = sorted(names + [name for name, _kind in listed], key=lambda f: f.first)
         named |= {i for f, _kind in listed for i in range(f.first, f.last + 1)}
-        repeated = _repeated(layout, [f for f in found if f.pattern.kind == "quoted"
-                                      and not _overlaps(f, named)], names)
+        repeated = _repeated(layout, [f for f in of_kind["quoted"]
+                                      if not _overlaps(f, named)], names)
         names = sorted(names + repeated, key=lambda f: f.first)
         named |= {i for f in repeated for i in range(f.first, f.last + 1)}
         # The kind word that governs a list names those in it, no one at a place of its own.
         governing = {(kind.first, kind.last) for _name, kind in listed}
         plural_words = _for_language(_PLURAL_KIND_WORDS, language)
-        kinds = longest([f for f in found if f.pattern.kind == "kind"
-                         and not _overlaps(f, named)])
+        kinds = longest([f for f in of_kind["kind"]
+                         if not _overlaps(f, named)])
         ambiguous = _for_language(_AMBIGUOUS_PLURALS, language)
         plural = {(f.first, f.last) for f in kinds
                   if _plural(layout, f, plural_words, ambiguous)}
@@ -267,9 +298,9 @@ class Linker:
                    if (before.first, before.last) in plural and _abbreviates(layout, before, f)}
         # "Резиденты площадки …" refers back to a site; "six sites" are parts of one zone.
         kinds = [f for f in kinds if f.pattern.rule != "site" or (f.first, f.last) not in plural]
-        places = longest([f for f in found if f.pattern.kind == "place"
-                          and not _overlaps(f, named)])
-        scopes = [f for f in found if f.pattern.kind == "scope" and not _overlaps(f, named)]
+        places = longest([f for f in of_kind["place"]
+                          if not _overlaps(f, named)])
+        scopes = [f for f in of_kind["scope"] if not _overlaps(f, named)]
         # "лучший IT-парк в стране", "the best IT park in the country": a rank among the
         # country's parks, not a description of the region's one (unless the country is a
         # place of the registry: "IT-парк в Казахстане").
@@ -289,7 +320,7 @@ class Linker:
         for f in sorted((f for f in scopes if f.pattern.rule == "country"),
                         key=lambda f: f.first):
             # "from China and Belarus": a country joined to a source is a source too.
-            joined = any(0 < f.first - s.last - 1 <= 1 and layout.tokens[s.last + 1].norm
+            joined = any(0 < f.first - s.last - 1 <= 1 and layout.norms[s.last + 1]
                          in COORDINATORS for s in sources)
             (sources if joined or _is_source(layout, f) else countries).append(f)
         groups = [f for f in kinds if (f.first, f.last) in plural]
@@ -317,19 +348,19 @@ class Linker:
         list: "шесть технопарков: «Технополис «Москва», «Слава», «Строгино»", "the
         technoparks "Slava" and "Strogino"". Alone, "Слава" or "Строгино" is a word or a
         district, not a technopark."""
-        text, tokens = layout.text, layout.tokens
+        text = layout.text
         out = []
         for name in quoted:
             if not _in_quotes(layout, name):
                 continue
-            start = tokens[name.first].start
+            start = layout.token_starts[name.first]
             kind = self.kinds.get(name.pattern.rule)
             sentence = layout.token_sentence[name.first]
             before = [k for k in kinds if k.last < name.first
                       and layout.token_sentence[k.first] == sentence and kind in _fitting(k)]
-            if before and _LISTED.fullmatch(text, tokens[before[-1].last].end, start - 1):
+            if before and _LISTED.fullmatch(text, layout.token_ends[before[-1].last], start - 1):
                 word = before[-1].pattern.written
-                out.append((replace(name, pattern=replace(
+                out.append((name._replace(pattern=replace(
                     name.pattern, kind="description",
                     written=f"{word} + «{name.pattern.written}»",
                     forms=before[-1].pattern.forms + name.pattern.forms)), before[-1]))
@@ -394,7 +425,7 @@ class Linker:
                 if (org, place.pattern.rule) in self._named_after}
             if len(fits) == 1:
                 organisation = next(iter(fits))
-                out.append(replace(place, pattern=replace(
+                out.append(place._replace(pattern=replace(
                     place.pattern, kind="description", rule=organisation,
                     written=f"{place.pattern.written} + {partners[0].pattern.written}")))
         return out
@@ -491,7 +522,7 @@ class Mentions:
         if link.organisation not in self.lenders:
             return link
         clause, sentence = layout.token_clause[token], layout.token_sentence[token]
-        words = [layout.tokens[i].norm for i in layout.sentence_tokens[sentence]
+        words = [layout.norms[i] for i in layout.sentence_tokens[sentence]
                  if layout.token_clause[i] == clause]
         named = any(f.pattern.rule == link.organisation
                     and layout.token_clause[f.first] == clause
@@ -511,16 +542,17 @@ class Mentions:
         """Organisations of `LENDER_KINDS` the article names at most `FINANCING_GAP` words
         from a financing word in their clause: "Vnesheconombank lends", "der Anteil von
         VEB.RF", "ВЭБ.РФ выдаст кредит"."""
-        layout, tokens = self.layout, self.layout.tokens
+        layout = self.layout
+        count = len(layout.norms)
         if not self.financing:
             return frozenset()
 
         def near(f: Found) -> bool:
             clause = layout.token_clause[f.first]
             around = [*range(max(f.first - FINANCING_GAP, 0), f.first),
-                      *range(f.last + 1, min(f.last + FINANCING_GAP + 1, len(tokens)))]
+                      *range(f.last + 1, min(f.last + FINANCING_GAP + 1, count))]
             return any(layout.token_clause[i] == clause
-                       and tokens[i].norm.startswith(self.financing) for i in around)
+                       and layout.norms[i].startswith(self.financing) for i in around)
 
         return frozenset(f.pattern.rule for f in self.owners
                          if self.kinds.get(f.pattern.rule) in LENDER_KINDS and near(f))
@@ -533,13 +565,14 @@ class Mentions:
         phrase; the former one is named before it in the sentence, else it is what the
         article is about ("sie", "the zone")."""
         layout, out = self.layout, {}
-        tokens = layout.tokens
         phrases = [phrase.split() for phrase in self.renaming]
         opening = tuple(words[0] for words in phrases)
         said: dict[int, int] = {}
-        for i, found in enumerate(tokens):
-            if found.norm.startswith(opening) and any(_begins(tokens, i, words)
-                                                      for words in phrases):
+        joined = SEP.join(layout.norms)
+        # Only the words that begin like a phrase are looked at: one search finds them all.
+        for begins in _beginnings(opening).finditer(joined) if phrases else ():
+            i = joined.count(SEP, 0, begins.start() + 1)  # it opens with its word's separator
+            if any(_begins(layout.norms, i, words) for words in phrases):
                 said.setdefault(layout.token_sentence[i], i)
         for sentence, at in said.items():
             named = self.owning.get(sentence, [])
@@ -614,8 +647,8 @@ class Mentions:
         # "two sites with 994.2 ha: the Lyudinovo site in the south of the region …": what a
         # colon after the figure lists says where its parts are, not whose figure it is.
         parts = [f for f in in_clause(self.parts) if f.first > reported
-                 and ":" not in layout.text[layout.tokens[value[1]].end:
-                                            layout.tokens[f.first].start]]
+                 and ":" not in layout.text[layout.token_ends[value[1]]:
+                                            layout.token_starts[f.first]]]
         if parts:
             return Link(None, f"about a region, place, sector or programme as a whole "
                               f"(«{_text(layout, parts[0])}») → no organisation")
@@ -660,7 +693,7 @@ class Mentions:
                       + in_paragraph(self.parts) if f.first < token]
             return self._unnamed_paragraph(token, spoken, referring)
         # "«Омск Диджитал» разместится … Его площадь составит …": the one named just before.
-        if sentence and layout.tokens[_sentence_start(layout, token)].norm in POSSESSIVES:
+        if sentence and layout.norms[_sentence_start(layout, token)] in POSSESSIVES:
             before = {f.pattern.rule for f in self.leading
                       if layout.token_sentence[f.first] == sentence - 1
                       and layout.token_paragraph[f.first] == paragraph}
@@ -696,11 +729,10 @@ class Mentions:
         million rubles" is a figure of both."""
         layout = self.layout
         clause, sentence = layout.token_clause[token], layout.token_sentence[token]
-        start = token
-        while start and layout.token_clause[start - 1] == clause \
-                and layout.token_sentence[start - 1] == sentence:
-            start -= 1
-        if not any(layout.tokens[i].norm in self.distributive for i in range(start, token)):
+        # Its clause before it (clauses and sentences number the words in ascending order).
+        start = max(bisect.bisect_left(layout.token_clause, clause, 0, token),
+                    bisect.bisect_left(layout.token_sentence, sentence, 0, token))
+        if self.distributive.isdisjoint(layout.norms[start:token]):
             return []
         for where in (sentence, sentence - 1):
             named = [f for f in self.owning.get(where, ()) if f.first < token]
@@ -709,7 +741,7 @@ class Mentions:
                 continue
             listed = [named[0]] if named else []
             for f in named[1:]:
-                between = [layout.tokens[i].norm for i in range(listed[-1].last + 1, f.first)]
+                between = layout.norms[listed[-1].last + 1:f.first]
                 if len(between) > 2 or not all(w in COORDINATORS or w in LINK_WORDS
                                                for w in between):
                     break
@@ -863,7 +895,7 @@ def _russian_name(layout: Layout, first: int) -> bool:
     """A capitalised Russian kind word inside a sentence starts a proper name ("Парк высоких
     технологий Республики Беларусь"), not a description: Russian writes "технопарк в
     Нижнекамске" in lower case. English and German capitalise descriptions too."""
-    word = layout.tokens[first].text
+    word = layout.texts[first]
     starts_sentence = first == 0 or layout.token_sentence[first - 1] != \
         layout.token_sentence[first]
     return (not starts_sentence and word[:1].isupper() and word[1:].islower()
@@ -879,13 +911,13 @@ def _repeated(layout: Layout, quoted: list[Found], names: list[Found]) -> list[F
         if (_in_quotes(layout, name)
                 and any(n.pattern.rule == name.pattern.rule and n.last < name.first
                         for n in names)):
-            out.append(replace(name, pattern=replace(name.pattern, kind="organisation")))
+            out.append(name._replace(pattern=replace(name.pattern, kind="organisation")))
     return out
 
 
 def _in_quotes(layout: Layout, found: Found) -> bool:
     """Whether quote marks enclose the occurrence: how the press sets a name apart."""
-    start, end = layout.tokens[found.first].start, layout.tokens[found.last].end
+    start, end = layout.token_starts[found.first], layout.token_ends[found.last]
     return bool(start) and layout.text[start - 1] in QUOTES and end < len(layout.text) \
         and layout.text[end] in QUOTES
 
@@ -896,31 +928,37 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
     "три технопарка"; German "Technoparks", also a genitive singular, unless a singular
     genitive article comes before it ("des Technoparks"): "in den Moskauer Technoparks",
     "für den Ausbau von Technoparks" are plural."""
-    last = layout.tokens[kind.last].norm
+    last = layout.norms[kind.last]
     if last in plural_words:
         return True
-    before = layout.tokens[kind.first - 1].norm if kind.first else ""
+    before = layout.norms[kind.first - 1] if kind.first else ""
     if (before.isdigit() and before != "1") or before in COUNT_WORDS:
         return True
     if last not in ambiguous:
         return False
     clause = layout.token_clause[kind.first]
-    return not any(layout.tokens[i].norm in SINGULAR_GENITIVES
+    return not any(layout.norms[i] in SINGULAR_GENITIVES
                    for i in range(max(kind.first - SINGULAR_GAP - 1, 0), kind.first)
                    if layout.token_clause[i] == clause)
 
 
-def _begins(tokens: Sequence[Token], at: int, words: list[str]) -> bool:
-    """Whether the words from `at` on begin with `words`, one by one."""
-    return at + len(words) <= len(tokens) and all(
-        tokens[at + k].norm.startswith(word) for k, word in enumerate(words))
+@lru_cache(maxsize=16)
+def _beginnings(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A word that begins with one of `words`, in words joined by `SEP`."""
+    return re.compile(f"(?:^|{SEP})(?:{'|'.join(map(re.escape, words))})")
+
+
+def _begins(norms: Sequence[str], at: int, words: list[str]) -> bool:
+    """Whether the words (`Layout.norms`) from `at` on begin with `words`, one by one."""
+    return at + len(words) <= len(norms) and all(
+        norms[at + k].startswith(word) for k, word in enumerate(words))
 
 
 def _torn(layout: Layout, name: Found) -> bool:
     """Whether a name runs across punctuation its alias does not have: "технопарка, лидерами
     рейтинга" is no "Технопарк «Лидер»", "the park; Leader" no "Leader Park". A name is
     written in one piece."""
-    text = layout.text[layout.tokens[name.first].end:layout.tokens[name.last].start]
+    text = layout.text[layout.token_ends[name.first]:layout.token_starts[name.last]]
     return any(mark in text and mark not in name.pattern.written for mark in _BREAKS)
 
 
@@ -933,10 +971,11 @@ def _nickname(layout: Layout, name: Found, nicknaming: frozenset[str]) -> bool:
     Innopolis", "das sogenannte Skolkowo des Urals" compare a place with a famous one; they
     do not mention it."""
     clause = layout.token_clause[name.first]
+    verbs = tuple(nicknaming)
     for i in range(name.first - 1, max(name.first - NICKNAME_GAP - 2, -1), -1):
         if layout.token_clause[i] != clause:
             return False
-        if layout.tokens[i].norm.startswith(tuple(nicknaming)):
+        if layout.norms[i].startswith(verbs):
             return True
     return False
 
@@ -945,9 +984,8 @@ def _abbreviates(layout: Layout, kind: Found, then: Found) -> bool:
     """Whether `then` is `kind` spelled short in parentheses right after it: "особые
     экономические зоны (ОЭЗ)", "Sonderwirtschaftszonen (SWZ)" name the same zones, so the
     abbreviation is plural as well."""
-    tokens = layout.tokens
-    between = layout.text[tokens[kind.last].end:tokens[then.first].start]
-    return between.strip() == "(" and layout.text[tokens[then.last].end:].startswith(")")
+    between = layout.text[layout.token_ends[kind.last]:layout.token_starts[then.first]]
+    return between.strip() == "(" and layout.text[layout.token_ends[then.last]:].startswith(")")
 
 
 def _opens_clause(layout: Layout, found: Found) -> bool:
@@ -957,7 +995,7 @@ def _opens_clause(layout: Layout, found: Found) -> bool:
     for i in range(found.first - 1, -1, -1):
         if layout.token_clause[i] != clause or layout.token_sentence[i] != sentence:
             break
-        if layout.tokens[i].norm not in LINK_WORDS or before == OPENING_WORDS:
+        if layout.norms[i] not in LINK_WORDS or before == OPENING_WORDS:
             return False
         before += 1
     return True
@@ -972,9 +1010,11 @@ def _joined_clause(layout: Layout, token: int) -> int:
     """The first token of the clause that ", и", ", and", ", und" opens before the token in
     its sentence, else the sentence's first token."""
     start = _sentence_start(layout, token)
-    tokens = layout.tokens
+    if COORDINATORS.isdisjoint(layout.norms[start + 1:token]):
+        return start
     for i in range(token - 1, start, -1):
-        if tokens[i].norm in COORDINATORS and "," in layout.text[tokens[i - 1].end:tokens[i].start]:
+        if layout.norms[i] in COORDINATORS and \
+                "," in layout.text[layout.token_ends[i - 1]:layout.token_starts[i]]:
             return i
     return start
 
@@ -983,9 +1023,10 @@ def _members(layout: Layout, token: int) -> bool:
     """Whether `RESIDENT_WORDS` come before `token` in its clause: "… while the residents
     planned to put 7 billion roubles". Only a park has residents, so a region or budget word
     elsewhere in the paragraph does not make the figure the region's."""
-    clause = layout.token_clause[token]
-    return any(layout.token_clause[i] == clause and layout.tokens[i].norm in RESIDENT_WORDS
-               for i in range(_sentence_start(layout, token), token))
+    clause, start = layout.token_clause[token], _sentence_start(layout, token)
+    return not RESIDENT_WORDS.isdisjoint(layout.norms[start:token]) and any(
+        layout.token_clause[i] == clause and layout.norms[i] in RESIDENT_WORDS
+        for i in range(start, token))
 
 
 def _all_of(layout: Layout, token: int, reported: int) -> str | None:
@@ -993,32 +1034,36 @@ def _all_of(layout: Layout, token: int, reported: int) -> str | None:
     words after it) before `token` in its clause after any reporting frame: "на поддержку
     всех центров-победителей направят …", "на создание всех 15 центров …", "all the winning
     universities"."""
-    clause, tokens = layout.token_clause[token], layout.tokens
-    for i in range(max(_sentence_start(layout, token), reported + 1), token):
-        if layout.token_clause[i] != clause or tokens[i].norm not in ALL_WORDS:
+    clause, start = layout.token_clause[token], max(_sentence_start(layout, token), reported + 1)
+    if ALL_WORDS.isdisjoint(layout.norms[start:token]):
+        return None
+    for i in range(start, token):
+        if layout.token_clause[i] != clause or layout.norms[i] not in ALL_WORDS:
             continue
-        noun = next((t for t in tokens[i + 1:min(i + 1 + ALL_GAP, token)]
-                     if t.norm.startswith(GROUP_NOUNS)), None)
+        noun = next((j for j in range(i + 1, min(i + 1 + ALL_GAP, token))
+                     if layout.norms[j].startswith(GROUP_NOUNS)), None)
         if noun is not None:
-            return layout.text[tokens[i].start:noun.end]
+            return layout.text[layout.token_starts[i]:layout.token_ends[noun]]
     return None
 
 
 def _summing(layout: Layout, token: int) -> bool:
     """Whether a `SUM_WORDS` word, not "together with", comes before `token` in its clause:
     "Together the newcomers will invest …", "Вместе новые резиденты вложат …"."""
-    clause, tokens = layout.token_clause[token], layout.tokens
-    return any(layout.token_clause[i] == clause and tokens[i].norm in SUM_WORDS
-               and tokens[i + 1].norm not in SUM_PARTNERS
-               for i in range(_sentence_start(layout, token), token))
+    clause, start = layout.token_clause[token], _sentence_start(layout, token)
+    return not SUM_WORDS.isdisjoint(layout.norms[start:token]) and any(
+        layout.token_clause[i] == clause and layout.norms[i] in SUM_WORDS
+        and layout.norms[i + 1] not in SUM_PARTNERS for i in range(start, token))
 
 
 def _reported(layout: Layout, token: int) -> int:
     """The last `COMPLEMENTISERS` word of the sentence before `token` ("said that …"), or -1:
     what comes before it is who reported the figure, to whom and where."""
     start = _sentence_start(layout, token)
+    if COMPLEMENTISERS.isdisjoint(layout.norms[start:token]):
+        return -1  # most sentences: nothing reported
     return next((i for i in range(token - 1, start - 1, -1)
-                 if layout.tokens[i].norm in COMPLEMENTISERS), -1)
+                 if layout.norms[i] in COMPLEMENTISERS), -1)
 
 
 def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -> bool:
@@ -1029,7 +1074,7 @@ def _after_branch_word(layout: Layout, found: Found, branches: frozenset[str]) -
     for i in range(found.first - 1, max(found.first - BRANCH_GAP - 2, -1), -1):
         if layout.token_clause[i] != clause:
             return False
-        if layout.tokens[i].norm in branches:
+        if layout.norms[i] in branches:
             return True
     return False
 
@@ -1039,7 +1084,7 @@ def _is_source(layout: Layout, found: Found) -> bool:
     billion rubles from the federal budget", "из федерального бюджета", "aus dem
     Bundeshaushalt") with only small words between: a source, not the clause's scope."""
     for i in range(found.first - 1, max(found.first - OPENING_WORDS - 1, -1), -1):
-        word = layout.tokens[i].norm
+        word = layout.norms[i]
         if word in SOURCE_WORDS:
             return True
         if word not in LINK_WORDS:
@@ -1054,17 +1099,17 @@ def _nearer_number(layout: Layout, value: Span, found: Found) -> bool:
         return max(found.first - b, a - found.last)
 
     clause, own = layout.token_clause[found.first], distance(*value)
-    return any(layout.tokens[i].norm[:1].isdigit() and layout.token_clause[i] == clause
+    return any(layout.norms[i][:1].isdigit() and layout.token_clause[i] == clause
                and not value[0] <= i <= value[1] and distance(i, i) < own
                for i in range(max(found.first - own, 0),
-                              min(found.last + own + 1, len(layout.tokens))))
+                              min(found.last + own + 1, len(layout.norms))))
 
 
 def _joins(layout: Layout, word: Found, group: Found) -> bool:
     """Whether a kind word is joined to a plural kind word after it by "и", "and", "und",
     "sowie" (a few words may stand between): "в ОЭЗ и пяти технопарках", "the SEZ and ten other
     parks", "in der SWZ und zehn weiteren Technologieparks" speak of them together."""
-    between = [layout.tokens[i].norm for i in range(word.last + 1, group.first)]
+    between = layout.norms[word.last + 1:group.first]
     return bool(between) and between[0] in COORDINATORS and len(between) <= JOIN_GAP
 
 
@@ -1073,7 +1118,7 @@ def _coordinated(layout: Layout, named: list[Found]) -> bool:
     alone: subjects alike ("Академпарк и IT-парк Казани начнут …")."""
     if len(named) < 2 or named[0].pattern.rule == named[1].pattern.rule:
         return False
-    between = [layout.tokens[i].norm for i in range(named[0].last + 1, named[1].first)]
+    between = layout.norms[named[0].last + 1:named[1].first]
     return len(between) <= 1 and all(w in COORDINATORS for w in between)
 
 
@@ -1090,7 +1135,7 @@ def _fitting(kind_word: Found) -> set[str]:
 
 
 def _text(layout: Layout, found: Found) -> str:
-    return layout.text[layout.tokens[found.first].start:layout.tokens[found.last].end]
+    return layout.text[layout.token_starts[found.first]:layout.token_ends[found.last]]
 
 
 def _link(found: Found, reason: str) -> Link:
@@ -1121,7 +1166,7 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
             return None
         if layout.token_clause[a] != layout.token_clause[b]:
             return None
-        between = [layout.tokens[i].norm for i in range(a + 1, b)]
+        between = layout.norms[a + 1:b]
         if any(w.isdigit() for w in between):
             return None
         return between
@@ -1143,17 +1188,17 @@ def _noun_phrase(layout: Layout, organisations: list[Found], anchors: Sequence[S
 def _joined(layout: Layout, one: Found, other: Found) -> bool:
     """Whether two mentions are next to each other, joined by "и/and/und" or a comma."""
     first, second = (one, other) if one.last < other.first else (other, one)
-    between = layout.tokens[first.last + 1:second.first]
-    if len(between) > 1 or (between and between[0].norm not in COORDINATORS):
+    between = layout.norms[first.last + 1:second.first]
+    if len(between) > 1 or (between and between[0] not in COORDINATORS):
         return False
-    gap = layout.text[layout.tokens[first.last].end:layout.tokens[second.first].start]
+    gap = layout.text[layout.token_ends[first.last]:layout.token_starts[second.first]]
     return bool(between) or gap.strip() == ","
 
 
 def _of_the_region(layout: Layout, kind: Found, references: frozenset[str]) -> bool:
     """Whether one of `references` follows the kind word: "ИТ-парк республики"."""
-    after = layout.tokens[kind.last + 1:kind.last + 4]
-    return any(" ".join(t.norm for t in after[:n]) in references for n in range(1, 4))
+    after = layout.norms[kind.last + 1:kind.last + 4]
+    return any(" ".join(after[:n]) in references for n in range(1, 4))
 
 
 def _attached(layout: Layout, first: int, last: int, place: Found) -> bool:
@@ -1175,5 +1220,5 @@ def _description(layout: Layout, kind: Found, place_written: str, organisation: 
                       written=f"{kind.pattern.written} + {place_written}",
                       forms=kind.pattern.forms + (place.pattern.forms if place else ()))
     before = attached and place.last < kind.first
-    return replace(kind, pattern=pattern, first=place.first if before else kind.first,
+    return kind._replace(pattern=pattern, first=place.first if before else kind.first,
                    last=place.last if attached and not before else kind.last)

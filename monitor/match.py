@@ -16,11 +16,15 @@ region or a sector). The same fact stated twice is one hit with its `mentions`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -70,7 +74,7 @@ from .figurewords import (
     TOWNS,
     TRAINING,
 )
-from .link import Link, Linker, Mentions, phrases
+from .link import Link, Linker, Mentions, by_kind, phrases
 from .link import longest as _longest
 from .morph import (
     COMPOUND_PART,
@@ -84,7 +88,7 @@ from .morph import (
 )
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
-from .tokens import Layout, Token, words
+from .tokens import Layout, words
 
 SNIPPET_MAX = 400
 SEP = "\x1f"
@@ -141,8 +145,10 @@ class Pattern:
     forms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
+    """One occurrence of a pattern in an article. A tuple, not a dataclass: an article has
+    dozens, made by every scan and read everywhere the matcher and the linker look."""
+
     pattern: Pattern
     first: int
     """Index of the first word."""
@@ -314,13 +320,15 @@ class Matcher:
         abbreviation found beside its full name) so that start-up does not pay for them."""
         self.languages = sorted({lang for o in rules.organisations for lang in o.aliases}
                                 | {lang for m in rules.metrics for lang in m.keywords})
-        self._pick_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._pick_cache: dict[str, dict[str, tuple[str, ...]]] = {
+            variant: {} for variant in LATIN_LANGUAGES}
+        """Per variant: word -> `_pick`'s answer, so that an article's words cost a look-up."""
 
     def _pick(self, word: str, variant: str) -> tuple[str, ...]:
         """The forms of a word that the rules use, likeliest first, else its likeliest form.
         Usually one; a word such as "парке" (of "парк" and of "парка") can have two."""
-        key = (word, variant)
-        picked = self._pick_cache.get(key)
+        cache = self._pick_cache[variant]
+        picked = cache.get(word)
         if picked is None:
             candidates = forms(word, variant)
             picked = tuple(f for f in candidates if f in self.vocabulary)
@@ -328,8 +336,8 @@ class Matcher:
                 part = compound_part(word, self._compound_parts, self._measures, GERMAN_LINKS)
                 picked = (part,) if part else ()
             picked = picked or candidates[:1]
-            if len(self._pick_cache) < 500_000:
-                self._pick_cache[key] = picked
+            if len(cache) < 250_000:
+                cache[word] = picked
         return picked
 
     def match(self, text: str, language: str | None = None) -> list[Hit]:
@@ -338,17 +346,21 @@ class Matcher:
     def analyse(self, text: str, language: str | None = None) -> Analysis:
         layout = Layout.of(text)
         variant = latin_variant(language)
-        picks = [self._pick(t.norm, variant) for t in layout.tokens]
-        word_forms = [p[0] for p in picks]
+        picks = list(map(self._pick_cache[variant].get, layout.norms))  # warm: all known
+        if None in picks:
+            picks = [p or self._pick(norm, variant) for p, norm in zip(picks, layout.norms,
+                                                                      strict=True)]
+        word_forms = list(map(_FIRST_FORM, picks))
         found = _scan(self._automata[variant], word_forms)
         found += self._alternatives(self._automata[variant], word_forms, picks)
-        found += self._shared(found, _scan(self._abbreviations, [t.text for t in layout.tokens]))
-        mentions = self._linker.article(layout, found, language)
+        found += self._shared(found, _scan(self._abbreviations, layout.texts))
+        of_kind = by_kind(found)
+        mentions = self._linker.article(layout, of_kind, language)
         organisations = mentions.organisations
-        keywords = _longest([f for f in found if f.pattern.kind == "metric"])
-        nouns = _longest([f for f in found if f.pattern.kind == "noun"])
-        fallbacks = _longest([f for f in found if f.pattern.kind == "fallback"])
-        terms = [f for f in found if f.pattern.kind == "term"]
+        keywords = _longest(of_kind["metric"])
+        nouns = _longest(of_kind["noun"])
+        fallbacks = _longest(of_kind["fallback"])
+        terms = of_kind["term"]
         fired: list[tuple[Hit, list[Found]]] = [
             (self._organisation_hit(layout, f), [f]) for f in organisations]
         metric_hits = self._metric_hits(layout, language, keywords, nouns, mentions,
@@ -374,7 +386,7 @@ class Matcher:
             others = [rule for rule in named if self._organisations[rule].kind == own.kind
                       and f.pattern.written in self._words_of(rule)]
             if own.id not in named and len(others) == 1:
-                f = replace(f, pattern=replace(f.pattern, rule=others[0]))
+                f = f._replace(pattern=replace(f.pattern, rule=others[0]))
             out.append(f)
         return out
 
@@ -390,10 +402,13 @@ class Matcher:
                       picks: list[tuple[str, ...]]) -> list[Found]:
         """Matches that need another of a word's forms: the window around each such word is
         scanned again with that form in place. Rare, so cheap."""
-        out = []
+        out: list[Found] = []
+        several = list(map(_SEVERAL, picks))
+        if not any(several):
+            return out  # most articles: every word has one form the rules use
         reach = self._longest_pattern - 1
-        for index, choices in enumerate(picks):
-            for alternative in choices[1:]:
+        for index in compress(count(), several):
+            for alternative in picks[index][1:]:
                 low = max(index - reach, 0)
                 window = word_forms[low:index + reach + 1]
                 window[index - low] = alternative
@@ -424,7 +439,7 @@ class Matcher:
         86") or it took its unit from there ("прогноз — 10,8 млрд"), by a fallback word of its
         sentence ("flossen 203 Millionen Rubel"), else by a unit only one metric takes ("a
         53,000 sq m office building" is an area)."""
-        if not layout.tokens:
+        if not layout.norms:
             return []
         text = layout.text
         quantities = read_quantities(text, language)
@@ -478,7 +493,7 @@ class Matcher:
             elif other is not None and other in keyword_at:
                 # The noun is (in) a keyword: "80 компаний", "500 рабочих мест".
                 other_nouns[index] = keyword_at[other]
-            elif other is not None and not is_noun(layout.tokens[other].text, variant):
+            elif other is not None and not is_noun(layout.texts[other], variant):
                 # "по 25 … показателям и шести расчётным": a noun left out is the one the
                 # figure before counts; when no metric counts that, none counts this one.
                 if index and figures[index - 1].sentence == figure.sentence and \
@@ -486,8 +501,8 @@ class Matcher:
                     other_nouns[index] = -1
             elif other is not None:
                 after = other + 1  # "51 Einwohner registriert": the verb says what they are
-                verb = other == figure.last + 1 and after < len(layout.tokens) and \
-                    not is_noun(layout.tokens[after].text, variant) and \
+                verb = other == figure.last + 1 and after < len(layout.norms) and \
+                    not is_noun(layout.texts[after], variant) and \
                     not self._governed(layout, figure)
                 other_nouns[index] = after if verb else -1
         counted = _longest(keywords + [n for n in nouns
@@ -550,7 +565,7 @@ class Matcher:
         opens = opening == 0 or \
             layout.token_paragraph[opening - 1] != layout.token_paragraph[opening]
         last = layout.token_at(max(quantity.end - 1, quantity.start))
-        if last > first and layout.tokens[last].start >= quantity.end:
+        if last > first and layout.token_starts[last] >= quantity.end:
             last -= 1  # the quantity ends in a dot ("1,5 тыс."): its last word is before it
         return Figure(quantity, first, last, sentence, layout.token_paragraph[first],
                       layout.token_clause[first], opens)
@@ -566,9 +581,9 @@ class Matcher:
             return True
         if other is None or word_forms[other] in self._periods:
             return False
-        after = layout.tokens[figure.last + 1]
-        dot = "." in layout.text[figure.quantity.end - 1:after.start]
-        return not (dot and after.text[:1].isupper())
+        after = figure.last + 1
+        dot = "." in layout.text[figure.quantity.end - 1:layout.token_starts[after]]
+        return not (dot and layout.texts[after][:1].isupper())
 
     def _noun_phrase(self, layout: Layout, figure: Figure, noun_at: dict[int, list[Found]],
                      variant: str, keywords: list[Found]) -> tuple[Found | None, int | None]:
@@ -582,35 +597,35 @@ class Matcher:
         "2022 beschäftigte" is a verb."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return None, None
-        tokens, text = layout.tokens, layout.text
+        count, text = len(layout.norms), layout.text
         for index in range(figure.first + 1, figure.last + 1):  # "1,500 people", "70 тысяч человек"
             noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
                 return noun, None
-        index = figure.last + 1 + _tail(tokens, figure.last + 1, self._tails)
+        index = figure.last + 1 + _tail(layout.norms, figure.last + 1, self._tails)
         budget = _MODIFIERS + 1
         partitives = 0  # "five of the newcomers", "пять из новых резидентов"
         modifier: int | None = None  # the last word seen that modifies the noun
-        while index < len(tokens) and budget > 0:
+        while index < count and budget > 0:
             # The gap after the figure starts where its text ends: the dot of a scale word
             # is the quantity's ("1,5 тыс. компаний", "2 Tsd. Firmen").
-            gap = max(tokens[index - 1].end, figure.quantity.end)
-            if gap > tokens[index].start or layout.token_sentence[index] != figure.sentence \
-                    or not _TIGHT.fullmatch(text, gap, tokens[index].start):
+            gap = max(layout.token_ends[index - 1], figure.quantity.end)
+            if gap > layout.token_starts[index] or layout.token_sentence[index] != figure.sentence \
+                    or not _TIGHT.fullmatch(text, gap, layout.token_starts[index]):
                 break  # the next sentence's first word counts nothing of this one
             noun = self._counted(layout, figure, noun_at, index, variant, keywords)
             if noun is not None:
                 return noun, None
-            written = tokens[index].text
-            if index + 1 < len(tokens) and _HYPHEN.fullmatch(
-                    text, tokens[index].end, tokens[index + 1].start):
+            written = layout.texts[index]
+            if index + 1 < count and _HYPHEN.fullmatch(
+                    text, layout.token_ends[index], layout.token_starts[index + 1]):
                 budget -= 1  # the first part of a hyphenated noun: "Hightech-Firmen"
             elif modifier is None and partitives < _PARTITIVE_WORDS and \
                     written.lower() in self._partitives:
                 partitives += 1
             elif is_noun(written, variant):
                 return None, index
-            elif modifier is not None and tokens[index].norm in COORDINATORS:
+            elif modifier is not None and layout.norms[index] in COORDINATORS:
                 pass  # "25 абсолютным и относительным показателям": one modifier
             elif modifies(written, variant):
                 modifier, budget = index, budget - 1
@@ -620,8 +635,8 @@ class Matcher:
         else:
             if budget == 0:
                 return None, None  # too many words to say what the number counts
-        if modifier is not None and _RUSSIAN.search(tokens[modifier].text) and \
-                not tokens[modifier].text.isupper():
+        if modifier is not None and _RUSSIAN.search(layout.texts[modifier]) and \
+                not layout.texts[modifier].isupper():
             return None, modifier  # "и шести расчётным": the noun is left out, not a metric's
         return None, None
 
@@ -631,7 +646,7 @@ class Matcher:
         nouns are capitalised: "2022 beschäftigte" is a verb)."""
         counting = [n for n in noun_at.get(index, ())
                     if self.metrics[n.pattern.rule].unit == "count"]
-        if counting and (variant != "de" or layout.tokens[index].text[:1].isupper()):
+        if counting and (variant != "de" or layout.texts[index][:1].isupper()):
             return _counted_as(layout, figure, counting, keywords)
         return None
 
@@ -641,11 +656,9 @@ class Matcher:
         with one ("IT companies, of which Kaliningrad has about 2.5 thousand", "ИТ-компаний,
         которых в регионе около 2,5 тысячи", "IT-Firmen, von denen die Stadt 2.500 hat"): the
         count counts that noun, not what a keyword elsewhere in the sentence names."""
-        tokens, clause = layout.tokens, layout.token_clause
-        opening = figure.first
-        while opening > 0 and clause[opening - 1] == figure.clause:
-            opening -= 1
-        if opening == 0 or not _tail(tokens, opening, self._relatives) or \
+        # The first word of its clause (clauses number the words in ascending order).
+        opening = bisect.bisect_left(layout.token_clause, figure.clause, 0, figure.first)
+        if opening == 0 or not _tail(layout.norms, opening, self._relatives) or \
                 layout.token_sentence[opening - 1] != figure.sentence:
             return None
         for first in range(opening - 1, max(opening - 4, -1), -1):  # "IT-Firmen", "ИТ-компаний"
@@ -703,7 +716,7 @@ class Matcher:
         quantity = figure.quantity
         first = layout.token_at(min(quantity.start, quantity.qualifier_start or quantity.start))
         return first > 0 and layout.token_sentence[first - 1] == figure.sentence and \
-            layout.tokens[first - 1].norm in COUNT_PREPOSITIONS
+            layout.norms[first - 1] in COUNT_PREPOSITIONS
 
     def _unreal(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a value is no fact an organisation reports: a count of firms in a clause
@@ -713,23 +726,24 @@ class Matcher:
         (`APPROACHING`: "nears 100 residents"); what a site can hold (`CAPACITY`: "could
         hold 40 companies"); or a plan that its sentence goes on to say was
         missed (`ACTUALLY`: "hatte sich 20 vorgenommen, tatsächlich kamen 13")."""
-        clause = layout.token_clause
-        words = layout.sentence_tokens[figure.sentence]
-        low, high = words.start, words.stop
-        own = [i for i in words if clause[i] == figure.clause]
-        if figure.quantity.unit in UNIT_CLASSES["count"] and any(
-                word_forms[i] in self._prospects or
-                (i > figure.last and layout.tokens[i].norm in PRESENTING) for i in own):
+        # Each question is whether a stretch of the sentence holds a word of a set: a slice
+        # and `isdisjoint`, not a loop over the words (this runs for every figure).
+        norms = layout.norms
+        high = layout.sentence_tokens[figure.sentence].stop
+        own = layout.clause_words(figure.clause, figure.sentence)
+        own_forms = word_forms[own.start:own.stop]
+        count = figure.quantity.unit in UNIT_CLASSES["count"]
+        if count and (not self._prospects.isdisjoint(own_forms) or not PRESENTING.isdisjoint(
+                norms[max(own.start, figure.last + 1):own.stop])):
             return True
-        before = range(max(figure.first - _VERB_REACH, low), figure.first)
-        if any(layout.tokens[i].norm in APPROACHING for i in before):
+        low = layout.sentence_tokens[figure.sentence].start
+        before = norms[max(figure.first - _VERB_REACH, low):figure.first]
+        if not APPROACHING.isdisjoint(before) or (count and not CAPACITY.isdisjoint(before)):
             return True
-        if figure.quantity.unit in UNIT_CLASSES["count"] and any(
-                layout.tokens[i].norm in CAPACITY for i in before):
-            return True
-        return any(word_forms[i] in self._planned for i in own) and any(
-            word_forms[i] in self._actually and clause[i] > figure.clause
-            for i in range(figure.last + 1, high))
+        if self._planned.isdisjoint(own_forms):
+            return False
+        later = bisect.bisect_right(layout.token_clause, figure.clause, figure.last + 1, high)
+        return not self._actually.isdisjoint(word_forms[later:high])
 
     def _levy(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a sum is a levy that is no tax (`LEVIES`), named by the first word after
@@ -741,7 +755,7 @@ class Matcher:
             return False
         index = figure.last + 1
         while index < len(word_forms) and layout.token_clause[index] == figure.clause and \
-                layout.tokens[index].norm in LEVY_LINKS:
+                layout.norms[index] in LEVY_LINKS:
             index += 1
         return index < len(word_forms) and layout.token_clause[index] == figure.clause and \
             word_forms[index] in self._levies
@@ -765,25 +779,27 @@ class Matcher:
         start = layout.token_at(min(figure.quantity.start,
                                     figure.quantity.qualifier_start or figure.quantity.start))
         distributed = start > 0 and layout.token_sentence[start - 1] == figure.sentence and \
-            layout.tokens[start - 1].norm in DISTRIBUTIVES
+            layout.norms[start - 1] in DISTRIBUTIVES
         if unit in UNIT_CLASSES["count"]:
             return distributed
         if unit not in _MONEY:
             return False
-        clause = layout.token_clause
         words = layout.sentence_tokens[figure.sentence]
         low, high = words.start, words.stop
-        if distributed and not any(word_forms[i] in self._periods and clause[i] == figure.clause
-                                   for i in range(figure.last + 1, high)) and not (
+        own = layout.clause_words(figure.clause, figure.sentence)
+        after = figure.last + 1  # its clause after it: "по 150 млн рублей в год"
+        rest = bisect.bisect_right(layout.token_clause, figure.clause, after, high)
+        if distributed and self._periods.isdisjoint(word_forms[after:rest]) and not (
                 start - 3 >= low and word_forms[start - 2] in self._periods and
                 word_forms[start - 3] in self._per_unit_words):
             return True
-        return any(clause[i] == figure.clause and (
-            word_forms[i] in self._per_unit_nouns or
-            (word_forms[i] in self._per_unit_words and i + 1 < high and
-             word_forms[i + 1] not in self._periods and
-             _names_thing(layout.tokens[i + 1].text, variant)))
-            for i in words)
+        own_forms = word_forms[own.start:own.stop]
+        if not self._per_unit_nouns.isdisjoint(own_forms):
+            return True
+        return not self._per_unit_words.isdisjoint(own_forms) and any(
+            word_forms[i] in self._per_unit_words and i + 1 < high and
+            word_forms[i + 1] not in self._periods and
+            _names_thing(layout.texts[i + 1], variant) for i in own)
 
     def _part_of_none(self, layout: Layout, figures: list[Figure], index: int,
                       other_nouns: dict[int, int]) -> bool:
@@ -796,10 +812,10 @@ class Matcher:
         figure = figures[index]
         if other_nouns.get(index - 1) != -1 or not _whole_near(figures, index):
             return False
-        tokens, clause, sentence = layout.tokens, layout.token_clause, layout.token_sentence
+        clause, sentence = layout.token_clause, layout.token_sentence
         opening = _clause_opening(layout, figure)
-        after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(tokens)))
-        return any(_tail(tokens, i, self._part_openers)
+        after = range(figure.last + 1, min(figure.last + _MODIFIERS + 3, len(layout.norms)))
+        return any(_tail(layout.norms, i, self._part_openers)
                    for i in (*range(opening, figure.first), *(
                        i for i in after
                        if clause[i] == figure.clause and sentence[i] == figure.sentence)))
@@ -814,7 +830,7 @@ class Matcher:
                 figures[index - 1].quantity.unit not in _MONEY:
             return False
         first = layout.sentence_tokens[figure.sentence].start
-        return any(_tail(layout.tokens, i, self._sum_parts)
+        return any(_tail(layout.norms, i, self._sum_parts)
                    for i in {first, *range(_clause_opening(layout, figure), figure.first)})
 
     def _one_firms_takings(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
@@ -826,10 +842,12 @@ class Matcher:
             return False
         words = layout.sentence_tokens[figure.sentence]
         low, high = words.start, max(words.stop, figure.last + 1)
-        tokens = layout.tokens
-        return any(tokens[i].norm in self._one_firm_heads and _tail(tokens, i, self._one_firm)
-                   for i in range(low, figure.first)) and any(
-            word_forms[i] in self._takings for i in range(low, high))
+        if self._takings.isdisjoint(word_forms[low:high]) or \
+                self._one_firm_heads.isdisjoint(layout.norms[low:figure.first]):
+            return False
+        norms = layout.norms
+        return any(norms[i] in self._one_firm_heads and _tail(norms, i, self._one_firm)
+                   for i in range(low, figure.first))
 
     def _trainees(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a count is the object of a verb of teaching next to it in its clause ("we
@@ -843,11 +861,14 @@ class Matcher:
         no one's."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
-        near = range(max(figure.first - _VERB_REACH, 0),
-                     min(figure.last + _VERB_REACH + 1, len(word_forms)))
-        return any(word_forms[i] in self._training or layout.tokens[i].norm in FUNDING or
-                   layout.tokens[i].norm in SERVING or layout.tokens[i].norm in CLOSING
-                   for i in near if layout.token_clause[i] == figure.clause)
+        low = max(figure.first - _VERB_REACH, 0)
+        high = min(figure.last + _VERB_REACH + 1, len(word_forms))
+        # The words near it in its clause (clauses number the words in ascending order).
+        low = bisect.bisect_left(layout.token_clause, figure.clause, low, high)
+        high = bisect.bisect_right(layout.token_clause, figure.clause, low, high)
+        norms = layout.norms[low:high]
+        return not (self._training.isdisjoint(word_forms[low:high]) and FUNDING.isdisjoint(norms)
+                    and SERVING.isdisjoint(norms) and CLOSING.isdisjoint(norms))
 
     def _predecessor(self, layout: Layout, figure: Figure, word_forms: list[str]) -> bool:
         """Whether a word that puts an organisation in the past stands just before a count in
@@ -855,8 +876,9 @@ class Matcher:
         работали 12 предприятий"): the count is the predecessor's, no metric's figure."""
         if figure.quantity.unit not in UNIT_CLASSES["count"]:
             return False
-        return any(word_forms[i] in self._former and layout.token_clause[i] == figure.clause
-                   for i in range(max(figure.first - _FORMER_REACH, 0), figure.first))
+        low = bisect.bisect_left(layout.token_clause, figure.clause,
+                                 max(figure.first - _FORMER_REACH, 0), figure.first)
+        return not self._former.isdisjoint(word_forms[low:figure.first])
 
     def _town_land(self, layout: Layout, figure: Figure, mentions: Mentions,
                    word_forms: list[str], named: bool) -> bool:
@@ -892,24 +914,26 @@ class Matcher:
         and nouns, as in "the number of jobs", refer back), nor by a pronoun after a
         preposition when a figure stands before it in its sentence ("14 парков, из них
         шесть": a part of that one, `_inherit`)."""
-        tokens, sentence = layout.tokens, layout.token_sentence
+        if self._references.isdisjoint(word_forms):
+            return set()  # most articles: nothing to look at word by word
+        count, sentence = len(layout.norms), layout.token_sentence
         firsts = {(f.sentence, f.first) for f in figures}
         out = set()
         for i, form in enumerate(word_forms):
             if form not in self._references or sentence[i] in out:
                 continue
             if i and sentence[i - 1] == sentence[i] and \
-                    tokens[i - 1].norm in COUNT_PREPOSITIONS and \
+                    layout.norms[i - 1] in COUNT_PREPOSITIONS and \
                     any((sentence[i], j) in firsts
                         for j in range(layout.sentence_tokens[sentence[i]].start, i)):
                 continue
             after = i + 1
-            if after < len(tokens) and tokens[after].text.lower() in self._partitives:
+            if after < count and layout.texts[after].lower() in self._partitives:
                 after += 1  # "Zahl der …", "number of …"
-            if after < len(tokens) and sentence[after] == sentence[i] and \
-                    (after not in keyworded or tokens[i].norm in OBJECT_PRONOUNS) and \
+            if after < count and sentence[after] == sentence[i] and \
+                    (after not in keyworded or layout.norms[i] in OBJECT_PRONOUNS) and \
                     word_forms[after] not in self._references and \
-                    (is_noun(tokens[after].text, variant) or tokens[after].text.isupper()):
+                    (is_noun(layout.texts[after], variant) or layout.texts[after].isupper()):
                 continue
             out.add(sentence[i])
         return out
@@ -971,6 +995,9 @@ class Matcher:
                    link=link.reason)
 
 
+_FIRST_FORM = itemgetter(0)
+_SEVERAL = itemgetter(slice(1, 2))
+"""A word's second form the rules use, if any (empty, false, for most words)."""
 _KINDS = {"metric": "keyword", "noun": "noun (as a keyword)",
           "fallback": "fallback word (no keyword typed it)"}
 _ROLES = ("previous", "limit")
@@ -1027,9 +1054,9 @@ def _elliptic(layout: Layout, figures: list[Figure],
         start = min(figure.quantity.start, figure.quantity.qualifier_start or figure.quantity.start)
         previous = layout.token_at(start) - 1
         if previous < 0 or layout.token_sentence[previous] != figure.sentence or \
-                layout.tokens[previous].text[-1:].isdigit():
+                layout.texts[previous][-1:].isdigit():
             continue
-        gap = layout.text[layout.tokens[previous].end:start].replace(",", " ")
+        gap = layout.text[layout.token_ends[previous]:start].replace(",", " ")
         if gap.strip() not in ELLIPSIS_DASHES or not gap[:1].isspace():
             continue
         kind = _unit_kind(figure.quantity.unit)
@@ -1048,13 +1075,13 @@ def _more_of(layout: Layout, figure: Figure) -> bool:
     difference ("464 more than planned")."""
     if figure.quantity.unit is not None:
         return False  # "ещё 900 гектаров" says what it is by its unit
-    tokens, sentence = layout.tokens, layout.token_sentence
+    count, sentence = len(layout.norms), layout.token_sentence
     after, before = figure.last + 1, figure.first - 1
-    if after < len(tokens) and sentence[after] == figure.sentence and \
-            tokens[after].norm in MORE_AFTER:
-        return not (after + 1 < len(tokens) and tokens[after + 1].norm in COMPARATIVE_THAN)
+    if after < count and sentence[after] == figure.sentence and \
+            layout.norms[after] in MORE_AFTER:
+        return not (after + 1 < count and layout.norms[after + 1] in COMPARATIVE_THAN)
     return before >= 0 and sentence[before] == figure.sentence and \
-        tokens[before].norm in MORE_BEFORE
+        layout.norms[before] in MORE_BEFORE
 
 
 def _unit_kind(unit: str | None) -> str:
@@ -1125,18 +1152,15 @@ def _whole_near(figures: list[Figure], index: int) -> bool:
 
 def _clause_opening(layout: Layout, figure: Figure) -> int:
     """The first word of a figure's clause (clauses are numbered within a sentence)."""
-    clause, sentence = layout.token_clause, layout.token_sentence
-    opening = figure.first
-    while opening > 0 and clause[opening - 1] == figure.clause and \
-            sentence[opening - 1] == figure.sentence:
-        opening -= 1
-    return opening
+    # Clauses and sentences number the words in ascending order.
+    return max(bisect.bisect_left(layout.token_clause, figure.clause, 0, figure.first),
+               bisect.bisect_left(layout.token_sentence, figure.sentence, 0, figure.first))
 
 
-def _tail(tokens: Sequence[Token], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
-    """How many words from `index` on one of `phrases` takes, else 0."""
+def _tail(norms: Sequence[str], index: int, phrases: frozenset[tuple[str, ...]]) -> int:
+    """How many words from `index` on (`Layout.norms`) one of `phrases` takes, else 0."""
     for length in _lengths(phrases):
-        if tuple(t.norm for t in tokens[index:index + length]) in phrases:
+        if tuple(norms[index:index + length]) in phrases:
             return length
     return 0
 
@@ -1175,8 +1199,8 @@ def _possessed(layout: Layout, figure: Figure) -> bool:
     paragraph's context would link it."""
     before = figure.first - 1
     return before >= 0 and layout.token_sentence[before] == figure.sentence and \
-        layout.tokens[before].text.lower() in POSSESSIVES and \
-        not layout.text[layout.tokens[before].end:layout.tokens[figure.first].start].strip()
+        layout.texts[before].lower() in POSSESSIVES and \
+        not layout.text[layout.token_ends[before]:layout.token_starts[figure.first]].strip()
 
 
 def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) -> bool:
@@ -1188,9 +1212,9 @@ def _possessor_group(layout: Layout, figure: Figure, noun: Found, variant: str) 
     quantity = figure.quantity
     return before >= 0 and layout.token_sentence[before] == figure.sentence and \
         quantity.matched.isdigit() and \
-        not layout.text[layout.tokens[before].end:quantity.start].strip() and \
-        is_noun(layout.tokens[before].text, variant) and \
-        oblique_count(int(quantity.value), layout.tokens[noun.first].text)
+        not layout.text[layout.token_ends[before]:quantity.start].strip() and \
+        is_noun(layout.texts[before], variant) and \
+        oblique_count(int(quantity.value), layout.texts[noun.first])
 
 
 def _names_thing(written: str, variant: str) -> bool:
@@ -1341,18 +1365,20 @@ def _scan(automaton: ahocorasick.Automaton, parts: Sequence[str]) -> list[Found]
     # A match ends at the separator after its last word, and matches come in the order of
     # their ends: counting the separators passed tells that word, without a table of all.
     separators = counted_to = 0
+    count, new = haystack.count, tuple.__new__  # a Found without its Python-level __new__
     for end, (length, patterns) in automaton.iter(haystack):
-        separators += haystack.count(SEP, counted_to, end)
+        separators += count(SEP, counted_to, end)
         counted_to = end
         last = separators - 1  # the haystack opens with a separator
+        first = last - length + 1
         for pattern in patterns:
-            out.append(Found(pattern, last - length + 1, last))
+            out.append(new(Found, (pattern, first, last)))
     return out
 
 
 def _span(layout: Layout, first: int, last: int) -> tuple[int, int]:
     """Original-text span of words first..last, taking in a closing quote the span opened."""
-    start, end = layout.tokens[first].start, layout.tokens[last].end
+    start, end = layout.token_starts[first], layout.token_ends[last]
     quotes = len(_QUOTE.findall(layout.text, start, end))
     if quotes % 2 and end < len(layout.text) and layout.text[end] in QUOTES:
         end += 1

@@ -51,12 +51,22 @@ def normalize(text: str) -> Normalized:
         # casefold can still change a character into another single one; lengths agreeing
         # everywhere means every position maps to itself.
         return Normalized(text, folded, None)
+    # Only the few characters removed or folded into several ("ß" -> "ss") break the one to
+    # one mapping: the runs between them map position by position, so they are copied whole
+    # rather than looked at character by character (a German article has hundreds of words).
+    odd = "".join(c for c in set(text) if c in REMOVED or len(c.casefold()) != 1)
     out: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(text):
-        if char in REMOVED:
-            continue
-        folded_char = _fold(char)
-        out.append(folded_char)
-        offsets.extend([index] * len(folded_char))
+    done = 0
+    for found in re.finditer(f"[{re.escape(odd)}]", text):
+        index = found.start()
+        out.append(_fold(text[done:index]))
+        offsets.extend(range(done, index))
+        if found.group() not in REMOVED:
+            folded_char = _fold(found.group())
+            out.append(folded_char)
+            offsets.extend([index] * len(folded_char))
+        done = index + 1
+    out.append(_fold(text[done:]))
+    offsets.extend(range(done, len(text)))
     return Normalized(text, "".join(out), tuple(offsets))

@@ -16,12 +16,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from .lazy import cached_property
 from .normalize import normalize
 
 _WORD = re.compile(r"[^\W_]+")
+_SPLIT = re.compile(r"([^\W_]+)")
 _END = re.compile(r"[.!?…]+[\"')\]»”“]*(?=\s|$)")
 _CLAUSE_MARK = re.compile("[,;]")
 _NEXT = re.compile(r"\s*[\"'(\[«„“]*(\S)")
@@ -51,13 +53,25 @@ class Token(NamedTuple):
 
 
 def words(text: str) -> list[Token]:
+    norms, written, starts, ends = _words(text)
+    return list(map(tuple.__new__, repeat(Token), zip(written, norms, starts, ends, strict=True)))
+
+
+def _words(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Each word's normalised form, its original characters, its start and its end, as four
+    lists (`Layout` keeps them so; no object per word). Made by splitting the text at its words
+    and adding up the lengths of the pieces, so that no Python code runs per word: an article
+    has hundreds."""
     normalized = normalize(text)
-    one_to_one = normalized.offsets is None  # the common case: no offsets to map
-    tokens = []
-    for found in _WORD.finditer(normalized.text):
-        start, end = found.span() if one_to_one else normalized.span(*found.span())
-        tokens.append(Token(text[start:end], found.group(), start, end))
-    return tokens
+    pieces = _SPLIT.split(normalized.text)  # a separator, a word, …, a word, a separator
+    bounds = list(accumulate(map(len, pieces), initial=0))
+    starts, ends = bounds[1:-2:2], bounds[2:-1:2]
+    if normalized.offsets is not None:  # back to the original text's positions
+        offsets = normalized.offsets
+        starts = [offsets[start] for start in starts]
+        ends = [offsets[end - 1] + 1 for end in ends]
+    written = list(map(text.__getitem__, map(slice, starts, ends)))
+    return pieces[1::2], written, starts, ends
 
 
 @lru_cache(maxsize=1 << 18)
@@ -97,8 +111,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append((line_start + start, line_start + found.end()))
             start = found.end()
         spans.append((line_start + start, line_start + len(line)))
-    return [(a + _lead(text, a, b), b - _trail(text, a, b)) for a, b in spans
-            if text[a:b].strip()]
+    return [_trimmed(text, a, b) for a, b in spans if not text[a:b].isspace() and a < b]
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -109,28 +122,25 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _lead(text: str, a: int, b: int) -> int:
-    return len(text[a:b]) - len(text[a:b].lstrip())
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    """[a, b) without the whitespace at either end (there is more than whitespace)."""
+    span = text[a:b]
+    return a + len(span) - len(span.lstrip()), b - len(span) + len(span.rstrip())
 
 
-def _trail(text: str, a: int, b: int) -> int:
-    return len(text[a:b]) - len(text[a:b].rstrip())
-
-
-def _clauses(text: str, tokens: list[Token], token_starts: list[int]) -> list[int]:
+def _clauses(text: str, written: list[str], starts: list[int], ends: list[int]) -> list[int]:
     """Each word's clause: a comma or semicolon between two words starts a new one, except a
     decimal comma ("1,5"). Looks at the marks, which are far fewer than the words."""
     opening = [0]  # the first word of each clause
     for mark in _CLAUSE_MARK.finditer(text):
-        index = bisect.bisect_right(token_starts, mark.start())  # the word after the mark
-        if index == 0 or index == len(tokens) or index == opening[-1]:
+        index = bisect.bisect_right(starts, mark.start())  # the word after the mark
+        if index == 0 or index == len(written) or index == opening[-1]:
             continue  # before the first word, after the last, or a gap already counted
-        previous, token = tokens[index - 1], tokens[index]
-        decimal = text[previous.end:token.start] == "," and previous.text.isdigit() and \
-            token.text.isdigit()
+        decimal = text[ends[index - 1]:starts[index]] == "," and \
+            written[index - 1].isdigit() and written[index].isdigit()
         if not decimal:
             opening.append(index)
-    return _spans_of(range(len(tokens)), opening)
+    return _spans_of(range(len(written)), opening)
 
 
 def _spans_of(positions: Sequence[int], starts: list[int]) -> list[int]:
@@ -149,28 +159,33 @@ class Layout:
     """Where each word sits: its sentence and paragraph. Built once per article."""
 
     text: str
-    tokens: list[Token]
+    norms: list[str]
+    """Each word as `Token.norm`. The words are kept as parallel lists, not one object each:
+    an article has hundreds, and the figure gates ask whether a stretch of a sentence holds a
+    word of a set, which a slice and `isdisjoint` answer at once."""
+    texts: list[str]
+    """Each word as written (`Token.text`)."""
+    token_starts: list[int]
+    token_ends: list[int]
     sentences: list[tuple[int, int]]
     token_sentence: list[int]
     token_paragraph: list[int]
-    token_ends: list[int]
     sentence_starts: list[int]
     token_clause: list[int]
     """Clauses are parts of a sentence between commas and semicolons ("1,5" is no comma)."""
 
     @classmethod
     def of(cls, text: str) -> Layout:
-        tokens = words(text)
+        norms, texts, token_starts, token_ends = _words(text)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         paragraph_starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        token_starts = [t.start for t in tokens]
         return cls(
-            text=text, tokens=tokens, sentences=sentences,
+            text=text, norms=norms, texts=texts, token_starts=token_starts,
+            token_ends=token_ends, sentences=sentences,
             token_sentence=_spans_of(token_starts, starts),
             token_paragraph=_spans_of(token_starts, paragraph_starts),
-            token_ends=[t.end for t in tokens], sentence_starts=starts,
-            token_clause=_clauses(text, tokens, token_starts),
+            sentence_starts=starts, token_clause=_clauses(text, texts, token_starts, token_ends),
         )
 
     @cached_property
@@ -185,9 +200,16 @@ class Layout:
             out.append(range(low, high))
         return out
 
+    def clause_words(self, clause: int, sentence: int) -> range:
+        """The words of `clause` in `sentence` (clauses number the words in text order and
+        may run over a sentence's end, so the sentence bounds them)."""
+        words = self.sentence_tokens[sentence]
+        low = bisect.bisect_left(self.token_clause, clause, words.start, words.stop)
+        return range(low, bisect.bisect_right(self.token_clause, clause, low, words.stop))
+
     def token_at(self, offset: int) -> int:
         """Index of the first word that ends after `offset`."""
-        return min(bisect.bisect_right(self.token_ends, offset), len(self.tokens) - 1)
+        return min(bisect.bisect_right(self.token_ends, offset), len(self.norms) - 1)
 
     def sentence_of_offset(self, offset: int) -> int:
         return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
