@@ -15,7 +15,7 @@ floor:          the least any poller of full articles does: per feed (16 threads
 Every side is timed from its first request to its last write; what a process does before it
 (imports, reading rules, building the matcher) is not timed. The feed-only first poll still
 pays what `poll` imports on first use, as a user's `poll` does; the full-article sides import
-trafilatura (and ours datasketch) first, as the daemon pays them once in its life and the case
+trafilatura (and ours rensa) first, as the daemon pays them once in its life and the case
 compares the cost of an article. Each child prints one JSON line: the seconds of each phase
 and its peak resident size.
 """
@@ -117,8 +117,8 @@ def reader(urls: list[str], workdir: Path, control: str, phases: list[str]) -> d
 
 def ours_articles(urls: list[str], workdir: Path, control: str, phases: list[str]) -> dict:
     # Imported once per process, as the floor imports its own before timing: trafilatura,
-    # and datasketch, which the first story signature would import (0.4 s with scipy).
-    import datasketch  # noqa: F401
+    # and rensa, which the first story signature would import.
+    import rensa  # noqa: F401
     import trafilatura  # noqa: F401
 
     config, store, times = _our_store(urls, workdir, fetch_article=True, host_delay=HOST_DELAY)
