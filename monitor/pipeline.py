@@ -335,7 +335,7 @@ class Poller:
               trusted: frozenset[Origin]) -> PageBody | PageFailure:
         """The article page as fetched, or why there is none. robots.txt is asked first: a
         page it disallows is not fetched at all."""
-        refusal = self.robots.check(self.fetcher, link, trusted)
+        refusal = self.robots.check(self.fetcher, link, trusted, source.host_delay)
         if refusal is not None:
             logs.event(log, logging.INFO, "article.page_refused", source=source.name,
                        url=link, reason=refusal.reason)

@@ -73,9 +73,12 @@ class RobotsCache:
         self._fetching: dict[str, threading.Lock] = {}
         """One lock per site being fetched, so concurrent polls fetch it once."""
 
-    def check(self, fetcher: Fetcher, url: str, trusted: Collection[Origin]) -> Refusal | None:
+    def check(self, fetcher: Fetcher, url: str, trusted: Collection[Origin],
+              host_delay: int | None = None) -> Refusal | None:
         """None when `url` may be fetched by `fetcher`'s User-Agent, else why not. A URL that
-        is not plain http(s) is left to `Fetcher.get`, which refuses it with its reason."""
+        is not plain http(s) is left to `Fetcher.get`, which refuses it with its reason.
+        `host_delay`: the pause the page's source keeps with its host, which the request for
+        robots.txt keeps too (it goes to that host)."""
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -83,14 +86,15 @@ class RobotsCache:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return None
         site = f"{parts.scheme}://{parts.netloc.lower()}"
-        rules = self._rules(fetcher, site, trusted)
+        rules = self._rules(fetcher, site, trusted, host_delay)
         if rules.refusal is not None:
             return rules.refusal
         if rules.parsed is None or rules.parsed.can_fetch(url, fetcher.user_agent):
             return None
         return Refusal(DISALLOWED, final=True)
 
-    def _rules(self, fetcher: Fetcher, site: str, trusted: Collection[Origin]) -> _Rules:
+    def _rules(self, fetcher: Fetcher, site: str, trusted: Collection[Origin],
+               host_delay: int | None) -> _Rules:
         with self._lock:
             rules = self._fresh(site)
             if rules is not None:
@@ -102,7 +106,7 @@ class RobotsCache:
                 if rules is not None:
                     return rules
             try:
-                rules = self._fetch(fetcher, site, trusted)
+                rules = self._fetch(fetcher, site, trusted, host_delay)
             finally:
                 with self._lock:
                     self._fetching.pop(site, None)
@@ -120,11 +124,13 @@ class RobotsCache:
         self._sites.move_to_end(site)
         return rules
 
-    def _fetch(self, fetcher: Fetcher, site: str, trusted: Collection[Origin]) -> _Rules:
+    def _fetch(self, fetcher: Fetcher, site: str, trusted: Collection[Origin],
+               host_delay: int | None) -> _Rules:
         url = f"{site}/robots.txt"
         now = self._clock()
         try:
-            response = fetcher.get(url, trusted=trusted, accept="text/plain")
+            response = fetcher.get(url, trusted=trusted, accept="text/plain",
+                                   host_delay=host_delay)
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 logs.event(log, logging.INFO, "robots.none", url=url, status=exc.status)

@@ -419,3 +419,22 @@ def test_concurrent_polls_fetch_a_sites_robots_once(http_server: TestServer) -> 
     assert http_server.count("/robots.txt") == 1
     assert sorted(str(v) for v in verdicts).count("None") == 3
     assert sum(1 for v in verdicts if v is not None and v.reason == DISALLOWED) == 3
+
+
+def test_robots_txt_is_asked_with_the_sources_own_pause(tmp_path: Path,
+                                                        http_server: TestServer) -> None:
+    """robots.txt goes to the host of the source's pages: a source that keeps no pause with
+    its host (`host_delay: 0s`, say its own intranet) keeps none after robots.txt either,
+    and one that keeps the default second keeps it."""
+    serve_two_pages(http_server, "User-agent: *\nAllow: /\n")
+    for delay, at_least, below in (("0s", 0.0, 0.5), ("1s", 1.0, None)):
+        http_server.requests.clear()
+        db = tmp_path / delay
+        db.mkdir()
+        assert invoke("poll", *feed_config(db, http_server, host_delay=delay)).exit_code == 0
+        [robots] = [r.at for r in http_server.requests if r.path == "/robots.txt"]
+        first_page = min(r.at for r in http_server.requests if r.path.startswith(("/private",
+                                                                                 "/public")))
+        assert first_page - robots >= at_least
+        if below is not None:
+            assert first_page - robots < below
