@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -168,9 +169,11 @@ def read_all(source: Source, items: list[Gathered], feed_language: str | None,
     return out
 
 
-START_AFTER = 400
-"""Entries read in the polling threads before worker processes start: about a fifth of a
-second of work, less than starting the workers costs."""
+START_AFTER = 0.25
+"""Seconds spent reading entries in the polling threads before worker processes start: less
+than starting the workers costs (about half a second of a core each). Time, not a count of
+entries: an entry of the feed alone takes a fifth of a millisecond to read, an article page
+five milliseconds."""
 
 
 class Readers:
@@ -178,7 +181,7 @@ class Readers:
     many worker processes shared by every poll thread. Made for one matcher: a reload that
     builds a new one makes new Readers.
 
-    The workers start once START_AFTER new entries were read in the calling threads, in the
+    The workers start once reading in the calling threads took START_AFTER seconds, in the
     background: each builds its matcher (about half a second of a core), and until all have,
     reads go on in the calling threads. So a poll that finds a few new entries never starts
     a worker, and one that finds thousands uses every core after its first few hundred."""
@@ -190,9 +193,9 @@ class Readers:
         """The workers, once every one has built its matcher."""
         self._starting = False
         self._closed = False
-        self._inline = 0
-        """Entries read in the calling threads so far (counted without a lock: a count
-        that loses one to a race starts the workers one entry later)."""
+        self._inline = 0.0
+        """Seconds spent reading in the calling threads so far (summed without a lock: a sum
+        that loses one read to a race starts the workers one read later)."""
         self._lock = threading.Lock()
 
     def parse(self, body: bytes, url: str, content_type: str | None) -> Feed:
@@ -209,8 +212,11 @@ class Readers:
             return []
         pool = self._ready_pool()
         if pool is None:
-            self._inline += len(items)
-            return read_all(source, items, feed_language, self.matcher)
+            started = time.perf_counter()
+            try:
+                return read_all(source, items, feed_language, self.matcher)
+            finally:
+                self._inline += time.perf_counter() - started
         return self._in(pool, _read_in_worker, source, items, feed_language)
 
     def _ready_pool(self) -> ProcessPoolExecutor | None:

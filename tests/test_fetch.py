@@ -824,3 +824,48 @@ def test_tls_is_verified_for_the_host_name_not_the_address(tls_localhost):
             fetcher.get(f"https://127.0.0.1:{port}/")  # the certificate names localhost only
     finally:
         fetcher.close()
+
+
+def test_deadlines_run_in_order_of_deadline_on_one_thread_and_skip_cancelled() -> None:
+    """One thread serves every request's deadline: a later-registered earlier deadline runs
+    first, a cancelled one never runs, and no thread is started per deadline."""
+    from monitor.fetch import Deadlines
+
+    fired: list[str] = []
+    done = threading.Event()
+    watch = Deadlines()
+    before = threading.active_count()
+    now = time.monotonic()
+    watch.at(now + 0.6, lambda: (fired.append("late"), done.set()))
+    cancelled = watch.at(now + 0.3, lambda: fired.append("cancelled"))
+    watch.at(now + 0.1, lambda: fired.append("early"))
+    for n in range(50):
+        watch.cancel(watch.at(now + 10 + n, lambda: fired.append("never")))
+    watch.cancel(cancelled)
+    assert threading.active_count() <= before + 1
+    assert done.wait(10)
+    assert fired == ["early", "late"]
+
+
+def test_many_fetches_start_no_thread_each(http_server: TestServer) -> None:
+    """The total deadline of a request is watched by the process's one deadline thread, not a
+    timer thread per request (a thread start cost about a millisecond a request)."""
+    http_server.route("/page", "<html><body>ok</body></html>",
+                      content_type="text/html; charset=utf-8")
+    started: list[str] = []
+    real = threading.Thread.start
+
+    def counting_start(self: threading.Thread) -> None:
+        started.append(self.name)
+        real(self)
+
+    fetcher = Fetcher(FetchSettings())
+    threading.Thread.start = counting_start  # type: ignore[method-assign]
+    try:
+        for _ in range(20):
+            fetcher.get(http_server.url("/page"))
+    finally:
+        threading.Thread.start = real  # type: ignore[method-assign]
+        fetcher.close()
+    ours = [name for name in started if "process_request" not in name]  # not the server's
+    assert len(ours) <= 1, started

@@ -4,10 +4,11 @@ Socket timeouts bound each read, not a send: a webhook receiver sending one head
 10 s, or a mail server trickling its banner, restarts the timeout with every byte and holds the
 sender for ever. So every send runs under a `Watchdog.guard(seconds)`: the connection classes
 of the webhook and SMTP clients register each socket they open with the guard of their thread
-(`track`), and a timer shuts those sockets down when the deadline passes. The blocked read then
-returns at once and the client raises; the sender sees `Watchdog.cut` and records a transient
-failure (retried later). `Watchdog.stop` does the same at once, for a daemon that is stopping:
-the message's rows are then given back unsent, never lost.
+(`track`), and the process's one deadline thread (fetch.Deadlines) shuts those sockets down
+when the deadline passes. The blocked read then returns at once and the client raises; the
+sender sees `Watchdog.cut` and records a transient failure (retried later). `Watchdog.stop`
+does the same at once, for a daemon that is stopping: the message's rows are then given back
+unsent, never lost.
 
 Shutting a socket down (not closing it) is what wakes a thread blocked in recv() on it; the
 owning thread still closes it.
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
-from ..fetch import shutdown_socket
+from ..fetch import deadlines, shutdown_socket
 
 _current = threading.local()
 """The guard of the send this thread is making, for `track`."""
@@ -50,14 +53,12 @@ class Watchdog:
         with self._lock:
             self._sockets = []
             self._cut = "stopping" if self._stopping else None
-        timer = threading.Timer(seconds, self._shut, ("deadline",))
-        timer.daemon = True
         _current.value = self
-        timer.start()
+        key = deadlines.at(time.monotonic() + seconds, partial(self._shut, "deadline"))
         try:
             yield
         finally:
-            timer.cancel()
+            deadlines.cancel(key)
             _current.value = None
             with self._lock:
                 self._sockets = []
