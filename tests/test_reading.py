@@ -93,14 +93,20 @@ def inline_source(opts: list[str]):  # type: ignore[no-untyped-def]
     return source
 
 
-def test_a_poll_with_few_entries_starts_no_worker(tmp_path: Path,
-                                                  rules_opts: list[str]) -> None:
-    """Starting a worker costs more than reading a few hundred entries: a poll that finds
-    fewer than START_AFTER new entries reads them in its thread."""
+def test_a_poll_with_little_to_read_starts_no_worker(
+        tmp_path: Path, rules_opts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting workers costs more than a poll with little to read (under START_AFTER seconds
+    of reading): it reads in its thread and starts none; one that has read more starts them
+    in the background and goes on reading meanwhile."""
+    monkeypatch.setattr(reading, "START_AFTER", 5.0)  # more than 12 entries take anywhere
     workers = poller(tmp_path, "workers", rules_opts, processes=2)
     try:
         assert workers.poll(inline_source(rules_opts)).new == 12
-        assert not workers.readers.working and workers.readers._pool is None
+        assert 0 < workers.readers._inline < reading.START_AFTER
+        assert not workers.readers._starting and not workers.readers.working
+        monkeypatch.setattr(reading, "START_AFTER", workers.readers._inline / 2)
+        assert workers.readers._ready_pool() is None  # not ready yet: read in the thread
+        assert workers.readers._starting or workers.readers.working
     finally:
         workers.readers.close()
         workers.store.close()
