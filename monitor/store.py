@@ -19,10 +19,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import sqlite_utils
 
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
@@ -31,6 +30,8 @@ from .stories import BANDS, THRESHOLD, Signature
 from .stories import signature as stories_signature
 
 if TYPE_CHECKING:  # the matcher's tables are not the store's to load (`status`, `alerts`)
+    import sqlite_utils
+
     from .match import Hit
 
 BUSY_TIMEOUT_MS = 30_000
@@ -427,11 +428,15 @@ class Store:
     tries and would idle a pool of poll threads that all write short transactions."""
 
     def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *,
-                 any_thread: bool = False, on_queued: Callable[[], None] | None = None):
+                 any_thread: bool = False, on_queued: Callable[[], None] | None = None,
+                 cache_kib: int | None = None):
         """`busy_timeout_ms`: how long a statement waits for another writer. The daemon's main
         thread passes a short one: it must stay free to act on SIGTERM. `any_thread`: the
         store is used by one thread at a time, not always the one that opened it (the
         engine's per-thread stores are closed by the thread that ran the pool).
+
+        `cache_kib`: the connection's page cache, when not SQLite's 2 MiB (the engine's
+        sixteen poll threads each hold a connection of short transactions).
 
         `on_queued` is called once a transaction that queued alerts has committed: the daemon
         wakes its delivery with it, so an alert goes out while the poll that found it goes on
@@ -446,8 +451,9 @@ class Store:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        if cache_kib is not None:
+            conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self._busy_timeout = busy_timeout_ms / 1000
         with self._unrecorded_lock:
             self._writer = self._writers.setdefault(self.path.resolve(), threading.Lock())
@@ -455,6 +461,15 @@ class Store:
         self._queued_in_batch = False
         """Whether the open batch queued alerts, to announce once it commits."""
         self._migrate()
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as sqlite-utils sees it (table and view names, as users list them).
+        Made on first use: importing sqlite-utils imports numpy, 25 MB and a tenth of a
+        second that a poll never needs."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @classmethod
     def existing(cls, path: str | Path) -> Store:

@@ -28,6 +28,7 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import eq
 
 from .normalize import normalize
 
@@ -81,16 +82,12 @@ class Signature:
         return self.similarities([other])[0]
 
     def similarities(self, others: Sequence[Signature]) -> list[float]:
-        """`similarity` with each of `others`, in one array operation: a lookup may check a
-        hundred candidates, and one numpy call each cost more than the rest of the lookup."""
-        if not others:
-            return []
-        import numpy as np
-
-        mine = np.frombuffer(self.values, dtype="<u4")
-        theirs = np.frombuffer(b"".join(o.values for o in others), dtype="<u4")
-        equal = (theirs.reshape(len(others), len(mine)) == mine).sum(axis=1)
-        return (equal / len(mine)).tolist()
+        """`similarity` with each of `others`. Plain Python (5 µs a candidate, a lookup reads
+        at most a few hundred): numpy would be 40 times faster at it and cost a poll 25 MB
+        of memory to import."""
+        mine = memoryview(self.values).cast("I")
+        return [sum(map(eq, mine, memoryview(other.values).cast("I"))) / NUM_PERM
+                for other in others]
 
     def bands(self) -> list[int]:
         """One key per band: articles that share a key are candidates. A key is the band's
