@@ -943,7 +943,6 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
 
 
 @lru_cache(maxsize=16)
-@lru_cache(maxsize=16)
 def _beginnings(words: tuple[str, ...]) -> re.Pattern[str]:
     """A word that begins with one of `words`, in words each preceded by `SEP`. The
     separator opens the pattern, so that re looks for it alone and tries the words only

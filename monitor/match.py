@@ -577,7 +577,8 @@ class Matcher:
         """Which figure gates can say yes in an article whose words (their forms and
         `Layout.norms`) are `forms` and `norms`: each gate looks for a word of its sets in a
         stretch of a figure's sentence, which it cannot find when the whole article lacks
-        them. Most articles lack most, and their figures then skip those gates."""
+        them. Of the golden articles' gates six in ten have no word in their article, and
+        its figures skip them."""
         return _Gates(
             trainees=not (self._training.isdisjoint(forms) and FUNDING.isdisjoint(norms)
                           and SERVING.isdisjoint(norms) and CLOSING.isdisjoint(norms)),
