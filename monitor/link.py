@@ -568,10 +568,10 @@ class Mentions:
         phrases = [phrase.split() for phrase in self.renaming]
         opening = tuple(words[0] for words in phrases)
         said: dict[int, int] = {}
-        joined = SEP.join(layout.norms)
+        joined = SEP + SEP.join(layout.norms)
         # Only the words that begin like a phrase are looked at: one search finds them all.
         for begins in _beginnings(opening).finditer(joined) if phrases else ():
-            i = joined.count(SEP, 0, begins.start() + 1)  # it opens with its word's separator
+            i = joined.count(SEP, 0, begins.start())  # it opens with its word's separator
             if any(_begins(layout.norms, i, words) for words in phrases):
                 said.setdefault(layout.token_sentence[i], i)
         for sentence, at in said.items():
@@ -944,8 +944,10 @@ def _plural(layout: Layout, kind: Found, plural_words: frozenset[str],
 
 @lru_cache(maxsize=16)
 def _beginnings(words: tuple[str, ...]) -> re.Pattern[str]:
-    """A word that begins with one of `words`, in words joined by `SEP`."""
-    return re.compile(f"(?:^|{SEP})(?:{'|'.join(map(re.escape, words))})")
+    """A word that begins with one of `words`, in words each preceded by `SEP`. The
+    separator opens the pattern, so that re looks for it alone and tries the words only
+    there, not at every character of the article."""
+    return re.compile(f"{SEP}(?:{'|'.join(map(re.escape, words))})")
 
 
 def _begins(norms: Sequence[str], at: int, words: list[str]) -> bool:
