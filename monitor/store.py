@@ -274,18 +274,18 @@ DROP INDEX story_bands_article_id;
 """
 """Version 8: a story's sources counted by index (whether a copy's source is new to its story
 is one index search, not a read of every article of the story); band keys without an index by
-article (they are deleted by key, computed from the signature), and 16 of one value each, not
-64 hashed pairs (stories.BANDS): saving an article wrote 64 keys to random places of two
-indexes, ten times the rest of the save. Signatures are rensa's MinHash, not datasketch's,
-computed again from each kept article's text (stories.py says why)."""
+article (they are deleted by key, computed from the signature), and 32 of them, not 64, read
+from the values rather than hashed (stories.BANDS): saving an article wrote 64 keys to random
+places of two indexes, ten times the rest of the save. Signatures are rensa's MinHash, not
+datasketch's, computed again from each kept article's text (stories.py says why)."""
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 
 
 def _sign_again(conn: sqlite3.Connection) -> None:
-    """Version 8's signatures (rensa's MinHash, not datasketch's) and band keys (16 bands of
-    one value, stories.BANDS) for every article version 7 kept a signature of, from its
+    """Version 8's signatures (rensa's MinHash, not datasketch's) and band keys (32 bands,
+    stories.BANDS) for every article version 7 kept a signature of, from its
     stored text: a copy of an article saved before the upgrade is still found."""
     rows = conn.execute("SELECT story_signatures.article_id, articles.text FROM "
                         "story_signatures JOIN articles ON articles.id = "
@@ -934,27 +934,34 @@ BUCKET = 16
 many articles is one that a flood of near-identical texts fills (one release carried by
 two hundred outlets, a feed's templated items): any of its recent members tells the story,
 and reading them all made every save cost as much as the flood was long. A real copy shares
-about ten of its 64 keys with its original, and a flood of other texts fills the keys of
+about five of its 32 keys with its original, and a flood of other texts fills the keys of
 their own shingles, not those."""
+COMPARED = 8
+"""How many of the candidates a new article is compared with: those sharing the most band
+keys with it. A copy shares several keys with its original (five of 32 at similarity 0.4),
+an article that quotes a sentence of it one at most."""
 
 CANDIDATES = (
-    "SELECT story_signatures.signature, articles.story FROM story_signatures "
-    "JOIN articles ON articles.id = story_signatures.article_id "
-    "WHERE articles.story IS NOT NULL AND articles.source != ? AND "
-    "story_signatures.article_id IN ("
-    + " UNION ".join(["SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? "
-                      f"ORDER BY article_id DESC LIMIT {BUCKET})"] * BANDS) + ")")
-"""The stored articles of other sources that share a band key with a new one (the source,
-then its BANDS keys), at most BUCKET of each key: index searches only, however many articles
-the window holds and however many of them are alike."""
+    "SELECT story_signatures.signature, articles.story FROM ("
+    "SELECT keys.article_id, count(*) AS shared FROM ("
+    + " UNION ALL ".join(["SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? "
+                          f"ORDER BY article_id DESC LIMIT {BUCKET})"] * BANDS)
+    + ") AS keys JOIN articles ON articles.id = keys.article_id "
+    "WHERE articles.story IS NOT NULL AND articles.source != ? "
+    f"GROUP BY keys.article_id ORDER BY shared DESC, keys.article_id DESC LIMIT {COMPARED}"
+    ") AS best JOIN story_signatures ON story_signatures.article_id = best.article_id "
+    "JOIN articles ON articles.id = best.article_id")
+"""The stored articles of other sources that share most band keys with a new one (its
+BANDS keys, then its source), at most BUCKET of each key and COMPARED in all: index searches
+only, however many articles the window holds and however many of them are alike."""
 
 
 def _earlier_copy(conn: sqlite3.Connection, signature: Signature, bands: list[int],
                   source: str) -> int | None:
     """The story of the stored article of another source most like `signature`, if any is
-    at least THRESHOLD alike. Candidates are the articles sharing a band key (an index
-    lookup), not all."""
-    rows = conn.execute(CANDIDATES, [source, *bands]).fetchall()
+    at least THRESHOLD alike. Candidates are the articles sharing most band keys (index
+    lookups), not all."""
+    rows = conn.execute(CANDIDATES, [*bands, source]).fetchall()
     alike = signature.similarities([Signature(row[0]) for row in rows])
     best = max(zip(alike, (-row[1] for row in rows), strict=True),
                default=None)  # the most alike; of equals, the oldest story

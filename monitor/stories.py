@@ -37,15 +37,17 @@ SHINGLE_WORDS = 3
 same park ("технопарк якутия", "резидентов технопарка"); runs of three are mostly sentences
 copied from one release."""
 NUM_PERM = 128
-BANDS = 16
-"""16 bands of one value each (the signature's first 16 of 128): two articles of similarity s
-share a band with probability 1 - (1 - s)^16, for 0.41 (the least alike copies of
-tests/data/story_pairs.yaml) 0.9998, for 0.25 0.99, and for 0.05 (two articles on one park)
-0.56; every candidate found is then checked against THRESHOLD with all 128 values, so a
-false candidate costs a comparison, not a grouping. Why not the usual bands of several values:
-each band is a row every article writes to a random place of an index; 64 bands of two
-made saving an article cost ten times what it costs without stories, and 32 of two missed
-one of the written copies outright (no band in common at similarity 0.41)."""
+BANDS = 32
+"""32 bands of two values each (the signature's first 64 of 128): two articles of similarity
+s share a band with probability 1 - (1 - s^2)^32, for 0.41 (the least alike copies of
+tests/data/story_pairs.yaml) 0.997, for 0.3 0.95, and for 0.1 (an article quoting one
+sentence of another) 0.28; a copy shares about five, the articles that only quote it one at
+most, so the store compares a new article with the few that share most bands, and then
+against THRESHOLD with all 128 values. Why 32: each band is a row every article writes to
+a random place of an index, and 64 made saving an article cost ten times what it costs
+without stories; bands of one value (16 of them) are cheap to write but let every article
+that shares a sentence or a boilerplate line with another be its candidate (36 a save on
+bench-polling's feeds), and ranked no copy above them."""
 THRESHOLD = 0.25
 """Estimated Jaccard similarity from which two articles are one story. Tuned on the pairs in
 tests/data/story_pairs.yaml (ru, en, de): copies rewritten by another outlet (other headline,
@@ -91,10 +93,15 @@ class Signature:
 
     def bands(self) -> list[int]:
         """One key per band: articles that share a key are candidates. A key is the band's
-        value with the band's number above its 32 bits, so equal values in two bands are two
-        keys (and every key fits an SQLite INTEGER)."""
-        return [band << 32 | value for band, value in
-                enumerate(struct.unpack_from(f"<{BANDS}I", self.values))]
+        two values read as one signed 64-bit integer (it fits an SQLite INTEGER), mixed with
+        the band's number so that equal values in two bands are two keys."""
+        return [value ^ salt for value, salt in
+                zip(struct.unpack_from(f"<{BANDS}q", self.values), _SALTS, strict=True)]
+
+
+_SALTS = [struct.unpack("<q", struct.pack("<Q", band * 0x9E3779B97F4A7C15 % 2**64))[0]
+          for band in range(BANDS)]
+"""Band b's key is its values XOR b times the 64-bit golden ratio: distinct per band."""
 
 
 def signature(text: str) -> Signature | None:
