@@ -131,6 +131,13 @@ class RuleForms:
                                                  for word in phrase_words(phrase))
         return reduced
 
+    def joined(self, other: RuleForms) -> RuleForms:
+        """These forms and `other`'s in one table (the rules' words and the matcher's own), with
+        the phrases already reduced: a word's forms are the same whichever table holds them."""
+        table = {variant: {**other.table.get(variant, {}), **self.table.get(variant, {})}
+                 for variant in LATIN_LANGUAGES}
+        return RuleForms(table, self._phrases)
+
     @classmethod
     def compute(cls, vocabulary: Iterable[str]) -> RuleForms:
         unique = sorted(set(vocabulary))
