@@ -50,9 +50,12 @@ _LATIN = re.compile(r"[a-zß-ÿ]")
 @lru_cache(maxsize=1)
 def analyzer() -> pymorphy3.MorphAnalyzer:
     import pymorphy3  # with its dictionary's modules: only when a Russian word is reduced
+    import pymorphy3_dicts_ru
 
-    # The dictionaries ship in the pymorphy3-dicts-ru package: nothing is downloaded.
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    # The dictionaries ship in the pymorphy3-dicts-ru package: nothing is downloaded. Its path
+    # is given, not looked up by language: that reads the entry points of every installed
+    # package, 15 ms of a `check` (a twentieth).
+    return pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path())
 
 
 @cache

@@ -143,3 +143,13 @@ def test_each_language_on_a_fresh_matcher_gives_the_golden_hits() -> None:
     for name, language, path in press_sample():
         analysis = Matcher(rules).analyse(tidy(path.read_text(encoding="utf-8")), language)
         assert [h.public() for h in analysis.hits + analysis.candidates] == golden[name], name
+
+
+def test_the_analyzer_loads_the_dictionary_pymorphy3_would_find_for_russian() -> None:
+    """`morph.analyzer` names its dictionary's path rather than having pymorphy3 look the
+    language up among every installed package's entry points: the same dictionary."""
+    from pymorphy3.analyzer import lang_dict_path
+
+    analyzer = morph.analyzer()
+    assert analyzer.lang == "ru"
+    assert Path(analyzer.dictionary.path) == Path(lang_dict_path("ru"))
