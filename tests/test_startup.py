@@ -22,6 +22,7 @@ from monitor.cli import cli
 from monitor.config import load_rules
 from monitor.extract import tidy
 from monitor.match import Matcher
+from monitor.numbers import read_quantities
 
 from helpers import REPO
 
@@ -153,3 +154,18 @@ def test_the_analyzer_loads_the_dictionary_pymorphy3_would_find_for_russian() ->
     analyzer = morph.analyzer()
     assert analyzer.lang == "ru"
     assert Path(analyzer.dictionary.path) == Path(lang_dict_path("ru"))
+
+
+@pytest.mark.parametrize(("text", "language", "value", "end"), [
+    ("Сто двадцать компаний стали резидентами.", "ru", 120, 12),
+    ("Twelve companies became residents.", "en", 12, 6),
+    ("Zwölf Unternehmen sind Residenten.", "de", 12, 5),
+    ("Zweihundert Firmen sind Residenten.", None, 200, 11),
+])
+def test_a_number_word_at_the_very_start_of_a_text_is_read(text, language, value, end) -> None:
+    """The figure reader finds number words at the start of a text with the pattern it uses
+    after a word boundary (one large pattern compiled, not two)."""
+    (quantity,) = read_quantities(text, language)
+    assert (quantity.value, quantity.start, quantity.end) == (value, 0, end)
+    (inside,) = read_quantities("Итого: " + text, language)
+    assert (inside.value, inside.end - inside.start) == (value, end)
