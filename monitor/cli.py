@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 DISCOVER_LIMIT = 10
 """Requests `discover` makes after the page itself: a site with a feed advertises it in its
 first few links. Here, not in monitor/discover.py, so that `--help` need not import it."""
+ONE_SHOT = frozenset({"check"})
+"""Commands that read one document and end: the cycle collector stays off for them (`main`),
+what it could reclaim is freed at exit anyway."""
 DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_RULES = Path("rules.yaml")
 DEFAULT_DB = Path("db/monitor.db")
@@ -90,25 +93,6 @@ def _friendly_errors(func):
     return wrapper
 
 
-def _without_cycle_collection(func):
-    """For a command that builds the rule tables, reads one document and ends (`check`): the
-    cycle collector would only scan the tables, over and over while they are built (two full
-    passes, a tenth of its start-up), and what it could reclaim is freed at exit anyway. It
-    is on again afterwards, for a caller that goes on (a test runner invoking the command)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return wrapper
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="technopark-monitor")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]),
@@ -127,6 +111,8 @@ def cli(ctx: click.Context, log_level: str | None) -> None:
         sqlite-utils query db/monitor.db "select * from hits_view"
     """
     ctx.obj = {"log_level": log_level}
+    if ctx.invoked_subcommand not in ONE_SHOT:
+        gc.enable()  # off while the CLI started (`main`)
 
 
 def _setup_logs(default: str) -> None:
@@ -486,7 +472,6 @@ def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None
 @click.option("--lang", metavar="LANG", help="the document's language, e.g. ru, en, de")
 @_rules_option
 @_friendly_errors
-@_without_cycle_collection
 def check(target: str, as_json: bool, explain: bool, lang: str | None, rules_path: Path) -> None:
     """Run the rules on one document (text file, HTML file, URL, or - for stdin) and print
     the hits. The tool for writing rules: nothing is stored.
@@ -773,4 +758,8 @@ def _show_email(message: EmailMessage) -> str:
 
 
 def main() -> None:
+    # The cycle collector is off while the CLI starts: imports and the rule tables allocate
+    # much and free little, so it would only scan them over and over (a sixth of a `check`).
+    # The group turns it on again for every command but the one-shot ones.
+    gc.disable()
     cli(prog_name="technopark-monitor")
