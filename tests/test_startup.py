@@ -175,3 +175,12 @@ def test_a_number_word_at_the_very_start_of_a_text_is_read(text, language, value
     assert (quantity.value, quantity.start, quantity.end) == (value, 0, end)
     (inside,) = read_quantities("Итого: " + text, language)
     assert (inside.value, inside.end - inside.start) == (value, end)
+
+
+def test_the_console_script_starts_through_main() -> None:
+    """`technopark-monitor` enters at `main`, which starts the CLI with the cycle collector
+    off, as `python run.py` does; entering at the click group would skip that."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["technopark-monitor"] == "monitor.cli:main"
