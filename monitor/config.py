@@ -573,14 +573,16 @@ class RulesFile(_Strict):
 
     def phrases(self) -> Iterator[str]:
         """Everything the matcher compares by word forms (abbreviations are compared as
-        written)."""
+        written): what `word_forms` reduces, and what its cache holds."""
         for org in self.organisations:
             yield org.name
             for aliases in org.aliases.values():
                 yield from aliases
             yield from org.exclude
+            yield from org.place
         for metric in self.metrics:
-            for keywords in (*metric.keywords.values(), *metric.nouns.values()):
+            for keywords in (*metric.keywords.values(), *metric.nouns.values(),
+                             *metric.fallback.values()):
                 yield from keywords
         for alert in self.alerts:
             yield from (leaf.term for leaf in alert.when.leaves() if leaf.term)

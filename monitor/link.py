@@ -159,6 +159,15 @@ def phrases(rules: RulesFile) -> Iterator[tuple[str, str, str, str | None]]:
                 yield "scope", scope, word, language
 
 
+def own_phrases() -> Iterator[str]:
+    """The phrases of this module's own tables that `phrases` hands the matcher (kind and scope
+    words), whatever the rules: their forms are cached with the matcher's other words."""
+    for table in (KIND_WORDS, SCOPE_WORDS):
+        for by_language in table.values():
+            for words in by_language.values():
+                yield from words
+
+
 def _quoted_names(kind: str | None, aliases: dict[str, list[str]]
                   ) -> Iterator[tuple[str, str]]:
     """(name, language) of each alias made of a kind word of the organisation's kind and a

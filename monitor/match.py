@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import compress, count
 from operator import itemgetter
 from typing import NamedTuple
@@ -74,11 +75,13 @@ from .figurewords import (
     TOWNS,
     TRAINING,
 )
-from .link import Link, Linker, Mentions, by_kind, phrases
+from .link import Link, Linker, Mentions, by_kind, own_phrases, phrases
 from .link import longest as _longest
 from .morph import (
     COMPOUND_PART,
     LATIN_LANGUAGES,
+    RuleForms,
+    cache_dir,
     compound_part,
     forms,
     is_noun,
@@ -183,9 +186,9 @@ def snippet(layout: Layout, sentence: int, start: int, end: int) -> str:
     return text[left:right]
 
 
-def _patterns(rules: RulesFile, terms: Iterable[str], variant: str) -> list[Pattern]:
+def _patterns(rules: RulesFile, terms: Iterable[str], variant: str,
+              rule_forms: RuleForms) -> list[Pattern]:
     out = []
-    rule_forms = rules.word_forms()
 
     def add(kind: str, rule: str, written: str, language: str | None) -> None:
         word_forms = rule_forms.phrase(written, variant)
@@ -253,6 +256,19 @@ def _key(parts: Iterable[str]) -> str:
     return SEP + SEP.join(parts) + SEP
 
 
+@dataclass(frozen=True)
+class _Variant:
+    """What the matcher compares an article's words with, for one Latin variant."""
+
+    automaton: ahocorasick.Automaton
+    vocabulary: frozenset[str]
+    """Every form a pattern uses: the forms of an article's word that rules use are picked."""
+    longest: int
+    """Words in the longest pattern."""
+    compound_parts: frozenset[str]
+    """The stems of single German keywords and nouns, found inside compounds."""
+
+
 class Matcher:
     """Compiled once per rules file; `match` is called once per article."""
 
@@ -264,22 +280,12 @@ class Matcher:
         """Organisations whose counted nouns are the firms they support (`NOT_HOSTS`)."""
         terms = tuple(sorted({*terms, *(leaf.term for alert in rules.alerts
                                          for leaf in alert.when.leaves() if leaf.term)}))
-        self._automata: dict[str, ahocorasick.Automaton] = {}
-        self.vocabulary: set[str] = set()
-        self._longest_pattern = 1
-        compound_parts: set[str] = set()
-        for variant in LATIN_LANGUAGES:
-            keyed: dict[str, list[Pattern]] = defaultdict(list)
-            for pattern in _patterns(rules, terms, variant):
-                keyed[_key(pattern.forms)].append(pattern)
-                self.vocabulary.update(pattern.forms)
-                self._longest_pattern = max(self._longest_pattern, len(pattern.forms))
-                if variant == "de" and pattern.kind in ("metric", "noun", "fallback") and \
-                        pattern.language == "de" and len(pattern.forms) == 1:
-                    compound_parts.add(pattern.forms[0])
-            self._automata[variant] = _automaton(keyed)
-        self._compound_parts = frozenset(compound_parts)
-        """The stems of single German keywords and nouns, found inside compounds."""
+        self._terms = terms
+        self._word_forms = known = rules.word_forms().joined(_own_forms())
+        self._variants: dict[str, _Variant] = {}
+        """The automaton and vocabulary of each Latin variant, built when an article first
+        needs it (`_variant`): a `check` of a Russian text never builds the German one."""
+        self._building = threading.RLock()  # building "de" builds "en" too
         self._measures = frozenset(GERMAN_MEASURES)
         takers: dict[str | None, set[str]] = defaultdict(set)
         for metric in rules.metrics:
@@ -288,24 +294,24 @@ class Matcher:
         self._only_metric = {unit: ids.pop() for unit, ids in takers.items() if len(ids) == 1}
         """Units only one metric takes, other than counts and money (m2: area), so a value
         of that unit is that metric's even without a keyword."""
-        self._references = _first_forms(REFERENCES)
-        self._training = _first_forms(TRAINING) | _first_forms(APPLYING)
-        self._former = _first_forms(FORMER)
-        self._towns = _first_forms(TOWNS)
-        self._prospects = _first_forms(PROSPECTS)
-        self._actually = _first_forms(ACTUALLY)
-        self._planned = _first_forms(PLANNED)
-        self._levies = _first_forms(LEVIES)
-        self._per_unit_words = _first_forms(PER_UNIT)
-        self._per_unit_nouns = _first_forms(PER_HEAD) | _first_forms(MAXIMA)
-        self._periods = _first_forms(PERIODS)
+        self._references = _first_forms(known, REFERENCES)
+        self._training = _first_forms(known, TRAINING, APPLYING)
+        self._former = _first_forms(known, FORMER)
+        self._towns = _first_forms(known, TOWNS)
+        self._prospects = _first_forms(known, PROSPECTS)
+        self._actually = _first_forms(known, ACTUALLY)
+        self._planned = _first_forms(known, PLANNED)
+        self._levies = _first_forms(known, LEVIES)
+        self._per_unit_words = _first_forms(known, PER_UNIT)
+        self._per_unit_nouns = _first_forms(known, PER_HEAD, MAXIMA)
+        self._periods = _first_forms(known, PERIODS)
         self._tails = _phrases(tail for listed in APPROXIMATE_TAILS.values() for tail in listed)
         self._part_openers = _phrases(PART_OPENERS)
         self._relatives = _phrases(RELATIVE_OPENERS)
         self._sum_parts = _phrases(SUM_PARTS)
         self._one_firm = _phrases(ONE_FIRM)
         self._one_firm_heads = frozenset(phrase[0] for phrase in self._one_firm)
-        self._takings = _first_forms(TAKINGS)
+        self._takings = _first_forms(known, TAKINGS)
         self._partitives = frozenset(word for listed in PARTITIVES.values() for word in listed)
         abbreviations: dict[str, list[Pattern]] = defaultdict(list)
         for org in rules.organisations:
@@ -324,6 +330,35 @@ class Matcher:
             variant: {} for variant in LATIN_LANGUAGES}
         """Per variant: word -> `_pick`'s answer, so that an article's words cost a look-up."""
 
+    def _variant(self, variant: str) -> _Variant:
+        built = self._variants.get(variant)
+        if built is None:
+            with self._building:  # articles are matched on several threads
+                built = self._variants.get(variant)
+                if built is None:
+                    built = self._variants[variant] = self._build(variant)
+        return built
+
+    def _build(self, variant: str) -> _Variant:
+        keyed: dict[str, list[Pattern]] = defaultdict(list)
+        vocabulary: set[str] = set()
+        longest = 1
+        compound_parts: set[str] = set()
+        for pattern in _patterns(self.rules, self._terms, variant, self._word_forms):
+            keyed[_key(pattern.forms)].append(pattern)
+            vocabulary.update(pattern.forms)
+            longest = max(longest, len(pattern.forms))
+            if variant == "de" and pattern.kind in ("metric", "noun", "fallback") and \
+                    pattern.language == "de" and len(pattern.forms) == 1:
+                compound_parts.add(pattern.forms[0])
+        if variant != "en":
+            # A German word whose stem only an English rule uses is taken as that stem, not
+            # looked for inside compounds. The other way needs nothing: an English or Russian
+            # word's forms are the same whichever variant a rule used them in.
+            vocabulary |= self._variant("en").vocabulary
+        return _Variant(_automaton(keyed), frozenset(vocabulary), longest,
+                        frozenset(compound_parts))
+
     def _pick(self, word: str, variant: str) -> tuple[str, ...]:
         """The forms of a word that the rules use, likeliest first, else its likeliest form.
         Usually one; a word such as "парке" (of "парк" and of "парка") can have two."""
@@ -331,9 +366,10 @@ class Matcher:
         picked = cache.get(word)
         if picked is None:
             candidates = forms(word, variant)
-            picked = tuple(f for f in candidates if f in self.vocabulary)
+            tables = self._variant(variant)
+            picked = tuple(f for f in candidates if f in tables.vocabulary)
             if not picked and variant == "de" and len(word) >= 2 * COMPOUND_PART:
-                part = compound_part(word, self._compound_parts, self._measures, GERMAN_LINKS)
+                part = compound_part(word, tables.compound_parts, self._measures, GERMAN_LINKS)
                 picked = (part,) if part else ()
             picked = picked or candidates[:1]
             if len(cache) < 250_000:
@@ -351,8 +387,9 @@ class Matcher:
             picks = [p or self._pick(norm, variant) for p, norm in zip(picks, layout.norms,
                                                                       strict=True)]
         word_forms = list(map(_FIRST_FORM, picks))
-        found = _scan(self._automata[variant], word_forms)
-        found += self._alternatives(self._automata[variant], word_forms, picks)
+        tables = self._variant(variant)
+        found = _scan(tables.automaton, word_forms)
+        found += self._alternatives(tables, word_forms, picks)
         found += self._shared(found, _scan(self._abbreviations, layout.texts))
         of_kind = by_kind(found)
         mentions = self._linker.article(layout, of_kind, language)
@@ -398,7 +435,7 @@ class Matcher:
             self._alias_words[organisation] = cached
         return cached
 
-    def _alternatives(self, automaton: ahocorasick.Automaton, word_forms: list[str],
+    def _alternatives(self, tables: _Variant, word_forms: list[str],
                       picks: list[tuple[str, ...]]) -> list[Found]:
         """Matches that need another of a word's forms: the window around each such word is
         scanned again with that form in place. Rare, so cheap."""
@@ -406,14 +443,14 @@ class Matcher:
         several = list(map(_SEVERAL, picks))
         if not any(several):
             return out  # most articles: every word has one form the rules use
-        reach = self._longest_pattern - 1
+        reach = tables.longest - 1
         for index in compress(count(), several):
             for alternative in picks[index][1:]:
                 low = max(index - reach, 0)
                 window = word_forms[low:index + reach + 1]
                 window[index - low] = alternative
                 out += [Found(f.pattern, f.first + low, f.last + low)
-                        for f in _scan(automaton, window)
+                        for f in _scan(tables.automaton, window)
                         if f.first <= index - low <= f.last]
         return out
 
@@ -1131,11 +1168,34 @@ def _unit_kind(unit: str | None) -> str:
     return "money" if unit in _MONEY else str(unit)
 
 
-def _first_forms(words_by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:
-    """The likeliest word form of each word of a per-language list, as the matcher reduces a
+_FIRST_FORM_LISTS = (REFERENCES, TRAINING, APPLYING, FORMER, TOWNS, PROSPECTS, ACTUALLY, PLANNED,
+                     LEVIES, PER_UNIT, PER_HEAD, MAXIMA, PERIODS, TAKINGS)
+"""The word lists the matcher takes by their likeliest forms (`_first_forms`)."""
+
+
+def _first_forms(known: RuleForms, *lists: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The likeliest word form of each word of per-language lists, as the matcher reduces a
     text's words."""
-    return frozenset(forms(word.lower(), latin_variant(language))[0]
-                     for language, listed in words_by_language.items() for word in listed)
+    return frozenset(known.form(word.lower(), latin_variant(language)) for table in lists
+                     for language, listed in table.items() for word in listed)
+
+
+def _own_phrases() -> Iterator[str]:
+    """The words of the matcher's own tables that it reduces when it is built."""
+    yield from own_phrases()
+    for variants in (*HEAD_VARIANTS.values(), *TAIL_VARIANTS.values()):
+        yield from variants
+    for table in _FIRST_FORM_LISTS:
+        for listed in table.values():
+            yield from listed
+
+
+@cache
+def _own_forms() -> RuleForms:
+    """The forms of the matcher's own words, kept on disk beside the rules' (`RuleForms`, one
+    file for every rules file): pymorphy3 spent a tenth of a `check` reducing them again at
+    every start. Read once a process: the tables are the release's own."""
+    return RuleForms.of(_own_phrases(), cache_dir() / "matcher-forms.json")
 
 
 def _whole(layout: Layout, mentions: Mentions, figure: Figure,
