@@ -206,11 +206,11 @@ def poll(sources_path: Path, rules_path: Path, db_path: Path,
 
 def _poll(store: Store, config: Config, sources: list) -> list[PollResult]:
     """Poll `sources` once, concurrently across hosts, into `store`'s database."""
-    from .engine import Engine, worker_processes  # every stage of a poll, matcher included
+    from .engine import Engine  # every stage of a poll, the matcher included
     from .match import Matcher
 
     settings = config.sources.fetch
-    engine = Engine(store.path, processes=worker_processes(settings, len(sources)))
+    engine = Engine(store.path, processes=settings.processes)
     return engine.poll_all(sources, Matcher(config.rules), settings)
 
 

@@ -15,7 +15,6 @@ whole or absent.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -44,17 +43,6 @@ again from the operating system's cache when they are not in ours; SQLite's defa
 connection made sixteen poll threads a third of the process's memory (143 MB against 114 MB
 on 200 feeds, in the same time)."""
 
-AUTO_SOURCES = 20
-"""From how many sources `fetch.processes` unset reads entries in worker processes: each
-worker builds its own matcher (about half a second and the matcher's memory), which a poll of
-a few sources never earns back."""
-
-
-def worker_processes(settings: FetchSettings, sources: int) -> int:
-    """How many worker processes read the entries of a poll of `sources` sources."""
-    if settings.processes is not None:
-        return settings.processes
-    return (os.cpu_count() or 1) if sources >= AUTO_SOURCES else 0
 
 
 class Engine:
@@ -64,7 +52,7 @@ class Engine:
                  on_queued: Callable[[], None] | None = None, processes: int = 0):
         """`on_queued`: called when a poll's committed transaction queued alerts (the
         daemon wakes its delivery with it; see Store). `processes`: worker processes that
-        read entries (`worker_processes`), 0 for none."""
+        read entries (`fetch.processes`), 0 for none."""
         self.db_path = db_path
         self.processes = processes
         self._readers: Readers | None = None

@@ -49,7 +49,7 @@ from . import logs
 from .alert.dispatch import Dispatcher
 from .alert.sender import targets_of
 from .config import Config, RulesFile, Source, load
-from .engine import Engine, worker_processes
+from .engine import Engine
 from .errors import ConfigError, DaemonRunning
 from .match import Matcher
 from .moments import iso, parse_iso
@@ -180,8 +180,7 @@ class Daemon:
         self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
         self.engine = Engine(db_path, self.stop, on_queued=self._alerts_queued,
-                             processes=worker_processes(config.sources.fetch, sum(
-                                 s.enabled for s in config.sources.sources)))
+                             processes=config.sources.fetch.processes)
         """Shared by every poll, so requests to one host take turns across sources. Its
         worker processes, like the poll threads, are sized at start (a reload keeps them)."""
         self._wake = threading.Event()
