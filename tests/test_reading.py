@@ -136,3 +136,35 @@ def test_a_worker_that_dies_fails_its_poll_and_the_next_poll_saves_every_entry(
         workers.readers.close()
         workers.store.close()
         workers.fetcher.close()
+
+
+def test_no_more_threads_read_at_once_than_there_are_cores(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sixteen poll threads reading at once only held sixteen half-read feeds in memory
+    (Python runs one at a time): reads in the threads take turns, as many as there are
+    cores."""
+    import threading
+    import time
+
+    inside, most = 0, 0
+    lock = threading.Lock()
+
+    def slow_read(source, items, feed_language, matcher):  # type: ignore[no-untyped-def]
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)
+        with lock:
+            inside -= 1
+        return []
+
+    monkeypatch.setattr(reading, "read_all", slow_read)
+    readers = Readers(matcher=None, processes=0)  # type: ignore[arg-type]
+    threads = [threading.Thread(target=readers.read, args=(None, [object()], None))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert most == min(8, os.cpu_count() or 1)
