@@ -41,8 +41,8 @@ from .language import detect
 from .match import Analysis, Hit, Matcher
 from .moments import iso
 from .parse import Entry, Feed, parse_feed
+from .records import Article, Outgoing
 from .selection import occurrences, selects
-from .store import Article, Outgoing
 from .stories import signature
 
 log = logging.getLogger("monitor.reading")
