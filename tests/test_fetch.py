@@ -829,7 +829,7 @@ def test_tls_is_verified_for_the_host_name_not_the_address(tls_localhost):
 def test_deadlines_run_in_order_of_deadline_on_one_thread_and_skip_cancelled() -> None:
     """One thread serves every request's deadline: a later-registered earlier deadline runs
     first, a cancelled one never runs, and no thread is started per deadline."""
-    from monitor.fetch import Deadlines
+    from monitor.deadlines import Deadlines
 
     fired: list[str] = []
     done = threading.Event()

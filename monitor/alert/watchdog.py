@@ -4,7 +4,7 @@ Socket timeouts bound each read, not a send: a webhook receiver sending one head
 10 s, or a mail server trickling its banner, restarts the timeout with every byte and holds the
 sender for ever. So every send runs under a `Watchdog.guard(seconds)`: the connection classes
 of the webhook and SMTP clients register each socket they open with the guard of their thread
-(`track`), and the process's one deadline thread (fetch.Deadlines) shuts those sockets down
+(`track`), and the process's one deadline thread (monitor/deadlines.py) shuts those sockets down
 when the deadline passes. The blocked read then returns at once and the client raises; the
 sender sees `Watchdog.cut` and records a transient failure (retried later). `Watchdog.stop`
 does the same at once, for a daemon that is stopping: the message's rows are then given back
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
-from ..fetch import deadlines, shutdown_socket
+from ..deadlines import deadlines, shutdown_socket
 
 _current = threading.local()
 """The guard of the send this thread is making, for `track`."""
