@@ -406,6 +406,9 @@ class Store:
         wakes its delivery with it, so an alert goes out while the poll that found it goes on
         (the store knows nothing of delivery; whoever opens it decides what queueing means)."""
         self.path = Path(path)
+        self._file = self.path.resolve()
+        """The database file, one key for every Store of it in this process (its write lock,
+        its unrecorded fetches), resolved once: a poll records a fetch per source."""
         self.on_queued = on_queued
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout_ms / 1000,
@@ -420,7 +423,7 @@ class Store:
         self.conn = conn
         self._busy_timeout = busy_timeout_ms / 1000
         with self._unrecorded_lock:
-            self._writer = self._writers.setdefault(self.path.resolve(), threading.Lock())
+            self._writer = self._writers.setdefault(self._file, threading.Lock())
         self._batched = False
         self._queued_in_batch = False
         """Whether the open batch queued alerts, to announce once it commits."""
@@ -664,7 +667,7 @@ class Store:
         a health alert when the source starts failing, goes stale or recovers. Records kept
         by `defer_fetch` are written first, in the same transaction. Raises sqlite3.Error
         when the database refuses the write (the deferred records stay deferred)."""
-        key = self.path.resolve()
+        key = self._file
         with self._unrecorded_lock:
             deferred = self._unrecorded.pop(key, [])
         try:
@@ -687,7 +690,7 @@ class Store:
     def defer_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
         """Keep a record that `record_fetch` could not write, for the next one that can."""
         with self._unrecorded_lock:
-            self._unrecorded.setdefault(self.path.resolve(), []).append((record, health))
+            self._unrecorded.setdefault(self._file, []).append((record, health))
 
 
 class Outbox:
