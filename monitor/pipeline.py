@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from . import logs
+from .alert.schedule import due
 from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
 from .config import Source
 from .errors import FetchError, ParseError, WorkerError
@@ -49,6 +50,7 @@ from .match import Matcher
 from .moments import iso, parse_iso
 from .parse import Entry, Feed
 from .reading import PAGE_ATTEMPTS, Gathered, PageBody, PageFailure, Readers, Ready, Unreadable
+from .records import Outgoing
 from .robots import RobotsCache
 from .store import FetchRecord, HealthPolicy, KnownArticle, SourceState, Store, utcnow
 
@@ -315,7 +317,8 @@ class Poller:
         if not ready:
             return
         with self.store.batch():
-            saved = [self.store.save_article(r.article, r.hits, r.outgoing) for r in ready]
+            saved = [self.store.save_article(r.article, r.hits, self._outgoing(r.alerts))
+                     for r in ready]
         for item, (article_id, outcome) in zip(ready, saved, strict=True):
             counts[outcome] += 1
             if outcome != "unchanged":
@@ -324,6 +327,15 @@ class Poller:
                            article=article_id, hits=len(item.hits),
                            extracted_from=article.extracted_from, page_error=article.page_error,
                            page_attempts=article.page_attempts or None)
+
+    def _outgoing(self, names: list[str]) -> list[Outgoing]:
+        """The alert rows to queue for the alerts an article satisfies, with when each is
+        due; the store queues them only for hits they have not been sent for."""
+        now = datetime.now(UTC)
+        return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
+                         "article" if alert.mode == "immediate" else "digest",
+                         iso(due(alert, now)))
+                for alert in self.matcher.rules.alerts if alert.name in names]
 
     def _health(self, source: Source) -> HealthPolicy | None:
         health = self.matcher.rules.health

@@ -28,20 +28,17 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from . import logs
-from .alert.schedule import due
 from .config import RulesFile, Source
 from .errors import ExtractError, WorkerError
 from .extract import Page, extract_page, html_to_text, with_title
 from .identity import canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Hit, Matcher
-from .moments import iso
 from .parse import Entry, Feed, parse_feed
-from .records import Article, Outgoing
+from .records import Article
 from .selection import occurrences, selects
 from .stories import signature
 
@@ -91,7 +88,9 @@ class Ready:
 
     article: Article
     hits: list[Hit]
-    outgoing: list[Outgoing]
+    alerts: list[str]
+    """The alert rules whose selection the article satisfies (their names): when each is due
+    is the alert layer's business, worked out by the poll."""
     unread_page: str | None = None
     """Why the page fetched gave no text, when it did not (the poll logs it)."""
 
@@ -139,21 +138,16 @@ def read(source: Source, gathered: Gathered, feed_language: str | None,
         entry_hash=gathered.entry_hash, page_error=page_error, page_attempts=page_attempts,
         signature=signature(text))
     return Ready(article, [*analysis.hits, *analysis.candidates],
-                 _outgoing(source, analysis, language, matcher.rules), unread)
+                 _selected(source, analysis, language, matcher.rules), unread)
 
 
-def _outgoing(source: Source, analysis: Analysis, language: str | None,
-              rules: RulesFile) -> list[Outgoing]:
-    """The alerts whose selection this article satisfies; the store queues them only for
-    hits they have not been sent for."""
+def _selected(source: Source, analysis: Analysis, language: str | None,
+              rules: RulesFile) -> list[str]:
+    """The alert rules whose selection this article satisfies."""
     if not rules.alerts:
         return []
     found = occurrences(analysis)
-    now = datetime.now(UTC)
-    return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
-                     "article" if alert.mode == "immediate" else "digest",
-                     iso(due(alert, now)))
-            for alert in rules.alerts
+    return [alert.name for alert in rules.alerts
             if selects(alert, found, source.name, language)]
 
 
