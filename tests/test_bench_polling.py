@@ -68,6 +68,16 @@ def test_floor_and_ours_read_every_page(farm: Farm, tmp_path: Path) -> None:
         assert done["articles"] > 0 and done["peak_mb"] > 0
 
 
+def test_reading_alone_reads_every_entry_and_ours_counts_the_matchers_dictionaries(
+        farm: Farm, tmp_path: Path) -> None:
+    alone = measure("ours-reading", farm, farm.urls[:2], [], 0.0, FEEDS, tmp_path)
+    assert alone["reading"] > 0  # the child exits 1 unless every entry was read
+    ours = measure("ours", farm, farm.urls[:2], ["first"], 0.0, FEEDS, tmp_path)
+    # The allowance: with the Russian dictionary and the language model loaded, the matcher
+    # takes more than the rules' tables alone (a few MB).
+    assert ours["base_mb"] - ours["import_mb"] > 15
+
+
 def test_an_added_entry_reaches_the_webhook(farm: Farm, tmp_path: Path) -> None:
     found = latency.measure(farm, feeds=2, interval=1, samples=2, workdir=tmp_path)
     assert len(found.samples) == 2

@@ -55,6 +55,8 @@ SENTENCES = (
     "В городе открылся новый коворкинг для студентов и молодых предпринимателей.",
     "Die Landesregierung stellte ein neues Förderprogramm für junge Unternehmen vor.",
 )
+FEED_LANGUAGE = "ru"
+"""What a feed-only feed declares (its channel's <language>), so a poll never guesses one."""
 START = datetime(2026, 11, 1, tzinfo=UTC)
 SALAD = 30
 """Words drawn for each feed-only entry."""
@@ -241,7 +243,7 @@ class Farm:
                 text = f"{name} объявил о новых резидентах. {text}"
             items.append(_item(f"f{feed}-e{n}", f"Новость {n} ленты {feed}", f"{base}/news/{n}",
                                text, published))
-        language = articles.language_of(feed) if layout.pages else "ru"
+        language = articles.language_of(feed) if layout.pages else FEED_LANGUAGE
         return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
                 f"<title>Feed {feed}</title><link>{base}/</link>"
                 f"<language>{language}</language>{''.join(items)}</channel></rss>").encode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ class Measured:
     slow: dict[str, list[dict]]
     pages: dict[str, list[dict]]
     latency: Latency
+    reading: list[dict]
+    """The `ours-reading` child's, one per pair."""
 
 
 def _median(rows: list[dict], key: str) -> float:
@@ -56,6 +59,14 @@ def report(measured: Measured, feeds: int, article_feeds: int, slow_feeds: int, 
         passed &= ours < theirs
         lines.append(f"| {label} | {ours:.2f} s | {theirs:.2f} s | {ours / theirs:.2f}x | "
                      f"< reader: {_verdict(ours < theirs)} |")
+
+    alone, theirs = (statistics.median(r["reading"] for r in measured.reading),
+                     _median(runs["reader"], "first"))
+    cores = os.cpu_count() or 1
+    lines.append(f"| {feeds:,} feeds, ours reading alone (one thread, no fetching or storing) "
+                 f"| {alone:.2f} s | {theirs:.2f} s | {alone / theirs:.2f}x | - (the least "
+                 f"CPU of our first poll: {alone / cores:.2f} s on each of {cores} cores at "
+                 "best) |")
 
     def per_article(rows: list[dict]) -> float:
         return statistics.median(row["articles"] * 1000 / row["count"] for row in rows)
