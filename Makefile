@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint bench bench-extraction bench-startup bench-accuracy bench-stories \
+.PHONY: demo review test run lint bench bench-extraction bench-startup bench-accuracy bench-stories \
 	bench-polling bench-matcher crash clean
 
 $(STAMP): pyproject.toml
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@$(BIN)/technopark-monitor demo
+
+# The database in Datasette on 127.0.0.1 (after `make demo`: make review DB=db/demo.db).
+DB ?= db/monitor.db
+PORT ?= 8001
+review: $(STAMP)
+	@$(BIN)/technopark-monitor browse --db "$(DB)" --port $(PORT)
 
 run: $(STAMP)
 	@$(BIN)/technopark-monitor run

@@ -12,6 +12,7 @@ import gc
 import json
 import logging
 import os
+import shlex
 import shutil
 import sys
 from datetime import UTC, datetime, timedelta
@@ -672,6 +673,33 @@ def discover_command(url: str, limit: int) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@_db_option(DEFAULT_DB)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="port on 127.0.0.1")
+@_friendly_errors
+def browse(db_path: Path, port: int) -> None:
+    """Open the database in Datasette on 127.0.0.1, the review page: every table and view
+    described and faceted by source, organisation and metric, canned queries (this
+    morning's hits, an organisation's figures over time, quiet sources, dead alerts) and a
+    chart of each organisation's figures by year. Runs until Ctrl-C; reading while the
+    daemon writes is safe. `make review` runs it.
+
+    \b
+    Example:
+        technopark-monitor browse --db db/demo.db --port 8001
+    """
+    from .browse import DASHBOARD, HOST, database_name, serve
+    from .store import Store
+
+    with Store.existing(db_path):  # ours, and migrated to this release's views
+        pass
+    base = f"http://{HOST}:{port}"
+    click.echo(f"Serving {db_path} at {base}/{database_name(db_path)} (the chart of figures: "
+               f"{base}/-/dashboards/{DASHBOARD}); Ctrl-C stops it.")
+    serve(db_path, port)
+
+
 def _sqlite_utils() -> str:
     local = Path(sys.executable).parent / "sqlite-utils"
     if shutil.which("sqlite-utils") == str(local) or not local.exists():
@@ -748,6 +776,9 @@ def demo(rules_path: Path, db_path: Path) -> None:
             click.echo(f"{name}: {headers.get(name)}")
         click.echo()
         click.echo(json.dumps(json.loads(body), ensure_ascii=False, indent=2))
+    click.echo("\nReview them in the browser (Datasette on 127.0.0.1, with a chart of each "
+               "organisation's figures over time):")
+    click.echo(f"  make review DB={shlex.quote(str(db_path))}")
 
 
 def _show_email(message: EmailMessage) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -46,6 +47,7 @@ def test_demo_works_with_no_network_beyond_loopback(tmp_path: Path) -> None:
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "demo guard" not in result.stdout + result.stderr
+    assert result.stdout.rstrip().splitlines()[-1] == f"  make review DB={db}"
     for name in ("demo-ru", "demo-en", "demo-de"):
         assert f"{name}: " in result.stdout and f"{name}: failed" not in result.stdout
     conn = sqlite3.connect(db)
@@ -122,3 +124,19 @@ def test_demo_replaces_a_demo_database_of_an_earlier_release(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert db.read_bytes()[68:72] == DEMO_APPLICATION_ID.to_bytes(4, "big")
+
+
+def test_the_review_command_the_demo_ends_with_serves_that_database(tmp_path: Path) -> None:
+    """`make review DB=...`, as the demo prints it, runs `browse` on that file (the page
+    itself: tests/test_review_page.py)."""
+    db = tmp_path / "my demo.db"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    command = result.output.rstrip().splitlines()[-1].strip()
+    assert command == f"make review DB='{db}'"
+    env = {k: v for k, v in os.environ.items() if k not in ("DB", "PORT")}  # make's defaults
+    plan = subprocess.run([*shlex.split(command), "--dry-run"], cwd=REPO, capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert plan.returncode == 0, plan.stderr
+    assert shlex.split(plan.stdout.splitlines()[-1])[1:] == ["browse", "--db", str(db),
+                                                             "--port", "8001"]
