@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, run_cli
+from receivers import free_port
 
 APT = ["apt-get", "-o", "DPkg::Lock::Timeout=300", "-o", "Acquire::Retries=2"]
 SCREENSHOT = REPO / "docs" / "review-page.png"
@@ -59,12 +59,6 @@ def chromium() -> str:
     return _install_chromium()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -94,7 +88,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def review(demo_db: Path) -> Iterator[str]:
     """`browse` in a child process, as `make review` runs it; yields its base URL. Stopped
     with SIGTERM, which must end it (no server left behind)."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, str(REPO / "run.py"), "browse", "--db",
                                str(demo_db), "--port", str(port)], cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -222,6 +216,6 @@ def test_canned_queries_answer_on_the_demo(review: str, demo_db: Path) -> None:
 def test_browse_refuses_a_file_that_is_not_a_monitor_database(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
-    result = run_cli("browse", "--db", str(other), "--port", str(_free_port()), timeout=60)
+    result = run_cli("browse", "--db", str(other), "--port", str(free_port()), timeout=60)
     assert result.returncode == 2
     assert "not a technopark-monitor database" in result.stderr
