@@ -166,6 +166,7 @@ def run(sources_path: Path, rules_path: Path, db_path: Path, metrics_port: int |
         technopark-monitor run --db db/monitor.db
         technopark-monitor --log-format json run --metrics-port 9108
         curl -s 127.0.0.1:9108/healthz
+        technopark-monitor run --metrics-port 9108 --metrics-host 192.0.2.10  # on a LAN
     """
     from .config import load
     from .scheduler import Daemon  # apscheduler and every stage: the daemon alone needs all
