@@ -29,6 +29,7 @@ from .errors import (
     DatabaseNotFound,
     ExtractError,
     FetchError,
+    MetricsUnavailable,
     NotADemoDatabase,
     SchemaError,
 )
@@ -87,7 +88,8 @@ def _friendly_errors(func):
             for problem in exc.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)
-        except (SchemaError, DatabaseNotFound, NotADemoDatabase, DaemonRunning) as exc:
+        except (SchemaError, DatabaseNotFound, NotADemoDatabase, DaemonRunning,
+                MetricsUnavailable) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 
@@ -98,8 +100,11 @@ def _friendly_errors(func):
 @click.version_option(__version__, prog_name="technopark-monitor")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]),
               default=None, help="log events at this level and above to stderr")
+@click.option("--log-format", type=click.Choice(["logfmt", "json"]), default="logfmt",
+              show_default=True, help="one event a line as key=value pairs, or as a JSON "
+              "object (for log shippers)")
 @click.pass_context
-def cli(ctx: click.Context, log_level: str | None) -> None:
+def cli(ctx: click.Context, log_level: str | None, log_format: str) -> None:
     """Monitor news feeds for technoparks, IT parks and innovation agencies.
 
     Polls the feeds in sources.yaml, extracts each new article, matches the organisations
@@ -110,14 +115,19 @@ def cli(ctx: click.Context, log_level: str | None) -> None:
         technopark-monitor demo
         technopark-monitor poll
         sqlite-utils query db/monitor.db "select * from hits_view"
+
+    \b
+    Logs for a shipper, one JSON object a line:
+        technopark-monitor --log-format json run
     """
-    ctx.obj = {"log_level": log_level}
+    ctx.obj = {"log_level": log_level, "log_format": log_format}
     if ctx.invoked_subcommand not in ONE_SHOT:
         gc.enable()  # off while the CLI started (`main`)
 
 
 def _setup_logs(default: str) -> None:
-    logs.setup(click.get_current_context().find_root().obj["log_level"] or default)
+    options = click.get_current_context().find_root().obj
+    logs.setup(options["log_level"] or default, options["log_format"])
 
 
 def _open_store(db_path: Path, config: Config) -> Store:
@@ -131,8 +141,15 @@ def _open_store(db_path: Path, config: Config) -> Store:
 
 @cli.command()
 @_paths
+@click.option("--metrics-port", type=click.IntRange(0, 65535), metavar="PORT",
+              help="serve Prometheus metrics on /metrics and a health check on /healthz "
+              "(0: any free port, logged); off unless given")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, metavar="HOST",
+              help="the address to serve metrics on: the endpoint has no authentication, so "
+              "another address exposes it to whoever can reach it")
 @_friendly_errors
-def run(sources_path: Path, rules_path: Path, db_path: Path) -> None:
+def run(sources_path: Path, rules_path: Path, db_path: Path, metrics_port: int | None,
+        metrics_host: str) -> None:
     """Run the daemon: poll every enabled source on its interval until stopped.
 
     SIGTERM or Ctrl-C stops it within a few seconds: polls in hand get 3 s to save the article
@@ -140,16 +157,25 @@ def run(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     rules.yaml (an invalid file is logged and the running configuration kept). Only one daemon
     runs on a database at a time.
 
+    With --metrics-port it serves Prometheus metrics (polls, errors, articles, hits and poll
+    durations per source, alerts by status, seconds since each source's last success) and
+    /healthz (200 while it polls and the database takes writes, else 503). Off by default:
+    it is one more open port, and it tells whoever reaches it which sources you watch.
+
     \b
-    Example:
+    Examples:
         technopark-monitor run --db db/monitor.db
+        technopark-monitor --log-format json run --metrics-port 9108
+        curl -s 127.0.0.1:9108/healthz
+        technopark-monitor run --metrics-port 9108 --metrics-host 192.0.2.10  # on a LAN
     """
     from .config import load
     from .scheduler import Daemon  # apscheduler and every stage: the daemon alone needs all
 
     _setup_logs("info")
     config = load(sources_path, rules_path)
-    Daemon(config, db_path).run()
+    metrics = (metrics_host, metrics_port) if metrics_port is not None else None
+    Daemon(config, db_path, metrics).run()
     # Worker threads still in a fetch or a parse would hold a normal exit until they finish
     # (the thread pool joins them); every write is one transaction, so ending them is safe.
     logging.shutdown()
@@ -361,35 +387,54 @@ def alerts_send(ctx: click.Context, ids: tuple[str, ...]) -> None:
         sys.exit(1)  # `alerts --status pending` shows why (last error)
 
 
+OVERDUE_GRACE = 300
+"""Seconds past its due time before `status --check` calls a source overdue, at least (a whole
+interval when that is longer): the daemon's jitter, a busy pool of poll threads and a poll's
+own time budget make a few minutes' lateness normal, a missed interval is not."""
+
+
 @cli.command()
 @_paths
+@click.option("--check", is_flag=True,
+              help="print one line and exit 0 when all is well; else list every source that "
+              "is failing, stale, overdue or never polled and the dead alerts, and exit 1")
 @_friendly_errors
-def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
+def status(sources_path: Path, rules_path: Path, db_path: Path, check: bool) -> None:
     """Show whether the daemon is running, each configured source's health (last success,
     last error, failures, articles, and the next run while a daemon runs) and the alerts in
     the outbox by status.
 
+    With --check, for cron and monitoring: exit status 0 and one line when every enabled
+    source is well, 1 and one line per problem otherwise. A source is failing after as many
+    failed polls in a row as `health.failures` (default 3), stale when it brought nothing new
+    for its `stale_after`, overdue when a whole interval (at least 5 minutes) has passed since
+    it was due: no daemon or cron job polls it. Dead alerts are problems too. Exit status 2:
+    the check itself could not run (an invalid configuration, no database).
+
     \b
-    Example:
+    Examples:
         technopark-monitor status --db db/monitor.db
+        technopark-monitor status --check || echo "technopark-monitor needs a look"
     """
     from tabulate import tabulate  # the store (numpy) and apscheduler: not for --help
 
     from .config import load
     from .scheduler import daemon_record
-    from .store import Store
+    from .store import FRESH, Store
 
     config = load(sources_path, rules_path)
     # Read only: the configured sources are joined here, not mirrored into the database.
     with Store.existing(db_path) as store:
         holder = daemon_record(store)
         polled = {r["name"]: r for r in store.query(
-            "SELECT s.name, s.last_polled, s.last_success, s.last_error, "
-            "s.consecutive_failures, s.next_poll, s.next_poll_reason, "
-            "(SELECT count(*) FROM articles a "
-            "WHERE a.source = s.name) AS articles FROM sources s")}
+            "SELECT name, last_polled, last_success, last_error, consecutive_failures, "
+            f"next_poll, next_poll_reason, {FRESH} AS fresh, (SELECT count(*) FROM articles a "
+            "WHERE a.source = sources.name) AS articles FROM sources")}
         alert_counts = {r["status"]: r["n"] for r in store.query(
             "SELECT status, count(*) AS n FROM alerts GROUP BY status")}
+    if check:
+        _check(config, polled, alert_counts.get("dead", 0))
+        return
     running = holder is not None and holder.alive()
     click.echo(_describe_daemon(holder, running))
     headers = ["source", "enabled", "last success", "last error", "failures", "articles"]
@@ -411,16 +456,60 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
                                       if n or status in ("pending", "dead")))
 
 
+def _check(config: Config, polled: dict[str, dict], dead: int) -> None:
+    """`status --check`: one line and exit 0, or a line per problem and exit 1."""
+    from .config import HealthSettings
+    from .moments import iso
+    from .store import health_of
+
+    health = config.rules.health
+    failures = health.failures if health else HealthSettings.model_fields["failures"].default
+    now = datetime.now(UTC)
+    enabled = sorted((s for s in config.sources.sources if s.enabled), key=lambda s: s.name)
+    problems = []
+    for source in enabled:
+        row = polled.get(source.name)
+        due = _due(source, row or {})
+        if row is None or due is None:
+            problems.append(f"{source.name}: never polled")
+            continue
+        state, detail = health_of(row, iso(now), failures, source.stale_after)
+        if state != "ok":
+            problems.append(f"{source.name}: {state}: {detail}")
+        if (now - due).total_seconds() > max(source.interval, OVERDUE_GRACE):
+            problems.append(f"{source.name}: overdue: due {iso(due)}, last polled "
+                            f"{row['last_polled']}")
+    if dead:
+        problems.append(f"alerts: {dead} dead (`technopark-monitor alerts --status dead` "
+                        "lists them, `alerts retry --dead` sends them again)")
+    if not problems:
+        click.echo(f"OK: {len(enabled)} sources polled on time, none failing or stale; "
+                   "no dead alerts")
+        return
+    click.echo(f"CHECK FAILED: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    click.echo("\n".join(problems))
+    sys.exit(1)
+
+
+def _due(source: Source, row: dict) -> datetime | None:
+    """When the source is due for its next poll: the wait its last poll stored, else its
+    interval after that poll; None when it was never polled."""
+    from .moments import parse_iso
+
+    if row.get("last_polled") is None:
+        return None
+    if row.get("next_poll"):
+        return parse_iso(row["next_poll"])
+    return parse_iso(row["last_polled"]) + timedelta(seconds=source.interval)
+
+
 def _next_run(source: Source, row: dict) -> str:
-    from .moments import iso, parse_iso
+    from .moments import iso
 
     if not source.enabled:
         return ""
-    if row.get("last_polled") is None:
-        return "now"
-    if row.get("next_poll"):
-        return row["next_poll"]
-    return iso(parse_iso(row["last_polled"]) + timedelta(seconds=source.interval))
+    due = _due(source, row)
+    return "now" if due is None else iso(due)
 
 
 def _waiting(row: dict) -> str:

@@ -117,3 +117,15 @@ class UnbuildableAlert(MonitorError):
         self.alert_id = alert_id
         self.reason = reason
         super().__init__(f"{alert_id}: {reason}")
+
+
+class MetricsUnavailable(MonitorError):
+    """`run --metrics-port` cannot listen where it was told (the port is taken, the host is
+    not this machine's). The daemon refuses to start rather than run unwatched while its
+    user believes it is watched."""
+
+    def __init__(self, host: str, port: int, reason: str):
+        self.host = host
+        self.port = port
+        super().__init__(f"cannot serve metrics on {host}:{port}: {reason} (choose another "
+                         "--metrics-port, or leave it out)")

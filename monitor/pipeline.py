@@ -80,6 +80,8 @@ class PollResult:
     skipped: int = 0
     """Entries not processed because the daemon was stopping or the poll's time budget was
     spent; the feed's validators are kept, so the next poll sees them again."""
+    hits: int = 0
+    """Hits found in the new and updated articles (the daemon's metrics count them)."""
     error: str | None = None
     next_poll: str | None = None
     """When the source is due again (the daemon waits until then; `poll` reports it)."""
@@ -201,7 +203,7 @@ class Poller:
 
         if feed.warning:
             logs.event(log, logging.INFO, "feed.bozo", source=source.name, warning=feed.warning)
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "skipped": 0}
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "skipped": 0, "hits": 0}
         # The budget bounds how long this source holds a poll worker; at least one entry is
         # processed per poll, so a feed that alone eats the budget still makes progress.
         budget = min(self.fetcher.settings.poll_budget, source.interval)
@@ -322,6 +324,7 @@ class Poller:
         for item, (article_id, outcome) in zip(ready, saved, strict=True):
             counts[outcome] += 1
             if outcome != "unchanged":
+                counts["hits"] += len(item.hits)
                 article = item.article
                 logs.event(log, logging.INFO, f"article.{outcome}", source=article.source,
                            article=article_id, hits=len(item.hits),

@@ -24,6 +24,10 @@ thread per target (alert/dispatch.py), woken the moment a poll's transaction que
 
 The daemon records itself in the `daemon` table (pid, host, start, heartbeat) so `status`
 can tell whether one is running and a second `run` on the same database refuses to start.
+
+With `metrics` (`run --metrics-port`) it serves Prometheus metrics and `/healthz`
+(monitor/metrics.py, imported only then): each poll's result and duration are counted as the
+poll returns them.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
@@ -54,6 +59,9 @@ from .errors import ConfigError, DaemonRunning
 from .match import Matcher
 from .moments import iso, parse_iso
 from .store import Outbox, Store, utcnow
+
+if TYPE_CHECKING:
+    from .metrics import MetricsServer
 
 log = logging.getLogger("monitor.scheduler")
 SHUTDOWN_GRACE = 3.0
@@ -174,9 +182,13 @@ class Registration:
 
 
 class Daemon:
-    def __init__(self, config: Config, db_path: Path):
+    def __init__(self, config: Config, db_path: Path,
+                 metrics: tuple[str, int] | None = None):
+        """`metrics`: the host and port to serve metrics and /healthz on, or None for none."""
         self.config = config
         self.db_path = db_path
+        self.metrics_address = metrics
+        self.metrics: MetricsServer | None = None
         self.matcher = Matcher(config.rules)
         self.stop = threading.Event()
         self.engine = Engine(db_path, self.stop, on_queued=self._alerts_queued,
@@ -211,7 +223,10 @@ class Daemon:
         with self._idle:
             self._running.add(name)
         try:
+            started = time.monotonic()
             result = self.engine.poll(source, self.matcher, self.config.sources.fetch)
+            if self.metrics is not None:
+                self.metrics.polls.observe(result, time.monotonic() - started)
             if result.delay_reason and result.next_poll:
                 self._delay(name, parse_iso(result.next_poll), result.delay_reason)
         finally:
@@ -257,6 +272,11 @@ class Daemon:
         registration = Registration(self.db_path)
         registration.claim()
         try:
+            if self.metrics_address is not None:  # before anything starts: a taken port stops
+                from .metrics import MetricsServer  # prometheus_client: only when asked for
+
+                self.metrics = MetricsServer(*self.metrics_address, self.db_path,
+                                             self.scheduling, self.polled_sources)
             with Store(self.db_path) as store:
                 store.sync_sources(self.config.sources.sources)
                 store.sync_rules(self.config.rules)
@@ -270,6 +290,8 @@ class Daemon:
             # each alert a poll queues wakes them (`_alerts_queued`).
             self._reload_delivery(self.config.rules)
             self.scheduler.start()
+            if self.metrics is not None:
+                self.metrics.start()
             try:
                 self._loop(registration)
             finally:
@@ -277,9 +299,19 @@ class Daemon:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
         finally:
+            if self.metrics is not None:
+                self.metrics.stop()
             registration.release()
         logs.event(log, logging.INFO, "daemon.stop",
                    abandoned=",".join(abandoned) if abandoned else None)
+
+    def scheduling(self) -> bool:
+        """Whether polls are being scheduled: started, and not stopped or stopping."""
+        return self.scheduler.running and not self.stop.is_set()
+
+    def polled_sources(self) -> list[str]:
+        """The sources polled now (enabled in the configuration in force)."""
+        return [s.name for s in self.config.sources.sources if s.enabled]
 
     def _loop(self, registration: Registration) -> None:
         while True:

@@ -15,13 +15,13 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
@@ -1016,20 +1016,31 @@ def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
 HEALTH_ALERT = "source-health"
 
 
+FRESH = ("coalesce(sources.last_new_entry, (SELECT min(started) FROM fetches "
+         "WHERE fetches.source = sources.name))")
+"""SQL: when a source last brought something new (its first poll, if it never has): what
+`stale_after` is counted from. Selected `AS fresh` for `health_of`."""
+
+
+def health_of(row: Mapping[str, Any], now: str, failures: int,
+              stale_after: int | None) -> tuple[str, str]:
+    """A source's health ('ok', 'failing' or 'stale') and why, from its `sources` row with
+    `fresh` (FRESH): what health alerts are raised on, and `status --check` reports."""
+    if row["consecutive_failures"] >= failures:
+        return "failing", f"{row['consecutive_failures']} failed polls in a row: " \
+            f"{row['last_error']}"
+    if stale_after and row["fresh"] and _age(row["fresh"], now) > stale_after:
+        return "stale", f"no new entry since {row['fresh']}"
+    return "ok", "polled successfully again"
+
+
 def _health(conn: sqlite3.Connection, source: str, now: str, policy: HealthPolicy) -> bool:
     """Move the source's health state; True if that queued a health alert."""
-    row = conn.execute(
-        "SELECT health, consecutive_failures, last_error, coalesce(last_new_entry, "
-        "(SELECT min(started) FROM fetches WHERE source = ?)) AS fresh "
-        "FROM sources WHERE name = ?", (source, source)).fetchone()
+    row = conn.execute(f"SELECT health, consecutive_failures, last_error, {FRESH} AS fresh "
+                       "FROM sources WHERE name = ?", (source,)).fetchone()
     if row is None:
         return False
-    state, detail = "ok", "polled successfully again"
-    if row["consecutive_failures"] >= policy.failures:
-        state = "failing"
-        detail = f"{row['consecutive_failures']} failed polls in a row: {row['last_error']}"
-    elif policy.stale_after and row["fresh"] and _age(row["fresh"], now) > policy.stale_after:
-        state, detail = "stale", f"no new entry since {row['fresh']}"
+    state, detail = health_of(row, now, policy.failures, policy.stale_after)
     if state == row["health"]:
         return False
     conn.execute("UPDATE sources SET health = ? WHERE name = ?", (state, source))
