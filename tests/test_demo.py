@@ -134,7 +134,9 @@ def test_the_review_command_the_demo_ends_with_serves_that_database(tmp_path: Pa
     assert result.exit_code == 0, result.output
     command = result.output.rstrip().splitlines()[-1].strip()
     assert command == f"make review DB='{db}'"
-    env = {k: v for k, v in os.environ.items() if k not in ("DB", "PORT")}  # make's defaults
+    # make's defaults; and not as a sub-make of `make test`, which prints "Leaving directory"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DB", "PORT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     plan = subprocess.run([*shlex.split(command), "--dry-run"], cwd=REPO, capture_output=True,
                           text=True, timeout=60, env=env)
     assert plan.returncode == 0, plan.stderr
