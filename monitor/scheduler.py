@@ -24,6 +24,8 @@ thread per target (alert/dispatch.py), woken the moment a poll's transaction que
 
 The daemon records itself in the `daemon` table (pid, host, start, heartbeat) so `status`
 can tell whether one is running and a second `run` on the same database refuses to start.
+Under systemd it also says when it is ready, pings the watchdog from its main loop and says
+when it stops (notify.py).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from .engine import Engine
 from .errors import ConfigError, DaemonRunning
 from .match import Matcher
 from .moments import iso, parse_iso
+from .notify import Notifier
 from .store import Outbox, Store, utcnow
 
 log = logging.getLogger("monitor.scheduler")
@@ -192,6 +195,8 @@ class Daemon:
         self._running: set[str] = set()
         """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
         self._idle = threading.Condition()
+        self.notifier = Notifier()
+        """systemd's readiness and watchdog notifications; does nothing outside systemd."""
         self.dispatcher: Dispatcher | None = None
         """Alert delivery, started by `run` and replaced when a reload changes the targets."""
         self.scheduler = BackgroundScheduler(
@@ -270,20 +275,23 @@ class Daemon:
             # each alert a poll queues wakes them (`_alerts_queued`).
             self._reload_delivery(self.config.rules)
             self.scheduler.start()
+            self.notifier.ready(f"polling {len(enabled)} sources")
             try:
                 self._loop(registration)
             finally:
+                self.notifier.stopping()
                 abandoned = self._shutdown()
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
         finally:
             registration.release()
+            self.notifier.close()
         logs.event(log, logging.INFO, "daemon.stop",
                    abandoned=",".join(abandoned) if abandoned else None)
 
     def _loop(self, registration: Registration) -> None:
         while True:
-            self._wake.wait(timeout=HEARTBEAT_INTERVAL)
+            self._wake.wait(timeout=self.notifier.wait_at_most(HEARTBEAT_INTERVAL))
             self._wake.clear()
             if self.stop.is_set():
                 return
@@ -297,6 +305,7 @@ class Daemon:
                 self._loading = threading.Thread(target=self._load, name="reload", daemon=True)
                 self._loading.start()
             registration.beat()
+            self.notifier.watchdog()
 
     def _shutdown(self) -> list[str]:
         """Stop scheduling and delivery (sends in flight are cut, their rows given back), give
