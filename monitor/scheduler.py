@@ -275,7 +275,7 @@ class Daemon:
             # each alert a poll queues wakes them (`_alerts_queued`).
             self._reload_delivery(self.config.rules)
             self.scheduler.start()
-            self.notifier.ready(f"polling {len(enabled)} sources")
+            self.notifier.ready(f"polling {len(enabled)} source{'s' if len(enabled) != 1 else ''}")
             try:
                 self._loop(registration)
             finally:

@@ -134,7 +134,7 @@ def test_the_daemon_says_ready_pings_the_watchdog_and_says_stopping(
         daemon = start_daemon(opts)
         try:
             received = [sock.recv(4096)]
-            assert received == [b"READY=1\nSTATUS=polling 1 sources"], daemon.pid
+            assert received == [b"READY=1\nSTATUS=polling 1 source"], daemon.pid
             for _ in range(3):
                 received.append(sock.recv(4096))
             assert received[1:] == [b"WATCHDOG=1"] * 3
