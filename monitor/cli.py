@@ -18,7 +18,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -35,6 +35,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from email.message import EmailMessage
 
     from .config import Config, Source
@@ -722,6 +723,72 @@ def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
                             default_flow_style=None, width=1000)
     return (f"# {entry['name']}: {seen}\n#   «{example[:200]}»\n"
             + "".join(f"  {line}\n" for line in dumped.splitlines()))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["atom", "csv", "json"]), required=True,
+              help="atom: a feed to subscribe to, one entry per article; csv: a spreadsheet, "
+              "one row per hit; json: an array of hit objects, one a line")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
+                                              "%Y-%m-%dT%H:%M:%SZ"]), metavar="DATE",
+              help="only articles published (else fetched) at or after DATE (UTC)")
+@click.option("--organisation", metavar="ID", help="only hits about this organisation id")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="write FILE (replaced whole, never half-written) instead of stdout")
+@_db_option(DEFAULT_DB)
+@_friendly_errors
+def export(fmt: str, since: datetime | None, organisation: str | None, output: Path | None,
+           db_path: Path) -> None:
+    """Export hits as an Atom feed, CSV or JSON (candidate phrases are left out).
+
+    The Atom feed has one entry per article, newest first, titled with the organisations and
+    figures it states and linking to the article; serve the file and subscribe to it in any
+    feed reader. CSV and JSON have one row per hit, oldest first: organisation, metric,
+    value, unit, year, date, source, title, url, snippet and the rest.
+
+    \b
+    Examples:
+        technopark-monitor export --format atom --output /var/www/html/technoparks.xml
+        technopark-monitor export --format csv --since 2026-01-01 --organisation skolkovo \\
+            > skolkovo.csv
+    """
+    from .export import Selection, write  # the store (numpy) and the renderers: not --help
+    from .moments import iso
+    from .store import Store
+
+    selection = Selection(since=iso(since.replace(tzinfo=UTC)) if since else None,
+                          organisation=organisation)
+    with Store.existing(db_path) as store:
+        if organisation is not None and not store.query(
+                "SELECT 1 FROM organisations WHERE id = ?", (organisation,)):
+            raise click.BadParameter(f"no organisation with id {organisation!r} in {db_path} "
+                                     "(ids are those of rules.yaml)", param_hint="--organisation")
+        if output is None:
+            count = write(store, fmt, selection, sys.stdout.buffer)
+        else:
+            count = _write_file(output, lambda out: write(store, fmt, selection, out))
+    if output is not None:
+        unit = "entries" if fmt == "atom" else "hits"
+        click.echo(f"{count} {unit} written to {output}", err=True)
+
+
+def _write_file(path: Path, writer: Callable[[BinaryIO], int]) -> int:
+    """Write `path` through a temporary file beside it, renamed over it once complete: a web
+    server serving the feed, or a reader of the old file, never sees half of it."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            count = writer(out)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the feed from a web server
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count
 
 
 @cli.command("discover")

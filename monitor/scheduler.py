@@ -28,6 +28,8 @@ can tell whether one is running and a second `run` on the same database refuses 
 With `metrics` (`run --metrics-port`) it serves Prometheus metrics and `/healthz`
 (monitor/metrics.py, imported only then): each poll's result and duration are counted as the
 poll returns them.
+Under systemd it also says when it is ready, pings the watchdog from its main loop and says
+when it stops (notify.py).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from .engine import Engine
 from .errors import ConfigError, DaemonRunning
 from .match import Matcher
 from .moments import iso, parse_iso
+from .notify import Notifier
 from .store import Outbox, Store, utcnow
 
 if TYPE_CHECKING:
@@ -204,6 +207,8 @@ class Daemon:
         self._running: set[str] = set()
         """Sources being polled, so a stop waits for them (at most SHUTDOWN_GRACE)."""
         self._idle = threading.Condition()
+        self.notifier = Notifier()
+        """systemd's readiness and watchdog notifications; does nothing outside systemd."""
         self.dispatcher: Dispatcher | None = None
         """Alert delivery, started by `run` and replaced when a reload changes the targets."""
         self.scheduler = BackgroundScheduler(
@@ -292,9 +297,11 @@ class Daemon:
             self.scheduler.start()
             if self.metrics is not None:
                 self.metrics.start()
+            self.notifier.ready(f"polling {len(enabled)} source{'s' if len(enabled) != 1 else ''}")
             try:
                 self._loop(registration)
             finally:
+                self.notifier.stopping()
                 abandoned = self._shutdown()
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
@@ -302,6 +309,7 @@ class Daemon:
             if self.metrics is not None:
                 self.metrics.stop()
             registration.release()
+            self.notifier.close()
         logs.event(log, logging.INFO, "daemon.stop",
                    abandoned=",".join(abandoned) if abandoned else None)
 
@@ -315,7 +323,7 @@ class Daemon:
 
     def _loop(self, registration: Registration) -> None:
         while True:
-            self._wake.wait(timeout=HEARTBEAT_INTERVAL)
+            self._wake.wait(timeout=self.notifier.wait_at_most(HEARTBEAT_INTERVAL))
             self._wake.clear()
             if self.stop.is_set():
                 return
@@ -329,6 +337,7 @@ class Daemon:
                 self._loading = threading.Thread(target=self._load, name="reload", daemon=True)
                 self._loading.start()
             registration.beat()
+            self.notifier.watchdog()
 
     def _shutdown(self) -> list[str]:
         """Stop scheduling and delivery (sends in flight are cut, their rows given back), give

@@ -68,7 +68,7 @@ def _e(text: str) -> str:
     return escape(one_line(text), quote=True)
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
     """`url` if it may be an href: http(s) with a host, and nothing a browser would strip before
     reading the scheme (white space, control characters)."""
     if not url or url != one_line(url) or " " in url:
@@ -82,7 +82,7 @@ def _safe_url(url: str | None) -> str | None:
 
 def _link(url: str | None, label: str) -> str:
     """An <a> to `url` when it is http(s); otherwise the label, and the URL as escaped text."""
-    href = _safe_url(url)
+    href = safe_url(url)
     if href:
         return f'<a href="{escape(href, quote=True)}">{_e(label)}</a>'
     if url and one_line(url) != one_line(label):
@@ -161,14 +161,20 @@ def _subject(message: AlertMessage) -> str:
         return f"{head} — {', '.join(names)}" if names else head
     if not message.articles:  # the article was deleted before the alert went out
         return f"Alert {message.alert}"
-    article = message.articles[0]
+    return headline(message.articles[0]) or message.alert
+
+
+def headline(article: AlertArticle) -> str:
+    """One line naming what an article says before its title: 'Технопарк «Якутия»: revenue
+    1.5 bn RUB — <title>'. An alert's subject, and an entry's title in the Atom export, so a
+    reader sees the organisation and the figure without opening the article."""
     lead = ", ".join(_unique(_organisation(h) for h in article.hits))
     figures = "; ".join(_unique(f"{h.metric or h.metric_name} {format_value(h)}"
                                 for h in article.hits if h.kind == "metric"))
     if figures:
         lead = f"{lead}: {figures}" if lead else figures
     title = one_line(article.title)
-    return f"{lead} — {title}" if lead and title else lead or title or message.alert
+    return f"{lead} — {title}" if lead and title else lead or title
 
 
 def _health_sentence(health: HealthEvent) -> str:
@@ -207,7 +213,9 @@ def _more_hits(article: AlertArticle) -> str:
             "in the article")
 
 
-def _article_html(article: AlertArticle) -> str:
+def article_html(article: AlertArticle) -> str:
+    """The article as an HTML fragment (title, source, link, each hit with its snippet), every
+    value from the feed escaped: an email's body, and an entry's content in the Atom export."""
     meta = [f"Source: {_e(article.source)}"]
     if article.also_in:
         meta.append(f"Also in: {_e(', '.join(article.also_in))}")
@@ -269,7 +277,7 @@ def _digest_html(message: AlertMessage) -> str:
             table.append(f"<tr>{head}<td>{_e(metric)}</td><td>{_e(value)}</td>"
                          f"<td>{_link(article.url, article.title or '(untitled)')}</td></tr>")
     table.append("</table>")
-    articles = "\n".join(_article_html(a) for a in message.articles)
+    articles = "\n".join(article_html(a) for a in message.articles)
     return "\n".join(table) + "\n<h1>Articles</h1>\n" + articles
 
 
@@ -289,7 +297,7 @@ def _bodies(message: AlertMessage) -> tuple[str, str]:
     text = []
     for article in message.articles:
         text += [*_article_text(article), ""]
-    return "\n".join(text), "\n".join(_article_html(a) for a in message.articles)
+    return "\n".join(text), "\n".join(article_html(a) for a in message.articles)
 
 
 def render(message: AlertMessage, sender: str, recipients: list[str]) -> EmailMessage:
