@@ -117,3 +117,13 @@ class UnbuildableAlert(MonitorError):
         self.alert_id = alert_id
         self.reason = reason
         super().__init__(f"{alert_id}: {reason}")
+
+
+class UnknownHit(MonitorError):
+    """`mark` was given an id no hit has: a typo, or a hit that is gone (its article was
+    edited, or the rules no longer find it). A mark on nothing would count for nobody."""
+
+    def __init__(self, hit_id: int):
+        self.hit_id = hit_id
+        super().__init__(f"no hit with id {hit_id} (`sqlite-utils query DB \"select id, matched, "
+                         "title from hits_view\"` lists them)")
