@@ -638,13 +638,13 @@ def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
 
 @cli.command()
 @click.argument("hit_id", type=int, metavar="HIT_ID")
-@click.option("--right", "verdict", flag_value="right", help="the hit is what it claims")
-@click.option("--wrong", "verdict", flag_value="wrong",
+@click.option("--right", is_flag=True, help="the hit is what it claims")
+@click.option("--wrong", is_flag=True,
               help="the hit is wrong: not this organisation, not this figure, not a figure")
 @click.option("--note", metavar="TEXT", help="why, for whoever tunes the rules")
 @_db_option(DEFAULT_DB)
 @_friendly_errors
-def mark(hit_id: int, verdict: str | None, note: str | None, db_path: Path) -> None:
+def mark(hit_id: int, right: bool, wrong: bool, note: str | None, db_path: Path) -> None:
     """Mark a hit right or wrong (a review), with an optional note. Marking a hit again
     replaces its mark. The mark keeps what the hit said, so it still counts in `report` after
     the hit is gone; ids are `hits_view.id`.
@@ -657,10 +657,10 @@ def mark(hit_id: int, verdict: str | None, note: str | None, db_path: Path) -> N
     from .review import mark as store_mark  # the store (numpy): not for --help
     from .store import Store
 
-    if verdict is None:
-        raise click.UsageError("say --right or --wrong")
+    if right == wrong:
+        raise click.UsageError("say --right or --wrong (one of them)")
     with Store.existing(db_path) as store:
-        marked = store_mark(store, hit_id, verdict, note)
+        marked = store_mark(store, hit_id, "right" if right else "wrong", note)
     replaced = f" (replacing the earlier mark: {marked.replaced})" if marked.replaced else ""
     click.echo(f"hit {marked.hit_id} marked {marked.verdict}{replaced}")
 

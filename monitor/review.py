@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from .errors import UnknownHit
 from .store import Store, utcnow
 
-VERDICTS = ("right", "wrong")
 REVIEWED_KINDS = ("organisation", "metric")
 """What the rules found; candidate phrases are `candidates`' business, not hits to review."""
 
@@ -57,10 +56,9 @@ class Report:
 
 
 def mark(store: Store, hit_id: int, verdict: str, note: str | None) -> Marked:
-    """Store a verdict on a hit, replacing the hit's earlier one. Raises UnknownHit for an id
-    no hit has (a mark on nothing would count for nobody)."""
-    if verdict not in VERDICTS:
-        raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
+    """Store a verdict ('right' or 'wrong': the table's CHECK refuses any other) on a hit,
+    replacing the hit's earlier one. Raises UnknownHit for an id no hit has (a mark on
+    nothing would count for nobody)."""
     with store.transaction() as conn:
         hit = conn.execute("SELECT id, article_id, kind, organisation, metric, value, matched "
                            "FROM hits WHERE id = ?", (hit_id,)).fetchone()

@@ -351,10 +351,11 @@ CREATE VIEW latest_figures AS
 SELECT organisation, organisation_name, metric, metric_name, value, unit, qualifier, year,
     date, source, url, title, article_id, hit_id, figures AS figures_known
 FROM (
-    SELECT figures.*, count(*) OVER by_figure AS figures, row_number() OVER (
-        by_figure ORDER BY coalesce(year, CAST(substr(date, 1, 4) AS INTEGER)) DESC, date DESC,
+    SELECT *, count(*) OVER by_figure AS figures, row_number() OVER (
+        by_figure ORDER BY coalesce(year > dated, 0), coalesce(year, dated) DESC, date DESC,
         qualifier IS 'previous', hit_id DESC) AS rank
-    FROM figures WHERE organisation IS NOT NULL
+    FROM (SELECT *, CAST(substr(date, 1, 4) AS INTEGER) AS dated FROM figures
+          WHERE organisation IS NOT NULL)
     WINDOW by_figure AS (PARTITION BY organisation, metric)
 )
 WHERE rank = 1;

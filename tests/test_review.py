@@ -39,6 +39,7 @@ HITS = [  # id, article, kind, organisation, metric, value, qualifier, year, sta
     (14, 3, "metric", None, "revenue", 7.0e6, None, None, 5, 9, ago(days=2)),
     (15, 3, "metric", "skolkovo", "residents", 3000, "more_than", None, 12, 16, ago(hours=2)),
     (16, 3, "candidate", None, None, None, None, None, 0, 4, ago(hours=1)),
+    (17, 2, "metric", "yakutia", "revenue", 3.0e9, None, 2030, 50, 60, ago(days=30)),
 ]
 
 
@@ -268,7 +269,7 @@ def test_hits_view_has_offsets_fetched_canonical_url_and_one_date(tmp_path: Path
 def test_figures_are_one_row_per_figure_with_its_article(tmp_path: Path) -> None:
     with filled(tmp_path / "m.db") as store:
         rows = store.query("select * from figures order by hit_id")
-    assert [r["hit_id"] for r in rows] == [11, 12, 13, 14, 15]  # figures only
+    assert [r["hit_id"] for r in rows] == [11, 12, 13, 14, 15, 17]  # figures only
     assert rows[0] == {
         "organisation": "yakutia", "organisation_name": "Технопарк «Якутия»",
         "metric": "revenue", "metric_name": "Выручка", "value": 1e9, "unit": "RUB",
@@ -279,8 +280,9 @@ def test_figures_are_one_row_per_figure_with_its_article(tmp_path: Path) -> None
 
 def test_latest_figures_is_the_latest_value_per_organisation_and_metric(
         tmp_path: Path) -> None:
-    """The latest year wins, then the latest article; the earlier value of a comparison
-    ("from 1 to 1.5 billion") never does. Figures of no organisation have no series."""
+    """The latest year wins, then the latest article; neither a target for a later year than
+    the article's (a plan, not a value) nor the earlier value of a comparison ("from 1 to 1.5
+    billion") does. Figures of no organisation have no series."""
     with filled(tmp_path / "m.db") as store:
         rows = store.query("select organisation, metric, value, year, article_id, hit_id, "
                            "figures_known from latest_figures order by organisation, metric")
@@ -288,7 +290,7 @@ def test_latest_figures_is_the_latest_value_per_organisation_and_metric(
         {"organisation": "skolkovo", "metric": "residents", "value": 3000, "year": None,
          "article_id": 3, "hit_id": 15, "figures_known": 1},
         {"organisation": "yakutia", "metric": "revenue", "value": 1.5e9, "year": 2025,
-         "article_id": 2, "hit_id": 13, "figures_known": 3}]
+         "article_id": 2, "hit_id": 13, "figures_known": 4}]
 
 
 def test_source_health_shows_each_source_with_its_articles_of_the_last_week(
@@ -326,8 +328,9 @@ def test_mark_refuses_an_unknown_hit_and_a_missing_verdict(tmp_path: Path) -> No
     db = str(filled(tmp_path / "m.db").path)
     result = invoke("mark", "999", "--wrong", "--db", db)
     assert result.exit_code == 2 and "no hit with id 999" in result.output
-    result = invoke("mark", "13", "--db", db)
-    assert result.exit_code == 2 and "say --right or --wrong" in result.output
+    for verdicts in ((), ("--right", "--wrong")):
+        result = invoke("mark", "13", *verdicts, "--db", db)
+        assert result.exit_code == 2 and "say --right or --wrong" in result.output
     result = invoke("mark", "13", "--right", "--db", str(tmp_path / "missing.db"))
     assert result.exit_code == 2 and "no such database" in result.output
     assert sqlite_utils.Database(db)["reviews"].count == 0
@@ -348,8 +351,8 @@ def test_report_gives_precision_per_organisation_and_metric_and_unreviewed_hits(
         ["skolkovo", "Сколково", "1", "0", "100%"]]
     assert [line.split() for line in lines[9:11]] == [
         ["revenue", "Выручка", "1", "1", "50%"], ["residents", "Резиденты", "1", "0", "100%"]]
-    # 12 and 14 are not reviewed (16 is a candidate phrase, not a hit to review); the newest.
-    assert lines[12] == "hits never reviewed: 2 (the 1 most recent)"
+    # 12, 14 and 17 are not reviewed (16 is a candidate phrase, not a hit to review).
+    assert lines[12] == "hits never reviewed: 3 (the 1 most recent)"
     assert lines[15].split()[:3] == ["14", ARTICLES[2][4][:10], "wire"]
 
 
