@@ -283,6 +283,7 @@ datasketch's, computed again from each kept article's text (stories.py says why)
 _V9 = """
 ALTER TABLE organisations ADD COLUMN in_rules INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE metrics ADD COLUMN in_rules INTEGER NOT NULL DEFAULT 1;
+DELETE FROM hits WHERE article_id NOT IN (SELECT id FROM articles);
 INSERT INTO organisations (id, name, aliases, in_rules)
 SELECT DISTINCT organisation, organisation, '{}', 0 FROM hits
 WHERE organisation IS NOT NULL AND organisation NOT IN (SELECT id FROM organisations);
@@ -386,7 +387,9 @@ CREATE TABLE reviews (
 by foreign key (rebuilt table: SQLite adds no constraint to a table in place; ids, `created`
 and every column kept, ids never reused from now on, so a review mark never lands on another
 hit). Organisations and metrics that leave rules.yaml stay, `in_rules = 0`, so their hits
-keep their names (ids hits name that no rules row had get a row named by the id). Indexes for
+keep their names (ids hits name that no rules row had get a row named by the id; hits of an
+article deleted with a tool that does not enforce foreign keys, such as sqlite-utils, would
+fail the rebuild's check and are dropped, as their article's deletion meant). Indexes for
 the README's queries; `first_polled`, since `fetches` is now pruned (FetchSettings.history)
 and a source's first poll was read from it; the reviewer's views; review marks (review.py)
 that keep a copy of what the hit said, so a mark outlives its hit."""

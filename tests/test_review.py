@@ -89,7 +89,7 @@ def test_hits_and_marks_name_their_organisation_and_metric_by_foreign_key(
 def test_a_version_8_database_keeps_its_hits_ids_created_and_indexes(tmp_path: Path) -> None:
     """Adding the keys rebuilds `hits`: every row and column stays, ids and `created`
     included; an id no rules row had (an organisation removed before the keys existed) gets
-    a row of its own rather than break the key."""
+    a row of its own rather than break the key; a hit of a deleted article goes."""
     path = tmp_path / "m.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("begin")
@@ -115,6 +115,9 @@ def test_a_version_8_database_keeps_its_hits_ids_created_and_indexes(tmp_path: P
          (9, "metric", "area", "gone", "area", 12000.0, "m2", "2026-01-02T00:00:00Z", "about",
           2025, 2)])
     before = [tuple(r) for r in conn.execute("select * from hits order by id")]
+    # A hit whose article a user deleted with sqlite-utils (no foreign keys enforced there).
+    conn.execute("insert into hits (article_id, kind, rule, matched, start, [end], snippet, "
+                 "created) values (77, 'candidate', 'c', 'x', 0, 1, 'x', 'now')")
     conn.close()
     with Store(path) as store:
         after = [tuple(r) for r in store.conn.execute("select * from hits order by id")]
