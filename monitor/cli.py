@@ -32,6 +32,7 @@ from .errors import (
     MetricsUnavailable,
     NotADemoDatabase,
     SchemaError,
+    UnknownHit,
 )
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def _friendly_errors(func):
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)
         except (SchemaError, DatabaseNotFound, NotADemoDatabase, DaemonRunning,
-                MetricsUnavailable) as exc:
+                MetricsUnavailable, UnknownHit) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 
@@ -789,6 +790,83 @@ def _write_file(path: Path, writer: Callable[[BinaryIO], int]) -> int:
         Path(temporary).unlink(missing_ok=True)
         raise
     return count
+
+
+@cli.command()
+@click.argument("hit_id", type=int, metavar="HIT_ID")
+@click.option("--right", is_flag=True, help="the hit is what it claims")
+@click.option("--wrong", is_flag=True,
+              help="the hit is wrong: not this organisation, not this figure, not a figure")
+@click.option("--note", metavar="TEXT", help="why, for whoever tunes the rules")
+@_db_option(DEFAULT_DB)
+@_friendly_errors
+def mark(hit_id: int, right: bool, wrong: bool, note: str | None, db_path: Path) -> None:
+    """Mark a hit right or wrong (a review), with an optional note. Marking a hit again
+    replaces its mark. The mark keeps what the hit said, so it still counts in `report` after
+    the hit is gone; ids are `hits_view.id`.
+
+    \b
+    Examples:
+        technopark-monitor mark 42 --wrong --note "the 2019 figure, not this year's"
+        technopark-monitor mark 43 --right
+    """
+    from .review import mark as store_mark  # the store (numpy): not for --help
+    from .store import Store
+
+    if right == wrong:
+        raise click.UsageError("say --right or --wrong (one of them)")
+    with Store.existing(db_path) as store:
+        marked = store_mark(store, hit_id, "right" if right else "wrong", note)
+    replaced = f" (replacing the earlier mark: {marked.replaced})" if marked.replaced else ""
+    click.echo(f"hit {marked.hit_id} marked {marked.verdict}{replaced}")
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              metavar="DATE", help="only marks made and hits stored since DATE (UTC)")
+@click.option("--limit", default=20, show_default=True, metavar="N",
+              type=click.IntRange(min=0), help="list at most N hits never reviewed, newest first")
+@_db_option(DEFAULT_DB)
+@_friendly_errors
+def report(since: datetime | None, limit: int, db_path: Path) -> None:
+    """Precision of the rules from review marks (`mark`): right / (right + wrong) per
+    organisation and per metric, least precise first, then the number of hits never
+    reviewed and the most recent of them.
+
+    \b
+    Examples:
+        technopark-monitor report
+        technopark-monitor report --since 2026-03-01 --limit 50
+    """
+    from tabulate import tabulate  # the store (numpy) and tables: not for --help
+
+    from .moments import iso
+    from .review import report as review_report
+    from .store import Store
+
+    with Store.existing(db_path) as store:
+        found = review_report(store, iso(since.replace(tzinfo=UTC)) if since else None, limit)
+    period = f" since {found.since}" if found.since else ""
+    total = found.right + found.wrong
+    click.echo(f"marks{period}: {total} ({found.right} right, {found.wrong} wrong"
+               + (f", precision {found.right / total:.0%})" if total else ")"))
+    for heading, rows in (("organisation", found.by_organisation),
+                          ("metric", found.by_metric)):
+        if rows:
+            click.echo()
+            click.echo(tabulate([[p.key, p.name or "", p.right, p.wrong, f"{p.precision:.0%}"]
+                                 for p in rows],
+                                headers=[heading, "name", "right", "wrong", "precision"]))
+    shown = len(found.examples)
+    click.echo(f"\nhits never reviewed{period}: {found.unreviewed}"
+               + (f" (the {shown} most recent)" if 0 < shown < found.unreviewed else ""))
+    if shown:
+        click.echo(tabulate([[h["id"], (h["date"] or "")[:10], h["source"],
+                              h["organisation_name"] or "", h["metric"] or "",
+                              _number(h["value"]), h["matched"], h["title"][:40]]
+                             for h in found.examples],
+                            headers=["id", "date", "source", "organisation", "metric", "value",
+                                     "matched", "article"], disable_numparse=True))
 
 
 @cli.command("discover")

@@ -223,6 +223,10 @@ class FetchSettings(_Strict):
     host_delay: Pause = 1
     """Least time between the end of one request to a host and the start of the next (a host
     is a host and port: an origin). Requests to one host never overlap either."""
+    history: Seconds = 30 * 86400
+    """How long each source's polls are kept in `fetches`: older rows are deleted as the
+    source is polled. A month shows a source's pattern of failures, and `source_health` and
+    the health alerts read `sources`, not this log."""
 
 
 def _selector(value: Any) -> str:

@@ -129,3 +129,13 @@ class MetricsUnavailable(MonitorError):
         self.port = port
         super().__init__(f"cannot serve metrics on {host}:{port}: {reason} (choose another "
                          "--metrics-port, or leave it out)")
+
+
+class UnknownHit(MonitorError):
+    """`mark` was given an id no hit has: a typo, or a hit that is gone (its article was
+    edited, or the rules no longer find it). A mark on nothing would count for nobody."""
+
+    def __init__(self, hit_id: int):
+        self.hit_id = hit_id
+        super().__init__(f"no hit with id {hit_id} (`sqlite-utils query DB \"select id, matched, "
+                         "title from hits_view\"` lists them)")

@@ -162,7 +162,7 @@ class Poller:
                        next_poll=next_poll, reason=delay.reason)
         health = self._health(source)
         try:
-            self.store.record_fetch(record, health)
+            self.store.record_fetch(record, health, self.fetcher.settings.history)
         except sqlite3.Error as exc:
             self.store.defer_fetch(record, health)
             reason = f"poll not recorded, kept until the database accepts writes: {exc}"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
-from .moments import parse_iso
+from .moments import iso, parse_iso
 from .records import Article, Outgoing
 from .stories import BANDS, THRESHOLD, Signature
 from .stories import signature as stories_signature
@@ -280,7 +280,121 @@ from the values rather than hashed (stories.BANDS): saving an article wrote 64 k
 places of two indexes, ten times the rest of the save. Signatures are rensa's MinHash, not
 datasketch's, computed again from each kept article's text (stories.py says why)."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+_V9 = """
+ALTER TABLE organisations ADD COLUMN in_rules INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE metrics ADD COLUMN in_rules INTEGER NOT NULL DEFAULT 1;
+DELETE FROM hits WHERE article_id NOT IN (SELECT id FROM articles);
+INSERT INTO organisations (id, name, aliases, in_rules)
+SELECT DISTINCT organisation, organisation, '{}', 0 FROM hits
+WHERE organisation IS NOT NULL AND organisation NOT IN (SELECT id FROM organisations);
+INSERT INTO metrics (id, name, unit, keywords, in_rules)
+SELECT metric, metric, coalesce(max(unit), ''), '{}', 0 FROM hits
+WHERE metric IS NOT NULL AND metric NOT IN (SELECT id FROM metrics) GROUP BY metric;
+DROP VIEW hits_view;
+CREATE TABLE hits_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    organisation TEXT REFERENCES organisations(id),
+    metric TEXT REFERENCES metrics(id),
+    value REAL,
+    unit TEXT,
+    matched TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    [end] INTEGER NOT NULL,
+    snippet TEXT NOT NULL,
+    created TEXT NOT NULL,
+    qualifier TEXT,
+    year INTEGER,
+    mentions INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO hits_new (id, article_id, kind, rule, organisation, metric, value, unit, matched,
+    start, [end], snippet, created, qualifier, year, mentions)
+SELECT id, article_id, kind, rule, organisation, metric, value, unit, matched, start, [end],
+    snippet, created, qualifier, year, mentions FROM hits;
+DROP TABLE hits;
+ALTER TABLE hits_new RENAME TO hits;
+CREATE INDEX hits_article_id ON hits(article_id);
+CREATE INDEX hits_organisation ON hits(organisation);
+CREATE INDEX hits_metric ON hits(metric);
+CREATE INDEX hits_created ON hits(created);
+CREATE INDEX articles_source_published ON articles(source, published);
+CREATE INDEX articles_content_hash ON articles(content_hash);
+ALTER TABLE sources ADD COLUMN first_polled TEXT;
+UPDATE sources SET first_polled = (SELECT min(started) FROM fetches WHERE source = sources.name);
+CREATE VIEW hits_view AS
+SELECT
+    hits.id, hits.kind, hits.rule, hits.organisation,
+    organisations.name AS organisation_name, hits.metric, metrics.name AS metric_name,
+    hits.value, hits.unit, hits.qualifier, hits.year, hits.matched, hits.start, hits.[end],
+    hits.snippet, hits.mentions, hits.created,
+    articles.id AS article_id, articles.title, articles.url, articles.canonical_url,
+    articles.source, articles.published, articles.fetched,
+    coalesce(articles.published, articles.fetched) AS date, articles.language
+FROM hits
+JOIN articles ON articles.id = hits.article_id
+LEFT JOIN organisations ON organisations.id = hits.organisation
+LEFT JOIN metrics ON metrics.id = hits.metric;
+CREATE VIEW figures AS
+SELECT
+    hits.organisation, organisations.name AS organisation_name, hits.metric,
+    metrics.name AS metric_name, hits.value, hits.unit, hits.qualifier, hits.year,
+    coalesce(articles.published, articles.fetched) AS date, articles.source,
+    coalesce(articles.canonical_url, articles.url) AS url, articles.title,
+    hits.article_id, hits.id AS hit_id
+FROM hits
+JOIN articles ON articles.id = hits.article_id
+LEFT JOIN organisations ON organisations.id = hits.organisation
+LEFT JOIN metrics ON metrics.id = hits.metric
+WHERE hits.metric IS NOT NULL AND hits.kind = 'metric';
+CREATE VIEW latest_figures AS
+SELECT organisation, organisation_name, metric, metric_name, value, unit, qualifier, year,
+    date, source, url, title, article_id, hit_id, figures AS figures_known
+FROM (
+    SELECT *, count(*) OVER by_figure AS figures, row_number() OVER (
+        by_figure ORDER BY coalesce(year > dated, 0), coalesce(year, dated) DESC, date DESC,
+        qualifier IS 'previous', hit_id DESC) AS rank
+    FROM (SELECT *, CAST(substr(date, 1, 4) AS INTEGER) AS dated FROM figures
+          WHERE organisation IS NOT NULL)
+    WINDOW by_figure AS (PARTITION BY organisation, metric)
+)
+WHERE rank = 1;
+CREATE VIEW source_health AS
+SELECT
+    sources.name AS source, sources.enabled, sources.health, sources.last_success,
+    sources.last_error, sources.last_error_at, sources.consecutive_failures,
+    sources.last_new_entry,
+    (SELECT count(*) FROM articles WHERE articles.source = sources.name
+     AND articles.fetched >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-7 days')) AS articles_7d,
+    sources.next_poll, sources.next_poll_reason
+FROM sources;
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    hit_id INTEGER UNIQUE REFERENCES hits(id) ON DELETE SET NULL,
+    article_id INTEGER,
+    kind TEXT NOT NULL,
+    organisation TEXT REFERENCES organisations(id),
+    metric TEXT REFERENCES metrics(id),
+    value REAL,
+    matched TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('right', 'wrong')),
+    note TEXT,
+    created TEXT NOT NULL
+);
+"""
+"""Version 9: the database as the review surface. Hits point to their organisation and metric
+by foreign key (rebuilt table: SQLite adds no constraint to a table in place; ids, `created`
+and every column kept, ids never reused from now on, so a review mark never lands on another
+hit). Organisations and metrics that leave rules.yaml stay, `in_rules = 0`, so their hits
+keep their names (ids hits name that no rules row had get a row named by the id; hits of an
+article deleted with a tool that does not enforce foreign keys, such as sqlite-utils, would
+fail the rebuild's check and are dropped, as their article's deletion meant). Indexes for
+the README's queries; `first_polled`, since `fetches` is now pruned (FetchSettings.history)
+and a source's first poll was read from it; the reviewer's views; review marks (review.py)
+that keep a copy of what the hit said, so a mark outlives its hit."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 
 
@@ -548,16 +662,23 @@ class Store:
                     (s.name, s.url, s.kind, s.language, s.interval, int(s.enabled)))
 
     def sync_rules(self, rules: RulesFile) -> None:
-        """Mirror the organisations and metrics of rules.yaml, for joins in queries."""
+        """Mirror the organisations and metrics of rules.yaml, for joins in queries. One that
+        left rules.yaml is kept with `in_rules = 0`, never deleted: its stored hits and review
+        marks point to it by foreign key and keep showing its name (and a poll still saving
+        with the previous rules, during a reload, may yet name it)."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM organisations")
+            conn.execute("UPDATE organisations SET in_rules = 0")
             conn.executemany(
-                "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
+                "INSERT INTO organisations (id, name, aliases, in_rules) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                "aliases = excluded.aliases, in_rules = 1",
                 [(o.id, o.name, json.dumps(o.aliases, ensure_ascii=False))
                  for o in rules.organisations])
-            conn.execute("DELETE FROM metrics")
+            conn.execute("UPDATE metrics SET in_rules = 0")
             conn.executemany(
-                "INSERT INTO metrics (id, name, unit, keywords) VALUES (?, ?, ?, ?)",
+                "INSERT INTO metrics (id, name, unit, keywords, in_rules) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, unit = excluded.unit, "
+                "keywords = excluded.keywords, in_rules = 1",
                 [(m.id, m.name, m.unit, json.dumps(m.keywords, ensure_ascii=False))
                  for m in rules.metrics])
 
@@ -662,11 +783,16 @@ class Store:
             self._queued()
         return article_id, outcome
 
-    def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None) -> None:
+    def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None,
+                     history: int | None = None) -> None:
         """Log a poll and update the source's caching state and health in one step, queueing
         a health alert when the source starts failing, goes stale or recovers. Records kept
         by `defer_fetch` are written first, in the same transaction. Raises sqlite3.Error
-        when the database refuses the write (the deferred records stay deferred)."""
+        when the database refuses the write (the deferred records stay deferred).
+
+        `history`: seconds of the source's polls to keep (`fetch.history`); older rows of
+        the source are deleted in the same transaction, by index, so the table holds a few
+        weeks of polls however long the daemon runs, at the cost of one short delete a poll."""
         key = self._file
         with self._unrecorded_lock:
             deferred = self._unrecorded.pop(key, [])
@@ -674,6 +800,10 @@ class Store:
             with self.transaction() as conn:
                 queued = [_write_fetch(conn, old, old_health) for old, old_health in deferred]
                 queued.append(_write_fetch(conn, record, health))
+                if history is not None:
+                    cutoff = iso(parse_iso(record.started) - timedelta(seconds=history))
+                    conn.execute("DELETE FROM fetches WHERE source = ? AND started < ?",
+                                 (record.source, cutoff))
         except BaseException:
             with self._unrecorded_lock:
                 self._unrecorded.setdefault(key, [])[:0] = deferred
@@ -987,6 +1117,8 @@ def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
     if record.new_entries:
         conn.execute("UPDATE sources SET last_new_entry = ? WHERE name = ?",
                      (record.started, record.source))
+    conn.execute("UPDATE sources SET first_polled = ? WHERE name = ? AND first_polled IS NULL",
+                 (record.started, record.source))
     conn.execute(
         "INSERT INTO fetches (source, started, duration, status, new_entries, "
         "updated_entries, error, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1016,8 +1148,7 @@ def _write_fetch(conn: sqlite3.Connection, record: FetchRecord,
 HEALTH_ALERT = "source-health"
 
 
-FRESH = ("coalesce(sources.last_new_entry, (SELECT min(started) FROM fetches "
-         "WHERE fetches.source = sources.name))")
+FRESH = "coalesce(sources.last_new_entry, sources.first_polled)"
 """SQL: when a source last brought something new (its first poll, if it never has): what
 `stale_after` is counted from. Selected `AS fresh` for `health_of`."""
 

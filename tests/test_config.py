@@ -784,6 +784,25 @@ def test_every_duration_in_the_files_needs_a_unit(tmp_path):
         """) == ["sources.yaml:4: sources[0].stale_after: 2 has no unit: write 2s, 2m, 2h or 2d"]
 
 
+def test_fetch_history_is_a_duration_with_a_month_by_default(tmp_path):
+    """`fetch.history`: how long `fetches` keeps a source's polls (store.record_fetch)."""
+    assert sources_problems(tmp_path, """\
+        fetch:
+          history: 30
+        sources:
+          - name: a
+            url: https://a.example/rss
+        """) == ["sources.yaml:2: fetch.history: 30 has no unit: write 30s, 30m, 30h or 30d"]
+    assert sources_problems(tmp_path, """\
+        fetch:
+          timeout: 5.0
+          history: forever
+        sources: []
+        """) == ["sources.yaml:3: fetch.history: expected a duration such as 30s, 15m, 1h or "
+                 "1h30m, got 'forever'"]
+    assert FetchSettings().history == 30 * 86400
+
+
 def test_code_may_give_durations_in_seconds():
     assert Source(name="a", url="https://a.example/rss", interval=90).interval == 90
 

@@ -373,8 +373,10 @@ def test_poll_budget_leaves_entries_for_the_next_poll(tmp_path: Path,
     results = []
     try:
         with Store(tmp_path / "monitor.db") as store:
+            rules = load_rules(REPO / "rules.yaml")
             store.sync_sources([source])
-            poller = Poller(store, fetcher, Matcher(load_rules(REPO / "rules.yaml")))
+            store.sync_rules(rules)
+            poller = Poller(store, fetcher, Matcher(rules))
             while len(results) < 5 and (not results or results[-1].skipped):
                 results.append(poller.poll(source))
             rows = store.query("select warning from fetches order by id")

@@ -58,6 +58,7 @@ def poll_all(tmp_path: Path, sources: list[dict], fetch: str = "") -> list:
     config = load(Path(opts[1]), Path(opts[3]))
     with Store(tmp_path / "monitor.db") as store:
         store.sync_sources(config.sources.sources)
+        store.sync_rules(config.rules)
     return Engine(tmp_path / "monitor.db").poll_all(
         config.sources.sources, Matcher(config.rules), config.sources.fetch)
 

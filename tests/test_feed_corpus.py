@@ -98,8 +98,10 @@ def _serve(server: TestServer, path: str, data: bytes, headers: dict[str, str],
 def _setup(tmp_path: Path, server: TestServer, sources: list[Source]):
     store = Store(tmp_path / "monitor.db")
     store.sync_sources(sources)
-    matcher = Matcher(RulesFile(organisations=[Organisation(
-        id="example", name="Example Organisation", aliases={"en": ["example"]})]))
+    rules = RulesFile(organisations=[Organisation(
+        id="example", name="Example Organisation", aliases={"en": ["example"]})])
+    store.sync_rules(rules)
+    matcher = Matcher(rules)
     fetcher = Fetcher(FetchSettings(connect_timeout=5, timeout=20))
     return store, fetcher, Poller(store, fetcher, matcher)
 

@@ -56,7 +56,7 @@ def test_older_database_is_migrated_forward(tmp_path: Path, monkeypatch) -> None
     path = tmp_path / "m.db"
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION)
     with Store(path) as store:
-        store.conn.execute("insert into organisations values ('x', 'X', '{}')")
+        store.conn.execute("insert into organisations (id, name, aliases) values ('x', 'X', '{}')")
     extra = "CREATE TABLE future_notes (id INTEGER PRIMARY KEY, note TEXT);"
     monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, extra])
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
@@ -130,8 +130,10 @@ def test_a_fact_stated_twice_is_stored_once_with_its_mentions(tmp_path: Path) ->
     """`Hit.mentions` reaches the hits table (schema 5)."""
     text = ("Выручка Технопарка «Якутия» — 1,5 млрд рублей\n"
             "Выручка резидентов Технопарка «Якутия» составила 1,5 млрд рублей.")
-    hits = Matcher(load_rules(REPO / "rules.yaml")).match(text, "ru")
+    rules = load_rules(REPO / "rules.yaml")
+    hits = Matcher(rules).match(text, "ru")
     with Store(tmp_path / "m.db") as store:
+        store.sync_rules(rules)
         store.conn.execute("insert into sources (name, url, kind, interval, enabled) "
                            "values ('s', 'http://a/', 'feed', 900, 1)")
         store.save_article(Article("s", "k", None, None, None, "T", None, "ru", text, "feed",
@@ -179,9 +181,11 @@ def test_on_queued_is_called_once_the_alerts_a_transaction_queued_are_committed(
             seen.append(other.execute("select count(*) from alerts").fetchone()[0])
 
     text = "Выручка Технопарка «Якутия» составила 1,5 млрд рублей."
-    hits = Matcher(load_rules(REPO / "rules.yaml")).match(text, "ru")
+    rules = load_rules(REPO / "rules.yaml")
+    hits = Matcher(rules).match(text, "ru")
     alert = Outgoing("yakutia", ("hook",), "article", "2026-03-02T10:00:00Z")
     with Store(db, on_queued=on_queued) as store:
+        store.sync_rules(rules)
         store.conn.execute("insert into sources (name, url, kind, interval, enabled) "
                            "values ('s', 'http://a/', 'feed', 900, 1)")
         article = Article("s", "k", None, None, None, "T", None, "ru", text, "feed", "h", "e")

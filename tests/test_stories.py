@@ -127,6 +127,9 @@ def store(tmp_path: Path):
             for name in ("source-a", "source-b", "source-c"):
                 conn.execute("INSERT INTO sources (name, url, kind, interval, enabled) "
                              "VALUES (?, ?, 'feed', 600, 1)", (name, f"http://{name}/"))
+            # The organisations the tests' hits name (hits.organisation is a foreign key).
+            conn.executemany("INSERT INTO organisations (id, name, aliases) VALUES (?, ?, '{}')",
+                             [("it-park", "IT-парк"), ("yakutia", "Технопарк «Якутия»")])
         yield opened
 
 
