@@ -983,13 +983,11 @@ def _stored_hits(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[S
 def _write_hits(conn: sqlite3.Connection, article_id: int, changes: HitChanges,
                 now: str) -> None:
     """Apply `changes` to an article's hits: a kept hit is updated in place (never deleted
-    and inserted again), and only when where it stands or how often it is said changed."""
-    conn.executemany("DELETE FROM hits WHERE id = ?", [(old.id,) for old in changes.removed])
-    conn.executemany(
-        "UPDATE hits SET start = ?, [end] = ?, snippet = ?, mentions = ? WHERE id = ?",
-        [(new.start, new.end, new.snippet, new.mentions, old.id) for old, new in changes.kept
-         if (old.start, old.end, old.snippet, old.mentions)
-         != (new.start, new.end, new.snippet, new.mentions)])
+    and inserted again), and only when where it stands or how often it is said changed.
+
+    New hits are inserted before removed ones are deleted: a rowid table gives a new row the
+    largest id plus one, so a hit deleted first could hand its id (and whatever still points
+    at it) to a new one."""
     conn.executemany(
         "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
         "matched, start, [end], snippet, qualifier, year, mentions, created) "
@@ -997,6 +995,12 @@ def _write_hits(conn: sqlite3.Connection, article_id: int, changes: HitChanges,
         [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
           h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, h.mentions, now)
          for h in changes.added])
+    conn.executemany(
+        "UPDATE hits SET start = ?, [end] = ?, snippet = ?, mentions = ? WHERE id = ?",
+        [(new.start, new.end, new.snippet, new.mentions, old.id) for old, new in changes.kept
+         if (old.start, old.end, old.snippet, old.mentions)
+         != (new.start, new.end, new.snippet, new.mentions)])
+    conn.executemany("DELETE FROM hits WHERE id = ?", [(old.id,) for old in changes.removed])
 
 
 def _queue_alerts(conn: sqlite3.Connection, article_id: int, story: int, hits: Sequence[Hit],
