@@ -411,12 +411,10 @@ def status(sources_path: Path, rules_path: Path, db_path: Path) -> None:
     counts = {"pending": 0, "sending": 0, "dead": 0, "sent": 0} | alert_counts
     click.echo("alerts: " + ", ".join(f"{n} {status}" for status, n in counts.items()
                                       if n or status in ("pending", "dead")))
-    if otherwise:
+    if otherwise:  # said only when there is something to do, as dead alerts are
         click.echo(f"rules: {otherwise} article{'s' if otherwise != 1 else ''} matched with "
                    f"other rules than {rules_path} now holds; run `technopark-monitor "
                    "rematch` to apply them")
-    else:
-        click.echo(f"rules: every article matched with the rules {rules_path} holds")
 
 
 def _next_run(source: Source, row: dict) -> str:
