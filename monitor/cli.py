@@ -490,20 +490,18 @@ def rematch_command(rules_path: Path, db_path: Path, since: datetime | None,
                                     (organisation,)):
             raise click.BadParameter(f"no organisation {organisation} in {rules_path} or in "
                                      f"the hits of {db_path}", param_hint="--organisation")
-        selection = rematch.Selection(
-            since=since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None, source=source,
-            organisation=organisation)
-        total = len(rematch.selected_ids(store, selection))
+        ids = rematch.selected_ids(store, since.strftime("%Y-%m-%dT%H:%M:%SZ") if since
+                                   else None, source)
         matcher = Matcher(rules)
         if not dry_run:
             store.sync_rules(rules)  # the organisations and metrics new hits name
         # On a terminal only: a log or a pipe wants the summary, not a bar's label.
-        with click.progressbar(length=total, label="matching", file=sys.stderr,
+        with click.progressbar(length=len(ids), label="matching", file=sys.stderr,
                                hidden=not sys.stderr.isatty(), show_pos=True,
                                item_show_func=lambda rate: rate) as bar:
             clock = _Rate()
             summary = rematch.rematch(
-                store, matcher, selection, dry_run=dry_run, alert=send_alerts,
+                store, matcher, ids, organisation, dry_run=dry_run, alert=send_alerts,
                 progress=lambda done: bar.update(done, clock.after(done)))
     click.echo(_rematch_report(summary, dry_run, send_alerts))
     if summary.queued:  # sent as `poll` sends what it queued (a running daemon may too)

@@ -35,17 +35,6 @@ EXAMPLES = 3
 
 
 @dataclass(frozen=True)
-class Selection:
-    """Which stored articles to match again (every one by default)."""
-
-    since: str | None = None
-    """Only articles published (or, without a date, fetched) at or after this ISO time."""
-    source: str | None = None
-    organisation: str | None = None
-    """Only articles with hits of this organisation, stored or found now."""
-
-
-@dataclass(frozen=True)
 class Example:
     article_id: int
     matched: str
@@ -99,27 +88,28 @@ class Summary:
                     sign, Example(article_id, hit.matched, hit.snippet))
 
 
-def selected_ids(store: Store, selection: Selection) -> list[int]:
-    """The ids of the articles `since` and `source` select, oldest first (`organisation`
-    needs their hits, found when they are matched)."""
+def selected_ids(store: Store, since: str | None = None, source: str | None = None) -> list[int]:
+    """The ids of the articles published (or, without a date, fetched) at or after the ISO
+    time `since`, of `source`, oldest first: all by default. (`--organisation` needs their
+    hits, so it chooses among these as they are matched.)"""
     rows = store.conn.execute(
         "SELECT id FROM articles WHERE (:since IS NULL OR coalesce(published, fetched) >= "
         ":since) AND (:source IS NULL OR source = :source) ORDER BY id",
-        {"since": selection.since, "source": selection.source})
+        {"since": since, "source": source})
     return [row[0] for row in rows]
 
 
-def rematch(store: Store, matcher: Matcher, selection: Selection, *, dry_run: bool = False,
-            alert: bool = False, progress: Callable[[int], None] = lambda done: None) -> Summary:
-    """Match the selected articles again with `matcher` and store their hits (or, with
-    `dry_run`, only say what would change). `alert`: queue the alerts a poll would queue for
-    hits no alert fired for yet; without it nothing is queued. `progress` is told how many
-    articles each batch held."""
+def rematch(store: Store, matcher: Matcher, ids: list[int], organisation: str | None = None,
+            *, dry_run: bool = False, alert: bool = False,
+            progress: Callable[[int], None] = lambda done: None) -> Summary:
+    """Match the articles `ids` (`selected_ids`) again with `matcher` and store their hits
+    (or, with `dry_run`, only say what would change); with `organisation`, only those with
+    hits of it. `alert`: queue the alerts a poll would queue for hits no alert fired for yet;
+    without it nothing is queued. `progress` is told how many articles each batch held."""
     summary = Summary()
-    ids = selected_ids(store, selection)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
-        found = list(_match(store, matcher, chunk, selection.organisation, alert))
+        found = list(_match(store, matcher, chunk, organisation, alert))
         if dry_run:
             for article, stored in found:
                 summary.count(article.article_id, hit_changes(stored, article.hits))
