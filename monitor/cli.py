@@ -508,7 +508,9 @@ def rematch_command(rules_path: Path, db_path: Path, since: datetime | None,
         from .alert.sender import deliver_due
 
         delivered = deliver_due(db_path, rules)
-        click.echo("alerts: " + ", ".join(f"{n} {what}" for what, n in sorted(delivered.items())))
+        if delivered:  # a digest waits for its time
+            click.echo("alerts: " + ", ".join(f"{n} {what}"
+                                              for what, n in sorted(delivered.items())))
 
 
 class _Rate:
