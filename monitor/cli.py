@@ -15,6 +15,7 @@ import os
 import shlex
 import shutil
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from .config import Config, Source
     from .match import Hit
     from .pipeline import PollResult
+    from .rematch import Summary
     from .scheduler import DaemonRecord
     from .store import Outbox, Store
 
@@ -403,8 +405,8 @@ own time budget make a few minutes' lateness normal, a missed interval is not.""
 @_friendly_errors
 def status(sources_path: Path, rules_path: Path, db_path: Path, check: bool) -> None:
     """Show whether the daemon is running, each configured source's health (last success,
-    last error, failures, articles, and the next run while a daemon runs) and the alerts in
-    the outbox by status.
+    last error, failures, articles, and the next run while a daemon runs), the alerts in
+    the outbox by status, and how many articles' hits predate the current rules.
 
     With --check, for cron and monitoring: exit status 0 and one line when every enabled
     source is well, 1 and one line per problem otherwise. A source is failing after as many
@@ -434,6 +436,7 @@ def status(sources_path: Path, rules_path: Path, db_path: Path, check: bool) -> 
             "WHERE a.source = sources.name) AS articles FROM sources")}
         alert_counts = {r["status"]: r["n"] for r in store.query(
             "SELECT status, count(*) AS n FROM alerts GROUP BY status")}
+        otherwise = store.matched_otherwise(config.rules.matching_hash())
     if check:
         _check(config, polled, alert_counts.get("dead", 0))
         return
@@ -456,6 +459,10 @@ def status(sources_path: Path, rules_path: Path, db_path: Path, check: bool) -> 
     counts = {"pending": 0, "sending": 0, "dead": 0, "sent": 0} | alert_counts
     click.echo("alerts: " + ", ".join(f"{n} {status}" for status, n in counts.items()
                                       if n or status in ("pending", "dead")))
+    if otherwise:  # said only when there is something to do, as dead alerts are
+        click.echo(f"rules: {otherwise} article{'s' if otherwise != 1 else ''} matched with "
+                   f"other rules than {rules_path} now holds; run `technopark-monitor "
+                   "rematch` to apply them")
 
 
 def _check(config: Config, polled: dict[str, dict], dead: int) -> None:
@@ -528,6 +535,111 @@ def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:
     if running:
         return f"daemon: running ({where}, last heartbeat {holder.heartbeat})"
     return f"daemon: not running (last seen: {where}, last heartbeat {holder.heartbeat})"
+
+
+@cli.command("rematch")
+@_rules_option
+@_db_option(DEFAULT_DB)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              metavar="DATE", help="only articles published (else fetched) on or after DATE")
+@click.option("--source", metavar="NAME", help="only articles of this source")
+@click.option("--organisation", metavar="ID",
+              help="only articles with hits of this organisation, stored or found now")
+@click.option("--dry-run", is_flag=True, help="only print what would change; store nothing")
+@click.option("--alert", "send_alerts", is_flag=True,
+              help="queue the alerts a poll would queue for the hits found now (default: none)")
+@_friendly_errors
+def rematch_command(rules_path: Path, db_path: Path, since: datetime | None,
+                    source: str | None, organisation: str | None, dry_run: bool,
+                    send_alerts: bool) -> None:
+    """Apply the current rules to stored articles: after editing rules.yaml, the hits of
+    articles already stored are found again in their stored text and brought up to date.
+    Hits still found keep their ids and `created` time; the others are removed and new
+    ones added. Prints, per organisation and metric, the hits added and removed with
+    examples. Runs beside a daemon: articles are written a batch per short transaction.
+    No alert is queued unless --alert: then those a poll would queue for the hits found
+    now, and sent at once as `poll` sends them.
+
+    \b
+    Examples:
+        technopark-monitor rematch --dry-run --since 2026-01-01
+        technopark-monitor rematch --organisation technopark-yakutia
+    """
+    from . import rematch  # the matcher and the store: not for --help
+    from .config import load_rules
+    from .match import Matcher
+    from .store import Store
+
+    _setup_logs("warning")
+    rules = load_rules(rules_path)
+    with Store.existing(db_path) as store:
+        if source is not None and not store.query("SELECT 1 FROM sources WHERE name = ?",
+                                                  (source,)):
+            raise click.BadParameter(f"no source named {source} in {db_path}",
+                                     param_hint="--source")
+        if organisation is not None and organisation not in {o.id for o in rules.organisations} \
+                and not store.query("SELECT 1 FROM hits WHERE organisation = ? LIMIT 1",
+                                    (organisation,)):
+            raise click.BadParameter(f"no organisation {organisation} in {rules_path} or in "
+                                     f"the hits of {db_path}", param_hint="--organisation")
+        ids = rematch.selected_ids(store, since.strftime("%Y-%m-%dT%H:%M:%SZ") if since
+                                   else None, source)
+        matcher = Matcher(rules)
+        if not dry_run:
+            store.sync_rules(rules)  # the organisations and metrics new hits name
+        # On a terminal only: a log or a pipe wants the summary, not a bar's label.
+        with click.progressbar(length=len(ids), label="matching", file=sys.stderr,
+                               hidden=not sys.stderr.isatty(), show_pos=True,
+                               item_show_func=lambda rate: rate) as bar:
+            clock = _Rate()
+            summary = rematch.rematch(
+                store, matcher, ids, organisation, dry_run=dry_run, alert=send_alerts,
+                progress=lambda done: bar.update(done, clock.after(done)))
+    click.echo(_rematch_report(summary, dry_run, send_alerts))
+    if summary.queued:  # sent as `poll` sends what it queued (a running daemon may too)
+        from .alert.sender import deliver_due
+
+        delivered = deliver_due(db_path, rules)
+        if delivered:  # a digest waits for its time
+            click.echo("alerts: " + ", ".join(f"{n} {what}"
+                                              for what, n in sorted(delivered.items())))
+
+
+class _Rate:
+    """Articles per second so far, for the progress bar."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+        self._done = 0
+
+    def after(self, done: int) -> str:
+        self._done += done
+        seconds = time.monotonic() - self._started
+        return f"{self._done / seconds:.0f} articles/s" if seconds > 0 else ""
+
+
+def _rematch_report(summary: Summary, dry_run: bool, send_alerts: bool) -> str:
+    """What a rematch did (or, dry, would do): the counts, then per rule the hits added (+)
+    and removed (-) with a few examples each."""
+    add, remove = ("to add", "to remove") if dry_run else ("added", "removed")
+    lines = [f"{summary.articles} article{'s' if summary.articles != 1 else ''} matched again"
+             f"{' (dry run, nothing stored)' if dry_run else ''}: {summary.changed} "
+             f"{'would change' if dry_run else 'changed'}; hits: {summary.added} {add}, "
+             f"{summary.removed} {remove}, {summary.kept} kept"]
+    if summary.skipped:
+        lines.append(f"{summary.skipped} left alone: a poll changed them meanwhile")
+    if not dry_run:
+        lines.append(f"alerts queued: {summary.queued}" if send_alerts
+                     else "no alerts queued (add --alert to queue them)")
+    for (kind, rule), changes in sorted(summary.rules.items()):
+        name = "candidate phrases (see `candidates`)" if kind == "candidate" else f"{kind} {rule}"
+        lines.append(f"\n{name}: {changes.added} {add}, {changes.removed} {remove}")
+        if kind == "candidate":
+            continue
+        for sign, examples in changes.examples.items():
+            lines += [f"  {sign} article {e.article_id}: «{e.matched}»  "
+                      f"{' '.join(e.snippet.split())[:100].rstrip()}" for e in examples]
+    return "\n".join(lines)
 
 
 def _load_document(target: str, rules_lang: str | None) -> tuple[str, str | None, str | None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -592,6 +593,20 @@ class RulesFile(_Strict):
                 yield from keywords
         for alert in self.alerts:
             yield from (leaf.term for leaf in alert.when.leaves() if leaf.term)
+
+    def matching_hash(self) -> str:
+        """A hash of what decides an article's hits: the organisations, the metrics and the
+        alerts' terms (whose words join the vocabulary the matcher reads words with), not
+        where or when alerts go. Stored with every article's hits (`articles.rules_hash`),
+        so hits found with other rules can be told apart and matched again (`rematch`).
+        Computed on each call: the Matcher keeps it (`Matcher.rules_hash`)."""
+        terms = sorted({leaf.term for alert in self.alerts for leaf in alert.when.leaves()
+                        if leaf.term})
+        matching = {"organisations": [o.model_dump(mode="json") for o in self.organisations],
+                    "metrics": [m.model_dump(mode="json") for m in self.metrics],
+                    "terms": terms}
+        return hashlib.sha256(json.dumps(matching, ensure_ascii=False, sort_keys=True)
+                              .encode()).hexdigest()[:16]
 
     def word_forms(self) -> RuleForms:
         """The forms of the rules' words: from `load_rules` (and its cache), else computed."""

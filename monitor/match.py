@@ -274,6 +274,8 @@ class Matcher:
 
     def __init__(self, rules: RulesFile, terms: Iterable[str] = ()):
         self.rules = rules
+        self.rules_hash = rules.matching_hash()
+        """Which rules found the hits this matcher finds (stored as `articles.rules_hash`)."""
         self._linker = Linker(rules)
         self.metrics = {m.id: m for m in rules.metrics}
         self._not_hosts = {o.id for o in rules.organisations if o.kind in NOT_HOSTS}

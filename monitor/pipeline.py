@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 from . import logs
 from .alert.schedule import due
 from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
-from .config import Source
+from .config import RulesFile, Source
 from .errors import FetchError, ParseError, WorkerError
 from .extract import html_to_text
 from .fetch import Fetcher, Origin, Response
@@ -319,7 +319,8 @@ class Poller:
         if not ready:
             return
         with self.store.batch():
-            saved = [self.store.save_article(r.article, r.hits, self._outgoing(r.alerts))
+            saved = [self.store.save_article(r.article, r.hits,
+                                             outgoing(self.matcher.rules, r.alerts))
                      for r in ready]
         for item, (article_id, outcome) in zip(ready, saved, strict=True):
             counts[outcome] += 1
@@ -330,15 +331,6 @@ class Poller:
                            article=article_id, hits=len(item.hits),
                            extracted_from=article.extracted_from, page_error=article.page_error,
                            page_attempts=article.page_attempts or None)
-
-    def _outgoing(self, names: list[str]) -> list[Outgoing]:
-        """The alert rows to queue for the alerts an article satisfies, with when each is
-        due; the store queues them only for hits they have not been sent for."""
-        now = datetime.now(UTC)
-        return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
-                         "article" if alert.mode == "immediate" else "digest",
-                         iso(due(alert, now)))
-                for alert in self.matcher.rules.alerts if alert.name in names]
 
     def _health(self, source: Source) -> HealthPolicy | None:
         health = self.matcher.rules.health
@@ -363,6 +355,17 @@ class Poller:
             return PageFailure(exc.reason, final=exc.status in FINAL_PAGE_STATUSES
                                or exc.reason.startswith("refused:"))
         return PageBody(response.body, response.url, response.content_type)
+
+
+def outgoing(rules: RulesFile, names: list[str]) -> list[Outgoing]:
+    """The alert rows to queue for the alerts an article satisfies (`names`), with when each
+    is due; the store queues them only for hits they have not been sent for. A poll's and
+    `rematch --alert`'s alike."""
+    now = datetime.now(UTC)
+    return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
+                     "article" if alert.mode == "immediate" else "digest",
+                     iso(due(alert, now)))
+            for alert in rules.alerts if alert.name in names]
 
 
 def _page_retry(known: KnownArticle | None) -> bool:

@@ -128,7 +128,7 @@ def read(source: Source, gathered: Gathered, feed_language: str | None,
     text = with_title(title, text)
     language = (source.language or entry.language or page_language or feed_language
                 or detect(text, matcher.languages))
-    analysis = matcher.analyse(text, language)
+    hits, alerts = matched(text, language, source.name, matcher)
     link = canonical or entry.link
     article = Article(
         source=source.name, key=gathered.key, url=entry.link,
@@ -136,19 +136,26 @@ def read(source: Source, gathered: Gathered, feed_language: str | None,
         published=entry.published, language=language, text=text,
         extracted_from=extracted_from, content_hash=content_hash(title, text),
         entry_hash=gathered.entry_hash, page_error=page_error, page_attempts=page_attempts,
-        signature=signature(text))
-    return Ready(article, [*analysis.hits, *analysis.candidates],
-                 _selected(source, analysis, language, matcher.rules), unread)
+        signature=signature(text), rules_hash=matcher.rules_hash)
+    return Ready(article, hits, alerts, unread)
 
 
-def _selected(source: Source, analysis: Analysis, language: str | None,
+def matched(text: str, language: str | None, source: str,
+            matcher: Matcher) -> tuple[list[Hit], list[str]]:
+    """An article's hits (candidate phrases included) and the names of the alert rules it
+    satisfies: what a poll stores for a text, and what `rematch` finds in a stored one."""
+    analysis = matcher.analyse(text, language)
+    return ([*analysis.hits, *analysis.candidates],
+            _selected(source, analysis, language, matcher.rules))
+
+
+def _selected(source: str, analysis: Analysis, language: str | None,
               rules: RulesFile) -> list[str]:
-    """The alert rules whose selection this article satisfies."""
+    """The alert rules whose selection this article (of `source`) satisfies."""
     if not rules.alerts:
         return []
     found = occurrences(analysis)
-    return [alert.name for alert in rules.alerts
-            if selects(alert, found, source.name, language)]
+    return [alert.name for alert in rules.alerts if selects(alert, found, source, language)]
 
 
 def read_all(source: Source, items: list[Gathered], feed_language: str | None,

@@ -32,6 +32,8 @@ class Article:
     signature: Signature | None = None
     """The text's MinHash signature (stories.signature); None for a text too short to tell
     a copy by, which then makes a story of its own."""
+    rules_hash: str | None = None
+    """The rules its hits were found with (`RulesFile.matching_hash`)."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ Signals, handled in the main thread (the handlers only set flags):
   test kills `run` at random and checks exactly this). Aborting each stage cooperatively
   instead would need a hook in every blocking call, including CPU-bound ones that have none.
 - SIGHUP: reload sources.yaml and rules.yaml. The new files are validated first; an invalid
-  one is logged (`file:line` per problem) and the running configuration kept.
+  one is logged (`file:line` per problem) and the running configuration kept. New matching
+  rules apply to new and changed articles; the daemon logs how many stored articles were
+  matched with other rules (`daemon.rules_changed`, at start too), for `rematch`.
 
 Alert delivery runs beside the polls, never in their pool: a `Dispatcher` with one worker
 thread per target (alert/dispatch.py), woken the moment a poll's transaction queues an alert
@@ -184,6 +186,16 @@ class Registration:
             self.store.close()
 
 
+def _rules_notice(store: Store, matcher: Matcher, when: str) -> None:
+    """Say when stored hits were found with other rules than the daemon's: its polls match
+    only new and changed articles, so the others keep their old hits until `rematch`."""
+    otherwise = store.matched_otherwise(matcher.rules_hash)
+    if otherwise:
+        logs.event(log, logging.WARNING, "daemon.rules_changed", on=when, articles=otherwise,
+                   rules_hash=matcher.rules_hash,
+                   hint="their hits predate the current rules: run `technopark-monitor rematch`")
+
+
 class Daemon:
     def __init__(self, config: Config, db_path: Path,
                  metrics: tuple[str, int] | None = None):
@@ -286,6 +298,7 @@ class Daemon:
                 store.sync_sources(self.config.sources.sources)
                 store.sync_rules(self.config.rules)
                 delayed = store.delayed_sources()
+                _rules_notice(store, self.matcher, "start")
             enabled = self.schedule(delayed)
             previous = {sig: signal.signal(sig, self._on_signal)
                         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
@@ -389,6 +402,8 @@ class Daemon:
                 store.sync_sources(config.sources.sources)
                 store.sync_rules(config.rules)
                 delayed = store.delayed_sources()
+                if matcher.rules_hash != self.matcher.rules_hash:
+                    _rules_notice(store, matcher, "reload")
         except sqlite3.Error as exc:  # locked or full: nothing switched, a later SIGHUP retries
             logs.event(log, logging.ERROR, "daemon.reload_refused", error=str(exc),
                        kept="the running configuration")

@@ -394,7 +394,16 @@ the README's queries; `first_polled`, since `fetches` is now pruned (FetchSettin
 and a source's first poll was read from it; the reviewer's views; review marks (review.py)
 that keep a copy of what the hit said, so a mark outlives its hit."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+_V10 = """
+ALTER TABLE articles ADD COLUMN rules_hash TEXT;
+CREATE INDEX articles_rules_hash ON articles(rules_hash);
+"""
+"""Version 10: the rules an article's hits were found with (`RulesFile.matching_hash`: its
+organisations, metrics and terms), so `status` and the daemon can say which stored hits
+predate the current rules.yaml and `rematch` can bring them up to date; NULL for articles
+matched before this version. Indexed: `status` counts the others by it."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 
 
@@ -449,6 +458,79 @@ class QueuedAlert:
     created: str
     story: int | None = None
     """The article's story: a digest lists a story once."""
+
+
+@dataclass(frozen=True)
+class StoredHit:
+    """A row of `hits`, as re-matching compares it with what the rules find now."""
+
+    id: int
+    article_id: int
+    kind: str
+    rule: str
+    organisation: str | None
+    metric: str | None
+    value: float | None
+    unit: str | None
+    qualifier: str | None
+    year: int | None
+    matched: str
+    start: int
+    end: int
+    snippet: str
+    mentions: int
+    created: str
+
+
+STORED_HIT = ("SELECT id, article_id, kind, rule, organisation, metric, value, unit, qualifier, "
+              "year, matched, start, [end], snippet, mentions, created FROM hits")
+
+
+@dataclass(frozen=True)
+class HitChanges:
+    """What matching an article again does to its stored hits: hits it still finds are kept
+    (with their ids and `created`, their offsets moved to where they are now), the others
+    removed, and those not stored yet added."""
+
+    kept: list[tuple[StoredHit, Hit]]
+    removed: list[StoredHit]
+    added: list[Hit]
+
+
+def hit_identity(hit: Hit | StoredHit) -> tuple[object, ...]:
+    """What makes a hit the same hit when its article is matched again: what it says, not
+    where (an edited article moves every offset). Review marks and alert history hang on a
+    hit's id, so a hit the rules still find must keep it."""
+    return (hit.kind, hit.rule, hit.organisation, hit.metric, hit.value, hit.unit,
+            hit.qualifier, hit.year, hit.matched)
+
+
+def hit_changes(stored: Sequence[StoredHit], found: Sequence[Hit]) -> HitChanges:
+    """Pair an article's stored hits with the hits found now: equal identities in the order
+    they occur (the second "Технопарк «Якутия»" of the text is the second one stored)."""
+    waiting: dict[tuple[object, ...], list[StoredHit]] = {}
+    for old in sorted(stored, key=lambda h: (h.start, h.id)):
+        waiting.setdefault(hit_identity(old), []).append(old)
+    kept, added = [], []
+    for new in sorted(found, key=lambda h: h.start):
+        same = waiting.get(hit_identity(new))
+        if same:
+            kept.append((same.pop(0), new))
+        else:
+            added.append(new)
+    removed = sorted((old for olds in waiting.values() for old in olds), key=lambda h: h.id)
+    return HitChanges(kept, removed, added)
+
+
+@dataclass(frozen=True)
+class Rematched:
+    """An article matched again with the current rules, to be written by `Store.rematch`."""
+
+    article_id: int
+    content_hash: str
+    """The text the hits were found in: an article a poll changed meanwhile is left alone."""
+    hits: list[Hit]
+    outgoing: list[Outgoing]
 
 
 @dataclass(frozen=True)
@@ -712,11 +794,12 @@ class Store:
 
     def save_article(self, article: Article, hits: Sequence[Hit],
                      outgoing: Sequence[Outgoing] = ()) -> tuple[int, str]:
-        """Insert or update an article, replace its hits and queue its alerts, atomically: a
-        killed process leaves all of them or none. Returns the article id and what happened:
-        'new', 'updated' (text changed) or 'unchanged'."""
+        """Insert or update an article, bring its hits up to date and queue its alerts,
+        atomically: a killed process leaves all of them or none. An updated article's hits
+        that are still found keep their ids and `created` (`hit_changes`). Returns the article
+        id and what happened: 'new', 'updated' (text changed) or 'unchanged' (its hits are
+        left as they are, whatever rules found them: `rematch` applies new ones)."""
         now = utcnow()
-        queued = False
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT id, content_hash, story FROM articles WHERE source = ? AND key = ?",
@@ -736,13 +819,13 @@ class Store:
             values = (article.url, article.canonical_url, article.guid, article.title,
                       article.published, article.language, article.text,
                       article.extracted_from, article.content_hash, article.entry_hash,
-                      article.page_error, article.page_attempts, story)
+                      article.page_error, article.page_attempts, story, article.rules_hash)
             if row is None:
                 article_id = conn.execute(
                     "INSERT INTO articles (url, canonical_url, guid, title, published, language,"
                     " text, extracted_from, content_hash, entry_hash, page_error, page_attempts,"
-                    " story, source, key, fetched) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " story, rules_hash, source, key, fetched) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article.source, article.key, now)).lastrowid
                 outcome = "new"
             else:
@@ -751,37 +834,56 @@ class Store:
                     "UPDATE articles SET url = ?, canonical_url = ?, guid = ?, title = ?, "
                     "published = ?, language = ?, text = ?, extracted_from = ?, "
                     "content_hash = ?, entry_hash = ?, page_error = ?, page_attempts = ?, "
-                    "story = ?, updated = ? WHERE id = ?",
+                    "story = ?, rules_hash = ?, updated = ? WHERE id = ?",
                     (*values, now, article_id))
-                conn.execute("DELETE FROM hits WHERE article_id = ?", (article_id,))
                 outcome = "updated"
             _index_story(conn, article_id, article, bands, story,
                          joined=row is None or row["story"] != story, now=now)
-            conn.executemany(
-                "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
-                "matched, start, [end], snippet, qualifier, year, mentions, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
-                  h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, h.mentions, now)
-                 for h in hits])
-            # A candidate phrase is no reason to alert: only what the rules found is.
-            keys = sorted({_hit_key(h) for h in hits if h.kind != "candidate"})
-            for alert in outgoing:
-                fresh = sum(conn.execute(
-                    "INSERT OR IGNORE INTO alerted_hits (alert, article_id, hit) "
-                    "VALUES (?, ?, ?)", (alert.alert, article_id, key)).rowcount for key in keys)
-                if not fresh:  # no new hits since this alert last fired for the article
-                    continue
-                for target in alert.targets:
-                    if alert.kind == "article" and _story_alerted(conn, alert.alert, target,
-                                                                  story, article_id):
-                        continue
-                    _queue(conn, alert.alert, target, alert.kind, alert.due, now,
-                           article_id=article_id, story=story)
-                    queued = True
+            stored = _stored_hits(conn, [article_id]) if row is not None else []
+            _write_hits(conn, article_id, hit_changes(stored, hits), now)
+            queued = _queue_alerts(conn, article_id, story, hits, outgoing, now)
         if queued:
             self._queued()
         return article_id, outcome
+
+    def stored_hits(self, article_ids: Sequence[int]) -> list[StoredHit]:
+        """The hits stored for these articles."""
+        return _stored_hits(self.conn, article_ids)
+
+    def rematch(self, articles: Sequence[Rematched],
+                rules_hash: str) -> tuple[list[HitChanges | None], int]:
+        """Store the hits of articles matched again, in one transaction: surviving hits keep
+        their ids and `created`, and each article records `rules_hash`. Alerts are queued as
+        a poll queues them, for the `outgoing` each article names (none unless asked).
+        Returns each article's changes, None for one a poll changed or deleted since it was
+        read (the poll stored what its text says now), and how many alert rows were queued."""
+        now = utcnow()
+        out: list[HitChanges | None] = []
+        queued = 0
+        with self.transaction() as conn:
+            for article in articles:
+                row = conn.execute("SELECT story FROM articles WHERE id = ? AND "
+                                   "content_hash = ?", (article.article_id,
+                                                        article.content_hash)).fetchone()
+                if row is None:
+                    out.append(None)
+                    continue
+                changes = hit_changes(_stored_hits(conn, [article.article_id]), article.hits)
+                _write_hits(conn, article.article_id, changes, now)
+                conn.execute("UPDATE articles SET rules_hash = ? WHERE id = ?",
+                             (rules_hash, article.article_id))
+                queued += _queue_alerts(conn, article.article_id, row["story"], article.hits,
+                                        article.outgoing, now)
+                out.append(changes)
+        if queued:
+            self._queued()
+        return out, queued
+
+    def matched_otherwise(self, rules_hash: str) -> int:
+        """How many articles' hits were found with other rules than those of `rules_hash`
+        (or before the rules were recorded): what `rematch` would bring up to date."""
+        return self.conn.execute("SELECT count(*) FROM articles WHERE rules_hash IS NOT ?",
+                                 (rules_hash,)).fetchone()[0]
 
     def record_fetch(self, record: FetchRecord, health: HealthPolicy | None = None,
                      history: int | None = None) -> None:
@@ -1000,6 +1102,58 @@ def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: st
         (alert_id, alert, target, kind, article_id, source, detail, due, due, now, now,
          story))
     return alert_id
+
+
+def _stored_hits(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[StoredHit]:
+    marks = ",".join("?" * len(article_ids))
+    return [StoredHit(*row) for row in conn.execute(
+        f"{STORED_HIT} WHERE article_id IN ({marks}) ORDER BY id", list(article_ids))]
+
+
+def _write_hits(conn: sqlite3.Connection, article_id: int, changes: HitChanges,
+                now: str) -> None:
+    """Apply `changes` to an article's hits: a kept hit is updated in place (never deleted
+    and inserted again), and only when where it stands or how often it is said changed.
+
+    New hits are inserted before removed ones are deleted: a rowid table gives a new row the
+    largest id plus one, so a hit deleted first could hand its id (and whatever still points
+    at it) to a new one."""
+    conn.executemany(
+        "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
+        "matched, start, [end], snippet, qualifier, year, mentions, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(article_id, h.kind, h.rule, h.organisation, h.metric, h.value, h.unit,
+          h.matched, h.start, h.end, h.snippet, h.qualifier, h.year, h.mentions, now)
+         for h in changes.added])
+    conn.executemany(
+        "UPDATE hits SET start = ?, [end] = ?, snippet = ?, mentions = ? WHERE id = ?",
+        [(new.start, new.end, new.snippet, new.mentions, old.id) for old, new in changes.kept
+         if (old.start, old.end, old.snippet, old.mentions)
+         != (new.start, new.end, new.snippet, new.mentions)])
+    conn.executemany("DELETE FROM hits WHERE id = ?", [(old.id,) for old in changes.removed])
+
+
+def _queue_alerts(conn: sqlite3.Connection, article_id: int, story: int, hits: Sequence[Hit],
+                  outgoing: Sequence[Outgoing], now: str) -> int:
+    """Queue the `outgoing` alerts an article's hits call for, each only if it has not fired
+    for these hits of the article yet; returns how many rows were queued."""
+    queued = 0
+    # A candidate phrase is no reason to alert: only what the rules found is.
+    keys = sorted({_hit_key(h) for h in hits if h.kind != "candidate"})
+    for alert in outgoing:
+        fresh = sum(conn.execute(
+            "INSERT OR IGNORE INTO alerted_hits (alert, article_id, hit) "
+            "VALUES (?, ?, ?)", (alert.alert, article_id, key)).rowcount for key in keys)
+        if not fresh:  # no new hits since this alert last fired for the article
+            continue
+        for target in alert.targets:
+            if alert.kind == "article" and _story_alerted(conn, alert.alert, target,
+                                                          story, article_id):
+                continue
+            _queue(conn, alert.alert, target, alert.kind, alert.due, now,
+                   article_id=article_id, story=story)
+            queued += 1
+    return queued
 
 
 # --------------------------------------------------------------------------- stories

@@ -352,10 +352,16 @@ def test_a_database_of_version_7_keeps_finding_copies_of_its_articles(
             for name in ("source-a", "source-b"):
                 old.conn.execute("INSERT INTO sources (name, url, kind, interval, enabled) "
                                  "VALUES (?, ?, 'feed', 600, 1)", (name, f"http://{name}/"))
-            first, _ = old.save_article(article("source-a", "a1", pair["a"]), [])
-            with old.transaction() as conn:  # what version 7 wrote
-                conn.execute("UPDATE story_signatures SET signature = ?", (bytes(512),))
-                conn.execute("DELETE FROM story_bands")
+            with old.transaction() as conn:  # what version 7 wrote (in its own columns)
+                now = store_module.utcnow()
+                story = conn.execute("INSERT INTO stories (first_seen, title) VALUES (?, 'T')",
+                                     (now,)).lastrowid
+                first = conn.execute(
+                    "INSERT INTO articles (source, key, title, fetched, text, extracted_from, "
+                    "content_hash, entry_hash, story) VALUES ('source-a', 'a1', 'T', ?, ?, "
+                    "'feed', 'h', 'e', ?)", (now, pair["a"], story)).lastrowid
+                conn.execute("INSERT INTO story_signatures (article_id, signature, seen) "
+                             "VALUES (?, ?, ?)", (first, bytes(512), now))
                 conn.executemany("INSERT INTO story_bands (band, article_id) VALUES (?, ?)",
                                  [(-n - 1, first) for n in range(64)])
     with Store(path) as store:
