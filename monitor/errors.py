@@ -117,3 +117,13 @@ class UnbuildableAlert(MonitorError):
         self.alert_id = alert_id
         self.reason = reason
         super().__init__(f"{alert_id}: {reason}")
+
+
+class SearchError(MonitorError):
+    """A `search` query that cannot be run: no words in it, an unclosed quote, or FTS5 syntax
+    SQLite refuses. `reason` says which, in the user's terms."""
+
+    def __init__(self, query: str, reason: str):
+        self.query = query
+        self.reason = reason
+        super().__init__(f"cannot search for {query!r}: {reason}")

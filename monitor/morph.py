@@ -89,6 +89,31 @@ def form(word: str, variant: str = "en") -> str:
     return forms(word, variant)[0]
 
 
+def text_forms(norms: Iterable[str], variant: str) -> str:
+    """A text as the search index holds it (`articles_lemmas`): the likeliest form of each of
+    its normalised words (`Layout.norms`), one space apart, so the n-th form is the n-th word.
+
+    The likeliest form, not the form the matcher picked for the rules (`Matcher._pick`): what
+    the index holds must not change when rules.yaml does, and a query is reduced without
+    loading the rules. The forms come from the cache the matcher filled for the same words."""
+    return " ".join([forms(norm, variant)[0] for norm in norms])
+
+
+def query_forms(word: str) -> tuple[str, ...]:
+    """The forms of the index (`text_forms`) that a normalised query word matches, likeliest
+    first: in Russian the likeliest form of every inflection of every lemma of the word, since
+    the index holds one form per word and an inflection's likeliest one can be another lemma's
+    ("парке" is indexed as "парка", so "парк" must find "парка" too); in Latin script the
+    English and the German stem, since a query has no language."""
+    if _CYRILLIC.search(word):
+        found = dict.fromkeys(forms(word))
+        for parse in analyzer().parse(word):
+            found.update(dict.fromkeys(forms(inflected.word.replace("ё", "е"))[0]
+                                       for inflected in parse.lexeme))
+        return tuple(found)
+    return tuple(dict.fromkeys(forms(word, variant)[0] for variant in LATIN_LANGUAGES))
+
+
 _CACHE_FORMAT = 1
 """Raise when the cache file's layout changes, so older files are rebuilt."""
 

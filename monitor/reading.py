@@ -37,6 +37,7 @@ from .extract import Page, extract_page, html_to_text, with_title
 from .identity import canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Hit, Matcher
+from .morph import latin_variant, text_forms
 from .parse import Entry, Feed, parse_feed
 from .records import Article
 from .selection import occurrences, selects
@@ -136,7 +137,8 @@ def read(source: Source, gathered: Gathered, feed_language: str | None,
         published=entry.published, language=language, text=text,
         extracted_from=extracted_from, content_hash=content_hash(title, text),
         entry_hash=gathered.entry_hash, page_error=page_error, page_attempts=page_attempts,
-        signature=signature(text))
+        signature=signature(text),
+        lemmas=text_forms(analysis.layout.norms, latin_variant(language)))
     return Ready(article, [*analysis.hits, *analysis.candidates],
                  _selected(source, analysis, language, matcher.rules), unread)
 

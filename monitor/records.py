@@ -32,6 +32,9 @@ class Article:
     signature: Signature | None = None
     """The text's MinHash signature (stories.signature); None for a text too short to tell
     a copy by, which then makes a story of its own."""
+    lemmas: str | None = None
+    """The text as the search index holds it (morph.text_forms of the words the matcher read);
+    None when the article was built elsewhere, and the store reduces its text itself."""
 
 
 @dataclass(frozen=True)
