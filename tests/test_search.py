@@ -13,11 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor.config import Source, load_rules
 from monitor.errors import SearchError
+from monitor.match import Matcher
+from monitor.parse import Entry
+from monitor.reading import Gathered, read
 from monitor.search import search
-from monitor.store import _V9, AFTER_MIGRATION, MIGRATIONS, Store, _statements
+from monitor.store import _V9, AFTER_MIGRATION, MIGRATIONS, Store, _lemmas, _statements
 
-from helpers import invoke, rss, write_config
+from helpers import RULES, invoke, rss, write_config
 from httpserver import TestServer
 
 RU = [
@@ -207,6 +211,22 @@ def test_the_migration_indexes_articles_stored_before_it(tmp_path: Path) -> None
         (found,) = search(store.conn, "технопарк Мордовия")
     assert found.title == "Старое"
     assert found.snippet == "Резиденты **технопарков** **Мордовии**."
+
+
+def test_the_reading_stage_carries_the_forms_the_store_would_reduce(tmp_path: Path) -> None:
+    """The poll's reading stage reduces the words the matcher read (`Article.lemmas`); the
+    store reduces a text itself only for articles built elsewhere and in the migration. Both
+    must give the same forms, one per word of the text."""
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    entry = Entry(guid="g", link=None, title="Технопарку в Якутии передали корпус",
+                  title_is_html=False, summary_html="", published=None, language="ru")
+    ready = read(Source(name="s", url="http://a.example/"),
+                 Gathered(entry, "k", "e", "Резиденты довольны.", None, 0), None,
+                 Matcher(load_rules(tmp_path / "rules.yaml")))
+    lemmas = ready.article.lemmas
+    assert lemmas is not None and lemmas == _lemmas(ready.article.text, "ru")
+    assert lemmas.split(" ") == ["технопарк", "в", "якутия", "передать", "корпус", "резидент",
+                                 "довольный"]
 
 
 QUERY_PARTS = st.sampled_from(['"', "(", ")", "*", "^", "+", ":", ",", "-", " ", "AND", "OR",
