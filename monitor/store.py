@@ -332,7 +332,7 @@ def _lemmas(text: str, language: str | None) -> str:
     return text_forms([word.norm for word in words(text)], latin_variant(language))
 
 
-def _index_lemmas(conn: sqlite3.Connection) -> None:
+def _index_stored_lemmas(conn: sqlite3.Connection) -> None:
     """Version 9's search index, for every article already stored: read a few hundred at a
     time, since an archive's texts need not fit in memory at once."""
     rows = conn.execute("SELECT id, text, language FROM articles ORDER BY id")
@@ -342,7 +342,7 @@ def _index_lemmas(conn: sqlite3.Connection) -> None:
 
 
 AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: _sign_again,
-                                                                    8: _index_lemmas}
+                                                                    8: _index_stored_lemmas}
 """What a migration computes in Python after its SQL, by the number it migrates from."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -675,10 +675,7 @@ class Store:
                 outcome = "updated"
             _index_story(conn, article_id, article, bands, story,
                          joined=row is None or row["story"] != story, now=now)
-            # The old forms went with the old text (trigger articles_lemmas_au).
-            conn.execute("INSERT INTO articles_lemmas (rowid, lemmas) VALUES (?, ?)",
-                         (article_id, article.lemmas if article.lemmas is not None
-                          else _lemmas(article.text, article.language)))
+            _index_lemmas(conn, article_id, article)
             conn.executemany(
                 "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
                 "matched, start, [end], snippet, qualifier, year, mentions, created) "
@@ -1009,6 +1006,14 @@ def _index_story(conn: sqlite3.Connection, article_id: int, article: Article,
                      "EXISTS (SELECT 1 FROM articles WHERE story = :story AND source = :source "
                      "AND id != :id) WHERE id = :story",
                      {"story": story, "source": article.source, "id": article_id})
+
+
+def _index_lemmas(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+    """The article's forms for `search`; the old ones went with the old text (trigger
+    articles_lemmas_au)."""
+    conn.execute("INSERT INTO articles_lemmas (rowid, lemmas) VALUES (?, ?)",
+                 (article_id, article.lemmas if article.lemmas is not None
+                  else _lemmas(article.text, article.language)))
 
 
 def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int,
