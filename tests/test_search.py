@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from monitor.config import Source, load_rules
 from monitor.errors import SearchError
 from monitor.match import Matcher
+from monitor.morph import form, query_forms
 from monitor.parse import Entry
 from monitor.reading import Gathered, read
 from monitor.search import search
@@ -90,6 +91,15 @@ def test_an_inflected_russian_query_finds_the_article_and_marks_the_original_wor
     assert sorted(_titles(archive, "технопарк")) == ["Выручка резидентов выросла",
                                                      "Форум в Казани"]
     assert _titles(archive, "Татарстан") == ["Форум в Казани"]
+
+
+def test_a_query_word_stands_for_every_form_its_inflections_are_indexed_as() -> None:
+    """The index keeps one form a word, its likeliest: "парке" is kept as "парка" (of
+    "парка", a parka), so "парк" must look for that form too."""
+    assert form("парке") == "парка"
+    assert {"парк", "парка"} <= set(query_forms("парк"))
+    assert set(query_forms("Jakutiens".lower())) == {form("jakutiens", "en"),
+                                                     form("jakutiens", "de")}
 
 
 def test_english_plural_and_singular_find_each_other(archive: Path) -> None:
