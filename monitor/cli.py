@@ -981,6 +981,73 @@ def report(since: datetime | None, limit: int, db_path: Path) -> None:
                                      "matched", "article"], disable_numparse=True))
 
 
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--since as the database writes times (ISO 8601 UTC with a Z); a date is its midnight."""
+    if value is None:
+        return None
+    from .moments import iso, parse_iso
+
+    try:
+        moment = parse_iso(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (2026-03-01) or an ISO 8601 time "
+                                 "(2026-03-01T09:00:00Z)") from None
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+@cli.command()
+@click.argument("query", metavar="QUERY")
+@click.option("--source", "source_names", multiple=True, metavar="NAME",
+              help="only articles of this source (repeatable)")
+@click.option("--since", metavar="DATE", callback=_since,
+              help="only articles published (else fetched) on or after DATE")
+@click.option("--limit", default=20, show_default=True, metavar="N",
+              type=click.IntRange(min=1), help="at most N articles")
+@click.option("--newest", is_flag=True, help="newest first, not best match first")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON array")
+@_db_option(DEFAULT_DB)
+@_friendly_errors
+def search(query: str, source_names: tuple[str, ...], since: str | None, limit: int,
+           newest: bool, as_json: bool, db_path: Path) -> None:
+    """Search stored articles whatever the inflection: "технопарков Якутии" finds
+    "технопарк в Якутии" and "технопарку Якутии", "Technoparks" finds "technopark".
+    Best match first (SQLite FTS5's bm25), each with a snippet of the article where the
+    words found are marked **so**.
+
+    QUERY is FTS5 syntax over words reduced to their lemmas (Russian) or stems (English,
+    German): words, "quoted phrases", AND, OR, NOT, NEAR(a b, 5), parentheses, and * after
+    a word for a prefix. `sqlite-utils search` searches the raw text instead.
+
+    \b
+    Examples:
+        technopark-monitor search "технопарков Якутии"
+        technopark-monitor search '"резиденты технопарка" OR Technoparks' --since 2026-03-01
+    """
+    from .errors import SearchError
+    from .search import search as run_search
+    from .store import Store
+
+    with Store.existing(db_path) as store:
+        try:
+            results = run_search(store.conn, query, sources=source_names, since=since,
+                                 limit=limit, newest=newest)
+        except SearchError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+    if as_json:
+        click.echo(json.dumps([vars(result) for result in results], ensure_ascii=False,
+                              indent=2))
+        return
+    for result in results:
+        click.echo(f"#{result.id}  {result.date[:10]}  {result.source}  {result.title}")
+        if result.url:
+            click.echo(f"    {result.url}")
+        click.echo(f"    {result.snippet}\n")
+    found = f"{len(results)} article{'s' if len(results) != 1 else ''}"
+    click.echo(f"{found}, {'newest' if newest else 'best match'} first" if results
+               else "no article found")
+
+
 @cli.command("discover")
 @click.argument("url", metavar="URL")
 @click.option("--limit", default=DISCOVER_LIMIT, show_default=True, metavar="N",

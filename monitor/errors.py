@@ -139,3 +139,13 @@ class UnknownHit(MonitorError):
         self.hit_id = hit_id
         super().__init__(f"no hit with id {hit_id} (`sqlite-utils query DB \"select id, matched, "
                          "title from hits_view\"` lists them)")
+
+
+class SearchError(MonitorError):
+    """A `search` query that cannot be run: no words in it, an unclosed quote, or FTS5 syntax
+    SQLite refuses. `reason` says which, in the user's terms."""
+
+    def __init__(self, query: str, reason: str):
+        self.query = query
+        self.reason = reason
+        super().__init__(f"cannot search for {query!r}: {reason}")

@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import metadata
@@ -87,6 +87,46 @@ def forms(word: str, variant: str = "en") -> tuple[str, ...]:
 def form(word: str, variant: str = "en") -> str:
     """The likeliest form: how a rule's own words are reduced."""
     return forms(word, variant)[0]
+
+
+def text_forms(norms: Sequence[str], variant: str) -> str:
+    """A text as the search index holds it (`articles_lemmas`): the likeliest form of each of
+    its normalised words (`Layout.norms`), one space apart, so the n-th form is the n-th word.
+
+    The likeliest form, not the form the matcher picked for the rules (`Matcher._pick`): what
+    the index holds must not change when rules.yaml does, and a query is reduced without
+    loading the rules. The forms come from the cache the matcher filled for the same words,
+    through a dict of first forms: asking `forms` for each word of an article cost a twentieth
+    of matching it."""
+    known = _first_forms[variant]
+    picked = list(map(known.get, norms))
+    if None in picked:
+        for index in [i for i, form in enumerate(picked) if form is None]:
+            norm = norms[index]
+            picked[index] = first = forms(norm, variant)[0]
+            if len(known) < FIRST_FORMS:
+                known[norm] = first
+    return " ".join(picked)
+
+
+FIRST_FORMS = 250_000
+"""Words whose first form `text_forms` keeps per variant (as many as the matcher's cache)."""
+_first_forms: dict[str, dict[str, str]] = {variant: {} for variant in LATIN_LANGUAGES}
+
+
+def query_forms(word: str) -> tuple[str, ...]:
+    """The forms of the index (`text_forms`) that a normalised query word matches, likeliest
+    first: in Russian the likeliest form of every inflection of every lemma of the word, since
+    the index holds one form per word and an inflection's likeliest one can be another lemma's
+    ("парке" is indexed as "парка", so "парк" must find "парка" too); in Latin script the
+    English and the German stem, since a query has no language."""
+    if _CYRILLIC.search(word):
+        found = dict.fromkeys(forms(word))
+        for parse in analyzer().parse(word):
+            found.update(dict.fromkeys(forms(inflected.word.replace("ё", "е"))[0]
+                                       for inflected in parse.lexeme))
+        return tuple(found)
+    return tuple(dict.fromkeys(forms(word, variant)[0] for variant in LATIN_LANGUAGES))
 
 
 _CACHE_FORMAT = 1

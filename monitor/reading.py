@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import logs
 from .config import RulesFile, Source
@@ -37,6 +37,7 @@ from .extract import Page, extract_page, html_to_text, with_title
 from .identity import canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Hit, Matcher
+from .morph import latin_variant, text_forms
 from .parse import Entry, Feed, parse_feed
 from .records import Article
 from .selection import occurrences, selects
@@ -128,7 +129,7 @@ def read(source: Source, gathered: Gathered, feed_language: str | None,
     text = with_title(title, text)
     language = (source.language or entry.language or page_language or feed_language
                 or detect(text, matcher.languages))
-    hits, alerts = matched(text, language, source.name, matcher)
+    found = matched(text, language, source.name, matcher)
     link = canonical or entry.link
     article = Article(
         source=source.name, key=gathered.key, url=entry.link,
@@ -136,17 +137,25 @@ def read(source: Source, gathered: Gathered, feed_language: str | None,
         published=entry.published, language=language, text=text,
         extracted_from=extracted_from, content_hash=content_hash(title, text),
         entry_hash=gathered.entry_hash, page_error=page_error, page_attempts=page_attempts,
-        signature=signature(text), rules_hash=matcher.rules_hash)
-    return Ready(article, hits, alerts, unread)
+        signature=signature(text), rules_hash=matcher.rules_hash, lemmas=found.lemmas)
+    return Ready(article, found.hits, found.alerts, unread)
 
 
-def matched(text: str, language: str | None, source: str,
-            matcher: Matcher) -> tuple[list[Hit], list[str]]:
-    """An article's hits (candidate phrases included) and the names of the alert rules it
-    satisfies: what a poll stores for a text, and what `rematch` finds in a stored one."""
+class Matched(NamedTuple):
+    """What matching a text gives the store: its hits (candidate phrases included), the names
+    of the alert rules it satisfies, and its words as the search index holds them."""
+
+    hits: list[Hit]
+    alerts: list[str]
+    lemmas: str
+
+
+def matched(text: str, language: str | None, source: str, matcher: Matcher) -> Matched:
+    """What a poll stores for a text, and what `rematch` finds in a stored one."""
     analysis = matcher.analyse(text, language)
-    return ([*analysis.hits, *analysis.candidates],
-            _selected(source, analysis, language, matcher.rules))
+    return Matched([*analysis.hits, *analysis.candidates],
+                   _selected(source, analysis, language, matcher.rules),
+                   text_forms(analysis.layout.norms, latin_variant(language)))
 
 
 def _selected(source: str, analysis: Analysis, language: str | None,

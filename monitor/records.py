@@ -34,6 +34,9 @@ class Article:
     a copy by, which then makes a story of its own."""
     rules_hash: str | None = None
     """The rules its hits were found with (`RulesFile.matching_hash`)."""
+    lemmas: str | None = None
+    """The text as the search index holds it (morph.text_forms of the words the matcher read);
+    None when the article was built elsewhere, and the store reduces its text itself."""
 
 
 @dataclass(frozen=True)

@@ -403,7 +403,29 @@ organisations, metrics and terms), so `status` and the daemon can say which stor
 predate the current rules.yaml and `rematch` can bring them up to date; NULL for articles
 matched before this version. Indexed: `status` counts the others by it."""
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+
+_V11 = """
+CREATE VIRTUAL TABLE articles_lemmas USING FTS5 (
+    lemmas, tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER articles_lemmas_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM articles_lemmas WHERE rowid = old.id;
+END;
+CREATE TRIGGER articles_lemmas_au AFTER UPDATE OF text, language ON articles BEGIN
+  DELETE FROM articles_lemmas WHERE rowid = old.id;
+END;
+"""
+"""Version 11: Russian-aware search (`search`, monitor/search.py). `articles_lemmas` holds each
+article's text as its words' likeliest forms (morph.text_forms), rowid = articles.id, written
+by `save_article` in the article's transaction. A trigger drops an article's row when the
+article is deleted or its text changed (save_article writes the new one; a text edited with
+sqlite-utils is not searchable until saved again, rather than found by words it no longer
+has). Its own copy of the forms, not external content: the snippet of a result lines them up
+with the original words, and SQLite before 3.43 cannot delete from a contentless table by
+rowid."""
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
 
 
@@ -426,7 +448,26 @@ def _sign_again(conn: sqlite3.Connection) -> None:
                          [(band, article_id) for band in signature.bands()])
 
 
-AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: _sign_again}
+def _lemmas(text: str, language: str | None) -> str:
+    """An article's text as `articles_lemmas` holds it, reduced here: for articles stored
+    before version 9, and articles built by anything but the reading stage."""
+    from .morph import latin_variant, text_forms  # pymorphy3: only when a text is reduced
+    from .tokens import words
+
+    return text_forms([word.norm for word in words(text)], latin_variant(language))
+
+
+def _index_stored_lemmas(conn: sqlite3.Connection) -> None:
+    """Version 9's search index, for every article already stored: read a few hundred at a
+    time, since an archive's texts need not fit in memory at once."""
+    rows = conn.execute("SELECT id, text, language FROM articles ORDER BY id")
+    while batch := rows.fetchmany(500):
+        conn.executemany("INSERT INTO articles_lemmas (rowid, lemmas) VALUES (?, ?)",
+                         [(row[0], _lemmas(row[1], row[2])) for row in batch])
+
+
+AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: _sign_again,
+                                                                    10: _index_stored_lemmas}
 """What a migration computes in Python after its SQL, by the number it migrates from."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -839,6 +880,7 @@ class Store:
                 outcome = "updated"
             _index_story(conn, article_id, article, bands, story,
                          joined=row is None or row["story"] != story, now=now)
+            _index_lemmas(conn, article_id, article)
             stored = _stored_hits(conn, [article_id]) if row is not None else []
             _write_hits(conn, article_id, hit_changes(stored, hits), now)
             queued = _queue_alerts(conn, article_id, story, hits, outgoing, now)
@@ -1250,6 +1292,14 @@ def _index_story(conn: sqlite3.Connection, article_id: int, article: Article,
                      "EXISTS (SELECT 1 FROM articles WHERE story = :story AND source = :source "
                      "AND id != :id) WHERE id = :story",
                      {"story": story, "source": article.source, "id": article_id})
+
+
+def _index_lemmas(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+    """The article's forms for `search`; the old ones went with the old text (trigger
+    articles_lemmas_au)."""
+    conn.execute("INSERT INTO articles_lemmas (rowid, lemmas) VALUES (?, ?)",
+                 (article_id, article.lemmas if article.lemmas is not None
+                  else _lemmas(article.text, article.language)))
 
 
 def _story_alerted(conn: sqlite3.Connection, alert: str, target: str, story: int,
