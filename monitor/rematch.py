@@ -141,7 +141,7 @@ def _match(store: Store, matcher: Matcher, ids: list[int], organisation: str | N
     for hit in store.stored_hits(ids):
         stored.setdefault(hit.article_id, []).append(hit)
     for row in rows:
-        hits, alerts, _ = matched(row["text"], row["language"], row["source"], matcher)
+        hits, alerts, _lemmas = matched(row["text"], row["language"], row["source"], matcher)
         old = stored.get(row["id"], [])
         if organisation is not None and not _names(organisation, [*old, *hits]):
             continue

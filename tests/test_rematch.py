@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from monitor.config import load_rules
+from monitor.config import RulesFile, load_rules
 from monitor.identity import content_hash
 from monitor.match import Matcher
 from monitor.reading import matched
@@ -112,11 +112,38 @@ def test_a_metric_added_to_the_rules_is_found_in_stored_articles(
     assert db_rows(tmp_path, HITS) == after
 
 
+def test_review_marks_survive_rematch(tmp_path: Path, http_server: TestServer) -> None:
+    """An analyst marks hits, then changes the rules and re-matches the archive: the marks
+    stay on the same hits (their ids are kept) and `report` counts what it counted before."""
+    feed(http_server)
+    opts = write_config(tmp_path, source(http_server))
+    invoke("poll", *opts)
+    hits = {row["rule"]: row["id"] for row in db_rows(tmp_path, HITS)}
+    db = opts[5]
+    assert invoke("mark", str(hits["technopark-yakutia"]), "--right", "--db", db).exit_code == 0
+    assert invoke("mark", str(hits["skolkovo"]), "--wrong", "--note", "a visitor",
+                  "--db", db).exit_code == 0
+    before = invoke("report", "--db", db).output
+    assert "2 (1 right, 1 wrong, precision 50%)" in before
+
+    write_config(tmp_path, source(http_server), RULES_WITH_AREA)
+    assert "1 added, 0 removed" in invoke("rematch", *opts[2:]).output
+    marks = db_rows(tmp_path, "SELECT hit_id, verdict, note FROM reviews ORDER BY hit_id")
+    assert marks == sorted([{"hit_id": hits["technopark-yakutia"], "verdict": "right",
+                             "note": None},
+                            {"hit_id": hits["skolkovo"], "verdict": "wrong",
+                             "note": "a visitor"}], key=lambda m: m["hit_id"])
+    assert {row["id"] for row in db_rows(tmp_path, HITS)} >= set(hits.values())
+    after = invoke("report", "--db", db).output
+    assert "2 (1 right, 1 wrong, precision 50%)" in after
+    assert "hits never reviewed: 1" in after  # the area hit rematch added
+
+
 # --------------------------------------------------------------------------- hit identity
 
 
 def saved(store: Store, matcher: Matcher, text: str) -> int:
-    hits, _ = matched(text, "ru", "news", matcher)
+    hits = matched(text, "ru", "news", matcher).hits
     article = Article(source="news", key="a1", url=None, canonical_url=None, guid="a1",
                       title=text.split(".")[0], published=None, language="ru", text=text,
                       extracted_from="feed", content_hash=content_hash("", text),
@@ -124,11 +151,14 @@ def saved(store: Store, matcher: Matcher, text: str) -> int:
     return store.save_article(article, hits)[0]
 
 
-def news_store(path: Path) -> Store:
+def news_store(path: Path, rules: RulesFile) -> Store:
+    """A store with the source "news" and the organisations and metrics of `rules` (which
+    hits name by foreign key), as `poll` makes it."""
     store = Store(path)
     with store.transaction() as conn:
         conn.execute("INSERT INTO sources (name, url, kind, interval, enabled) "
                      "VALUES ('news', 'http://news/', 'feed', 600, 1)")
+    store.sync_rules(rules)
     return store
 
 
@@ -141,7 +171,7 @@ def test_an_edited_article_keeps_the_ids_and_created_of_the_hits_it_still_has(
     rules = tmp_path / "rules.yaml"
     rules.write_text(RULES_WITH_AREA, encoding="utf-8")
     matcher = Matcher(load_rules(rules))
-    with news_store(tmp_path / "monitor.db") as store:
+    with news_store(tmp_path / "monitor.db", matcher.rules) as store:
         article_id = saved(store, matcher, "Технопарк «Якутия» построит корпус. "
                                            "Резиденты из Сколково приедут.")
         with store.transaction() as conn:
@@ -172,7 +202,7 @@ def test_a_repeated_mention_is_told_apart_by_its_occurrence(tmp_path: Path) -> N
     rules.write_text(RULES, encoding="utf-8")
     matcher = Matcher(load_rules(rules))
     twice = "Технопарк «Якутия» растёт. Технопарк «Якутия» строит."
-    with news_store(tmp_path / "monitor.db") as store:
+    with news_store(tmp_path / "monitor.db", matcher.rules) as store:
         saved(store, matcher, twice)
         old = store.query(HITS + " ORDER BY start")
         saved(store, matcher, "Технопарк «Якутия» открыт. " + twice)
@@ -197,13 +227,14 @@ def archive(tmp_path: Path) -> list[str]:
                 ("a", "a2", "2026-03-10T10:00:00Z", "Фонд Сколково построит корпус"),
                 ("b", "b1", "2026-03-11T10:00:00Z", "Технопарк «Якутия» откроет корпус")]
     with Store(tmp_path / "monitor.db") as store:
+        store.sync_rules(matcher.rules)
         with store.transaction() as conn:
             conn.executemany("INSERT INTO sources (name, url, kind, interval, enabled) "
                              "VALUES (?, ?, 'feed', 600, 1)", [("a", "http://a/"),
                                                                ("b", "http://b/")])
         for name, key, published, opening in articles:
             text = f"{opening}. Его площадь составит 12 тыс. кв. м."
-            hits, _ = matched(text, "ru", name, matcher)
+            hits = matched(text, "ru", name, matcher).hits
             store.save_article(Article(name, key, None, None, key, opening, published, "ru",
                                        text, "feed", key, key, rules_hash=matcher.rules_hash),
                                hits)
@@ -295,11 +326,11 @@ def test_a_writer_goes_on_writing_while_rematch_runs(tmp_path: Path) -> None:
     rules.write_text(RULES, encoding="utf-8")
     matcher = Matcher(load_rules(rules))
     total = 600
-    with news_store(tmp_path / "monitor.db") as store, store.batch():
+    with news_store(tmp_path / "monitor.db", matcher.rules) as store, store.batch():
         for n in range(total):
             text = (f"Технопарк «Якутия» построит корпус номер {n}. "
                     f"Его площадь составит {n + 1} тыс. кв. м.")
-            hits, _ = matched(text, "ru", "news", matcher)
+            hits = matched(text, "ru", "news", matcher).hits
             store.save_article(Article("news", f"k{n}", None, None, None, "T", None, "ru",
                                        text, "feed", f"h{n}", f"e{n}",
                                        rules_hash=matcher.rules_hash), hits)

@@ -183,9 +183,10 @@ def test_tables_and_views_carry_titles_and_facets(chromium: str, review: str,
         assert facet in body["facet_results"], table
     home = _page(chromium, f"{review}/demo", tmp_path, "--dump-dom")
     for title in ("This morning's hits", "An organisation's figures over time",
-                  "Sources that went quiet", "Dead alerts"):
+                  "Sources that went quiet", "Dead alerts", "Hits never reviewed"):
         assert title in unescape(home)
-    assert "story_bands" not in home  # hidden: index rows, not for reading
+    for hidden in ("story_bands", "articles_lemmas"):  # index rows, not for reading
+        assert hidden not in home
 
 
 def _rows(review: str, query: str, **params: str) -> list[dict]:
@@ -211,6 +212,7 @@ def test_canned_queries_answer_on_the_demo(review: str, demo_db: Path) -> None:
     assert _rows(review, "quiet_sources", days="6") == []
     dead = _rows(review, "dead_alerts")
     assert len(dead) == 1 and dead[0]["last_error"] == "HTTP 410" and dead[0]["title"]
+    assert len(_rows(review, "unreviewed")) == stored  # nobody has marked a demo hit
 
 
 def test_browse_refuses_a_file_that_is_not_a_monitor_database(tmp_path: Path) -> None:
