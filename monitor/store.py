@@ -1157,9 +1157,8 @@ def _write_hits(conn: sqlite3.Connection, article_id: int, changes: HitChanges,
     """Apply `changes` to an article's hits: a kept hit is updated in place (never deleted
     and inserted again), and only when where it stands or how often it is said changed.
 
-    New hits are inserted before removed ones are deleted: a rowid table gives a new row the
-    largest id plus one, so a hit deleted first could hand its id (and whatever still points
-    at it) to a new one."""
+    Ids are never handed on: `hits` is AUTOINCREMENT since version 9, so a removed hit's id
+    (and a review mark that pointed at it) never lands on a new hit."""
     conn.executemany(
         "INSERT INTO hits (article_id, kind, rule, organisation, metric, value, unit, "
         "matched, start, [end], snippet, qualifier, year, mentions, created) "
