@@ -11,6 +11,7 @@ and renamed here for whichever file is opened.
 
 from __future__ import annotations
 
+import socket
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,18 @@ def metadata(database: str) -> dict[str, Any]:
 def database_name(db_path: Path) -> str:
     """The name Datasette gives the one file it serves (its URL path)."""
     return db_path.stem
+
+
+def port_problem(port: int) -> str | None:
+    """Why HOST:port cannot be served (another `browse` holds it, say), or None. Asked before
+    saying where the page is: uvicorn says "serving" first and only then fails to bind."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 def serve(db_path: Path, port: int) -> None:

@@ -1102,11 +1102,15 @@ def browse(db_path: Path, port: int) -> None:
     Example:
         technopark-monitor browse --db db/demo.db --port 8001
     """
-    from .browse import DASHBOARD, HOST, database_name, serve
+    from .browse import DASHBOARD, HOST, database_name, port_problem, serve
     from .store import Store
 
     with Store.existing(db_path):  # ours, and migrated to this release's views
         pass
+    if (problem := port_problem(port)) is not None:
+        raise click.BadParameter(f"cannot serve on {HOST}:{port}: {problem} (another `browse` "
+                                 f"may hold it; choose another: --port {port + 1}, or "
+                                 f"PORT={port + 1} with make review)", param_hint="--port")
     base = f"http://{HOST}:{port}"
     click.echo(f"Serving {db_path} at {base}/{database_name(db_path)} (the chart of figures: "
                f"{base}/-/dashboards/{DASHBOARD}); Ctrl-C stops it.")

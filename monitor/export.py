@@ -167,7 +167,10 @@ def _moment(text: str | None) -> str | None:
 
 
 def _urn(name: str) -> str:
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
+    # uuid5 encodes its name as strict UTF-8: a lone surrogate (no stored row holds one, but
+    # an --organisation typed on a terminal can) is spelled out as its bytes first.
+    safe = name.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, safe)}"
 
 
 def feed_title(store: Store, selection: Selection) -> str:

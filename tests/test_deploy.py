@@ -76,10 +76,28 @@ def test_the_readmes_installation_matches_the_unit() -> None:
     home = unit.split("\nWorkingDirectory=", 1)[1].split()[0]
     state = unit.split("\nStateDirectory=", 1)[1].split()[0]
     assert f"--shell /usr/sbin/nologin {user}\n" in steps
-    assert f"cp -r . {home} " in steps and f"\nExecStart={home}/.venv/bin/" in unit
+    assert f"-C {home}\n" in steps and f"\nExecStart={home}/.venv/bin/" in unit
     assert f"cp deploy/{UNIT.name} /etc/systemd/system/" in steps
     assert f"sudo -u {user} " in steps and f"--db /var/lib/{state}/monitor.db" in steps
     assert f"--db /var/lib/{state}/monitor.db" in unit
+
+
+def test_the_readmes_copy_leaves_the_venv_and_the_database_behind(tmp_path: Path) -> None:
+    """A copied .venv would still run the checkout it was made in (its scripts and the
+    editable install name that path), and `make .venv/.installed` would find it up to date."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    steps = readme.split("### Running it under systemd\n", 1)[1].split("```bash\n", 1)[1]
+    [copy] = [line for line in steps.splitlines() if line.startswith("tar ")]
+    checkout, home = tmp_path / "checkout", tmp_path / "opt"
+    for name in (".venv/bin/technopark-monitor", "db/monitor.db", "monitor/cli.py",
+                 "sources.yaml", ".venv-notes.txt"):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / name).write_text(name, encoding="utf-8")
+    home.mkdir()
+    command = copy.replace("sudo ", "").replace("/opt/technopark-monitor", str(home))
+    subprocess.run(command, shell=True, cwd=checkout, check=True, timeout=60)
+    copied = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+    assert copied == [".venv-notes.txt", "monitor/cli.py", "sources.yaml"]
 
 
 # --------------------------------------------------------------------------- notifications

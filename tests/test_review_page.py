@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -213,6 +214,18 @@ def test_canned_queries_answer_on_the_demo(review: str, demo_db: Path) -> None:
     dead = _rows(review, "dead_alerts")
     assert len(dead) == 1 and dead[0]["last_error"] == "HTTP 410" and dead[0]["title"]
     assert len(_rows(review, "unreviewed")) == stored  # nobody has marked a demo hit
+
+
+def test_browse_on_a_port_in_use_says_so_before_serving(demo_db: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("browse", "--db", str(demo_db), "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert "Serving" not in result.stdout
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert f"PORT={port + 1}" in result.stderr
 
 
 def test_browse_refuses_a_file_that_is_not_a_monitor_database(tmp_path: Path) -> None:
