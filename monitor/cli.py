@@ -33,6 +33,7 @@ from .errors import (
     MetricsUnavailable,
     NotADemoDatabase,
     SchemaError,
+    SearchError,
     UnknownHit,
 )
 
@@ -64,6 +65,27 @@ def _db_option(default: Path):
                         default=default, show_default=True, help="SQLite database")
 
 
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--since as the database writes times (ISO 8601 UTC with a Z); a date is its midnight,
+    a time without an offset is UTC."""
+    if value is None:
+        return None
+    from .moments import iso, parse_iso
+
+    try:
+        moment = parse_iso(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (2026-03-01) or an ISO 8601 time "
+                                 "(2026-03-01T09:00:00Z)") from None
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def _since_option(what: str):
+    """One --since for every command: the same dates and times, the same errors."""
+    return click.option("--since", metavar="DATE", callback=_since,
+                        help=f"only {what} on or after DATE (2026-03-01, or a UTC time)")
+
+
 _rules_option = click.option("--rules", "rules_path",
                              type=click.Path(dir_okay=False, path_type=Path),
                              default=DEFAULT_RULES, show_default=True,
@@ -93,7 +115,7 @@ def _friendly_errors(func):
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)
         except (SchemaError, DatabaseNotFound, NotADemoDatabase, DaemonRunning,
-                MetricsUnavailable, UnknownHit) as exc:
+                MetricsUnavailable, SearchError, UnknownHit) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 
@@ -540,8 +562,7 @@ def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:
 @cli.command("rematch")
 @_rules_option
 @_db_option(DEFAULT_DB)
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              metavar="DATE", help="only articles published (else fetched) on or after DATE")
+@_since_option("articles published (else fetched)")
 @click.option("--source", metavar="NAME", help="only articles of this source")
 @click.option("--organisation", metavar="ID",
               help="only articles with hits of this organisation, stored or found now")
@@ -549,7 +570,7 @@ def _describe_daemon(holder: DaemonRecord | None, running: bool) -> str:
 @click.option("--alert", "send_alerts", is_flag=True,
               help="queue the alerts a poll would queue for the hits found now (default: none)")
 @_friendly_errors
-def rematch_command(rules_path: Path, db_path: Path, since: datetime | None,
+def rematch_command(rules_path: Path, db_path: Path, since: str | None,
                     source: str | None, organisation: str | None, dry_run: bool,
                     send_alerts: bool) -> None:
     """Apply the current rules to stored articles: after editing rules.yaml, the hits of
@@ -582,8 +603,7 @@ def rematch_command(rules_path: Path, db_path: Path, since: datetime | None,
                                     (organisation,)):
             raise click.BadParameter(f"no organisation {organisation} in {rules_path} or in "
                                      f"the hits of {db_path}", param_hint="--organisation")
-        ids = rematch.selected_ids(store, since.strftime("%Y-%m-%dT%H:%M:%SZ") if since
-                                   else None, source)
+        ids = rematch.selected_ids(store, since, source)
         matcher = Matcher(rules)
         if not dry_run:
             store.sync_rules(rules)  # the organisations and metrics new hits name
@@ -842,22 +862,22 @@ def _candidate_block(group: dict, snippet: str, entry: dict) -> str:
 @click.option("--format", "fmt", type=click.Choice(["atom", "csv", "json"]), required=True,
               help="atom: a feed to subscribe to, one entry per article; csv: a spreadsheet, "
               "one row per hit; json: an array of hit objects, one a line")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
-                                              "%Y-%m-%dT%H:%M:%SZ"]), metavar="DATE",
-              help="only articles published (else fetched) at or after DATE (UTC)")
+@_since_option("articles published (else fetched)")
 @click.option("--organisation", metavar="ID", help="only hits about this organisation id")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="write FILE (replaced whole, never half-written) instead of stdout")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="atom only: the newest N articles  [default: 100]")
 @_db_option(DEFAULT_DB)
 @_friendly_errors
-def export(fmt: str, since: datetime | None, organisation: str | None, output: Path | None,
-           db_path: Path) -> None:
+def export(fmt: str, since: str | None, organisation: str | None, output: Path | None,
+           limit: int | None, db_path: Path) -> None:
     """Export hits as an Atom feed, CSV or JSON (candidate phrases are left out).
 
-    The Atom feed has one entry per article, newest first, titled with the organisations and
-    figures it states and linking to the article; serve the file and subscribe to it in any
-    feed reader. CSV and JSON have one row per hit, oldest first: organisation, metric,
-    value, unit, year, date, source, title, url, snippet and the rest.
+    The Atom feed has one entry per article, the newest 100 (--limit), titled with the
+    organisations and figures it states and linking to the article; serve the file and
+    subscribe to it in any feed reader. CSV and JSON have one row per hit, oldest first:
+    organisation, metric, value, unit, year, date, source, title, url, snippet and the rest.
 
     \b
     Examples:
@@ -865,21 +885,23 @@ def export(fmt: str, since: datetime | None, organisation: str | None, output: P
         technopark-monitor export --format csv --since 2026-01-01 --organisation skolkovo \\
             > skolkovo.csv
     """
-    from .export import Selection, write  # the store (numpy) and the renderers: not --help
-    from .moments import iso
+    from .export import ATOM_ENTRIES, Selection, write  # the store and renderers: not --help
     from .store import Store
 
-    selection = Selection(since=iso(since.replace(tzinfo=UTC)) if since else None,
-                          organisation=organisation)
+    if limit is not None and fmt != "atom":
+        raise click.BadParameter("only an Atom feed holds the newest N articles; CSV and JSON "
+                                 "hold every selected hit (use --since)", param_hint="--limit")
+    entries = limit or ATOM_ENTRIES
+    selection = Selection(since=since, organisation=organisation)
     with Store.existing(db_path) as store:
         if organisation is not None and not store.query(
                 "SELECT 1 FROM organisations WHERE id = ?", (organisation,)):
             raise click.BadParameter(f"no organisation with id {organisation!r} in {db_path} "
                                      "(ids are those of rules.yaml)", param_hint="--organisation")
         if output is None:
-            count = write(store, fmt, selection, sys.stdout.buffer)
+            count = write(store, fmt, selection, sys.stdout.buffer, entries)
         else:
-            count = _write_file(output, lambda out: write(store, fmt, selection, out))
+            count = _write_file(output, lambda out: write(store, fmt, selection, out, entries))
     if output is not None:
         unit = "entries" if fmt == "atom" else "hits"
         click.echo(f"{count} {unit} written to {output}", err=True)
@@ -934,13 +956,12 @@ def mark(hit_id: int, right: bool, wrong: bool, note: str | None, db_path: Path)
 
 
 @cli.command()
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              metavar="DATE", help="only marks made and hits stored since DATE (UTC)")
+@_since_option("marks made and hits stored")
 @click.option("--limit", default=20, show_default=True, metavar="N",
               type=click.IntRange(min=0), help="list at most N hits never reviewed, newest first")
 @_db_option(DEFAULT_DB)
 @_friendly_errors
-def report(since: datetime | None, limit: int, db_path: Path) -> None:
+def report(since: str | None, limit: int, db_path: Path) -> None:
     """Precision of the rules from review marks (`mark`): right / (right + wrong) per
     organisation and per metric, least precise first, then the number of hits never
     reviewed and the most recent of them.
@@ -952,12 +973,11 @@ def report(since: datetime | None, limit: int, db_path: Path) -> None:
     """
     from tabulate import tabulate  # the store (numpy) and tables: not for --help
 
-    from .moments import iso
     from .review import report as review_report
     from .store import Store
 
     with Store.existing(db_path) as store:
-        found = review_report(store, iso(since.replace(tzinfo=UTC)) if since else None, limit)
+        found = review_report(store, since, limit)
     period = f" since {found.since}" if found.since else ""
     total = found.right + found.wrong
     click.echo(f"marks{period}: {total} ({found.right} right, {found.wrong} wrong"
@@ -981,26 +1001,11 @@ def report(since: datetime | None, limit: int, db_path: Path) -> None:
                                      "matched", "article"], disable_numparse=True))
 
 
-def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--since as the database writes times (ISO 8601 UTC with a Z); a date is its midnight."""
-    if value is None:
-        return None
-    from .moments import iso, parse_iso
-
-    try:
-        moment = parse_iso(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (2026-03-01) or an ISO 8601 time "
-                                 "(2026-03-01T09:00:00Z)") from None
-    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-
-
 @cli.command()
 @click.argument("query", metavar="QUERY")
 @click.option("--source", "source_names", multiple=True, metavar="NAME",
               help="only articles of this source (repeatable)")
-@click.option("--since", metavar="DATE", callback=_since,
-              help="only articles published (else fetched) on or after DATE")
+@_since_option("articles published (else fetched)")
 @click.option("--limit", default=20, show_default=True, metavar="N",
               type=click.IntRange(min=1), help="at most N articles")
 @click.option("--newest", is_flag=True, help="newest first, not best match first")
@@ -1023,17 +1028,12 @@ def search(query: str, source_names: tuple[str, ...], since: str | None, limit: 
         technopark-monitor search "технопарков Якутии"
         technopark-monitor search '"резиденты технопарка" OR Technoparks' --since 2026-03-01
     """
-    from .errors import SearchError
     from .search import search as run_search
     from .store import Store
 
     with Store.existing(db_path) as store:
-        try:
-            results = run_search(store.conn, query, sources=source_names, since=since,
-                                 limit=limit, newest=newest)
-        except SearchError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+        results = run_search(store.conn, query, sources=source_names, since=since,
+                             limit=limit, newest=newest)
     if as_json:
         click.echo(json.dumps([vars(result) for result in results], ensure_ascii=False,
                               indent=2))
@@ -1212,4 +1212,14 @@ def main() -> None:
     # much and free little, so it would only scan them over and over (a sixth of a `check`).
     # The group turns it on again for every command but the one-shot ones.
     gc.disable()
+    # Python hands an argument that is not UTF-8 over with lone surrogates standing for its
+    # bytes, which every later step (SQLite, a URL, an id) would refuse with a traceback.
+    for argument in sys.argv[1:]:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            click.echo(f"Error: the argument {shown!r} is not UTF-8 text (set a UTF-8 "
+                       "locale, e.g. LANG=C.UTF-8, or retype it)", err=True)
+            sys.exit(2)
     cli(prog_name="technopark-monitor")

@@ -28,7 +28,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 from typing import BinaryIO
 from xml.sax.saxutils import XMLGenerator
 
@@ -38,13 +38,16 @@ from .alert.message import MAX_HITS, AlertArticle, AlertHit
 from .moments import iso, parse_iso
 from .store import Store, utcnow
 
-FORMATS = ("atom", "csv", "json")
 COLUMNS = ("organisation_name", "metric", "value", "unit", "qualifier", "year", "date",
            "source", "title", "url", "snippet", "matched", "kind", "organisation",
            "metric_name", "mentions", "hit_id", "article_id", "created")
 """One hit, what a spreadsheet user reads first on the left: who, what figure, how much, when,
 where it was said. `date` is the article's published time, else when it was fetched."""
 ATOM = "http://www.w3.org/2005/Atom"
+ATOM_ENTRIES = 100
+"""The newest articles an Atom feed holds unless told otherwise: a subscriber's reader wants
+what is new, and a feed rewritten by cron every quarter of an hour should not carry (and
+hold in memory) the whole archive."""
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/technopark-monitor")
 """Entry and feed ids are UUIDs (RFC 4122 name-based) in this namespace: valid `urn:uuid:`
 ids that need no domain of the user's, unlike tag: URIs."""
@@ -88,11 +91,13 @@ def hits(store: Store, selection: Selection, *, newest_first: bool = False) -> I
         yield dict(row)
 
 
-def write(store: Store, fmt: str, selection: Selection, out: BinaryIO) -> int:
-    """Write the selected hits to `out` in `fmt`; returns how many rows or entries."""
+def write(store: Store, fmt: str, selection: Selection, out: BinaryIO,
+          entries: int = ATOM_ENTRIES) -> int:
+    """Write the selected hits to `out` in `fmt`; returns how many rows or entries. An Atom
+    feed holds the newest `entries` articles; CSV and JSON every selected hit."""
     if fmt == "atom":
         return write_atom(hits(store, selection, newest_first=True), out,
-                          feed_title(store, selection), selection)
+                          feed_title(store, selection), selection, entries)
     rows = hits(store, selection)
     return write_csv(rows, out) if fmt == "csv" else write_json(rows, out)
 
@@ -167,10 +172,7 @@ def _moment(text: str | None) -> str | None:
 
 
 def _urn(name: str) -> str:
-    # uuid5 encodes its name as strict UTF-8: a lone surrogate (no stored row holds one, but
-    # an --organisation typed on a terminal can) is spelled out as its bytes first.
-    safe = name.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, safe)}"
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
 
 
 def feed_title(store: Store, selection: Selection) -> str:
@@ -215,10 +217,12 @@ def _entries(rows: Iterable[dict]) -> Iterator[_Entry]:
             categories=tuple(sorted(categories)))
 
 
-def write_atom(rows: Iterable[dict], out: BinaryIO, title: str, selection: Selection) -> int:
-    """An Atom 1.0 feed (RFC 4287) of the articles the rows belong to, rows newest first. The
-    entries are built before the feed is written: the feed's `updated` is their newest."""
-    entries = list(_entries(rows))
+def write_atom(rows: Iterable[dict], out: BinaryIO, title: str, selection: Selection,
+               limit: int = ATOM_ENTRIES) -> int:
+    """An Atom 1.0 feed (RFC 4287) of the first `limit` articles the rows belong to, rows
+    newest first. The entries are built before the feed is written: the feed's `updated` is
+    their newest; the rows after them are never read."""
+    entries = list(islice(_entries(rows), limit))
     xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
 
     def element(name: str, text: str | None = None, **attributes: str | None) -> None:

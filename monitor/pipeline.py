@@ -39,9 +39,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from . import logs
-from .alert.schedule import due
+from .alert.schedule import outgoing
 from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
-from .config import RulesFile, Source
+from .config import Source
 from .errors import FetchError, ParseError, WorkerError
 from .extract import html_to_text
 from .fetch import Fetcher, Origin, Response
@@ -50,7 +50,6 @@ from .match import Matcher
 from .moments import iso, parse_iso
 from .parse import Entry, Feed
 from .reading import PAGE_ATTEMPTS, Gathered, PageBody, PageFailure, Readers, Ready, Unreadable
-from .records import Outgoing
 from .robots import RobotsCache
 from .store import FetchRecord, HealthPolicy, KnownArticle, SourceState, Store, utcnow
 
@@ -318,9 +317,10 @@ class Poller:
         """Save read entries in one transaction and count what each became."""
         if not ready:
             return
+        now = datetime.now(UTC)
         with self.store.batch():
             saved = [self.store.save_article(r.article, r.hits,
-                                             outgoing(self.matcher.rules, r.alerts))
+                                             outgoing(self.matcher.rules, r.alerts, now))
                      for r in ready]
         for item, (article_id, outcome) in zip(ready, saved, strict=True):
             counts[outcome] += 1
@@ -355,17 +355,6 @@ class Poller:
             return PageFailure(exc.reason, final=exc.status in FINAL_PAGE_STATUSES
                                or exc.reason.startswith("refused:"))
         return PageBody(response.body, response.url, response.content_type)
-
-
-def outgoing(rules: RulesFile, names: list[str]) -> list[Outgoing]:
-    """The alert rows to queue for the alerts an article satisfies (`names`), with when each
-    is due; the store queues them only for hits they have not been sent for. A poll's and
-    `rematch --alert`'s alike."""
-    now = datetime.now(UTC)
-    return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
-                     "article" if alert.mode == "immediate" else "digest",
-                     iso(due(alert, now)))
-            for alert in rules.alerts if alert.name in names]
 
 
 def _page_retry(known: KnownArticle | None) -> bool:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from . import logs
+from .alert.schedule import outgoing
 from .match import Hit, Matcher
-from .pipeline import outgoing
 from .reading import matched
 from .store import HitChanges, Rematched, Store, StoredHit, hit_changes
 
@@ -146,7 +147,7 @@ def _match(store: Store, matcher: Matcher, ids: list[int], organisation: str | N
         if organisation is not None and not _names(organisation, [*old, *hits]):
             continue
         yield Rematched(row["id"], row["content_hash"], hits,
-                        outgoing(matcher.rules, alerts) if alert else []), old
+                        outgoing(matcher.rules, alerts, datetime.now(UTC)) if alert else []), old
 
 
 def _names(organisation: str, hits: list[StoredHit | Hit]) -> bool:

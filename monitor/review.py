@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from .errors import UnknownHit
 from .store import Store, utcnow
 
-REVIEWED_KINDS = ("organisation", "metric")
-"""What the rules found; candidate phrases are `candidates`' business, not hits to review."""
-
 
 @dataclass(frozen=True)
 class Marked:
@@ -85,8 +82,9 @@ def report(store: Store, since: str | None, limit: int) -> Report:
                         "WHERE created >= coalesce(?, '')", (since,))
     names = {(kind, row["id"]): row["name"] for kind in ("organisation", "metric")
              for row in store.query(f"SELECT id, name FROM {kind}s")}
+    # What the rules found; candidate phrases are `candidates`' business, not hits to review.
     unreviewed_where = (
-        f"FROM hits_view WHERE kind IN {REVIEWED_KINDS} AND created >= coalesce(?, '') "
+        "FROM hits_view WHERE kind != 'candidate' AND created >= coalesce(?, '') "
         "AND NOT EXISTS (SELECT 1 FROM reviews WHERE reviews.hit_id = hits_view.id)")
     unreviewed = store.conn.execute(f"SELECT count(*) {unreviewed_where}",
                                     (since,)).fetchone()[0]

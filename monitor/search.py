@@ -93,6 +93,9 @@ def parse(text: str) -> Query:
                     near and text[end] == ","):
                 end += 1
             chunk, i = text[i:end], end
+            if chunk.startswith("-") and phrase_words(chunk):
+                raise SearchError(text, f"{chunk!r}: FTS5 has no minus; to leave a word out, "
+                                        f"write NOT before it (технопарк NOT {chunk[1:]})")
             if chunk in OPERATORS or (near and chunk.isdigit() and out[-1:] == [(",", True)]):
                 out.append((chunk, near))
                 continue

@@ -450,7 +450,7 @@ def _sign_again(conn: sqlite3.Connection) -> None:
 
 def _lemmas(text: str, language: str | None) -> str:
     """An article's text as `articles_lemmas` holds it, reduced here: for articles stored
-    before version 9, and articles built by anything but the reading stage."""
+    before version 11, and articles built by anything but the reading stage."""
     from .morph import latin_variant, text_forms  # pymorphy3: only when a text is reduced
     from .tokens import words
 
@@ -458,7 +458,7 @@ def _lemmas(text: str, language: str | None) -> str:
 
 
 def _index_stored_lemmas(conn: sqlite3.Connection) -> None:
-    """Version 9's search index, for every article already stored: read a few hundred at a
+    """Version 11's search index, for every article already stored: read a few hundred at a
     time, since an archive's texts need not fit in memory at once."""
     rows = conn.execute("SELECT id, text, language FROM articles ORDER BY id")
     while batch := rows.fetchmany(500):

@@ -214,3 +214,15 @@ def test_status_reads_and_does_not_write(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "monitor.db") as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM sources ORDER BY name")]
     assert names == ["alpha"]
+
+
+def test_an_argument_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    """A Latin-1 terminal's "--organisation é" reaches Python as a lone surrogate, which
+    SQLite, URLs and ids refuse with a traceback deep inside a command."""
+    done = subprocess.run([sys.executable, str(REPO / "run.py"), "export", "--format", "atom",
+                           "--organisation", b"caf\xe9", "--db", str(tmp_path / "none.db")],
+                          capture_output=True, text=True, timeout=60, cwd=REPO,
+                          env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert done.returncode == 2
+    assert "not UTF-8 text" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "none.db").exists()

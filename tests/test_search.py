@@ -154,6 +154,7 @@ def test_the_text_output_names_each_article_and_the_order(archive: Path) -> None
     ("AND технопарк", "fts5: syntax error"),
     ("(технопарк", "fts5: syntax error"),
     ("—", "no word to look for"),
+    ("технопарк -Якутия", "write NOT before it"),  # not silently "технопарк AND якутия"
 ])
 def test_a_query_fts5_cannot_read_is_a_clear_error(archive: Path, query: str,
                                                    reason: str) -> None:

@@ -11,7 +11,9 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ..config import Alert, DeliverySettings
+from ..config import Alert, DeliverySettings, RulesFile
+from ..moments import iso
+from ..records import Outgoing
 
 
 def due(alert: Alert, now: datetime) -> datetime:
@@ -29,6 +31,16 @@ def due(alert: Alert, now: datetime) -> datetime:
     if candidate <= local:
         candidate = datetime.combine(day + timedelta(days=1), time(hour, minute), zone)
     return candidate.astimezone(UTC)
+
+
+def outgoing(rules: RulesFile, names: list[str], now: datetime) -> list[Outgoing]:
+    """The alert rows to queue for the alerts an article satisfies (`names`), with when each
+    is due; the store queues them only for hits they have not been sent for. A poll's and
+    `rematch --alert`'s alike."""
+    return [Outgoing(alert.name, tuple(t.name for t in alert.targets),
+                     "article" if alert.mode == "immediate" else "digest",
+                     iso(due(alert, now)))
+            for alert in rules.alerts if alert.name in names]
 
 
 def next_attempt(attempts: int, now: datetime, queued: datetime, settings: DeliverySettings,
