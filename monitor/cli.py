@@ -810,8 +810,8 @@ def candidates(rules_path: Path, db_path: Path, min_articles: int, limit: int) -
     with Store.existing(db_path) as store:
         groups = store.query(
             "SELECT h.rule, count(DISTINCT h.article_id) AS articles, "
-            "min(coalesce(a.published, a.fetched)) AS first_seen, "
-            "max(coalesce(a.published, a.fetched)) AS last_seen, max(h.id) AS example "
+            "min(a.date) AS first_seen, "
+            "max(a.date) AS last_seen, max(h.id) AS example "
             "FROM hits h JOIN articles a ON a.id = h.article_id WHERE h.kind = 'candidate' "
             "GROUP BY h.rule HAVING articles >= ? ORDER BY articles DESC, last_seen DESC, h.rule",
             (min_articles,))

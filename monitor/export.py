@@ -58,13 +58,13 @@ _QUERY = """
 SELECT h.id AS hit_id, h.kind, h.organisation, o.name AS organisation_name, h.metric,
        m.name AS metric_name, h.value, h.unit, h.qualifier, h.year, h.matched, h.snippet,
        h.mentions, h.created, a.id AS article_id, a.source, a.key, a.title, a.url,
-       a.published, coalesce(a.published, a.fetched) AS date
+       a.published, a.date
 FROM hits h
 JOIN articles a ON a.id = h.article_id
 LEFT JOIN organisations o ON o.id = h.organisation
 LEFT JOIN metrics m ON m.id = h.metric
 WHERE h.kind != 'candidate'
-  AND (:since IS NULL OR coalesce(a.published, a.fetched) >= :since)
+  AND (:since IS NULL OR a.date >= :since)
   AND (:organisation IS NULL OR h.organisation = :organisation)
 """
 

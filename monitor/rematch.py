@@ -94,7 +94,7 @@ def selected_ids(store: Store, since: str | None = None, source: str | None = No
     time `since`, of `source`, oldest first: all by default. (`--organisation` needs their
     hits, so it chooses among these as they are matched.)"""
     rows = store.conn.execute(
-        "SELECT id FROM articles WHERE (:since IS NULL OR coalesce(published, fetched) >= "
+        "SELECT id FROM articles WHERE (:since IS NULL OR date >= "
         ":since) AND (:source IS NULL OR source = :source) ORDER BY id",
         {"since": since, "source": source})
     return [row[0] for row in rows]

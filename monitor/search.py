@@ -181,12 +181,12 @@ def search(conn: sqlite3.Connection, text: str, *, sources: Sequence[str] = (),
         where.append(f"a.source IN ({','.join('?' * len(sources))})")
         params += sources
     if since is not None:
-        where.append("coalesce(a.published, a.fetched) >= ?")
+        where.append("a.date >= ?")
         params.append(since)
     order = "date DESC" if newest else "articles_lemmas.rank"
     try:
         rows = conn.execute(
-            "SELECT a.id, coalesce(a.published, a.fetched) AS date, a.source, a.title, a.url, "
+            "SELECT a.id, a.date, a.source, a.title, a.url, "
             "a.text, articles_lemmas.lemmas FROM articles_lemmas JOIN articles a ON a.id = "
             f"articles_lemmas.rowid WHERE {' AND '.join(where)} ORDER BY {order}, a.id DESC "
             "LIMIT ?", [*params, limit]).fetchall()
