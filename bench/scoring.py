@@ -29,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from monitor.match import Hit, Matcher
+from monitor.match import Matcher
+from monitor.records import Hit
 
 UNIT_OF_HIT = {"people": "count"}
 """Hit units that an analyst's label writes otherwise."""

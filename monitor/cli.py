@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from .config import Config, Source
-    from .match import Hit
     from .pipeline import PollResult
+    from .records import Hit
     from .rematch import Summary
     from .scheduler import DaemonRecord
     from .store import Outbox, Store

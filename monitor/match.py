@@ -91,50 +91,12 @@ from .morph import (
 )
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
+from .records import Hit
 from .tokens import Layout, words
 
 SNIPPET_MAX = 400
 SEP = "\x1f"
 _QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
-HIT_FIELDS = ("kind", "rule", "organisation", "metric", "value", "unit", "matched", "start",
-              "end", "snippet", "qualifier", "year", "mentions")
-"""The fields of a hit as users see them (`check --json`, the `hits` table)."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    """'organisation', 'metric' or 'candidate' (`candidates.py`)."""
-    rule: str
-    """The id of the rule that fired (an organisation id or a metric id)."""
-    organisation: str | None
-    metric: str | None
-    value: float | None
-    """In base units: rubles, square metres, people, percent."""
-    unit: str | None
-    matched: str
-    """The exact original text of the name or of the value, e.g. '1,5 млрд рублей'."""
-    start: int
-    end: int
-    snippet: str
-    qualifier: str | None = None
-    """more_than, at_least, almost, about, up_to, less_than; previous for the earlier value
-    of a comparison ("from 75.8 to 90 billion")."""
-    year: int | None = None
-    """The year named nearest the figure in its clause, else the first its sentence names."""
-    mentions: int = 1
-    """How many times the text states this fact (title and body, repeats)."""
-    why: str = field(default="", compare=False, repr=False)
-    """For `check --explain`: what gave a figure its metric, unit and role."""
-    link: str = field(default="", compare=False, repr=False)
-    """For `check --explain`: why a figure got its organisation."""
-    sentence: int = field(default=0, compare=False, repr=False)
-    token: int = field(default=0, compare=False, repr=False)
-
-    def public(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in HIT_FIELDS}
-
-
 @dataclass(frozen=True)
 class Pattern:
     """One thing the rules look for, as the automaton sees it."""

@@ -36,10 +36,10 @@ from .errors import ExtractError, WorkerError
 from .extract import Page, extract_page, html_to_text, with_title
 from .identity import canonical_url, content_hash
 from .language import detect
-from .match import Analysis, Hit, Matcher
+from .match import Analysis, Matcher
 from .morph import latin_variant, text_forms
 from .parse import Entry, Feed, parse_feed
-from .records import Article
+from .records import Article, Hit
 from .selection import occurrences, selects
 from .stories import signature
 

@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 
 from . import logs
 from .alert.schedule import outgoing
-from .match import Hit, Matcher
+from .match import Matcher
 from .reading import matched
+from .records import Hit
 from .store import HitChanges, Rematched, Store, StoredHit, hit_changes
 
 log = logging.getLogger("monitor.rematch")

@@ -26,14 +26,12 @@ from typing import TYPE_CHECKING, Any
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .moments import iso, parse_iso
-from .records import Article, Outgoing
+from .records import Article, Hit, Outgoing
 from .stories import BANDS, THRESHOLD, Signature
 from .stories import signature as stories_signature
 
-if TYPE_CHECKING:  # the matcher's tables are not the store's to load (`status`, `alerts`)
+if TYPE_CHECKING:
     import sqlite_utils
-
-    from .match import Hit
 
 BUSY_TIMEOUT_MS = 30_000
 STORY_WINDOW_DAYS = 14

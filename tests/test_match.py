@@ -14,8 +14,9 @@ import monitor.match
 from monitor.config import Condition, Metric, Organisation, RulesFile, Selection, load_rules
 from monitor.explain import explain_analysis
 from monitor.language import detect
-from monitor.match import HIT_FIELDS, Matcher
+from monitor.match import Matcher
 from monitor.numbers import Quantity, find_years, read_quantities
+from monitor.records import HIT_FIELDS
 from monitor.selection import occurrences, selects
 
 from helpers import REPO

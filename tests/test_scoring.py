@@ -6,7 +6,8 @@ import pytest
 
 from bench.scoring import Expected, ExpectedFigure, Resolver, score
 from monitor.config import load_rules
-from monitor.match import Hit, Matcher
+from monitor.match import Matcher
+from monitor.records import Hit
 
 from helpers import REPO
 

@@ -19,7 +19,8 @@ from bench.accuracy import SEED_FORBIDDEN, SEEDS
 from bench.scoring import Expected, Resolver, load_expectations, ratio, score
 from monitor.cli import cli
 from monitor.config import load_rules
-from monitor.match import Hit, Matcher
+from monitor.match import Matcher
+from monitor.records import Hit
 
 from helpers import REPO
 

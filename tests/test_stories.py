@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from monitor import stories
-from monitor.match import Hit
+from monitor.records import Hit
 from monitor.store import STORY_WINDOW_DAYS, Article, Outbox, Outgoing, Store, utcnow
 from monitor.stories import THRESHOLD, shingles, signature
 
