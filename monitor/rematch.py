@@ -83,7 +83,7 @@ class Summary:
         self.kept += len(changes.kept)
         if changes.added or changes.removed:
             self.changed += 1
-        for sign, hits in (("+", changes.added), ("-", changes.removed)):
+        for sign, hits in (("+", changes.added), ("-", [old.hit for old in changes.removed])):
             for hit in hits:
                 rule = (hit.kind, "" if hit.kind == "candidate" else hit.rule)
                 self.rules.setdefault(rule, RuleChanges()).note(
@@ -145,11 +145,11 @@ def _match(store: Store, matcher: Matcher, ids: list[int], organisation: str | N
     for row in rows:
         hits, alerts, _lemmas = matched(row["text"], row["language"], row["source"], matcher)
         old = stored.get(row["id"], [])
-        if organisation is not None and not _names(organisation, [*old, *hits]):
+        if organisation is not None and not _names(organisation, [*(o.hit for o in old), *hits]):
             continue
         yield Rematched(row["id"], row["content_hash"], hits,
                         outgoing(matcher.rules, alerts, datetime.now(UTC)) if alert else []), old
 
 
-def _names(organisation: str, hits: list[StoredHit | Hit]) -> bool:
+def _names(organisation: str, hits: list[Hit]) -> bool:
     return any(hit.organisation == organisation for hit in hits)

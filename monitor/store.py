@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .config import RulesFile, Source
 from .errors import DatabaseNotFound, SchemaError
 from .moments import iso, parse_iso
-from .records import Article, Hit, Outgoing
+from .records import HIT_FIELDS, Article, Hit, Outgoing
 from .stories import BANDS, THRESHOLD, Signature
 from .stories import signature as stories_signature
 
@@ -427,36 +427,12 @@ _V12 = """
 ALTER TABLE articles ADD COLUMN date TEXT GENERATED ALWAYS AS (coalesce(published, fetched))
     VIRTUAL;
 CREATE INDEX articles_date ON articles(date);
-DROP VIEW figures;
-DROP VIEW hits_view;
-CREATE VIEW hits_view AS
-SELECT
-    hits.id, hits.kind, hits.rule, hits.organisation,
-    organisations.name AS organisation_name, hits.metric, metrics.name AS metric_name,
-    hits.value, hits.unit, hits.qualifier, hits.year, hits.matched, hits.start, hits.[end],
-    hits.snippet, hits.mentions, hits.created,
-    articles.id AS article_id, articles.title, articles.url, articles.canonical_url,
-    articles.source, articles.published, articles.fetched, articles.date, articles.language
-FROM hits
-JOIN articles ON articles.id = hits.article_id
-LEFT JOIN organisations ON organisations.id = hits.organisation
-LEFT JOIN metrics ON metrics.id = hits.metric;
-CREATE VIEW figures AS
-SELECT
-    hits.organisation, organisations.name AS organisation_name, hits.metric,
-    metrics.name AS metric_name, hits.value, hits.unit, hits.qualifier, hits.year,
-    articles.date, articles.source, coalesce(articles.canonical_url, articles.url) AS url,
-    articles.title, hits.article_id, hits.id AS hit_id
-FROM hits
-JOIN articles ON articles.id = hits.article_id
-LEFT JOIN organisations ON organisations.id = hits.organisation
-LEFT JOIN metrics ON metrics.id = hits.metric
-WHERE hits.metric IS NOT NULL AND hits.kind = 'metric';
 """
 """Version 12: an article's one `date` (published, else fetched) as a column of its own,
-computed by SQLite (a virtual generated column) and indexed: the views, `export`, `search`,
-`rematch` and the review page read it instead of each spelling the rule out, and `--since`
-finds its articles by index. `latest_figures` reads `figures`, whose columns stay the same."""
+computed by SQLite (a virtual generated column) and indexed: `export`, `search`, `rematch`,
+`candidates` and the review page read it instead of each spelling the rule out, and `--since`
+finds its articles by index. The views of version 9 compute the same `date` and are left as
+they are."""
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
 """MIGRATIONS[n] takes a database from user_version n to n + 1. Append; never edit."""
@@ -536,28 +512,19 @@ class QueuedAlert:
 
 @dataclass(frozen=True)
 class StoredHit:
-    """A row of `hits`, as re-matching compares it with what the rules find now."""
+    """A row of `hits`, as re-matching compares it with what the rules find now: the hit, and
+    the id and `created` time it keeps while the rules still find it."""
 
     id: int
     article_id: int
-    kind: str
-    rule: str
-    organisation: str | None
-    metric: str | None
-    value: float | None
-    unit: str | None
-    qualifier: str | None
-    year: int | None
-    matched: str
-    start: int
-    end: int
-    snippet: str
-    mentions: int
     created: str
+    hit: Hit
 
 
-STORED_HIT = ("SELECT id, article_id, kind, rule, organisation, metric, value, unit, qualifier, "
-              "year, matched, start, [end], snippet, mentions, created FROM hits")
+STORED_HIT = ("SELECT id, article_id, created, "
+              + ", ".join("[end]" if name == "end" else name for name in HIT_FIELDS)
+              + " FROM hits")
+"""A stored hit's row: its id, article and creation, then the hit in `Hit`'s own order."""
 
 
 @dataclass(frozen=True)
@@ -571,7 +538,7 @@ class HitChanges:
     added: list[Hit]
 
 
-def hit_identity(hit: Hit | StoredHit) -> tuple[object, ...]:
+def hit_identity(hit: Hit) -> tuple[object, ...]:
     """What makes a hit the same hit when its article is matched again: what it says, not
     where (an edited article moves every offset). Review marks and alert history hang on a
     hit's id, so a hit the rules still find must keep it."""
@@ -583,8 +550,8 @@ def hit_changes(stored: Sequence[StoredHit], found: Sequence[Hit]) -> HitChanges
     """Pair an article's stored hits with the hits found now: equal identities in the order
     they occur (the second "Технопарк «Якутия»" of the text is the second one stored)."""
     waiting: dict[tuple[object, ...], list[StoredHit]] = {}
-    for old in sorted(stored, key=lambda h: (h.start, h.id)):
-        waiting.setdefault(hit_identity(old), []).append(old)
+    for old in sorted(stored, key=lambda h: (h.hit.start, h.id)):
+        waiting.setdefault(hit_identity(old.hit), []).append(old)
     kept, added = [], []
     for new in sorted(found, key=lambda h: h.start):
         same = waiting.get(hit_identity(new))
@@ -1181,7 +1148,8 @@ def _queue(conn: sqlite3.Connection, alert: str, target: str, kind: str, due: st
 
 def _stored_hits(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[StoredHit]:
     marks = ",".join("?" * len(article_ids))
-    return [StoredHit(*row) for row in conn.execute(
+    return [StoredHit(*row[:3], Hit(**dict(zip(HIT_FIELDS, row[3:], strict=True))))
+            for row in conn.execute(
         f"{STORED_HIT} WHERE article_id IN ({marks}) ORDER BY id", list(article_ids))]
 
 
@@ -1202,7 +1170,7 @@ def _write_hits(conn: sqlite3.Connection, article_id: int, changes: HitChanges,
     conn.executemany(
         "UPDATE hits SET start = ?, [end] = ?, snippet = ?, mentions = ? WHERE id = ?",
         [(new.start, new.end, new.snippet, new.mentions, old.id) for old, new in changes.kept
-         if (old.start, old.end, old.snippet, old.mentions)
+         if (old.hit.start, old.hit.end, old.hit.snippet, old.hit.mentions)
          != (new.start, new.end, new.snippet, new.mentions)])
     conn.executemany("DELETE FROM hits WHERE id = ?", [(old.id,) for old in changes.removed])
 
