@@ -33,8 +33,9 @@ class Deadlines:
         self._cond = threading.Condition()
         self._due: list[tuple[float, int, Callable[[], None]]] = []
         """(deadline on the monotonic clock, key, callback), earliest first (a heap)."""
-        self._cancelled: set[int] = set()
-        """Keys cancelled before their deadline, still in `_due`."""
+        self._pending: set[int] = set()
+        """Keys neither run nor cancelled: an entry of `_due` whose key is not here is
+        skipped, and a key cancelled after its callback ran leaves nothing behind."""
         self._keys = count()
         self._thread: threading.Thread | None = None
 
@@ -43,6 +44,7 @@ class Deadlines:
         with self._cond:
             key = next(self._keys)
             heapq.heappush(self._due, (deadline, key, callback))
+            self._pending.add(key)
             if self._thread is None or not self._thread.is_alive():  # none yet, or forked
                 self._thread = threading.Thread(target=self._run, daemon=True,
                                                 name="deadlines")
@@ -53,7 +55,7 @@ class Deadlines:
 
     def cancel(self, key: int) -> None:
         with self._cond:
-            self._cancelled.add(key)
+            self._pending.discard(key)
 
     def _run(self) -> None:
         while True:
@@ -64,8 +66,8 @@ class Deadlines:
     def _next(self) -> Callable[[], None]:
         """The next callback due, once it is (called holding the condition)."""
         while True:
-            while self._due and self._due[0][1] in self._cancelled:
-                self._cancelled.discard(heapq.heappop(self._due)[1])
+            while self._due and self._due[0][1] not in self._pending:
+                heapq.heappop(self._due)
             if not self._due:
                 self._cond.wait()
                 continue
@@ -73,7 +75,9 @@ class Deadlines:
             if wait > 0:
                 self._cond.wait(wait)
                 continue
-            return heapq.heappop(self._due)[2]
+            _deadline, key, callback = heapq.heappop(self._due)
+            self._pending.discard(key)
+            return callback
 
 
 deadlines = Deadlines()

@@ -88,7 +88,7 @@ from .linkwords import (
     SUM_WORDS,
 )
 from .normalize import QUOTES
-from .tokens import Layout
+from .tokens import SEP, Layout
 
 if TYPE_CHECKING:
     from .match import Found
@@ -117,8 +117,6 @@ OPENING_WORDS = 2
 subject: "в Томской области …", "In the Tomsk Region …", "In der Region …"."""
 
 Span = tuple[int, int]
-SEP = "\x1f"
-"""Joins words into one string for a regular expression to search (no word holds it)."""
 
 _QUOTED_ALIAS = re.compile(rf"\s*(.+?)\s*[{QUOTES}](.+)[{QUOTES}]\s*")
 """An alias made of a kind word and a name in quotes: "Технопарк «Строгино»"."""

@@ -92,10 +92,9 @@ from .morph import (
 from .normalize import QUOTES
 from .numbers import UNIT_CLASSES, Quantity, find_years, read_quantities
 from .records import Hit
-from .tokens import Layout, words
+from .tokens import SEP, Layout, words
 
 SNIPPET_MAX = 400
-SEP = "\x1f"
 _QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
 @dataclass(frozen=True)
 class Pattern:

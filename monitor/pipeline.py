@@ -43,13 +43,21 @@ from .alert.schedule import outgoing
 from .backoff import RETRY_AFTER_STATUSES, next_delay, parse_max_age, parse_retry_after
 from .config import Source
 from .errors import FetchError, ParseError, WorkerError
-from .extract import html_to_text
 from .fetch import Fetcher, Origin, Response
-from .identity import article_key, content_hash
 from .match import Matcher
 from .moments import iso, parse_iso
 from .parse import Entry, Feed
-from .reading import PAGE_ATTEMPTS, Gathered, PageBody, PageFailure, Readers, Ready, Unreadable
+from .reading import (
+    PAGE_ATTEMPTS,
+    Gathered,
+    PageBody,
+    PageFailure,
+    Readers,
+    Ready,
+    Unreadable,
+    identify,
+)
+from .records import Article
 from .robots import RobotsCache
 from .store import FetchRecord, HealthPolicy, KnownArticle, SourceState, Store, utcnow
 
@@ -125,10 +133,10 @@ class Poller:
                  readers: Readers | None = None):
         """`robots`: the process's robots.txt cache (the daemon shares one between polls).
         `readers`: where entries are read (the engine's worker processes); by default in
-        the polling thread, with `matcher`."""
+        the polling thread, with `matcher`. The poll reads, matches and picks alerts with
+        the readers' matcher alone, so the two can never disagree."""
         self.store = store
         self.fetcher = fetcher
-        self.matcher = matcher
         self.readers = readers or Readers(matcher)
         self.stop = stop or threading.Event()
         self.robots = robots or RobotsCache()
@@ -279,9 +287,8 @@ class Poller:
                 trusted: frozenset[Origin]) -> Gathered | str:
         """What reading the entry needs: its identity and, when the source wants pages, its
         page; or "unchanged"."""
-        summary = html_to_text(entry.summary_html)
+        summary, key = identify(entry)
         entry_hash = _entry_hash(entry, source.kind)
-        key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
         known = self.store.known_article(source.name, key)
         retry = _page_retry(known) and source.fetch_article and entry.link is not None
         if known is not None and known.entry_hash == entry_hash and not retry:
@@ -307,8 +314,7 @@ class Poller:
             if read.unread_page is not None:
                 logs.event(log, logging.WARNING, "article.no_text", source=source.name,
                            url=item.entry.link, error=read.unread_page)
-            if (item.page is not None and read.article.page_error is not None
-                    and read.article.page_attempts < PAGE_ATTEMPTS):
+            if item.page is not None and _page_retry(read.article):
                 self._pages_pending += 1
             ready.append(read)
         self._save(ready, counts)
@@ -320,7 +326,7 @@ class Poller:
         now = datetime.now(UTC)
         with self.store.batch():
             saved = [self.store.save_article(r.article, r.hits,
-                                             outgoing(self.matcher.rules, r.alerts, now))
+                                             outgoing(self.readers.matcher.rules, r.alerts, now))
                      for r in ready]
         for item, (article_id, outcome) in zip(ready, saved, strict=True):
             counts[outcome] += 1
@@ -333,7 +339,7 @@ class Poller:
                            page_attempts=article.page_attempts or None)
 
     def _health(self, source: Source) -> HealthPolicy | None:
-        health = self.matcher.rules.health
+        health = self.readers.matcher.rules.health
         if health is None:
             return None
         return HealthPolicy(health.target.name, health.failures, source.stale_after)
@@ -357,8 +363,8 @@ class Poller:
         return PageBody(response.body, response.url, response.content_type)
 
 
-def _page_retry(known: KnownArticle | None) -> bool:
-    """Whether a stored article's page failed and is to be tried again."""
+def _page_retry(known: KnownArticle | Article | None) -> bool:
+    """Whether an article's page failed and is to be tried again (stored, or just read)."""
     return (known is not None and known.page_error is not None
             and known.page_attempts < PAGE_ATTEMPTS)
 

@@ -34,7 +34,7 @@ from . import logs
 from .config import RulesFile, Source
 from .errors import ExtractError, WorkerError
 from .extract import Page, extract_page, html_to_text, with_title
-from .identity import canonical_url, content_hash
+from .identity import article_key, canonical_url, content_hash
 from .language import detect
 from .match import Analysis, Matcher
 from .morph import latin_variant, text_forms
@@ -102,6 +102,13 @@ class Unreadable:
     counted as failed; the other entries of the feed are read and saved."""
 
     error: str
+
+
+def identify(entry: Entry) -> tuple[str, str]:
+    """An entry's summary as text, and the key its article is stored under (`articles.key`):
+    what tells a new entry from one already stored, before anything else is done with it."""
+    summary = html_to_text(entry.summary_html)
+    return summary, article_key(entry.guid, entry.link, content_hash(entry.title, summary))
 
 
 def read(source: Source, gathered: Gathered, feed_language: str | None,

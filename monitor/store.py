@@ -41,7 +41,7 @@ two weeks of articles however long the database runs."""
 
 
 def utcnow() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
 
 
 # --------------------------------------------------------------------------- schema
@@ -1212,7 +1212,7 @@ def _story_of(conn: sqlite3.Connection, article: Article, bands: list[int], stor
     boilerplate (a subscribe line, a footer the extractor kept), so two short articles of
     one outlet can look alike without being one story, and a wrong grouping costs an alert.
     A story is what several outlets carried."""
-    cutoff = (parse_iso(now) - timedelta(days=STORY_WINDOW_DAYS)).isoformat().replace("+00:00", "Z")
+    cutoff = iso(parse_iso(now) - timedelta(days=STORY_WINDOW_DAYS))
     _forget(conn, "seen < ?", cutoff)
     if story is None and article.signature is not None:
         story = _earlier_copy(conn, article.signature, bands, article.source)
@@ -1264,7 +1264,7 @@ def _earlier_copy(conn: sqlite3.Connection, signature: Signature, bands: list[in
 def _forget(conn: sqlite3.Connection, where: str, value: object) -> None:
     """Delete the signatures `where` selects (by an index of story_signatures) and their band
     keys, found by key from each signature: the band table has no index by article, which
-    would double the cost of the 64 keys every article writes."""
+    would double the cost of the BANDS keys every article writes."""
     rows = conn.execute(f"SELECT article_id, signature FROM story_signatures WHERE {where}",
                         (value,)).fetchall()
     if not rows:

@@ -22,6 +22,9 @@ from typing import NamedTuple
 from .lazy import cached_property
 from .normalize import normalize
 
+SEP = "\x1f"
+"""Joins words into one string for a regular expression or an automaton to search (no word
+holds it)."""
 _WORD = re.compile(r"[^\W_]+")
 _SPLIT = re.compile(r"([^\W_]+)")
 _END = re.compile(r"[.!?…]+[\"')\]»”“]*(?=\s|$)")

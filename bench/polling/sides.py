@@ -164,11 +164,9 @@ def ours_reading(urls: list[str], workdir: Path, control: str, phases: list[str]
     (text, language, hits, alerts, story signature) by `monitor.reading`, as a poll thread
     reads them, with nothing fetched or stored meanwhile (the feeds are fetched first, not
     timed). What a poll cannot do in less CPU time, whatever its fetching and storing."""
-    from monitor.extract import html_to_text
-    from monitor.identity import article_key, content_hash
     from monitor.match import Matcher
     from monitor.parse import parse_feed
-    from monitor.reading import Gathered, read_all
+    from monitor.reading import Gathered, identify, read_all
 
     config = _our_config(urls, workdir, fetch_article=False)
     matcher = Matcher(config.rules)
@@ -182,8 +180,7 @@ def ours_reading(urls: list[str], workdir: Path, control: str, phases: list[str]
         feed = parse_feed(body, url, content_type)
         items = []
         for entry in feed.entries:
-            summary = html_to_text(entry.summary_html)
-            key = article_key(entry.guid, entry.link, content_hash(entry.title, summary))
+            summary, key = identify(entry)
             items.append(Gathered(entry, key, "", summary, None, 0))
         read += len(read_all(source, items, feed.language, matcher))
     if read != len(urls) * FEEDS.entries:
