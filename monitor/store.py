@@ -453,8 +453,7 @@ def _sign_again(conn: sqlite3.Connection) -> None:
             continue
         conn.execute("UPDATE story_signatures SET signature = ? WHERE article_id = ?",
                      (signature.values, article_id))
-        conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-                         [(band, article_id) for band in signature.bands()])
+        _write_bands(conn, article_id, signature.bands())
 
 
 def _lemmas(text: str, language: str | None) -> str:
@@ -1285,13 +1284,17 @@ def _index_story(conn: sqlite3.Connection, article_id: int, article: Article,
     if signature is not None:
         conn.execute("INSERT INTO story_signatures (article_id, signature, seen) "
                      "VALUES (?, ?, ?)", (article_id, signature.values, now))
-        conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-                         [(band, article_id) for band in bands])
+        _write_bands(conn, article_id, bands)
     if joined:
         conn.execute("UPDATE stories SET articles = articles + 1, sources = sources + NOT "
                      "EXISTS (SELECT 1 FROM articles WHERE story = :story AND source = :source "
                      "AND id != :id) WHERE id = :story",
                      {"story": story, "source": article.source, "id": article_id})
+
+
+def _write_bands(conn: sqlite3.Connection, article_id: int, bands: Sequence[int]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
+                     [(band, article_id) for band in bands])
 
 
 def _index_lemmas(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
